@@ -1,0 +1,398 @@
+//! The scenario as data: what the text says, without positions.
+//!
+//! Two scenarios are equal when they print the same canonical text; where
+//! each line stood in the original is kept apart, in
+//! [`crate::SourceMap`].
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use errseq::{Errno, Ret, SchemeName};
+
+/// An fd or file name: `[a-z][a-z0-9_]*`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(String);
+
+impl Name {
+    pub fn new(s: &str) -> Option<Name> {
+        let mut chars = s.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        (first_ok && rest_ok).then(|| Name(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The filesystem profile: what close does and what a failed writeback
+/// leaves in the page cache.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Fs {
+    /// No `->flush`; failed pages are marked clean, keep their new content
+    /// in the cache, and the disk keeps the old (Rebello et al. 2020).
+    #[default]
+    Ext4,
+    /// As ext4 for everything modelled here.
+    Xfs,
+    /// Copy-on-write: a failed writeback reverts the cached pages to what
+    /// is on disk.
+    Btrfs,
+    /// close(2) flushes and reports errors that arose during that flush.
+    Nfs,
+}
+
+impl Fs {
+    pub const ALL: [Fs; 4] = [Fs::Ext4, Fs::Xfs, Fs::Btrfs, Fs::Nfs];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Fs::Ext4 => "ext4",
+            Fs::Xfs => "xfs",
+            Fs::Btrfs => "btrfs",
+            Fs::Nfs => "nfs",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Fs> {
+        Fs::ALL.into_iter().find(|f| f.id() == id)
+    }
+}
+
+/// What a call may return, as an expectation states it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// `EIO`: exactly this (in every interleaving).
+    Is(Ret),
+    /// `{0, EIO}`: any of these.
+    AnyOf(BTreeSet<Ret>),
+}
+
+impl Outcome {
+    pub fn allows(&self, r: Ret) -> bool {
+        match self {
+            Outcome::Is(x) => *x == r,
+            Outcome::AnyOf(set) => set.contains(&r),
+        }
+    }
+}
+
+/// `=> RESULT [SCHEME=RESULT ...]`. The default may be left out when every
+/// scheme of interest is named.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Expect {
+    pub default: Option<Outcome>,
+    pub overrides: Vec<(SchemeName, Outcome)>,
+}
+
+impl Expect {
+    /// What is expected of a scheme, if anything. Overrides are matched by
+    /// the scheme they stand for, so `linux=EIO` applies to `linux-5.8`.
+    pub fn for_scheme(&self, scheme: errseq::Scheme) -> Option<&Outcome> {
+        self.overrides
+            .iter()
+            .find(|(name, _)| name.resolve() == scheme)
+            .map(|(_, o)| o)
+            .or(self.default.as_ref())
+    }
+}
+
+/// One call of the scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Event {
+    Open { fd: Name, file: Name },
+    Dup { new: Name, fd: Name },
+    Close { fd: Name },
+    Write { fd: Name, page: u32 },
+    Fail { file: Name, errno: Errno },
+    Heal { file: Name },
+    Writeback { file: Name },
+    Error { file: Name, errno: Errno },
+    Fsync { fd: Name },
+    Fdatasync { fd: Name },
+    SyncFileRange { fd: Name },
+    Syncfs { fd: Name },
+    Sync,
+    Flush { file: Name },
+    Evict { file: Name },
+}
+
+impl Event {
+    /// The verb, as written.
+    pub fn verb(&self) -> Verb {
+        match self {
+            Event::Open { .. } => Verb::Open,
+            Event::Dup { .. } => Verb::Dup,
+            Event::Close { .. } => Verb::Close,
+            Event::Write { .. } => Verb::Write,
+            Event::Fail { .. } => Verb::Fail,
+            Event::Heal { .. } => Verb::Heal,
+            Event::Writeback { .. } => Verb::Writeback,
+            Event::Error { .. } => Verb::Error,
+            Event::Fsync { .. } => Verb::Fsync,
+            Event::Fdatasync { .. } => Verb::Fdatasync,
+            Event::SyncFileRange { .. } => Verb::SyncFileRange,
+            Event::Syncfs { .. } => Verb::Syncfs,
+            Event::Sync => Verb::Sync,
+            Event::Flush { .. } => Verb::Flush,
+            Event::Evict { .. } => Verb::Evict,
+        }
+    }
+
+    /// The fd the call goes through, if it goes through one (for `dup`, the
+    /// existing fd).
+    pub fn fd(&self) -> Option<&Name> {
+        match self {
+            Event::Open { fd, .. }
+            | Event::Close { fd }
+            | Event::Write { fd, .. }
+            | Event::Fsync { fd }
+            | Event::Fdatasync { fd }
+            | Event::SyncFileRange { fd }
+            | Event::Syncfs { fd } => Some(fd),
+            Event::Dup { fd, .. } => Some(fd),
+            _ => None,
+        }
+    }
+}
+
+/// The calls of the language, with their shapes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verb {
+    Open,
+    Dup,
+    Close,
+    Write,
+    Fail,
+    Heal,
+    Writeback,
+    Error,
+    Fsync,
+    Fdatasync,
+    SyncFileRange,
+    Syncfs,
+    Sync,
+    Flush,
+    Evict,
+}
+
+/// What one argument position holds.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// An fd that must be open.
+    Fd,
+    /// An fd name that must not be open (open's and dup's new name).
+    NewFd,
+    File,
+    Errno,
+    /// An optional page number (write's, default 0).
+    Page,
+}
+
+impl Verb {
+    pub const ALL: [Verb; 15] = [
+        Verb::Open,
+        Verb::Dup,
+        Verb::Close,
+        Verb::Write,
+        Verb::Fail,
+        Verb::Heal,
+        Verb::Writeback,
+        Verb::Error,
+        Verb::Fsync,
+        Verb::Fdatasync,
+        Verb::SyncFileRange,
+        Verb::Syncfs,
+        Verb::Sync,
+        Verb::Flush,
+        Verb::Evict,
+    ];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Verb::Open => "open",
+            Verb::Dup => "dup",
+            Verb::Close => "close",
+            Verb::Write => "write",
+            Verb::Fail => "fail",
+            Verb::Heal => "heal",
+            Verb::Writeback => "writeback",
+            Verb::Error => "error",
+            Verb::Fsync => "fsync",
+            Verb::Fdatasync => "fdatasync",
+            Verb::SyncFileRange => "sync_file_range",
+            Verb::Syncfs => "syncfs",
+            Verb::Sync => "sync",
+            Verb::Flush => "flush",
+            Verb::Evict => "evict",
+        }
+    }
+
+    pub fn from_keyword(word: &str) -> Option<Verb> {
+        Verb::ALL.into_iter().find(|v| v.keyword() == word)
+    }
+
+    pub fn args(self) -> &'static [Arg] {
+        match self {
+            Verb::Open => &[Arg::NewFd, Arg::File],
+            Verb::Dup => &[Arg::NewFd, Arg::Fd],
+            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::SyncFileRange | Verb::Syncfs => {
+                &[Arg::Fd]
+            }
+            Verb::Write => &[Arg::Fd, Arg::Page],
+            Verb::Fail | Verb::Error => &[Arg::File, Arg::Errno],
+            Verb::Heal | Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
+            Verb::Sync => &[],
+        }
+    }
+
+    /// The call's form, for messages: `write FD [PAGE]`.
+    pub fn usage(self) -> String {
+        let mut s = self.keyword().to_owned();
+        for arg in self.args() {
+            s.push_str(match arg {
+                Arg::Fd => " FD",
+                Arg::NewFd => " NEW",
+                Arg::File => " FILE",
+                Arg::Errno => " ERRNO",
+                Arg::Page => " [PAGE]",
+            });
+        }
+        s
+    }
+
+    /// Whether the call returns a result an expectation can be put on.
+    pub fn returns(self) -> bool {
+        matches!(
+            self,
+            Verb::Close
+                | Verb::Fsync
+                | Verb::Fdatasync
+                | Verb::SyncFileRange
+                | Verb::Syncfs
+                | Verb::Sync
+                | Verb::Flush
+        )
+    }
+}
+
+impl fmt::Display for Verb {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+/// A call with what is expected of it and the comment at the end of its line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Stmt {
+    pub event: Event,
+    pub expect: Option<Expect>,
+    pub comment: Option<String>,
+}
+
+impl Stmt {
+    pub fn new(event: Event) -> Stmt {
+        Stmt {
+            event,
+            expect: None,
+            comment: None,
+        }
+    }
+}
+
+/// A line of the body.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Item {
+    Stmt(Stmt),
+    /// `par ... end`: each statement inside is one concurrent task. Its
+    /// items are never `Par`.
+    Par(Par),
+    /// A line holding only a comment.
+    Note(String),
+    /// A blank line (runs of them count as one).
+    Gap,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Par {
+    pub items: Vec<Item>,
+    /// The comment on the `par` line.
+    pub comment: Option<String>,
+}
+
+/// A whole scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Scenario {
+    pub title: Option<String>,
+    /// `None`: every scheme.
+    pub schemes: Option<Vec<SchemeName>>,
+    /// `None`: the default profile, ext4.
+    pub fs: Option<Fs>,
+    /// Comment lines above or among the headers.
+    pub head_notes: Vec<String>,
+    pub body: Vec<Item>,
+}
+
+/// Where an event sits: at top level, or as task `task` of the `block`-th
+/// par block.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    Top,
+    Task { block: usize, task: usize },
+}
+
+impl Scenario {
+    /// The schemes evaluated, in column order.
+    pub fn scheme_names(&self) -> Vec<SchemeName> {
+        match &self.schemes {
+            Some(list) => list.clone(),
+            None => errseq::Scheme::ALL
+                .into_iter()
+                .map(SchemeName::Exact)
+                .collect(),
+        }
+    }
+
+    pub fn fs(&self) -> Fs {
+        self.fs.unwrap_or_default()
+    }
+
+    /// Every statement in text order, par tasks included: the order that
+    /// defines event numbers.
+    pub fn stmts(&self) -> impl Iterator<Item = (&Stmt, Place)> + '_ {
+        let mut block = 0;
+        self.body.iter().flat_map(
+            move |item| -> Box<dyn Iterator<Item = (&Stmt, Place)> + '_> {
+                match item {
+                    Item::Stmt(s) => Box::new(std::iter::once((s, Place::Top))),
+                    Item::Par(p) => {
+                        let b = block;
+                        block += 1;
+                        Box::new(
+                            p.items
+                                .iter()
+                                .filter_map(|i| match i {
+                                    Item::Stmt(s) => Some(s),
+                                    _ => None,
+                                })
+                                .enumerate()
+                                .map(move |(task, s)| (s, Place::Task { block: b, task })),
+                        )
+                    }
+                    Item::Note(_) | Item::Gap => Box::new(std::iter::empty()),
+                }
+            },
+        )
+    }
+
+    pub fn has_par(&self) -> bool {
+        self.body.iter().any(|i| matches!(i, Item::Par(_)))
+    }
+}

@@ -1,0 +1,333 @@
+//! Scenario checks: the rules of the fd table, and the names resolved.
+//!
+//! An fd names an open file description from its `open` (or `dup`) to its
+//! `close`; a closed name may be opened again, as a new description. Files
+//! need no declaration. Using an fd that is not open, opening a name that
+//! is, and evicting a file that is still open are errors here, with the
+//! line and column of the offending name, just like syntax errors.
+//!
+//! Inside a `par` block every task starts from the fd table as it was
+//! before the block, because the tasks run at once: no task may use, open
+//! or close a name that another task of the block opens or closes.
+
+use std::collections::BTreeMap;
+
+use errseq::Scheme;
+
+use crate::ast::{Event, Item, Name, Scenario, Stmt};
+use crate::diag::{Diagnostic, Span};
+use crate::parse::{SourceMap, StmtSource};
+
+/// A file, by order of first mention.
+pub type FileId = usize;
+/// An open file description, by order of the `open` that made it.
+pub type DescId = usize;
+
+/// One open file description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Description {
+    pub file: FileId,
+    /// The fd name it was opened as.
+    pub fd: Name,
+    /// The event that opened it.
+    pub opened_at: usize,
+}
+
+/// What an event's names resolve to.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// The file the call acts on (through its fd, if it has one).
+    pub file: Option<FileId>,
+    /// The description the call goes through (open: the new one; dup: the
+    /// shared one).
+    pub desc: Option<DescId>,
+}
+
+/// The names of a checked scenario, resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bindings {
+    pub files: Vec<Name>,
+    pub descriptions: Vec<Description>,
+    /// By event number.
+    pub events: Vec<Binding>,
+}
+
+/// An fd that is open: its description and where that name was bound.
+#[derive(Clone, Debug)]
+struct Open {
+    desc: DescId,
+    line: u32,
+}
+
+#[derive(Default)]
+struct Checker<'a> {
+    source: Option<&'a SourceMap>,
+    out: Bindings,
+    fds: BTreeMap<Name, Open>,
+    /// Where each fd name was last closed, for messages.
+    closed: BTreeMap<Name, u32>,
+    errors: Vec<Diagnostic>,
+    event: usize,
+}
+
+/// Checks the scenario and resolves its names. Warnings come back with the
+/// bindings; any error fails the check.
+pub fn check(
+    s: &Scenario,
+    source: &SourceMap,
+) -> Result<(Bindings, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut c = Checker {
+        source: Some(source),
+        ..Checker::default()
+    };
+    for item in &s.body {
+        match item {
+            Item::Stmt(stmt) => c.stmt(stmt),
+            Item::Par(par) => c.par(par.items.iter().filter_map(|i| match i {
+                Item::Stmt(s) => Some(s),
+                _ => None,
+            })),
+            Item::Note(_) | Item::Gap => {}
+        }
+    }
+    let warnings = unchecked_overrides(s, source);
+    if c.errors.is_empty() {
+        Ok((c.out, warnings))
+    } else {
+        c.errors.extend(warnings);
+        Err(c.errors)
+    }
+}
+
+/// An override for a scheme the scenario does not evaluate is never
+/// checked; say so rather than pass silently.
+fn unchecked_overrides(s: &Scenario, source: &SourceMap) -> Vec<Diagnostic> {
+    let evaluated: Vec<Scheme> = s.scheme_names().iter().map(|n| n.resolve()).collect();
+    let mut out = Vec::new();
+    for ((stmt, _), src) in s.stmts().zip(&source.events) {
+        for (name, _) in stmt.expect.iter().flat_map(|e| &e.overrides) {
+            if !evaluated.contains(&name.resolve()) {
+                let span = src.expect.unwrap_or(src.verb);
+                out.push(Diagnostic::warning(
+                    span,
+                    format!(
+                        "the expectation for `{name}` is not checked: `schemes:` leaves it out"
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+impl<'a> Checker<'a> {
+    fn src(&self) -> Option<&'a StmtSource> {
+        self.source.and_then(|m| m.events.get(self.event))
+    }
+
+    fn verb_span(&self) -> Span {
+        self.src().map_or(Span::new(0, 0, 1), |s| s.verb)
+    }
+
+    fn arg_span(&self, i: usize) -> Span {
+        self.src()
+            .and_then(|s| s.args.get(i).copied())
+            .unwrap_or_else(|| self.verb_span())
+    }
+
+    fn line(&self) -> u32 {
+        self.verb_span().line
+    }
+
+    fn file(&mut self, name: &Name) -> FileId {
+        match self.out.files.iter().position(|f| f == name) {
+            Some(i) => i,
+            None => {
+                self.out.files.push(name.clone());
+                self.out.files.len() - 1
+            }
+        }
+    }
+
+    /// Resolves an fd that must be open (argument `arg` of the call).
+    fn open_fd(&mut self, fd: &Name, arg: usize) -> Option<DescId> {
+        if let Some(o) = self.fds.get(fd) {
+            return Some(o.desc);
+        }
+        let msg = match self.closed.get(fd) {
+            Some(line) => format!("fd `{fd}` is not open: it was closed at line {line}"),
+            None => format!("fd `{fd}` is not open; open it first with `open {fd} FILE`"),
+        };
+        self.errors.push(Diagnostic::error(self.arg_span(arg), msg));
+        None
+    }
+
+    /// Checks that a name to bind is free.
+    fn fresh_fd(&mut self, fd: &Name, arg: usize) -> bool {
+        match self.fds.get(fd) {
+            None => true,
+            Some(o) => {
+                let msg = format!(
+                    "fd `{fd}` is already open (since line {}); close it first or use another name",
+                    o.line
+                );
+                self.errors.push(Diagnostic::error(self.arg_span(arg), msg));
+                false
+            }
+        }
+    }
+
+    fn bind(&mut self, fd: &Name, desc: DescId) {
+        let line = self.line();
+        self.fds.insert(fd.clone(), Open { desc, line });
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        let binding = self.resolve(&stmt.event);
+        self.out.events.push(binding);
+        self.event += 1;
+    }
+
+    fn resolve(&mut self, event: &Event) -> Binding {
+        let desc_file = |c: &Self, d: Option<DescId>| d.map(|d| c.out.descriptions[d].file);
+        match event {
+            Event::Open { fd, file } => {
+                let file = self.file(file);
+                if !self.fresh_fd(fd, 0) {
+                    return Binding {
+                        file: Some(file),
+                        desc: None,
+                    };
+                }
+                let desc = self.out.descriptions.len();
+                self.out.descriptions.push(Description {
+                    file,
+                    fd: fd.clone(),
+                    opened_at: self.event,
+                });
+                self.bind(fd, desc);
+                Binding {
+                    file: Some(file),
+                    desc: Some(desc),
+                }
+            }
+            Event::Dup { new, fd } => {
+                let desc = self.open_fd(fd, 1);
+                if self.fresh_fd(new, 0) {
+                    if let Some(d) = desc {
+                        self.bind(new, d);
+                    }
+                }
+                Binding {
+                    file: desc_file(self, desc),
+                    desc,
+                }
+            }
+            Event::Close { fd } => {
+                let desc = self.open_fd(fd, 0);
+                if desc.is_some() {
+                    self.fds.remove(fd);
+                    let line = self.line();
+                    self.closed.insert(fd.clone(), line);
+                }
+                Binding {
+                    file: desc_file(self, desc),
+                    desc,
+                }
+            }
+            Event::Write { fd, .. }
+            | Event::Fsync { fd }
+            | Event::Fdatasync { fd }
+            | Event::SyncFileRange { fd }
+            | Event::Syncfs { fd } => {
+                let desc = self.open_fd(fd, 0);
+                Binding {
+                    file: desc_file(self, desc),
+                    desc,
+                }
+            }
+            Event::Evict { file } => {
+                let id = self.file(file);
+                if let Some((fd, o)) = self
+                    .fds
+                    .iter()
+                    .find(|(_, o)| self.out.descriptions[o.desc].file == id)
+                {
+                    let msg = format!("cannot evict `{file}` while fd `{fd}` has it open (since line {}); close it first", o.line);
+                    self.errors.push(Diagnostic::error(self.arg_span(0), msg));
+                }
+                Binding {
+                    file: Some(id),
+                    desc: None,
+                }
+            }
+            Event::Fail { file, .. }
+            | Event::Heal { file }
+            | Event::Writeback { file }
+            | Event::Error { file, .. }
+            | Event::Flush { file } => Binding {
+                file: Some(self.file(file)),
+                desc: None,
+            },
+            Event::Sync => Binding::default(),
+        }
+    }
+
+    /// Every task sees the table as it was before the block; then all
+    /// their effects apply, in task order.
+    fn par<'s>(&mut self, tasks: impl Iterator<Item = &'s Stmt>) {
+        let tasks: Vec<&Stmt> = tasks.collect();
+        let before = self.fds.clone();
+        let first_event = self.event;
+        let mut after = before.clone();
+        // Pass 1: resolve each task alone; note the names it rebinds.
+        let mut rebinds: Vec<Vec<Name>> = Vec::new();
+        for (i, stmt) in tasks.iter().enumerate() {
+            self.event = first_event + i;
+            self.fds = before.clone();
+            let binding = self.resolve(&stmt.event);
+            self.out.events.push(binding);
+            let mut mine = Vec::new();
+            for (_, name) in fd_names(&stmt.event) {
+                let now = self.fds.get(name);
+                if now.map(|o| o.desc) != before.get(name).map(|o| o.desc) {
+                    match now {
+                        Some(o) => after.insert(name.clone(), o.clone()),
+                        None => after.remove(name),
+                    };
+                    mine.push(name.clone());
+                }
+            }
+            rebinds.push(mine);
+        }
+        // Pass 2: no task may mention a name another task rebinds.
+        for (i, stmt) in tasks.iter().enumerate() {
+            self.event = first_event + i;
+            for (arg, name) in fd_names(&stmt.event) {
+                let Some(j) = (0..tasks.len()).find(|&j| j != i && rebinds[j].contains(name))
+                else {
+                    continue;
+                };
+                self.event = first_event + j;
+                let other = self.line();
+                self.event = first_event + i;
+                let msg = format!(
+                    "fd `{name}` is opened or closed by the task on line {other}, and the tasks of a par block \
+                     run at once; do that before or after the block"
+                );
+                self.errors.push(Diagnostic::error(self.arg_span(arg), msg));
+            }
+        }
+        self.fds = after;
+        self.event = first_event + tasks.len();
+    }
+}
+
+/// The fd names an event mentions, with their argument positions.
+fn fd_names(e: &Event) -> Vec<(usize, &Name)> {
+    match e {
+        Event::Open { fd, .. } => vec![(0, fd)],
+        Event::Dup { new, fd } => vec![(0, new), (1, fd)],
+        _ => e.fd().map(|fd| (0, fd)).into_iter().collect(),
+    }
+}

@@ -1,0 +1,659 @@
+//! Text to [`Scenario`]: a line-oriented parser that keeps going after an
+//! error, so an editor can show every problem at once.
+//!
+//! Each line is split at its first `#` (a comment), then at `=>` (the
+//! expectation). What is left is a header (`key: value`), `par`, `end`, or
+//! a call, whose arguments are checked against [`Verb::args`]. Nothing
+//! here panics on any input: every index is a char boundary found by
+//! iteration, and numbers are parsed with overflow checks.
+
+use std::collections::BTreeSet;
+
+use errseq::{Errno, Ret, SchemeName};
+
+use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb};
+use crate::diag::{suggest, Diagnostic, Span};
+
+/// Where the parts of one statement are in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StmtSource {
+    pub verb: Span,
+    /// One span per argument written (write's page only if written).
+    pub args: Vec<Span>,
+    /// From `=>` to the end of the expectation.
+    pub expect: Option<Span>,
+}
+
+impl StmtSource {
+    pub fn line(&self) -> u32 {
+        self.verb.line
+    }
+}
+
+/// Positions of the statements, by event number (text order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    pub events: Vec<StmtSource>,
+    /// The `par` line of each block, by block number.
+    pub blocks: Vec<Span>,
+}
+
+/// A word of a line and where it is.
+#[derive(Clone, Copy, Debug)]
+struct Tok<'a> {
+    text: &'a str,
+    span: Span,
+}
+
+/// Splits `s` (which starts at column `col0` of `line`) into
+/// whitespace-separated words.
+fn words(s: &str, line: u32, col0: u32) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<(usize, u32)> = None;
+    let mut col = col0;
+    for (i, c) in s.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some((b, c0))) => {
+                out.push(Tok {
+                    text: &s[b..i],
+                    span: Span::new(line, c0, col - c0),
+                });
+                start = None;
+            }
+            (false, None) => start = Some((i, col)),
+            _ => {}
+        }
+        col += 1;
+    }
+    if let Some((b, c0)) = start {
+        out.push(Tok {
+            text: &s[b..],
+            span: Span::new(line, c0, col - c0),
+        });
+    }
+    out
+}
+
+fn char_len(s: &str) -> u32 {
+    u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
+}
+
+/// The parser's state between lines.
+#[derive(Default)]
+struct Parser {
+    scenario: Scenario,
+    source: SourceMap,
+    errors: Vec<Diagnostic>,
+    /// Notes and gaps seen before the first header or event: they become
+    /// head notes if a header follows, body items otherwise.
+    pending: Vec<Item>,
+    in_body: bool,
+    /// The open `par` block and its span.
+    par: Option<(Par, Span)>,
+    /// Which headers were given, for duplicates.
+    seen_headers: Vec<&'static str>,
+}
+
+/// Parses without the scenario checks (fd table rules): what a formatter
+/// needs, since it must work on scenarios whose fds are still wrong.
+pub fn parse_unchecked(text: &str) -> Result<(Scenario, SourceMap), Vec<Diagnostic>> {
+    let mut p = Parser::default();
+    let mut last_line = 0;
+    for (i, line) in text.lines().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        p.line(line, n);
+        last_line = n;
+    }
+    if let Some((_, span)) = p.par.take() {
+        p.errors.push(Diagnostic::error(
+            span,
+            format!("this `par` block is never closed: add `end` after its last task (the text ends at line {last_line})"),
+        ));
+    }
+    p.flush_pending();
+    while matches!(p.scenario.body.last(), Some(Item::Gap)) {
+        p.scenario.body.pop();
+    }
+    if p.errors.is_empty() {
+        Ok((p.scenario, p.source))
+    } else {
+        Err(p.errors)
+    }
+}
+
+impl Parser {
+    fn line(&mut self, line: &str, n: u32) {
+        let (code, comment) = match line.find('#') {
+            Some(i) => (&line[..i], Some(line[i + 1..].trim().to_owned())),
+            None => (line, None),
+        };
+        // A header's value is free text, `=>` included: recognise headers first.
+        let whole = words(code, n, 1);
+        if let Some((first, colon)) = whole.first().and_then(|t| Some((t, t.text.find(':')?))) {
+            return self.header(code, first.text, colon, first.span, comment);
+        }
+        let (event_part, expect_part) = match code.find("=>") {
+            Some(i) => (&code[..i], Some((&code[i + 2..], char_len(&code[..i]) + 1))),
+            None => (code, None),
+        };
+        let toks = words(event_part, n, 1);
+        let Some(first) = toks.first() else {
+            match (expect_part, comment) {
+                (Some((_, col)), _) => self.err(
+                    Span::new(n, col, 2),
+                    "`=>` needs a call before it, as in `fsync a => EIO`",
+                ),
+                (None, Some(c)) => self.push_loose(Item::Note(c)),
+                (None, None) => self.push_loose(Item::Gap),
+            }
+            return;
+        };
+        match (first.text, toks.len(), expect_part) {
+            ("par", 1, None) => self.open_par(first.span, comment),
+            ("end", 1, None) => self.close_par(first.span),
+            _ => self.statement(&toks, expect_part, comment, n),
+        }
+    }
+
+    fn err(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(Diagnostic::error(span, message));
+    }
+
+    /// A note or gap: held back until we know whether it belongs to the
+    /// head or the body.
+    fn push_loose(&mut self, item: Item) {
+        if self.in_body {
+            self.push_item(item);
+        } else {
+            self.pending.push(item);
+        }
+    }
+
+    fn flush_pending(&mut self) {
+        for item in std::mem::take(&mut self.pending) {
+            self.push_item(item);
+        }
+    }
+
+    fn push_item(&mut self, item: Item) {
+        let items = match &mut self.par {
+            Some((par, _)) => &mut par.items,
+            None => &mut self.scenario.body,
+        };
+        // Runs of blank lines are one; none at the start of a list.
+        if matches!(item, Item::Gap) && matches!(items.last(), None | Some(Item::Gap)) {
+            return;
+        }
+        items.push(item);
+    }
+
+    fn enter_body(&mut self) {
+        if !self.in_body {
+            self.in_body = true;
+            self.flush_pending();
+        }
+    }
+
+    fn header(
+        &mut self,
+        code: &str,
+        first: &str,
+        colon: usize,
+        span: Span,
+        comment: Option<String>,
+    ) {
+        let key = &first[..colon];
+        if self.in_body {
+            return self.err(
+                span,
+                format!("`{key}:` is a header: headers go above the first event"),
+            );
+        }
+        // Comments above or among headers stay with the head.
+        self.pending.retain(|i| matches!(i, Item::Note(_)));
+        for item in self.pending.drain(..) {
+            if let Item::Note(text) = item {
+                self.scenario.head_notes.push(text);
+            }
+        }
+        if let Some(c) = comment {
+            self.scenario.head_notes.push(c);
+        }
+        let after_key = code.find(':').map_or("", |i| &code[i + 1..]);
+        let value = after_key.trim();
+        let value_col =
+            span.col + char_len(key) + 1 + char_len(after_key) - char_len(after_key.trim_start());
+        let value_span = Span::new(span.line, value_col, char_len(value));
+        let known: &[&'static str] = &["title", "schemes", "fs"];
+        let Some(&key) = known.iter().find(|k| **k == key) else {
+            let hint = suggest(key, known.iter().copied())
+                .map_or(String::new(), |s| format!("; did you mean `{s}:`?"));
+            return self.err(
+                span,
+                format!(
+                    "unknown header `{key}:`{hint} (headers are `title:`, `schemes:` and `fs:`)"
+                ),
+            );
+        };
+        if self.seen_headers.contains(&key) {
+            return self.err(span, format!("`{key}:` is given twice; keep one"));
+        }
+        self.seen_headers.push(key);
+        if value.is_empty() {
+            return self.err(span, format!("`{key}:` needs a value"));
+        }
+        match key {
+            "title" => self.scenario.title = Some(value.to_owned()),
+            "schemes" => self.schemes(value, value_span),
+            _ => match Fs::from_id(value) {
+                Some(fs) => self.scenario.fs = Some(fs),
+                None => self.err(
+                    value_span,
+                    format!("unknown filesystem `{value}`; profiles are ext4, xfs, btrfs and nfs"),
+                ),
+            },
+        }
+    }
+
+    fn schemes(&mut self, value: &str, span: Span) {
+        let mut list = Vec::new();
+        for tok in words(value, span.line, span.col) {
+            match scheme_name(tok) {
+                Ok(name) if list.contains(&name) => {
+                    self.err(tok.span, format!("scheme `{name}` is listed twice"))
+                }
+                Ok(name) => list.push(name),
+                Err(d) => self.errors.push(d),
+            }
+        }
+        self.scenario.schemes = Some(list);
+    }
+
+    fn open_par(&mut self, span: Span, comment: Option<String>) {
+        self.enter_body();
+        if let Some((_, outer)) = &self.par {
+            let at = outer.line;
+            return self.err(span, format!("par blocks cannot nest: the block of line {at} is still open (close it with `end`)"));
+        }
+        self.source.blocks.push(span);
+        self.par = Some((
+            Par {
+                items: Vec::new(),
+                comment,
+            },
+            span,
+        ));
+    }
+
+    fn close_par(&mut self, span: Span) {
+        let Some((mut par, start)) = self.par.take() else {
+            return self.err(span, "`end` without a `par` block to close");
+        };
+        while matches!(par.items.last(), Some(Item::Gap)) {
+            par.items.pop();
+        }
+        if !par.items.iter().any(|i| matches!(i, Item::Stmt(_))) {
+            self.err(
+                start,
+                "this `par` block has no tasks: put one call per line between `par` and `end`",
+            );
+        }
+        self.scenario.body.push(Item::Par(par));
+    }
+
+    fn statement(
+        &mut self,
+        toks: &[Tok<'_>],
+        expect_part: Option<(&str, u32)>,
+        comment: Option<String>,
+        n: u32,
+    ) {
+        self.enter_body();
+        let (verb_tok, arg_toks) = (toks[0], &toks[1..]);
+        let Some(verb) = Verb::from_keyword(verb_tok.text) else {
+            return self.errors.push(unknown_verb(verb_tok));
+        };
+        let event = match event(verb, verb_tok, arg_toks) {
+            Ok(e) => e,
+            Err(d) => return self.errors.push(d),
+        };
+        let mut src = StmtSource {
+            verb: verb_tok.span,
+            args: arg_toks.iter().map(|t| t.span).collect(),
+            expect: None,
+        };
+        let expect = match expect_part {
+            None => None,
+            Some((text, col)) => {
+                let span = Span::new(n, col, 2 + char_len(text.trim_end()));
+                src.expect = Some(span);
+                if !verb.returns() {
+                    let msg = format!("`{verb}` returns nothing, so it cannot have an expectation; remove the `=> …`");
+                    return self.err(span, msg);
+                }
+                match expectation(text, n, col + 2) {
+                    Ok(e) => Some(e),
+                    Err(d) => return self.errors.push(d),
+                }
+            }
+        };
+        self.source.events.push(src);
+        self.push_item(Item::Stmt(Stmt {
+            event,
+            expect,
+            comment,
+        }));
+    }
+}
+
+fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
+    let calls = Verb::ALL.map(Verb::keyword);
+    let hint = match suggest(tok.text, calls) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("calls are {}", calls.join(", ")),
+    };
+    Diagnostic::error(tok.span, format!("unknown call `{}`; {hint}", tok.text))
+}
+
+/// Checks the arguments against the verb's shape and builds the event.
+fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
+    let shape = verb.args();
+    let required = shape.iter().filter(|a| **a != Arg::Page).count();
+    if toks.len() < required {
+        let what = shape[toks.len()];
+        let at = toks.last().map_or(verb_tok.span, |t| t.span);
+        let span = Span::new(at.line, at.col + at.len, 1);
+        return Err(Diagnostic::error(
+            span,
+            format!("`{verb}` needs {}: `{}`", arg_noun(what), verb.usage()),
+        ));
+    }
+    if let Some(extra) = toks.get(shape.len()) {
+        let msg = if shape.is_empty() {
+            format!("`{verb}` takes no arguments")
+        } else {
+            format!(
+                "unexpected `{}`: the form is `{}`",
+                extra.text,
+                verb.usage()
+            )
+        };
+        return Err(Diagnostic::error(extra.span, msg));
+    }
+    let name = |i: usize| -> Result<Name, Diagnostic> { name(toks[i], shape[i]) };
+    Ok(match verb {
+        Verb::Open => Event::Open {
+            fd: name(0)?,
+            file: name(1)?,
+        },
+        Verb::Dup => Event::Dup {
+            new: name(0)?,
+            fd: name(1)?,
+        },
+        Verb::Close => Event::Close { fd: name(0)? },
+        Verb::Write => Event::Write {
+            fd: name(0)?,
+            page: toks.get(1).map_or(Ok(0), |t| page(*t))?,
+        },
+        Verb::Fail => Event::Fail {
+            file: name(0)?,
+            errno: errno(toks[1])?,
+        },
+        Verb::Heal => Event::Heal { file: name(0)? },
+        Verb::Writeback => Event::Writeback { file: name(0)? },
+        Verb::Error => Event::Error {
+            file: name(0)?,
+            errno: errno(toks[1])?,
+        },
+        Verb::Fsync => Event::Fsync { fd: name(0)? },
+        Verb::Fdatasync => Event::Fdatasync { fd: name(0)? },
+        Verb::SyncFileRange => Event::SyncFileRange { fd: name(0)? },
+        Verb::Syncfs => Event::Syncfs { fd: name(0)? },
+        Verb::Sync => Event::Sync,
+        Verb::Flush => Event::Flush { file: name(0)? },
+        Verb::Evict => Event::Evict { file: name(0)? },
+    })
+}
+
+fn arg_noun(arg: Arg) -> &'static str {
+    match arg {
+        Arg::Fd => "an fd",
+        Arg::NewFd => "a new fd name",
+        Arg::File => "a file",
+        Arg::Errno => "an errno such as EIO",
+        Arg::Page => "a page number",
+    }
+}
+
+fn name(tok: Tok<'_>, arg: Arg) -> Result<Name, Diagnostic> {
+    Name::new(tok.text).ok_or_else(|| {
+        let what = if arg == Arg::File { "file" } else { "fd" };
+        let hint = if Errno::from_name(tok.text).is_some() {
+            format!("; `{}` is an errno, and an errno goes after the file", tok.text)
+        } else {
+            String::new()
+        };
+        Diagnostic::error(
+            tok.span,
+            format!(
+                "`{}` is not a valid {what} name: use lower-case letters, digits and `_`, starting with a letter{hint}",
+                tok.text
+            ),
+        )
+    })
+}
+
+fn page(tok: Tok<'_>) -> Result<u32, Diagnostic> {
+    let digits = !tok.text.is_empty() && tok.text.bytes().all(|b| b.is_ascii_digit());
+    match tok.text.parse::<u32>() {
+        Ok(p) if digits => Ok(p),
+        _ => Err(Diagnostic::error(
+            tok.span,
+            format!(
+                "`{}` is not a page number: write a whole number from 0 to {}",
+                tok.text,
+                u32::MAX
+            ),
+        )),
+    }
+}
+
+fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {
+    if let Some(e) = Errno::from_name(tok.text) {
+        return Ok(e);
+    }
+    let upper = tok.text.to_ascii_uppercase();
+    let msg = if Errno::from_name(&upper).is_some() {
+        format!("errno names are upper case: write `{upper}`")
+    } else if let Some(s) = suggest(tok.text, Errno::names()) {
+        format!("unknown errno `{}`; did you mean `{s}`?", tok.text)
+    } else {
+        format!(
+            "unknown errno `{}`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS",
+            tok.text
+        )
+    };
+    Err(Diagnostic::error(tok.span, msg))
+}
+
+fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
+    SchemeName::parse(tok.text).ok_or_else(|| {
+        let hint = match suggest(tok.text, SchemeName::all_ids()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "schemes are {}",
+                SchemeName::all_ids().collect::<Vec<_>>().join(", ")
+            ),
+        };
+        Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", tok.text))
+    })
+}
+
+/// A token of an expectation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum ETok<'a> {
+    Word(&'a str),
+    Open,
+    Close,
+    Comma,
+    Eq,
+}
+
+fn expect_tokens(s: &str, line: u32, col0: u32) -> Vec<(ETok<'_>, Span)> {
+    let mut out = Vec::new();
+    let mut word: Option<(usize, u32)> = None;
+    let mut col = col0;
+    let end_word = |out: &mut Vec<_>, word: &mut Option<(usize, u32)>, i: usize, col: u32| {
+        if let Some((b, c0)) = word.take() {
+            out.push((ETok::Word(&s[b..i]), Span::new(line, c0, col - c0)));
+        }
+    };
+    for (i, c) in s.char_indices() {
+        let punct = match c {
+            '{' => Some(ETok::Open),
+            '}' => Some(ETok::Close),
+            ',' => Some(ETok::Comma),
+            '=' => Some(ETok::Eq),
+            _ => None,
+        };
+        if punct.is_some() || c.is_whitespace() {
+            end_word(&mut out, &mut word, i, col);
+        } else if word.is_none() {
+            word = Some((i, col));
+        }
+        if let Some(p) = punct {
+            out.push((p, Span::new(line, col, 1)));
+        }
+        col += 1;
+    }
+    end_word(&mut out, &mut word, s.len(), col);
+    out
+}
+
+const RESULT_FORMS: &str = "`0`, an errno such as `EIO`, or a set such as `{0, EIO}`";
+
+/// `[OUTCOME] (SCHEME=OUTCOME)*`.
+fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
+    let toks = expect_tokens(text, line, col0);
+    let mut pos = 0;
+    let mut expect = Expect::default();
+    let starts_override = |pos: usize| matches!(toks.get(pos + 1), Some((ETok::Eq, _)));
+    if toks.is_empty() {
+        return Err(Diagnostic::error(
+            Span::new(line, col0 - 2, 2),
+            format!("`=>` needs a result: {RESULT_FORMS}"),
+        ));
+    }
+    if !starts_override(pos) {
+        expect.default = Some(outcome(&toks, &mut pos)?);
+    }
+    while let Some(&(tok, span)) = toks.get(pos) {
+        let ETok::Word(w) = tok else {
+            return Err(Diagnostic::error(
+                span,
+                "expected `SCHEME=RESULT` here, as in `linux-4.12=0`",
+            ));
+        };
+        let name = scheme_name(Tok { text: w, span })?;
+        if !starts_override(pos) {
+            return Err(Diagnostic::error(
+                span,
+                format!("`{w}` needs `=RESULT` after it, as in `{w}=0`"),
+            ));
+        }
+        pos += 2;
+        if expect.overrides.iter().any(|(n, _)| *n == name) {
+            return Err(Diagnostic::error(
+                span,
+                format!("`{w}` has two expectations on this line; keep one"),
+            ));
+        }
+        let o = outcome(&toks, &mut pos)?;
+        expect.overrides.push((name, o));
+    }
+    Ok(expect)
+}
+
+fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagnostic> {
+    let Some(&(tok, span)) = toks.get(*pos) else {
+        let end = toks.last().map_or(Span::new(0, 0, 1), |t| t.1);
+        return Err(Diagnostic::error(
+            Span::new(end.line, end.col + end.len, 1),
+            format!("expected a result: {RESULT_FORMS}"),
+        ));
+    };
+    *pos += 1;
+    match tok {
+        ETok::Word(w) => result(w, span).map(Outcome::Is),
+        ETok::Open => set(toks, pos, span),
+        _ => Err(Diagnostic::error(
+            span,
+            format!("expected a result: {RESULT_FORMS}"),
+        )),
+    }
+}
+
+fn set(toks: &[(ETok<'_>, Span)], pos: &mut usize, open: Span) -> Result<Outcome, Diagnostic> {
+    let mut members = BTreeSet::new();
+    loop {
+        match toks.get(*pos) {
+            Some(&(ETok::Word(w), span)) => {
+                members.insert(result(w, span)?);
+                *pos += 1;
+            }
+            Some(&(ETok::Close, span)) if members.is_empty() => {
+                return Err(Diagnostic::error(
+                    span,
+                    "an empty set allows nothing: list results, as in `{0, EIO}`",
+                ));
+            }
+            Some(&(_, span)) => {
+                return Err(Diagnostic::error(
+                    span,
+                    format!("expected a result in the set: {RESULT_FORMS}"),
+                ))
+            }
+            None => {
+                return Err(Diagnostic::error(
+                    open,
+                    "this `{` is never closed: end the set with `}`",
+                ))
+            }
+        }
+        match toks.get(*pos) {
+            Some((ETok::Comma, _)) => *pos += 1,
+            Some((ETok::Close, _)) => {
+                *pos += 1;
+                return Ok(Outcome::AnyOf(members));
+            }
+            Some(&(_, span)) => {
+                return Err(Diagnostic::error(
+                    span,
+                    "separate results in a set with `,` and end it with `}`",
+                ))
+            }
+            None => {
+                return Err(Diagnostic::error(
+                    open,
+                    "this `{` is never closed: end the set with `}`",
+                ))
+            }
+        }
+    }
+}
+
+fn result(word: &str, span: Span) -> Result<Ret, Diagnostic> {
+    if word == "0" {
+        return Ok(Ret::OK);
+    }
+    errno(Tok { text: word, span }).map(Ret::err).map_err(|d| {
+        if word.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            Diagnostic::error(
+                span,
+                format!("`{word}` is not a result: write `0` or an errno name such as `EIO`"),
+            )
+        } else {
+            d
+        }
+    })
+}

@@ -1,0 +1,139 @@
+//! [`Scenario`] to canonical text.
+//!
+//! Headers first (title, schemes, fs) under the comments that stood among
+//! them, a blank line, then the body: one statement a line, `par` bodies
+//! indented by two spaces, a trailing comment two spaces after the code.
+//! Parsing the output gives back an equal scenario (see the property tests).
+
+use std::fmt::{self, Write};
+
+use crate::ast::{Event, Expect, Item, Outcome, Scenario, Stmt};
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = self.verb();
+        match self {
+            Event::Open { fd, file } => write!(f, "{verb} {fd} {file}"),
+            Event::Dup { new, fd } => write!(f, "{verb} {new} {fd}"),
+            Event::Write { fd, page: 0 } => write!(f, "{verb} {fd}"),
+            Event::Write { fd, page } => write!(f, "{verb} {fd} {page}"),
+            Event::Fail { file, errno } | Event::Error { file, errno } => {
+                write!(f, "{verb} {file} {errno}")
+            }
+            Event::Close { fd }
+            | Event::Fsync { fd }
+            | Event::Fdatasync { fd }
+            | Event::SyncFileRange { fd }
+            | Event::Syncfs { fd } => write!(f, "{verb} {fd}"),
+            Event::Heal { file }
+            | Event::Writeback { file }
+            | Event::Flush { file }
+            | Event::Evict { file } => {
+                write!(f, "{verb} {file}")
+            }
+            Event::Sync => write!(f, "{verb}"),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Is(r) => write!(f, "{r}"),
+            Outcome::AnyOf(set) => {
+                f.write_char('{')?;
+                for (i, r) in set.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{r}")?;
+                }
+                f.write_char('}')
+            }
+        }
+    }
+}
+
+/// The part after `=> `.
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sep = "";
+        if let Some(o) = &self.default {
+            write!(f, "{o}")?;
+            sep = " ";
+        }
+        for (name, o) in &self.overrides {
+            write!(f, "{sep}{name}={o}")?;
+            sep = " ";
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Stmt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.event)?;
+        if let Some(e) = &self.expect {
+            write!(f, " => {e}")?;
+        }
+        comment(f, self.comment.as_deref(), "  ")
+    }
+}
+
+fn comment(f: &mut impl Write, text: Option<&str>, gap: &str) -> fmt::Result {
+    match text {
+        Some("") => write!(f, "{gap}#"),
+        Some(t) => write!(f, "{gap}# {t}"),
+        None => Ok(()),
+    }
+}
+
+fn write_items(f: &mut fmt::Formatter<'_>, items: &[Item], indent: &str) -> fmt::Result {
+    for item in items {
+        match item {
+            Item::Stmt(s) => writeln!(f, "{indent}{s}")?,
+            Item::Note(text) => {
+                f.write_str(indent)?;
+                comment(f, Some(text), "")?;
+                writeln!(f)?;
+            }
+            Item::Gap => writeln!(f)?,
+            Item::Par(par) => {
+                write!(f, "{indent}par")?;
+                comment(f, par.comment.as_deref(), "  ")?;
+                writeln!(f)?;
+                write_items(f, &par.items, "  ")?;
+                writeln!(f, "{indent}end")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The canonical text.
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for note in &self.head_notes {
+            comment(f, Some(note), "")?;
+            writeln!(f)?;
+        }
+        let mut head = !self.head_notes.is_empty();
+        if let Some(t) = &self.title {
+            writeln!(f, "title: {t}")?;
+            head = true;
+        }
+        if let Some(list) = &self.schemes {
+            let ids: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
+            writeln!(f, "schemes: {}", ids.join(" "))?;
+            head = true;
+        }
+        if let Some(fs) = self.fs {
+            writeln!(f, "fs: {}", fs.id())?;
+            head = true;
+        }
+        if head && !self.body.is_empty() {
+            writeln!(f)?;
+        }
+        write_items(f, &self.body, "")
+    }
+}

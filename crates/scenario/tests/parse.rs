@@ -1,0 +1,389 @@
+//! The parser and checker against the spec's text and every kind of error.
+
+use errseq::{Errno, Ret, Scheme, SchemeName};
+use errseq_scenario::{parse, parse_bytes, Event, Fs, Item, Name, Outcome, Parsed, Scenario, Span};
+
+fn ok(text: &str) -> Parsed {
+    match parse(text) {
+        Ok(p) => p,
+        Err(d) => panic!("expected a valid scenario, got {d:?}"),
+    }
+}
+
+/// The first error's position and message.
+fn err(text: &str) -> (u32, u32, String) {
+    match parse(text) {
+        Ok(p) => panic!("expected an error, parsed {:?}", p.scenario),
+        Err(d) => (d[0].span.line, d[0].span.col, d[0].message.clone()),
+    }
+}
+
+fn name(s: &str) -> Name {
+    Name::new(s).expect("valid name")
+}
+
+const SPEC_EXAMPLE: &str = "title: fsync reports one writeback error to every open fd
+schemes: linux-4.12 linux-4.13 linux
+
+open a f
+open b f
+write a
+fail f EIO
+fsync a => EIO
+fsync b => EIO linux-4.12=0
+fsync a => 0
+heal f
+";
+
+#[test]
+fn the_spec_example_parses_and_prints_canonically() {
+    let p = ok(SPEC_EXAMPLE);
+    let s = &p.scenario;
+    assert_eq!(
+        s.title.as_deref(),
+        Some("fsync reports one writeback error to every open fd")
+    );
+    assert_eq!(
+        s.scheme_names(),
+        vec![
+            SchemeName::Exact(Scheme::Linux412),
+            SchemeName::Exact(Scheme::Linux413),
+            SchemeName::Linux
+        ]
+    );
+    assert_eq!(s.fs(), Fs::Ext4);
+    assert_eq!(s.stmts().count(), 8);
+    let (fsync_b, _) = s.stmts().nth(5).expect("sixth event");
+    assert_eq!(fsync_b.event, Event::Fsync { fd: name("b") });
+    let expect = fsync_b.expect.as_ref().expect("an expectation");
+    assert_eq!(
+        expect.for_scheme(Scheme::Linux412),
+        Some(&Outcome::Is(Ret::OK))
+    );
+    assert_eq!(
+        expect.for_scheme(Scheme::Linux58),
+        Some(&Outcome::Is(Ret::err(Errno::EIO)))
+    );
+    assert_eq!(
+        s.to_string(),
+        SPEC_EXAMPLE,
+        "the spec's example is already canonical"
+    );
+    assert_eq!(p.source.events[5].line(), 9);
+    assert_eq!(p.bindings.files, vec![name("f")]);
+    assert_eq!(p.bindings.descriptions.len(), 2);
+    assert_eq!(p.bindings.events[5].desc, Some(1));
+}
+
+#[test]
+fn the_spec_par_example_parses() {
+    let p = ok("open a f\nopen b f\npar\n  fsync a\n  error f EIO\n  fsync b => {0, EIO}\nend\n");
+    assert!(p.scenario.has_par());
+    let Some(Item::Par(par)) = p.scenario.body.get(2) else {
+        panic!("a par block")
+    };
+    assert_eq!(par.items.len(), 3);
+    assert_eq!(p.bindings.events.len(), 5);
+}
+
+#[test]
+fn comments_blanks_and_spacing_are_normalised_but_kept() {
+    let text = "# about this one\ntitle:   odd   spacing  \n\n\n  open a f   # first\n\n\n#note\nfsync a=>EIO\n\n";
+    let p = ok(text);
+    assert_eq!(p.scenario.head_notes, vec!["about this one".to_owned()]);
+    assert_eq!(
+        p.scenario.to_string(),
+        "# about this one\ntitle: odd   spacing\n\nopen a f  # first\n\n# note\nfsync a => EIO\n"
+    );
+}
+
+#[test]
+fn notes_before_the_first_event_without_headers_belong_to_the_body() {
+    let p = ok("# setup\nopen a f\n");
+    assert!(p.scenario.head_notes.is_empty());
+    assert_eq!(p.scenario.body[0], Item::Note("setup".into()));
+}
+
+#[test]
+fn a_title_may_contain_an_arrow() {
+    let p = ok("title: a => b\nsync\n");
+    assert_eq!(p.scenario.title.as_deref(), Some("a => b"));
+}
+
+#[test]
+fn write_takes_an_optional_page() {
+    let p = ok("open a f\nwrite a\nwrite a 0\nwrite a 7\n");
+    let pages: Vec<u32> = p
+        .scenario
+        .stmts()
+        .filter_map(|(s, _)| match s.event {
+            Event::Write { page, .. } => Some(page),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages, vec![0, 0, 7]);
+    assert!(p
+        .scenario
+        .to_string()
+        .contains("write a\nwrite a\nwrite a 7\n"));
+}
+
+#[test]
+fn aliases_and_sets_in_expectations() {
+    let p = ok("open a f\nfsync a => {EIO, 0} linux=EIO rfc-v1={ENOSPC}\n");
+    let (s, _) = p.scenario.stmts().nth(1).expect("fsync");
+    assert_eq!(
+        s.expect.as_ref().map(ToString::to_string).as_deref(),
+        Some("{0, EIO} linux=EIO rfc-v1={ENOSPC}")
+    );
+    let only_overrides = ok("open a f\nfsync a => linux-4.12=0\n");
+    let (s, _) = only_overrides.scenario.stmts().nth(1).expect("fsync");
+    assert_eq!(
+        s.expect
+            .as_ref()
+            .and_then(|e| e.for_scheme(Scheme::Linux413)),
+        None
+    );
+}
+
+#[test]
+fn syntax_errors_point_at_the_word_and_say_what_to_write() {
+    assert_eq!(
+        err("open a f\nfsnyc a\n"),
+        (2, 1, "unknown call `fsnyc`; did you mean `fsync`?".into())
+    );
+    assert_eq!(
+        err("open a f\nfsync\n"),
+        (2, 6, "`fsync` needs an fd: `fsync FD`".into())
+    );
+    assert_eq!(
+        err("sync now\n"),
+        (1, 6, "`sync` takes no arguments".into())
+    );
+    assert_eq!(
+        err("open a f g\n"),
+        (1, 10, "unexpected `g`: the form is `open NEW FILE`".into())
+    );
+    assert_eq!(
+        err("fail f eio\n"),
+        (1, 8, "errno names are upper case: write `EIO`".into())
+    );
+    assert_eq!(
+        err("fail f EIOO\n"),
+        (1, 8, "unknown errno `EIOO`; did you mean `EIO`?".into())
+    );
+    assert_eq!(
+        err("error f EBANANA\n").2,
+        "unknown errno `EBANANA`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS"
+    );
+    let (l, c, m) = err("open A f\n");
+    assert_eq!((l, c), (1, 6));
+    assert!(m.starts_with("`A` is not a valid fd name"), "{m}");
+    assert_eq!(
+        err("open a f\nwrite a -1\n").2,
+        "`-1` is not a page number: write a whole number from 0 to 4294967295"
+    );
+    assert_eq!(err("open a f\nwrite a 4294967296\n").0, 2);
+}
+
+#[test]
+fn header_errors() {
+    assert_eq!(err("titel: x\n").2, "unknown header `titel:`; did you mean `title:`? (headers are `title:`, `schemes:` and `fs:`)");
+    assert_eq!(
+        err("title: x\ntitle: y\n"),
+        (2, 1, "`title:` is given twice; keep one".into())
+    );
+    assert_eq!(err("title:\n").2, "`title:` needs a value");
+    assert_eq!(
+        err("schemes: linux-4.13 linux-4.31\n"),
+        (
+            1,
+            21,
+            "unknown scheme `linux-4.31`; did you mean `linux-4.13`?".into()
+        )
+    );
+    assert_eq!(
+        err("schemes: linux linux\n").2,
+        "scheme `linux` is listed twice"
+    );
+    assert_eq!(
+        err("fs: zfs\n"),
+        (
+            1,
+            5,
+            "unknown filesystem `zfs`; profiles are ext4, xfs, btrfs and nfs".into()
+        )
+    );
+    assert_eq!(
+        err("sync\ntitle: late\n"),
+        (
+            2,
+            1,
+            "`title:` is a header: headers go above the first event".into()
+        )
+    );
+}
+
+#[test]
+fn expectation_errors() {
+    assert_eq!(
+        err("open a f\nwrite a => 0\n"),
+        (
+            2,
+            9,
+            "`write` returns nothing, so it cannot have an expectation; remove the `=> …`".into()
+        )
+    );
+    assert_eq!(
+        err("sync =>\n").2,
+        "`=>` needs a result: `0`, an errno such as `EIO`, or a set such as `{0, EIO}`"
+    );
+    assert_eq!(
+        err("sync => 5\n").2,
+        "`5` is not a result: write `0` or an errno name such as `EIO`"
+    );
+    assert_eq!(
+        err("sync => 0 linux-4.21=0\n").2,
+        "unknown scheme `linux-4.21`; did you mean `linux-4.12`?"
+    );
+    assert_eq!(
+        err("sync => 0 linux\n").2,
+        "`linux` needs `=RESULT` after it, as in `linux=0`"
+    );
+    assert_eq!(
+        err("sync => {}\n").2,
+        "an empty set allows nothing: list results, as in `{0, EIO}`"
+    );
+    assert_eq!(
+        err("sync => {0, EIO\n").2,
+        "this `{` is never closed: end the set with `}`"
+    );
+    assert_eq!(
+        err("sync => 0 linux=0 linux=EIO\n").2,
+        "`linux` has two expectations on this line; keep one"
+    );
+    assert_eq!(
+        err("=> EIO\n").2,
+        "`=>` needs a call before it, as in `fsync a => EIO`"
+    );
+}
+
+#[test]
+fn par_block_errors() {
+    assert_eq!(
+        err("par\n  sync\n").2,
+        "this `par` block is never closed: add `end` after its last task (the text ends at line 2)"
+    );
+    assert_eq!(err("end\n").2, "`end` without a `par` block to close");
+    let nested = parse("par\npar\nend\n").expect_err("nested");
+    assert!(nested.iter().any(|d| d.to_string()
+        == "2:1: par blocks cannot nest: the block of line 1 is still open (close it with `end`)"));
+    assert_eq!(
+        err("par\n# nothing\nend\n").2,
+        "this `par` block has no tasks: put one call per line between `par` and `end`"
+    );
+}
+
+#[test]
+fn scenario_errors_name_the_fd_and_the_line() {
+    assert_eq!(
+        err("fsync a\n"),
+        (
+            1,
+            7,
+            "fd `a` is not open; open it first with `open a FILE`".into()
+        )
+    );
+    assert_eq!(
+        err("open a f\nclose a\nfsync a\n"),
+        (3, 7, "fd `a` is not open: it was closed at line 2".into())
+    );
+    assert_eq!(
+        err("open a f\nopen a g\n"),
+        (
+            2,
+            6,
+            "fd `a` is already open (since line 1); close it first or use another name".into()
+        )
+    );
+    assert_eq!(
+        err("open a f\ndup a a\n"),
+        (
+            2,
+            5,
+            "fd `a` is already open (since line 1); close it first or use another name".into()
+        )
+    );
+    assert_eq!(
+        err("open a f\nevict f\n"),
+        (
+            2,
+            7,
+            "cannot evict `f` while fd `a` has it open (since line 1); close it first".into()
+        )
+    );
+    let (_, _, m) = err("open a f\npar\n  fsync a\n  close a\nend\n");
+    assert!(
+        m.starts_with("fd `a` is opened or closed by the task on line 4"),
+        "{m}"
+    );
+}
+
+#[test]
+fn reopening_a_closed_name_makes_a_new_description() {
+    let p = ok("open a f\nclose a\nopen a f\nfsync a\nevict g\n");
+    assert_eq!(p.bindings.descriptions.len(), 2);
+    assert_eq!(p.bindings.events[3].desc, Some(1));
+}
+
+#[test]
+fn dup_shares_the_description() {
+    let p = ok("open a f\ndup b a\nclose a\nfsync b\n");
+    assert_eq!(p.bindings.descriptions.len(), 1);
+    assert_eq!(p.bindings.events[3].desc, Some(0));
+    assert_eq!(p.bindings.events[3].file, Some(0));
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let d = parse("fsnyc a\nfail f EIOO\nsync now\n").expect_err("three errors");
+    let lines: Vec<u32> = d.iter().map(|d| d.span.line).collect();
+    assert_eq!(lines, vec![1, 2, 3]);
+}
+
+#[test]
+fn unchecked_overrides_are_warnings() {
+    let p = ok("schemes: linux-4.13\nopen a f\nfsync a => 0 linux-4.12=EIO\n");
+    assert_eq!(p.warnings.len(), 1);
+    assert_eq!(p.warnings[0].span, Span::new(3, 9, 19));
+    assert_eq!(
+        p.warnings[0].to_string(),
+        "3:9: warning: the expectation for `linux-4.12` is not checked: `schemes:` leaves it out"
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_a_diagnostic() {
+    let d = parse_bytes(b"open a f\nfsync \xff\n").expect_err("not UTF-8");
+    assert_eq!(
+        d[0].to_string(),
+        "2:7: the text is not UTF-8 (byte 0xff); save it as UTF-8"
+    );
+}
+
+#[test]
+fn crlf_text_parses() {
+    let p = ok("open a f\r\nfsync a => EIO\r\n");
+    assert_eq!(p.scenario.stmts().count(), 2);
+}
+
+#[test]
+fn scenarios_built_as_data_are_checked_like_text() {
+    let mut s = Scenario::default();
+    s.body
+        .push(Item::Stmt(errseq_scenario::Stmt::new(Event::Fsync {
+            fd: name("a"),
+        })));
+    let d = Parsed::from_scenario(&s).expect_err("fd a is not open");
+    assert_eq!(d[0].span.line, 1);
+}
