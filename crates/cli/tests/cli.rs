@@ -1,0 +1,223 @@
+//! The `errseq` binary as a user runs it: exit codes, messages, the corpus.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use errseq_scenario::{parse, Verb};
+
+fn errseq(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_errseq"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run errseq");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("errseq output")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("examples/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "errseq"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_example_holds_under_every_scheme() {
+    let files = examples();
+    assert!(files.len() >= 15, "the corpus is {} files", files.len());
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(files.iter().map(|p| p.to_str().expect("utf-8 path")))
+        .collect();
+    let out = errseq(&args, None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(": ok ("))
+            .count(),
+        files.len()
+    );
+}
+
+#[test]
+fn the_corpus_covers_every_call_under_every_scheme() {
+    let (mut used, mut pinned) = (Vec::new(), Vec::new());
+    for path in examples() {
+        let p = parse(&std::fs::read_to_string(&path).expect("read")).expect("valid example");
+        assert!(
+            p.scenario.schemes.is_none(),
+            "{}: the corpus evaluates every scheme",
+            path.display()
+        );
+        for (s, _) in p.scenario.stmts() {
+            used.push(s.event.verb());
+            if s.expect.is_some() {
+                pinned.push(s.event.verb());
+            }
+        }
+    }
+    for v in Verb::ALL {
+        assert!(used.contains(&v), "no example uses `{v}`");
+        assert!(
+            !v.returns() || pinned.contains(&v),
+            "no example has an expectation on `{v}`"
+        );
+    }
+}
+
+#[test]
+fn a_failed_expectation_exits_1_with_a_table() {
+    let out = errseq(
+        &["check", "-"],
+        Some("open a f\nopen b f\nerror f EIO\nfsync a => EIO\nfsync b => EIO\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("-: 1 expectation failed"), "{stdout}");
+    assert!(
+        stdout.contains("line  event    scheme      expected  actual"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("   5  fsync b  linux-4.12  EIO       0"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_malformed_scenario_exits_2_with_file_line_col() {
+    let dir = std::env::temp_dir().join(format!("errseq-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let bad = dir.join("bad.errseq");
+    std::fs::write(&bad, "open a f\nfsnyc a\nclose b\n").expect("write");
+    let out = errseq(&["check", bad.to_str().expect("path")], None);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let shown = bad.display();
+    assert!(
+        stderr.contains(&format!(
+            "{shown}:2:1: unknown call `fsnyc`; did you mean `fsync`?"
+        )),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn malformed_wins_over_failed_across_files() {
+    let dir = std::env::temp_dir().join(format!("errseq-cli-mix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    std::fs::write(dir.join("fails.errseq"), "sync => EIO\n").expect("write");
+    std::fs::write(dir.join("bad.errseq"), "fsync a\n").expect("write");
+    let paths: Vec<String> = ["fails.errseq", "bad.errseq"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    let out = errseq(&["check", &paths[0], &paths[1]], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("bad.errseq:1:7: fd `a` is not open"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let out = errseq(&["check", "/nonexistent/x.errseq"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("errseq: cannot read /nonexistent/x.errseq:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn run_prints_events_down_and_schemes_across() {
+    let out = errseq(
+        &["run", "-"],
+        Some("schemes: linux-4.12 linux\nopen a f\nopen b f\nerror f EIO\nfsync a\nfsync b\n"),
+    );
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("line    event        linux-4.12  linux\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("   6  * fsync b      0           EIO\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_with_a_scheme_shows_the_state_after_each_event() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/05-fsync-retry.errseq");
+    let out = errseq(
+        &[
+            "run",
+            path.to_str().expect("path"),
+            "--scheme",
+            "linux-4.13",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("scheme linux-4.13"), "{stdout}");
+    assert!(stdout.contains("  10  fsync a  -> 0\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "file f  wb_err 0x00001005  EIO  seen  counter 0  flags -  storage fails EIO"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "page 0  clean  written v1  cache v1  disk v0  LOST (a sync returned 0 for v1)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fd a on f  f_wb_err 0x00001005 (= wb_err)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_unknown_scheme_is_a_usage_error() {
+    let out = errseq(&["run", "-", "--scheme", "linux-9"], Some("sync\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown scheme `linux-9`; schemes are linux-4.12, rfc-v1"),
+        "{}",
+        text(&out.stderr)
+    );
+}

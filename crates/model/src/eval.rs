@@ -1,0 +1,172 @@
+//! Sequential evaluation: each scheme runs the scenario's events to
+//! completion, one after the other, keeping every call's result and a copy
+//! of the whole state after every event.
+
+use std::fmt;
+
+use errseq::{Ret, Scheme, SchemeName};
+use errseq_scenario::{Outcome, Parsed};
+
+use crate::kernel::{run, Cx, Machine};
+use crate::program::Program;
+use crate::state::State;
+
+/// Why a scenario cannot be evaluated sequentially.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvalError {
+    /// `par` blocks need the interleaving explorer.
+    Concurrent { line: u32 },
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EvalError::Concurrent { line } => write!(
+                f,
+                "{line}:1: this scenario has a `par` block; concurrent tasks are evaluated by the explorer (`errseq explore`)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// One scheme's run: results and the state after each event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    pub scheme: Scheme,
+    /// By event number; `None` for calls that return nothing.
+    pub results: Vec<Option<Ret>>,
+    /// `states[i * len .. (i + 1) * len]` is the state after event `i`.
+    states: Vec<u32>,
+    len: usize,
+}
+
+impl Run {
+    /// Runs every event of `program` under `scheme`.
+    pub fn new(program: &Program, scheme: Scheme, fs: errseq_scenario::Fs) -> Run {
+        let len = program.layout.len;
+        let events = program.ops.len();
+        let mut cells = vec![0u32; len];
+        let mut results = Vec::with_capacity(events);
+        let mut states = Vec::with_capacity(events * len);
+        let cx = Cx {
+            scheme,
+            fs,
+            layout: &program.layout,
+        };
+        for &op in &program.ops {
+            let mut k = Machine {
+                cells: &mut cells,
+                layout: &program.layout,
+                fs,
+            };
+            results.push(errseq::complete(run(&mut k, cx, op)));
+            states.extend_from_slice(&cells);
+        }
+        Run {
+            scheme,
+            results,
+            states,
+            len,
+        }
+    }
+
+    /// The cells after `event` (0-based).
+    pub fn cells_after(&self, event: usize) -> &[u32] {
+        &self.states[event * self.len..(event + 1) * self.len]
+    }
+}
+
+/// A scenario evaluated under each of its schemes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evaluation {
+    pub program: Program,
+    /// One run per distinct scheme.
+    pub runs: Vec<Run>,
+    /// The scenario's columns, as it names them, and the run of each.
+    pub columns: Vec<(SchemeName, usize)>,
+}
+
+/// An expectation that does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    pub event: usize,
+    pub column: usize,
+    pub expected: Outcome,
+    pub actual: Ret,
+}
+
+impl Evaluation {
+    pub fn new(p: &Parsed) -> Result<Evaluation, EvalError> {
+        if let Some(line) = p.source.blocks.first().map(|s| s.line) {
+            return Err(EvalError::Concurrent { line });
+        }
+        let program = Program::compile(p);
+        let mut runs: Vec<Run> = Vec::new();
+        let mut columns = Vec::new();
+        for name in p.scenario.scheme_names() {
+            let scheme = name.resolve();
+            let index = match runs.iter().position(|r| r.scheme == scheme) {
+                Some(i) => i,
+                None => {
+                    runs.push(Run::new(&program, scheme, p.scenario.fs()));
+                    runs.len() - 1
+                }
+            };
+            columns.push((name, index));
+        }
+        Ok(Evaluation {
+            program,
+            runs,
+            columns,
+        })
+    }
+
+    pub fn run(&self, column: usize) -> &Run {
+        &self.runs[self.columns[column].1]
+    }
+
+    /// The result of `event` in each column.
+    pub fn row(&self, event: usize) -> impl Iterator<Item = Option<Ret>> + '_ {
+        (0..self.columns.len()).map(move |c| self.run(c).results[event])
+    }
+
+    /// Whether the columns disagree on `event`.
+    pub fn differs(&self, event: usize) -> bool {
+        let mut row = self.row(event);
+        let first = row.next().flatten();
+        row.any(|r| r != first)
+    }
+
+    /// The state after `event` under the scheme of `column`.
+    pub fn state_after(&self, column: usize, event: usize) -> State<'_> {
+        let run = self.run(column);
+        State::new(&self.program, run.scheme, run.cells_after(event), event + 1)
+    }
+
+    /// Every expectation of `p` that does not hold, by event then column.
+    pub fn mismatches(&self, p: &Parsed) -> Vec<Mismatch> {
+        let mut out = Vec::new();
+        for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
+            let Some(expect) = &stmt.expect else { continue };
+            for (column, (name, _)) in self.columns.iter().enumerate() {
+                let (Some(expected), Some(actual)) = (
+                    expect.for_scheme(name.resolve()),
+                    self.run(column).results[event],
+                ) else {
+                    continue;
+                };
+                if !expected.allows(actual) {
+                    out.push(Mismatch {
+                        event,
+                        column,
+                        expected: expected.clone(),
+                        actual,
+                    });
+                }
+            }
+        }
+        out
+    }
+}

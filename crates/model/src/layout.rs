@@ -1,0 +1,102 @@
+//! Where each piece of kernel state lives in the flat array of cells.
+//!
+//! The whole model state is one `[u32]`: the errseq words, cursors, locks
+//! and legacy flags that the algorithms touch, and the page-cache and
+//! storage state that writeback touches. One array makes a snapshot a
+//! copy, and lets the explorer hash a state in one pass.
+//!
+//! Open file descriptions get *slots*: a description whose last fd was
+//! closed frees its slot for the next `open`, so a long scenario that
+//! keeps reopening needs as many slots as it has descriptions open at
+//! once, not one per `open`.
+
+use errseq::{Addr, File, Mapping};
+
+/// The cells of one cached page.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PageCells {
+    /// The page number, as the scenario writes it.
+    pub number: u32,
+    /// The last version the application wrote (each write adds one).
+    pub written: Addr,
+    /// Version of the content in the page cache.
+    pub cache: Addr,
+    /// Version of the content on the storage.
+    pub disk: Addr,
+    /// 1 while dirty.
+    pub dirty: Addr,
+    /// The version a successful fsync (or syncfs) last promised durable.
+    pub promised: Addr,
+}
+
+/// The cells of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileCells {
+    pub mapping: Mapping,
+    /// 0 while the storage under the file works; else the errno every
+    /// write to it fails with.
+    pub storage: Addr,
+    pub pages: Vec<PageCells>,
+}
+
+impl FileCells {
+    pub fn page(&self, number: u32) -> Option<&PageCells> {
+        self.pages.iter().find(|p| p.number == number)
+    }
+}
+
+/// Every cell of a scenario's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The superblock's word (`sb->s_wb_err`, 5.8+).
+    pub sb: Addr,
+    pub files: Vec<FileCells>,
+    /// Open file description slots.
+    pub slots: Vec<File>,
+    pub len: usize,
+}
+
+/// Hands out consecutive cells.
+#[derive(Default)]
+pub(crate) struct Allocator {
+    next: u32,
+}
+
+impl Allocator {
+    pub(crate) fn cell(&mut self) -> Addr {
+        let a = Addr(self.next);
+        self.next += 1;
+        a
+    }
+
+    pub(crate) fn mapping(&mut self) -> Mapping {
+        Mapping {
+            wb_err: self.cell(),
+            flags: self.cell(),
+            i_lock: self.cell(),
+        }
+    }
+
+    pub(crate) fn file(&mut self) -> File {
+        File {
+            wb_err: self.cell(),
+            sb_err: self.cell(),
+            lock: self.cell(),
+        }
+    }
+
+    pub(crate) fn page(&mut self, number: u32) -> PageCells {
+        PageCells {
+            number,
+            written: self.cell(),
+            cache: self.cell(),
+            disk: self.cell(),
+            dirty: self.cell(),
+            promised: self.cell(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.next as usize
+    }
+}

@@ -1,0 +1,283 @@
+//! A checked scenario compiled for evaluation: every name resolved to
+//! cells, every event to an [`Op`].
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use errseq::Errno;
+use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Parsed};
+
+use crate::layout::{Allocator, FileCells, Layout};
+
+/// An open file description slot (see [`crate::layout`]).
+pub type SlotId = usize;
+
+/// One event, resolved. fsync, fdatasync and sync_file_range are one op:
+/// the model has no metadata, so they write and report the same way.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    Open {
+        file: FileId,
+        slot: SlotId,
+    },
+    /// dup(2): the new fd shares the description; nothing runs.
+    Dup,
+    Close {
+        file: FileId,
+        slot: SlotId,
+    },
+    /// `page` indexes the file's pages in the layout.
+    Write {
+        file: FileId,
+        page: usize,
+    },
+    Fail {
+        file: FileId,
+        errno: Errno,
+    },
+    Heal {
+        file: FileId,
+    },
+    Writeback {
+        file: FileId,
+    },
+    Error {
+        file: FileId,
+        errno: Errno,
+    },
+    Fsync {
+        file: FileId,
+        slot: SlotId,
+    },
+    Syncfs {
+        slot: SlotId,
+    },
+    Sync,
+    Flush {
+        file: FileId,
+    },
+    Evict {
+        file: FileId,
+    },
+}
+
+impl Op {
+    /// Whether the call returns a result.
+    pub fn returns(self) -> bool {
+        matches!(
+            self,
+            Op::Close { .. } | Op::Fsync { .. } | Op::Syncfs { .. } | Op::Sync | Op::Flush { .. }
+        )
+    }
+}
+
+/// What an event does to the fd table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FdChange {
+    None,
+    Bind(Name, DescId),
+    Unbind(Name),
+}
+
+/// A scenario ready to run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    pub layout: Layout,
+    /// By event number.
+    pub ops: Vec<Op>,
+    pub fd_changes: Vec<FdChange>,
+    /// The event numbers of each `par` block.
+    pub blocks: Vec<Range<usize>>,
+    pub files: Vec<Name>,
+    pub descriptions: Vec<Description>,
+    /// The slot of each description.
+    pub desc_slot: Vec<SlotId>,
+}
+
+/// An fd that is open, and its description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenFd {
+    pub fd: Name,
+    pub desc: DescId,
+}
+
+impl Program {
+    pub fn compile(p: &Parsed) -> Program {
+        let mut alloc = Allocator::default();
+        let sb = alloc.cell();
+        let pages = pages_per_file(p);
+        let files: Vec<FileCells> = pages
+            .iter()
+            .map(|numbers| FileCells {
+                mapping: alloc.mapping(),
+                storage: alloc.cell(),
+                pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
+            })
+            .collect();
+        let (desc_slot, slot_count, blocks) = assign_slots(p);
+        let slots = (0..slot_count).map(|_| alloc.file()).collect();
+        let layout = Layout {
+            sb,
+            files,
+            slots,
+            len: alloc.len(),
+        };
+        let ops = p
+            .scenario
+            .stmts()
+            .zip(&p.bindings.events)
+            .map(|((stmt, _), b)| op(&stmt.event, *b, &layout, &desc_slot))
+            .collect();
+        let fd_changes = p
+            .scenario
+            .stmts()
+            .zip(&p.bindings.events)
+            .map(|((s, _), b)| fd_change(&s.event, *b))
+            .collect();
+        Program {
+            layout,
+            ops,
+            fd_changes,
+            blocks,
+            files: p.bindings.files.clone(),
+            descriptions: p.bindings.descriptions.clone(),
+            desc_slot,
+        }
+    }
+
+    /// The open fds after `events` events have run, in the order opened.
+    pub fn fds_after(&self, events: usize) -> Vec<OpenFd> {
+        let mut table: Vec<OpenFd> = Vec::new();
+        for change in self.fd_changes.iter().take(events) {
+            match change {
+                FdChange::None => {}
+                FdChange::Bind(fd, desc) => table.push(OpenFd {
+                    fd: fd.clone(),
+                    desc: *desc,
+                }),
+                FdChange::Unbind(fd) => table.retain(|o| &o.fd != fd),
+            }
+        }
+        table
+    }
+
+    /// The par block an event belongs to.
+    pub fn block_of(&self, event: usize) -> Option<usize> {
+        self.blocks.iter().position(|r| r.contains(&event))
+    }
+}
+
+/// The page numbers each file is written at, in order of first write.
+fn pages_per_file(p: &Parsed) -> Vec<Vec<u32>> {
+    let mut pages: Vec<Vec<u32>> = vec![Vec::new(); p.bindings.files.len()];
+    let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
+    for ((stmt, _), b) in p.scenario.stmts().zip(&p.bindings.events) {
+        if let (Event::Write { page, .. }, Some(file)) = (&stmt.event, b.file) {
+            if seen.insert((file, *page)) {
+                pages[file].push(*page);
+            }
+        }
+    }
+    pages
+}
+
+/// Gives each description the lowest free slot when it is opened, and
+/// frees the slot when its last fd closes (at the end of a par block, for
+/// closes inside one). Returns the slot of each description, the number
+/// of slots, and the event range of each par block.
+fn assign_slots(p: &Parsed) -> (Vec<SlotId>, usize, Vec<Range<usize>>) {
+    let mut slot_of = vec![0; p.bindings.descriptions.len()];
+    let mut refs = vec![0u32; p.bindings.descriptions.len()];
+    let mut free: BTreeSet<SlotId> = BTreeSet::new();
+    let mut count = 0;
+    let mut blocks = Vec::new();
+    let mut event = 0;
+    let stmts: Vec<&Event> = p.scenario.stmts().map(|(s, _)| &s.event).collect();
+    for item in &p.scenario.body {
+        let n = match item {
+            Item::Stmt(_) => 1,
+            Item::Par(par) => par
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Stmt(_)))
+                .count(),
+            Item::Note(_) | Item::Gap => 0,
+        };
+        let range = event..event + n;
+        let mut freed = Vec::new();
+        for (e, b) in stmts[range.clone()]
+            .iter()
+            .zip(&p.bindings.events[range.clone()])
+        {
+            let Some(d) = b.desc else { continue };
+            match e {
+                Event::Open { .. } => {
+                    slot_of[d] = free.pop_first().unwrap_or_else(|| {
+                        count += 1;
+                        count - 1
+                    });
+                    refs[d] = 1;
+                }
+                Event::Dup { .. } => refs[d] += 1,
+                Event::Close { .. } => {
+                    refs[d] -= 1;
+                    if refs[d] == 0 {
+                        freed.push(slot_of[d]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        free.extend(freed);
+        if matches!(item, Item::Par(_)) {
+            blocks.push(range.clone());
+        }
+        event = range.end;
+    }
+    (slot_of, count, blocks)
+}
+
+fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
+    // The checker resolved every name of a valid scenario; 0 is never used.
+    let file = b.file.unwrap_or(0);
+    let slot = b.desc.map_or(0, |d| desc_slot[d]);
+    match e {
+        Event::Open { .. } => Op::Open { file, slot },
+        Event::Dup { .. } => Op::Dup,
+        Event::Close { .. } => Op::Close { file, slot },
+        Event::Write { page, .. } => {
+            let index = layout.files[file]
+                .pages
+                .iter()
+                .position(|p| p.number == *page)
+                .unwrap_or(0);
+            Op::Write { file, page: index }
+        }
+        Event::Fail { errno, .. } => Op::Fail {
+            file,
+            errno: *errno,
+        },
+        Event::Heal { .. } => Op::Heal { file },
+        Event::Writeback { .. } => Op::Writeback { file },
+        Event::Error { errno, .. } => Op::Error {
+            file,
+            errno: *errno,
+        },
+        Event::Fsync { .. } | Event::Fdatasync { .. } | Event::SyncFileRange { .. } => {
+            Op::Fsync { file, slot }
+        }
+        Event::Syncfs { .. } => Op::Syncfs { slot },
+        Event::Sync => Op::Sync,
+        Event::Flush { .. } => Op::Flush { file },
+        Event::Evict { .. } => Op::Evict { file },
+    }
+}
+
+fn fd_change(e: &Event, b: Binding) -> FdChange {
+    match (e, b.desc) {
+        (Event::Open { fd, .. }, Some(d)) => FdChange::Bind(fd.clone(), d),
+        (Event::Dup { new, .. }, Some(d)) => FdChange::Bind(new.clone(), d),
+        (Event::Close { fd }, Some(_)) => FdChange::Unbind(fd.clone()),
+        _ => FdChange::None,
+    }
+}
