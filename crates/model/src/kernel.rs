@@ -11,6 +11,10 @@
 //! pages clean with the new content still cached, so nothing retries them
 //! and the disk keeps the old content; btrfs reverts the cached pages to
 //! what is on disk.
+//!
+//! sync and syncfs write files back in the order the scenario first
+//! mentions them. (The kernel goes by when each inode was dirtied; with
+//! several failing files, which error is "the latest" depends on it.)
 
 use errseq::{Errno, Memory, Ret, Scheme};
 use errseq_scenario::{FileId, Fs};

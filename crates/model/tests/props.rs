@@ -1,0 +1,263 @@
+//! Property tests over random sequential scenarios, for linux-4.13 and
+//! later: every open file description that exists when an error is
+//! recorded reports it at its next fsync (the latest errno), and once it
+//! has reported, its next fsync returns 0 unless a new error came. In 5.8
+//! syncfs keeps the same promise for errors anywhere on the filesystem.
+//!
+//! The oracle below knows nothing of words or cursors: it tracks which
+//! files have dirty pages and failing storage, so it knows when writeback
+//! records an error, and which descriptions owe their owner a report.
+
+use std::collections::BTreeMap;
+
+use errseq::{Errno, Ret, Scheme};
+use errseq_model::Evaluation;
+use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt};
+use proptest::prelude::*;
+
+const FDS: [&str; 4] = ["a", "b", "c", "d"];
+const FILES: [&str; 2] = ["f", "g"];
+const ERRNOS: [Errno; 3] = [Errno::EIO, Errno::ENOSPC, Errno::EDQUOT];
+
+fn n(s: &str) -> Name {
+    Name::new(s).expect("valid name")
+}
+
+/// A random choice, turned into a valid event by [`Builder::event`].
+type Choice = (u8, u8, u8);
+
+/// Builds a valid scenario from random choices, tracking the fd table.
+#[derive(Default)]
+struct Builder {
+    /// fd name -> (description, file)
+    fds: BTreeMap<&'static str, (usize, &'static str)>,
+    descs: usize,
+}
+
+impl Builder {
+    fn event(&mut self, (kind, x, y): Choice) -> Event {
+        let open: Vec<&'static str> = self.fds.keys().copied().collect();
+        let free: Vec<&'static str> = FDS.iter().copied().filter(|f| !self.fds.contains_key(f)).collect();
+        let file = FILES[usize::from(x) % FILES.len()];
+        let errno = ERRNOS[usize::from(y) % ERRNOS.len()];
+        let pick = |v: &[&'static str], i: u8| v[usize::from(i) % v.len()];
+        match kind % 15 {
+            _ if open.is_empty() && !free.is_empty() => self.open(pick(&free, x), file),
+            0 | 1 if !free.is_empty() => self.open(pick(&free, x), file),
+            2 if !free.is_empty() => {
+                let (new, old) = (pick(&free, x), pick(&open, y));
+                self.fds.insert(new, self.fds[old]);
+                Event::Dup { new: n(new), fd: n(old) }
+            }
+            3 => {
+                let fd = pick(&open, x);
+                self.fds.remove(fd);
+                Event::Close { fd: n(fd) }
+            }
+            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3) },
+            6 => Event::Fail { file: n(file), errno },
+            7 => Event::Heal { file: n(file) },
+            8 => Event::Writeback { file: n(file) },
+            9 => Event::Error { file: n(file), errno },
+            10 => match y % 3 {
+                0 => Event::Fsync { fd: n(pick(&open, x)) },
+                1 => Event::Fdatasync { fd: n(pick(&open, x)) },
+                _ => Event::SyncFileRange { fd: n(pick(&open, x)) },
+            },
+            11 => Event::Syncfs { fd: n(pick(&open, x)) },
+            12 => Event::Sync,
+            13 => Event::Flush { file: n(file) },
+            _ if self.fds.values().all(|(_, f)| *f != file) => Event::Evict { file: n(file) },
+            _ => Event::Fsync { fd: n(pick(&open, x)) },
+        }
+    }
+
+    fn open(&mut self, fd: &'static str, file: &'static str) -> Event {
+        self.fds.insert(fd, (self.descs, file));
+        self.descs += 1;
+        Event::Open { fd: n(fd), file: n(file) }
+    }
+}
+
+fn scenario(choices: &[Choice], fs: Fs) -> Scenario {
+    let mut b = Builder::default();
+    let body = choices.iter().map(|&c| Item::Stmt(Stmt::new(b.event(c)))).collect();
+    Scenario { fs: Some(fs), body, ..Scenario::default() }
+}
+
+/// What a description is owed.
+#[derive(Clone, Copy, Default)]
+struct Owed {
+    /// An error was recorded since it last reported (or since it opened).
+    pending: bool,
+    /// It has reported at least once, so no older error can surface.
+    settled: bool,
+}
+
+#[derive(Default)]
+struct Oracle {
+    /// Files in order of first mention: the model's writeback order for
+    /// sync and syncfs.
+    files: Vec<String>,
+    dirty: BTreeMap<String, bool>,
+    failing: BTreeMap<String, Errno>,
+    latest: BTreeMap<String, Errno>,
+    latest_any: Option<Errno>,
+    /// fd name -> description
+    fds: BTreeMap<String, usize>,
+    desc_file: Vec<String>,
+    wb: Vec<Owed>,
+    sb: Vec<Owed>,
+}
+
+impl Oracle {
+    fn live(&self, file: &str) -> Vec<usize> {
+        let mut v: Vec<usize> = self.fds.values().copied().filter(|&d| self.desc_file[d] == file).collect();
+        v.dedup();
+        v
+    }
+
+    /// Writeback of one file: an error is recorded if dirty pages meet
+    /// failing storage.
+    fn write_back(&mut self, file: &str) {
+        let dirty = self.dirty.insert(file.to_owned(), false).unwrap_or(false);
+        if let (true, Some(&e)) = (dirty, self.failing.get(file)) {
+            self.record(file, e);
+        }
+    }
+
+    fn record(&mut self, file: &str, e: Errno) {
+        self.latest.insert(file.to_owned(), e);
+        self.latest_any = Some(e);
+        for d in self.live(file) {
+            self.wb[d].pending = true;
+        }
+        let all: Vec<usize> = self.fds.values().copied().collect();
+        for d in all {
+            self.sb[d].pending = true;
+        }
+    }
+
+    /// Checks a report against what is owed, then settles the debt.
+    fn report(owed: &mut Owed, latest: Option<Errno>, got: Ret, what: &str) -> Result<(), TestCaseError> {
+        if owed.pending {
+            prop_assert_eq!(got, Ret::err(latest.expect("an error was recorded")), "{} owed the latest error", what);
+        } else if owed.settled {
+            prop_assert_eq!(got, Ret::OK, "{} owed nothing", what);
+        }
+        *owed = Owed { pending: false, settled: true };
+        Ok(())
+    }
+
+    fn step(&mut self, e: &Event, got: Option<Ret>, scheme: Scheme, fs: Fs) -> Result<(), TestCaseError> {
+        let files = self.files.clone();
+        match e {
+            Event::Open { fd, file } => {
+                self.fds.insert(fd.to_string(), self.desc_file.len());
+                self.desc_file.push(file.to_string());
+                self.wb.push(Owed::default());
+                self.sb.push(Owed::default());
+            }
+            Event::Dup { new, fd } => {
+                let d = self.fds[fd.as_str()];
+                self.fds.insert(new.to_string(), d);
+            }
+            Event::Close { fd } => {
+                let d = self.fds[fd.as_str()];
+                if fs == Fs::Nfs {
+                    self.write_back(&self.desc_file[d].clone());
+                }
+                self.fds.remove(fd.as_str());
+            }
+            Event::Write { fd, .. } => {
+                let file = self.desc_file[self.fds[fd.as_str()]].clone();
+                self.dirty.insert(file, true);
+            }
+            Event::Fail { file, errno } => {
+                self.failing.insert(file.to_string(), *errno);
+            }
+            Event::Heal { file } => {
+                self.failing.remove(file.as_str());
+            }
+            Event::Writeback { file } | Event::Flush { file } => self.write_back(file.as_str()),
+            Event::Evict { file } => {
+                self.write_back(file.as_str());
+                self.latest.remove(file.as_str());
+            }
+            Event::Error { file, errno } => self.record(file.as_str(), *errno),
+            Event::Fsync { fd } | Event::Fdatasync { fd } | Event::SyncFileRange { fd } => {
+                let d = self.fds[fd.as_str()];
+                let file = self.desc_file[d].clone();
+                self.write_back(&file);
+                let latest = self.latest.get(&file).copied();
+                let got = got.expect("fsync returns");
+                Self::report(&mut self.wb[d], latest, got, &format!("fsync {fd}"))?;
+            }
+            Event::Syncfs { fd } => {
+                for f in &files {
+                    self.write_back(f);
+                }
+                let d = self.fds[fd.as_str()];
+                let got = got.expect("syncfs returns");
+                if scheme == Scheme::Linux58 {
+                    Self::report(&mut self.sb[d], self.latest_any, got, &format!("syncfs {fd}"))?;
+                } else {
+                    prop_assert_eq!(got, Ret::OK, "syncfs before 5.8");
+                }
+            }
+            Event::Sync => {
+                for f in &files {
+                    self.write_back(f);
+                }
+                prop_assert_eq!(got, Some(Ret::OK));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn mentioned_files(s: &Scenario) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for (stmt, _) in s.stmts() {
+        let file = match &stmt.event {
+            Event::Open { file, .. }
+            | Event::Fail { file, .. }
+            | Event::Heal { file }
+            | Event::Writeback { file }
+            | Event::Error { file, .. }
+            | Event::Flush { file }
+            | Event::Evict { file } => file.to_string(),
+            _ => continue,
+        };
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    files
+}
+
+fn fs() -> impl Strategy<Value = Fs> {
+    prop::sample::select(Fs::ALL.to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_description_hears_of_each_error_at_its_next_fsync(
+        choices in prop::collection::vec(any::<(u8, u8, u8)>(), 1..60),
+        fs in fs(),
+    ) {
+        let s = scenario(&choices, fs);
+        let p = parse(&s.to_string()).map_err(|d| TestCaseError::fail(format!("{d:?}\n{s}")))?;
+        let e = Evaluation::new(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for scheme in [Scheme::Linux413, Scheme::Linux417, Scheme::Linux58] {
+            let column = e.columns.iter().position(|(n, _)| n.resolve() == scheme).expect("all schemes");
+            let mut oracle = Oracle { files: mentioned_files(&p.scenario), ..Oracle::default() };
+            for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
+                oracle.step(&stmt.event, e.run(column).results[i], scheme, fs)
+                    .map_err(|err| TestCaseError::fail(format!("{scheme}, event {} `{}`: {err}\n{s}", i + 1, stmt.event)))?;
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Property tests: the canonical text parses back to the same scenario,
+//! and no input panics the parser.
+
+use std::collections::BTreeSet;
+
+use errseq::{Errno, Ret, Scheme, SchemeName};
+use errseq_scenario::{parse, parse_bytes, parse_unchecked, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb};
+use proptest::prelude::*;
+
+fn name() -> impl Strategy<Value = Name> {
+    "[a-z][a-z0-9_]{0,5}".prop_map(|s| Name::new(&s).expect("valid by construction"))
+}
+
+fn errno() -> impl Strategy<Value = Errno> {
+    prop::sample::select(Errno::names().collect::<Vec<_>>()).prop_map(|n| Errno::from_name(n).expect("listed"))
+}
+
+fn ret() -> impl Strategy<Value = Ret> {
+    prop_oneof![Just(Ret::OK), errno().prop_map(Ret::err)]
+}
+
+fn outcome() -> impl Strategy<Value = Outcome> {
+    prop_oneof![
+        ret().prop_map(Outcome::Is),
+        prop::collection::btree_set(ret(), 1..4).prop_map(Outcome::AnyOf),
+    ]
+}
+
+fn scheme_name() -> impl Strategy<Value = SchemeName> {
+    prop_oneof![Just(SchemeName::Linux), prop::sample::select(Scheme::ALL.to_vec()).prop_map(SchemeName::Exact)]
+}
+
+fn expect() -> impl Strategy<Value = Expect> {
+    (prop::option::of(outcome()), prop::collection::vec((scheme_name(), outcome()), 0..3))
+        .prop_filter("a default or an override", |(d, o)| d.is_some() || !o.is_empty())
+        .prop_map(|(default, overrides)| {
+            let mut seen = BTreeSet::new();
+            let overrides = overrides.into_iter().filter(|(n, _)| seen.insert(*n)).collect();
+            Expect { default, overrides }
+        })
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
+        (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
+        name().prop_map(|fd| Event::Close { fd }),
+        (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
+        (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
+        name().prop_map(|file| Event::Heal { file }),
+        name().prop_map(|file| Event::Writeback { file }),
+        (name(), errno()).prop_map(|(file, errno)| Event::Error { file, errno }),
+        name().prop_map(|fd| Event::Fsync { fd }),
+        name().prop_map(|fd| Event::Fdatasync { fd }),
+        name().prop_map(|fd| Event::SyncFileRange { fd }),
+        name().prop_map(|fd| Event::Syncfs { fd }),
+        Just(Event::Sync),
+        name().prop_map(|file| Event::Flush { file }),
+        name().prop_map(|file| Event::Evict { file }),
+    ]
+}
+
+/// Comment text as the parser keeps it: one line, trimmed.
+fn note() -> impl Strategy<Value = String> {
+    "[ -~é✓]{0,20}".prop_map(|s| s.trim().to_owned())
+}
+
+fn stmt() -> impl Strategy<Value = Stmt> {
+    (event(), prop::option::of(expect()), prop::option::of(note())).prop_map(|(event, expect, comment)| {
+        let expect = expect.filter(|_| event.verb().returns());
+        Stmt { event, expect, comment }
+    })
+}
+
+/// Items as the parser leaves them: no gap first, last, or twice running.
+fn normalise(items: Vec<Item>) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::new();
+    for item in items {
+        if matches!(item, Item::Gap) && matches!(out.last(), None | Some(Item::Gap)) {
+            continue;
+        }
+        out.push(item);
+    }
+    while matches!(out.last(), Some(Item::Gap)) {
+        out.pop();
+    }
+    out
+}
+
+fn flat_item() -> impl Strategy<Value = Item> {
+    prop_oneof![6 => stmt().prop_map(Item::Stmt), 1 => note().prop_map(Item::Note), 1 => Just(Item::Gap)]
+}
+
+fn item() -> impl Strategy<Value = Item> {
+    prop_oneof![
+        8 => flat_item(),
+        1 => (prop::collection::vec(flat_item(), 0..4), stmt(), prop::option::of(note())).prop_map(|(mut items, s, comment)| {
+            items.push(Item::Stmt(s));
+            Item::Par(Par { items: normalise(items), comment })
+        }),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        prop::option::of("[!-\"$-~][ -\"$-~]{0,30}".prop_map(|s| s.trim().to_owned())),
+        prop::option::of(prop::collection::btree_set(scheme_name(), 1..4).prop_map(|s| s.into_iter().collect())),
+        prop::option::of(prop::sample::select(Fs::ALL.to_vec())),
+        prop::collection::vec(note(), 0..3),
+        prop::collection::vec(item(), 0..25),
+    )
+        .prop_map(|(title, schemes, fs, head_notes, body)| {
+            let has_header = title.is_some() || schemes.is_some() || fs.is_some();
+            Scenario {
+                title: title.filter(|t| !t.is_empty()),
+                schemes,
+                fs,
+                head_notes: if has_header { head_notes } else { Vec::new() },
+                body: normalise(body),
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn canonical_text_parses_back_to_the_same_scenario(s in scenario()) {
+        let text = s.to_string();
+        let (back, _) = parse_unchecked(&text).map_err(|d| TestCaseError::fail(format!("{d:?}\n{text}")))?;
+        prop_assert_eq!(&back, &s, "{}", text);
+        prop_assert_eq!(back.to_string(), text);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = parse_bytes(&bytes);
+    }
+
+    #[test]
+    fn plausible_lines_never_panic(lines in prop::collection::vec(line_soup(), 0..30)) {
+        let text = lines.join("\n");
+        if let Ok(p) = parse(&text) {
+            // Whatever parses must print and parse again to itself.
+            let again = parse(&p.scenario.to_string()).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+            prop_assert_eq!(again.scenario, p.scenario);
+        }
+    }
+}
+
+/// Lines made of the language's own pieces, shuffled: more likely than
+/// random bytes to reach deep into the parser.
+fn line_soup() -> impl Strategy<Value = String> {
+    let mut words: Vec<String> = Verb::ALL.iter().map(|v| v.keyword().to_owned()).collect();
+    words.extend(["par", "end", "=>", "{", "}", ",", "=", "#", ":", "title:", "schemes:", "fs:", "a", "b", "f", "0", "EIO", "ENOSPC", "linux", "linux-4.12", "rfc-v2", "nfs", "4294967296", "-1", "é", "\t", "=>{0,EIO}", "linux=EIO"].map(String::from));
+    prop::collection::vec(prop::sample::select(words), 0..8).prop_map(|w| w.join(" "))
+}
