@@ -4,7 +4,10 @@
 use std::collections::BTreeSet;
 
 use errseq::{Errno, Ret, Scheme, SchemeName};
-use errseq_scenario::{parse, parse_bytes, parse_unchecked, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb};
+use errseq_scenario::{
+    parse, parse_bytes, parse_unchecked, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario,
+    Stmt, Verb,
+};
 use proptest::prelude::*;
 
 fn name() -> impl Strategy<Value = Name> {
@@ -12,7 +15,8 @@ fn name() -> impl Strategy<Value = Name> {
 }
 
 fn errno() -> impl Strategy<Value = Errno> {
-    prop::sample::select(Errno::names().collect::<Vec<_>>()).prop_map(|n| Errno::from_name(n).expect("listed"))
+    prop::sample::select(Errno::names().collect::<Vec<_>>())
+        .prop_map(|n| Errno::from_name(n).expect("listed"))
 }
 
 fn ret() -> impl Strategy<Value = Ret> {
@@ -27,15 +31,26 @@ fn outcome() -> impl Strategy<Value = Outcome> {
 }
 
 fn scheme_name() -> impl Strategy<Value = SchemeName> {
-    prop_oneof![Just(SchemeName::Linux), prop::sample::select(Scheme::ALL.to_vec()).prop_map(SchemeName::Exact)]
+    prop_oneof![
+        Just(SchemeName::Linux),
+        prop::sample::select(Scheme::ALL.to_vec()).prop_map(SchemeName::Exact)
+    ]
 }
 
 fn expect() -> impl Strategy<Value = Expect> {
-    (prop::option::of(outcome()), prop::collection::vec((scheme_name(), outcome()), 0..3))
-        .prop_filter("a default or an override", |(d, o)| d.is_some() || !o.is_empty())
+    (
+        prop::option::of(outcome()),
+        prop::collection::vec((scheme_name(), outcome()), 0..3),
+    )
+        .prop_filter("a default or an override", |(d, o)| {
+            d.is_some() || !o.is_empty()
+        })
         .prop_map(|(default, overrides)| {
             let mut seen = BTreeSet::new();
-            let overrides = overrides.into_iter().filter(|(n, _)| seen.insert(*n)).collect();
+            let overrides = overrides
+                .into_iter()
+                .filter(|(n, _)| seen.insert(*n))
+                .collect();
             Expect { default, overrides }
         })
 }
@@ -45,7 +60,8 @@ fn event() -> impl Strategy<Value = Event> {
         (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
         (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
         name().prop_map(|fd| Event::Close { fd }),
-        (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
+        (name(), prop_oneof![Just(0u32), any::<u32>()])
+            .prop_map(|(fd, page)| Event::Write { fd, page }),
         (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
         name().prop_map(|file| Event::Heal { file }),
         name().prop_map(|file| Event::Writeback { file }),
@@ -66,10 +82,19 @@ fn note() -> impl Strategy<Value = String> {
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
-    (event(), prop::option::of(expect()), prop::option::of(note())).prop_map(|(event, expect, comment)| {
-        let expect = expect.filter(|_| event.verb().returns());
-        Stmt { event, expect, comment }
-    })
+    (
+        event(),
+        prop::option::of(expect()),
+        prop::option::of(note()),
+    )
+        .prop_map(|(event, expect, comment)| {
+            let expect = expect.filter(|_| event.verb().returns());
+            Stmt {
+                event,
+                expect,
+                comment,
+            }
+        })
 }
 
 /// Items as the parser leaves them: no gap first, last, or twice running.
@@ -104,7 +129,9 @@ fn item() -> impl Strategy<Value = Item> {
 fn scenario() -> impl Strategy<Value = Scenario> {
     (
         prop::option::of("[!-\"$-~][ -\"$-~]{0,30}".prop_map(|s| s.trim().to_owned())),
-        prop::option::of(prop::collection::btree_set(scheme_name(), 1..4).prop_map(|s| s.into_iter().collect())),
+        prop::option::of(
+            prop::collection::btree_set(scheme_name(), 1..4).prop_map(|s| s.into_iter().collect()),
+        ),
         prop::option::of(prop::sample::select(Fs::ALL.to_vec())),
         prop::collection::vec(note(), 0..3),
         prop::collection::vec(item(), 0..25),
@@ -152,6 +179,38 @@ proptest! {
 /// random bytes to reach deep into the parser.
 fn line_soup() -> impl Strategy<Value = String> {
     let mut words: Vec<String> = Verb::ALL.iter().map(|v| v.keyword().to_owned()).collect();
-    words.extend(["par", "end", "=>", "{", "}", ",", "=", "#", ":", "title:", "schemes:", "fs:", "a", "b", "f", "0", "EIO", "ENOSPC", "linux", "linux-4.12", "rfc-v2", "nfs", "4294967296", "-1", "é", "\t", "=>{0,EIO}", "linux=EIO"].map(String::from));
+    words.extend(
+        [
+            "par",
+            "end",
+            "=>",
+            "{",
+            "}",
+            ",",
+            "=",
+            "#",
+            ":",
+            "title:",
+            "schemes:",
+            "fs:",
+            "a",
+            "b",
+            "f",
+            "0",
+            "EIO",
+            "ENOSPC",
+            "linux",
+            "linux-4.12",
+            "rfc-v2",
+            "nfs",
+            "4294967296",
+            "-1",
+            "é",
+            "\t",
+            "=>{0,EIO}",
+            "linux=EIO",
+        ]
+        .map(String::from),
+    );
     prop::collection::vec(prop::sample::select(words), 0..8).prop_map(|w| w.join(" "))
 }

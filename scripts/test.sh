@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: format and lints, native unit,
+# property and CLI tests, loom, the benchmarks once, the model in wasm in
+# headless Chromium, the site build, and the browser tests. Stops at the
+# first failure with a non-zero status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$1"; shift; "$@"; }
+
+step "format" cargo fmt --all -- --check
+step "lints" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked
+step "loom: errseq_t on real atomics, exhaustively" \
+  env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p errseq --release --locked --test loom
+step "benchmarks, once each (figures: BENCHMARKS.md)" cargo test -p errseq-model --benches --locked
+step "wasm32 tests in headless Chromium" \
+  env CHROMEDRIVER="$(command -v chromedriver)" cargo test -p errseq-model --target wasm32-unknown-unknown --locked --test wasm
+step "site build" trunk build --release
+step "browser tests (playwright-core, headless Chromium)" node --test web/tests/
+printf '\n\033[1mall tests passed\033[0m\n'
