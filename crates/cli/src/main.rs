@@ -100,11 +100,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
         };
         let mismatches = e.mismatches(&p);
         let events = p.scenario.stmts().count();
-        let expectations = p
-            .scenario
-            .stmts()
-            .filter(|(s, _)| s.expect.is_some())
-            .count();
+        let expectations = p.scenario.stmts().filter(|(s, _)| s.expect.is_some()).count();
         if mismatches.is_empty() {
             let (n, x, c) = (events, expectations, e.columns.len());
             println!(
@@ -117,11 +113,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
         } else {
             failed = true;
             let n = mismatches.len();
-            println!(
-                "{}: {n} {} failed",
-                path.display(),
-                plural(n, "expectation")
-            );
+            println!("{}: {n} {} failed", path.display(), plural(n, "expectation"));
             print!("{}", errseq_render::mismatches(&p, &e));
         }
     }

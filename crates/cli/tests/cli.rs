@@ -15,12 +15,7 @@ fn errseq(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run errseq");
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
+        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("errseq output")
@@ -45,23 +40,11 @@ fn examples() -> Vec<PathBuf> {
 fn every_example_holds_under_every_scheme() {
     let files = examples();
     assert!(files.len() >= 15, "the corpus is {} files", files.len());
-    let args: Vec<&str> = std::iter::once("check")
-        .chain(files.iter().map(|p| p.to_str().expect("utf-8 path")))
-        .collect();
+    let args: Vec<&str> =
+        std::iter::once("check").chain(files.iter().map(|p| p.to_str().expect("utf-8 path"))).collect();
     let out = errseq(&args, None);
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert_eq!(
-        text(&out.stdout)
-            .lines()
-            .filter(|l| l.contains(": ok ("))
-            .count(),
-        files.len()
-    );
+    assert!(out.status.success(), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().filter(|l| l.contains(": ok (")).count(), files.len());
 }
 
 #[test]
@@ -69,11 +52,7 @@ fn the_corpus_covers_every_call_under_every_scheme() {
     let (mut used, mut pinned) = (Vec::new(), Vec::new());
     for path in examples() {
         let p = parse(&std::fs::read_to_string(&path).expect("read")).expect("valid example");
-        assert!(
-            p.scenario.schemes.is_none(),
-            "{}: the corpus evaluates every scheme",
-            path.display()
-        );
+        assert!(p.scenario.schemes.is_none(), "{}: the corpus evaluates every scheme", path.display());
         for (s, _) in p.scenario.stmts() {
             used.push(s.event.verb());
             if s.expect.is_some() {
@@ -83,30 +62,19 @@ fn the_corpus_covers_every_call_under_every_scheme() {
     }
     for v in Verb::ALL {
         assert!(used.contains(&v), "no example uses `{v}`");
-        assert!(
-            !v.returns() || pinned.contains(&v),
-            "no example has an expectation on `{v}`"
-        );
+        assert!(!v.returns() || pinned.contains(&v), "no example has an expectation on `{v}`");
     }
 }
 
 #[test]
 fn a_failed_expectation_exits_1_with_a_table() {
-    let out = errseq(
-        &["check", "-"],
-        Some("open a f\nopen b f\nerror f EIO\nfsync a => EIO\nfsync b => EIO\n"),
-    );
+    let out =
+        errseq(&["check", "-"], Some("open a f\nopen b f\nerror f EIO\nfsync a => EIO\nfsync b => EIO\n"));
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("-: 1 expectation failed"), "{stdout}");
-    assert!(
-        stdout.contains("line  event    scheme      expected  actual"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("   5  fsync b  linux-4.12  EIO       0"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("line  event    scheme      expected  actual"), "{stdout}");
+    assert!(stdout.contains("   5  fsync b  linux-4.12  EIO       0"), "{stdout}");
 }
 
 #[test]
@@ -120,9 +88,7 @@ fn a_malformed_scenario_exits_2_with_file_line_col() {
     let stderr = text(&out.stderr);
     let shown = bad.display();
     assert!(
-        stderr.contains(&format!(
-            "{shown}:2:1: unknown call `fsnyc`; did you mean `fsync`?"
-        )),
+        stderr.contains(&format!("{shown}:2:1: unknown call `fsnyc`; did you mean `fsync`?")),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -134,17 +100,11 @@ fn malformed_wins_over_failed_across_files() {
     std::fs::create_dir_all(&dir).expect("tmp dir");
     std::fs::write(dir.join("fails.errseq"), "sync => EIO\n").expect("write");
     std::fs::write(dir.join("bad.errseq"), "fsync a\n").expect("write");
-    let paths: Vec<String> = ["fails.errseq", "bad.errseq"]
-        .iter()
-        .map(|f| dir.join(f).display().to_string())
-        .collect();
+    let paths: Vec<String> =
+        ["fails.errseq", "bad.errseq"].iter().map(|f| dir.join(f).display().to_string()).collect();
     let out = errseq(&["check", &paths[0], &paths[1]], None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("bad.errseq:1:7: fd `a` is not open"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("bad.errseq:1:7: fd `a` is not open"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -167,48 +127,27 @@ fn run_prints_events_down_and_schemes_across() {
     );
     assert!(out.status.success());
     let stdout = text(&out.stdout);
-    assert!(
-        stdout.contains("line    event        linux-4.12  linux\n"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("   6  * fsync b      0           EIO\n"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("line    event        linux-4.12  linux\n"), "{stdout}");
+    assert!(stdout.contains("   6  * fsync b      0           EIO\n"), "{stdout}");
 }
 
 #[test]
 fn run_with_a_scheme_shows_the_state_after_each_event() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/05-fsync-retry.errseq");
-    let out = errseq(
-        &[
-            "run",
-            path.to_str().expect("path"),
-            "--scheme",
-            "linux-4.13",
-        ],
-        None,
-    );
+    let out = errseq(&["run", path.to_str().expect("path"), "--scheme", "linux-4.13"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("scheme linux-4.13"), "{stdout}");
     assert!(stdout.contains("  10  fsync a  -> 0\n"), "{stdout}");
     assert!(
-        stdout.contains(
-            "file f  wb_err 0x00001005  EIO  seen  counter 0  flags -  storage fails EIO"
-        ),
+        stdout.contains("file f  wb_err 0x00001005  EIO  seen  counter 0  flags -  storage fails EIO"),
         "{stdout}"
     );
     assert!(
-        stdout.contains(
-            "page 0  clean  written v1  cache v1  disk v0  LOST (a sync returned 0 for v1)"
-        ),
+        stdout.contains("page 0  clean  written v1  cache v1  disk v0  LOST (a sync returned 0 for v1)"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("fd a on f  f_wb_err 0x00001005 (= wb_err)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("fd a on f  f_wb_err 0x00001005 (= wb_err)"), "{stdout}");
 }
 
 #[test]

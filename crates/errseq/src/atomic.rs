@@ -28,15 +28,11 @@ pub struct AtomicCells {
 
 impl AtomicCells {
     pub fn new(len: usize) -> AtomicCells {
-        AtomicCells {
-            cells: (0..len).map(|_| AtomicU32::new(0)).collect(),
-        }
+        AtomicCells { cells: (0..len).map(|_| AtomicU32::new(0)).collect() }
     }
 
     pub fn from_values(values: &[u32]) -> AtomicCells {
-        AtomicCells {
-            cells: values.iter().map(|&v| AtomicU32::new(v)).collect(),
-        }
+        AtomicCells { cells: values.iter().map(|&v| AtomicU32::new(v)).collect() }
     }
 
     pub fn len(&self) -> usize {
@@ -71,11 +67,9 @@ impl Memory for &AtomicCells {
                 cell.store(v, SeqCst);
                 0
             }
-            Action::Cmpxchg { old, new, .. } => {
-                match cell.compare_exchange(old, new, SeqCst, SeqCst) {
-                    Ok(v) | Err(v) => v,
-                }
-            }
+            Action::Cmpxchg { old, new, .. } => match cell.compare_exchange(old, new, SeqCst, SeqCst) {
+                Ok(v) | Err(v) => v,
+            },
             Action::FetchOr(_, bits) => cell.fetch_or(bits, SeqCst),
             Action::FetchAnd(_, mask) => cell.fetch_and(mask, SeqCst),
             Action::Lock(_) => {

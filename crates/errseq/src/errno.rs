@@ -176,10 +176,7 @@ impl Errno {
         if let Some(i) = NAMES.iter().position(|n| !n.is_empty() && *n == name) {
             return Some(Errno(i as u16 + 1));
         }
-        ALIASES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|&(_, v)| Errno(v))
+        ALIASES.iter().find(|(n, _)| *n == name).map(|&(_, v)| Errno(v))
     }
 
     pub fn number(self) -> u32 {
@@ -272,14 +269,8 @@ mod tests {
 
     #[test]
     fn aliases_parse_and_print_as_the_first_name() {
-        assert_eq!(
-            Errno::from_name("EWOULDBLOCK").map(|e| e.name()),
-            Some("EAGAIN")
-        );
-        assert_eq!(
-            Errno::from_name("ENOTSUP").map(|e| e.name()),
-            Some("EOPNOTSUPP")
-        );
+        assert_eq!(Errno::from_name("EWOULDBLOCK").map(|e| e.name()), Some("EAGAIN"));
+        assert_eq!(Errno::from_name("ENOTSUP").map(|e| e.name()), Some("EOPNOTSUPP"));
         assert_eq!(Errno::from_name("eio"), None, "errno names are upper case");
     }
 

@@ -83,11 +83,7 @@ pub fn sample<M: Memory>(m: &mut M, eseq: Addr, how: Sampling) -> Result<u32, M:
 /// `errseq_check`: has anything been recorded since `since`? A pure read.
 pub fn check<M: Memory>(m: &mut M, eseq: Addr, since: u32) -> Result<Ret, M::Stop> {
     let cur = m.load(eseq)?;
-    Ok(if cur == since {
-        Ret::OK
-    } else {
-        Ret::from_errno_field(cur)
-    })
+    Ok(if cur == since { Ret::OK } else { Ret::from_errno_field(cur) })
 }
 
 /// `errseq_check_and_advance`: report what changed since the cursor at

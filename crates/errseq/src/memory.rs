@@ -201,10 +201,7 @@ pub struct Recorder<'m, M> {
 
 impl<'m, M: Memory> Recorder<'m, M> {
     pub fn new(inner: &'m mut M) -> Self {
-        Recorder {
-            inner,
-            steps: Vec::new(),
-        }
+        Recorder { inner, steps: Vec::new() }
     }
 }
 

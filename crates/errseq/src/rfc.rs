@@ -28,10 +28,7 @@ pub fn v1_set<M: Memory>(m: &mut M, wb_err: Addr, i_lock: Addr, err: u32) -> Res
     }
     m.lock(i_lock)?;
     let word = m.load(wb_err)?;
-    m.store(
-        wb_err,
-        (word & !MAX_ERRNO).wrapping_add(RFC_V1_CTR_INC) | err,
-    )?;
+    m.store(wb_err, (word & !MAX_ERRNO).wrapping_add(RFC_V1_CTR_INC) | err)?;
     m.unlock(i_lock)
 }
 

@@ -36,14 +36,8 @@ pub enum Scheme {
 
 impl Scheme {
     /// Every scheme, oldest first: what a scenario compares by default.
-    pub const ALL: [Scheme; 6] = [
-        Scheme::Linux412,
-        Scheme::RfcV1,
-        Scheme::RfcV2,
-        Scheme::Linux413,
-        Scheme::Linux417,
-        Scheme::Linux58,
-    ];
+    pub const ALL: [Scheme; 6] =
+        [Scheme::Linux412, Scheme::RfcV1, Scheme::RfcV2, Scheme::Linux413, Scheme::Linux417, Scheme::Linux58];
 
     /// What the alias `linux` stands for: the newest scheme.
     pub const LATEST: Scheme = Scheme::Linux58;
@@ -127,13 +121,7 @@ impl Scheme {
     }
 
     /// `do_dentry_open`: a new open file description samples its cursors.
-    pub fn open<M: Memory>(
-        self,
-        m: &mut M,
-        mapping: Mapping,
-        sb: Addr,
-        file: File,
-    ) -> Result<(), M::Stop> {
+    pub fn open<M: Memory>(self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Result<(), M::Stop> {
         match self {
             Scheme::Linux412 => Ok(()),
             Scheme::RfcV1 | Scheme::RfcV2 => rfc::v2_open(m, mapping.wb_err, file.wb_err),
@@ -156,18 +144,11 @@ impl Scheme {
 
     /// What fsync, fdatasync and sync_file_range report once the file's
     /// pages have been written and waited on.
-    pub fn fsync_report<M: Memory>(
-        self,
-        m: &mut M,
-        mapping: Mapping,
-        file: File,
-    ) -> Result<Ret, M::Stop> {
+    pub fn fsync_report<M: Memory>(self, m: &mut M, mapping: Mapping, file: File) -> Result<Ret, M::Stop> {
         match self {
             Scheme::Linux412 => legacy::check_errors(m, mapping.flags),
             Scheme::RfcV1 => rfc::v1_report(m, mapping.wb_err, file.wb_err),
-            Scheme::RfcV2 => {
-                rfc::v2_report(m, mapping.wb_err, file.wb_err, file.lock, Review::default())
-            }
+            Scheme::RfcV2 => rfc::v2_report(m, mapping.wb_err, file.wb_err, file.lock, Review::default()),
             Scheme::Linux413 | Scheme::Linux417 | Scheme::Linux58 => {
                 vfs::file_check_and_advance_wb_err(m, mapping, file)
             }
@@ -217,11 +198,7 @@ impl Scheme {
 
     /// An in-kernel `filemap_write_and_wait` that is not fsync: the legacy
     /// test-and-clear, in every scheme.
-    pub fn filemap_check_errors<M: Memory>(
-        self,
-        m: &mut M,
-        mapping: Mapping,
-    ) -> Result<Ret, M::Stop> {
+    pub fn filemap_check_errors<M: Memory>(self, m: &mut M, mapping: Mapping) -> Result<Ret, M::Stop> {
         legacy::check_errors(m, mapping.flags)
     }
 }

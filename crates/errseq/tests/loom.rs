@@ -26,22 +26,10 @@ use errseq::{Errno, File, Mapping, Ret, Scheme};
 use loom::sync::Arc;
 use loom::thread;
 
-const MAPPING: Mapping = Mapping {
-    wb_err: Addr(0),
-    flags: Addr(1),
-    i_lock: Addr(2),
-};
+const MAPPING: Mapping = Mapping { wb_err: Addr(0), flags: Addr(1), i_lock: Addr(2) };
 const SB: Addr = Addr(3);
-const A: File = File {
-    wb_err: Addr(4),
-    sb_err: Addr(5),
-    lock: Addr(6),
-};
-const B: File = File {
-    wb_err: Addr(7),
-    sb_err: Addr(8),
-    lock: Addr(9),
-};
+const A: File = File { wb_err: Addr(4), sb_err: Addr(5), lock: Addr(6) };
+const B: File = File { wb_err: Addr(7), sb_err: Addr(8), lock: Addr(9) };
 const CELLS: usize = 10;
 
 fn opened(scheme: Scheme, files: &[File]) -> Arc<AtomicCells> {
@@ -119,9 +107,7 @@ fn unserialized_cursor_reports_one_error_twice() {
         complete(es::set(&mut &*cells, MAPPING.wb_err, Errno::EIO.number()));
         let caller = || {
             let c = cells.clone();
-            thread::spawn(move || {
-                complete(es::check_and_advance(&mut &*c, MAPPING.wb_err, A.wb_err))
-            })
+            thread::spawn(move || complete(es::check_and_advance(&mut &*c, MAPPING.wb_err, A.wb_err)))
         };
         let (one, two) = (caller(), caller());
         let told = eio(one.join().expect("one")) + eio(two.join().expect("two"));
@@ -131,9 +117,8 @@ fn unserialized_cursor_reports_one_error_twice() {
         }
     });
     let (runs, twice) = (EXECUTIONS.load(Relaxed), TWICE.load(Relaxed));
-    println!("finding: unserialized check_and_advance reported one error twice in {twice} of {runs} executions");
-    assert!(
-        twice > 0,
-        "loom found no double report in {runs} executions"
+    println!(
+        "finding: unserialized check_and_advance reported one error twice in {twice} of {runs} executions"
     );
+    assert!(twice > 0, "loom found no double report in {runs} executions");
 }

@@ -10,21 +10,9 @@ const WB: Addr = Addr(0);
 const FLAGS: Addr = Addr(1);
 const I_LOCK: Addr = Addr(2);
 const SB: Addr = Addr(3);
-const A: File = File {
-    wb_err: Addr(4),
-    sb_err: Addr(5),
-    lock: Addr(6),
-};
-const B: File = File {
-    wb_err: Addr(7),
-    sb_err: Addr(8),
-    lock: Addr(9),
-};
-const MAPPING: Mapping = Mapping {
-    wb_err: WB,
-    flags: FLAGS,
-    i_lock: I_LOCK,
-};
+const A: File = File { wb_err: Addr(4), sb_err: Addr(5), lock: Addr(6) };
+const B: File = File { wb_err: Addr(7), sb_err: Addr(8), lock: Addr(9) };
+const MAPPING: Mapping = Mapping { wb_err: WB, flags: FLAGS, i_lock: I_LOCK };
 
 const EIO: Ret = Ret::err(Errno::EIO);
 const ENOSPC: Ret = Ret::err(Errno::ENOSPC);
@@ -62,11 +50,7 @@ fn first_error_then_report_sets_seen() {
         assert_eq!(m.0[WB.index()], 0x0000_0005, "{s}");
         assert_eq!(fsync(&mut m, s, A), EIO, "{s}");
         assert_eq!(m.0[WB.index()], 0x0000_1005, "{s}: the report marks SEEN");
-        assert_eq!(
-            m.0[A.wb_err.index()],
-            0x0000_1005,
-            "{s}: the cursor advances"
-        );
+        assert_eq!(m.0[A.wb_err.index()], 0x0000_1005, "{s}: the cursor advances");
         assert_eq!(fsync(&mut m, s, A), Ret::OK, "{s}: reported once");
     }
 }
@@ -76,11 +60,7 @@ fn unseen_repeat_is_a_no_op_without_a_cmpxchg() {
     let mut m = cells();
     m.0[WB.index()] = 0x0000_0005;
     let taken = steps(&mut m, |r| complete(es::set(r, WB, 5)));
-    assert_eq!(
-        taken,
-        vec![Action::Load(WB)],
-        "4.13 stops before the cmpxchg"
-    );
+    assert_eq!(taken, vec![Action::Load(WB)], "4.13 stops before the cmpxchg");
     assert_eq!(m.0[WB.index()], 0x0000_0005);
 }
 
@@ -88,24 +68,9 @@ fn unseen_repeat_is_a_no_op_without_a_cmpxchg() {
 fn rfc_v2_swaps_even_when_nothing_changes() {
     let mut m = cells();
     m.0[WB.index()] = 0x0000_0005;
-    let taken = steps(&mut m, |r| {
-        complete(rfc::v2_set(r, WB, 5, rfc::Review::default()))
-    });
-    assert_eq!(
-        taken,
-        vec![
-            Action::Load(WB),
-            Action::Cmpxchg {
-                at: WB,
-                old: 5,
-                new: 5
-            }
-        ]
-    );
-    let neil = rfc::Review {
-        skip_unchanged_set: true,
-        ..Default::default()
-    };
+    let taken = steps(&mut m, |r| complete(rfc::v2_set(r, WB, 5, rfc::Review::default())));
+    assert_eq!(taken, vec![Action::Load(WB), Action::Cmpxchg { at: WB, old: 5, new: 5 }]);
+    let neil = rfc::Review { skip_unchanged_set: true, ..Default::default() };
     let taken = steps(&mut m, |r| complete(rfc::v2_set(r, WB, 5, neil)));
     assert_eq!(taken, vec![Action::Load(WB)], "NeilBrown's shortcut");
 }
@@ -117,11 +82,7 @@ fn seen_repeat_adds_0x2000() {
     complete(es::set(&mut m, WB, 5));
     assert_eq!(m.0[WB.index()], 0x0000_2005);
     complete(es::set(&mut m, WB, 28));
-    assert_eq!(
-        m.0[WB.index()],
-        0x0000_201c,
-        "unseen: errno replaced, counter kept"
-    );
+    assert_eq!(m.0[WB.index()], 0x0000_201c, "unseen: errno replaced, counter kept");
     m.0[WB.index()] = 0x0000_301c;
     complete(rfc::v2_set(&mut m, WB, 5, rfc::Review::default()));
     assert_eq!(m.0[WB.index()], 0x0000_4005, "rfc-v2 counts the same way");
@@ -154,18 +115,10 @@ fn counter_wraps_after_2_pow_19_seen_errors_and_hides_them() {
     }
     assert_eq!(m.0[WB.index()], 0xffff_f005, "counter at its largest, seen");
     set(&mut m, s, Errno::EIO);
-    assert_eq!(
-        m.0[WB.index()],
-        0x0000_0005,
-        "the 2^19-th seen error wraps to 0"
-    );
+    assert_eq!(m.0[WB.index()], 0x0000_0005, "the 2^19-th seen error wraps to 0");
     assert_eq!(fsync(&mut m, s, A), EIO);
     assert_eq!(m.0[WB.index()], 0x0000_1005, "back to B's cursor exactly");
-    assert_eq!(
-        fsync(&mut m, s, B),
-        Ret::OK,
-        "2^19 errors since B's last fsync, and B is told nothing"
-    );
+    assert_eq!(fsync(&mut m, s, B), Ret::OK, "2^19 errors since B's last fsync, and B is told nothing");
 }
 
 #[test]
@@ -187,16 +140,8 @@ fn rfc_v2_open_without_seen_misses_a_repeated_error() {
         set(&mut m, s, Errno::EIO);
         (fsync(&mut m, s, B), m.0[WB.index()], m.0[B.wb_err.index()])
     };
-    assert_eq!(
-        run(Scheme::RfcV2),
-        (Ret::OK, 0x0000_0005, 0x0000_0005),
-        "missed"
-    );
-    assert_eq!(
-        run(Scheme::Linux413),
-        (EIO, 0x0000_3005, 0x0000_3005),
-        "sample marked SEEN, so counted"
-    );
+    assert_eq!(run(Scheme::RfcV2), (Ret::OK, 0x0000_0005, 0x0000_0005), "missed");
+    assert_eq!(run(Scheme::Linux413), (EIO, 0x0000_3005, 0x0000_3005), "sample marked SEEN, so counted");
 }
 
 #[test]
@@ -205,11 +150,7 @@ fn rfc_v1_never_advances_the_cursor() {
     let mut m = cells();
     open(&mut m, s, A);
     set(&mut m, s, Errno::EIO);
-    assert_eq!(
-        m.0[WB.index()],
-        0x0000_1005,
-        "counter += 1 << 12 on every error"
-    );
+    assert_eq!(m.0[WB.index()], 0x0000_1005, "counter += 1 << 12 on every error");
     for _ in 0..3 {
         assert_eq!(fsync(&mut m, s, A), EIO);
     }
@@ -225,12 +166,7 @@ fn rfc_v1_set_takes_i_lock() {
     let taken = steps(&mut m, |r| complete(rfc::v1_set(r, WB, I_LOCK, 5)));
     assert_eq!(
         taken,
-        vec![
-            Action::Lock(I_LOCK),
-            Action::Load(WB),
-            Action::Store(WB, 0x1005),
-            Action::Unlock(I_LOCK)
-        ]
+        vec![Action::Lock(I_LOCK), Action::Load(WB), Action::Store(WB, 0x1005), Action::Unlock(I_LOCK)]
     );
 }
 
@@ -243,11 +179,7 @@ fn legacy_returns_eio_when_both_flags_are_set_and_clears_both() {
     assert_eq!(m.0[FLAGS.index()], 0b11);
     assert_eq!(fsync(&mut m, s, A), EIO);
     assert_eq!(m.0[FLAGS.index()], 0);
-    assert_eq!(
-        fsync(&mut m, s, B),
-        Ret::OK,
-        "the second checker hears nothing"
-    );
+    assert_eq!(fsync(&mut m, s, B), Ret::OK, "the second checker hears nothing");
 }
 
 #[test]
@@ -265,14 +197,7 @@ fn legacy_check_tests_before_clearing() {
     let mut m = cells();
     m.0[FLAGS.index()] = 0b01;
     let taken = steps(&mut m, |r| complete(legacy::check_errors(r, FLAGS)));
-    assert_eq!(
-        taken,
-        vec![
-            Action::Load(FLAGS),
-            Action::Load(FLAGS),
-            Action::FetchAnd(FLAGS, !0b01)
-        ]
-    );
+    assert_eq!(taken, vec![Action::Load(FLAGS), Action::Load(FLAGS), Action::FetchAnd(FLAGS, !0b01)]);
 }
 
 #[test]
@@ -283,15 +208,9 @@ fn sampling_4_13_marks_seen_and_4_17_reads_unseen_as_zero() {
     m.0[WB.index()] = 0x0000_2005;
     assert_eq!(complete(es::sample(&mut m, WB, Sampling::UnseenAsZero)), 0);
     assert_eq!(m.0[WB.index()], 0x0000_2005, "4.17 samples without writing");
-    assert_eq!(
-        complete(es::sample(&mut m, WB, Sampling::MarkSeen)),
-        0x0000_3005
-    );
+    assert_eq!(complete(es::sample(&mut m, WB, Sampling::MarkSeen)), 0x0000_3005);
     assert_eq!(m.0[WB.index()], 0x0000_3005);
-    assert_eq!(
-        complete(es::sample(&mut m, WB, Sampling::UnseenAsZero)),
-        0x0000_3005
-    );
+    assert_eq!(complete(es::sample(&mut m, WB, Sampling::UnseenAsZero)), 0x0000_3005);
     let taken = steps(&mut m, |r| complete(es::sample(r, WB, Sampling::MarkSeen)));
     assert_eq!(taken, vec![Action::Load(WB)], "already SEEN: no cmpxchg");
 }
@@ -304,21 +223,9 @@ fn opener_after_an_unseen_error_4_13_vs_4_17() {
         open(&mut m, s, B);
         (fsync(&mut m, s, B), fsync(&mut m, s, B))
     };
-    assert_eq!(
-        run(Scheme::Linux413),
-        (Ret::OK, Ret::OK),
-        "the open marked it seen: lost"
-    );
-    assert_eq!(
-        run(Scheme::Linux417),
-        (EIO, Ret::OK),
-        "reported once to the later opener"
-    );
-    assert_eq!(
-        run(Scheme::Linux412),
-        (EIO, Ret::OK),
-        "the flags were still set"
-    );
+    assert_eq!(run(Scheme::Linux413), (Ret::OK, Ret::OK), "the open marked it seen: lost");
+    assert_eq!(run(Scheme::Linux417), (EIO, Ret::OK), "reported once to the later opener");
+    assert_eq!(run(Scheme::Linux412), (EIO, Ret::OK), "the flags were still set");
 }
 
 #[test]
@@ -338,11 +245,7 @@ fn fsync_takes_f_lock_only_on_a_mismatch() {
             Action::Lock(A.lock),
             Action::Load(WB),
             Action::Load(A.wb_err),
-            Action::Cmpxchg {
-                at: WB,
-                old: 0x5,
-                new: 0x1005
-            },
+            Action::Cmpxchg { at: WB, old: 0x5, new: 0x1005 },
             Action::Store(A.wb_err, 0x1005),
             Action::Unlock(A.lock),
             Action::FetchAnd(FLAGS, !0b01),
@@ -363,11 +266,7 @@ fn linux_5_8_records_on_the_superblock_and_syncfs_reports_it_once() {
     assert_eq!(m.0[SB.index()], 0x0000_1005);
     assert_eq!(complete(s.syncfs_report(&mut m, SB, A)), Ret::OK);
     assert_eq!(fsync(&mut m, s, A), EIO, "the mapping's cursor is separate");
-    assert_eq!(
-        complete(Scheme::Linux417.syncfs_report(&mut m, SB, A)),
-        Ret::OK,
-        "no sb word before 5.8"
-    );
+    assert_eq!(complete(Scheme::Linux417.syncfs_report(&mut m, SB, A)), Ret::OK, "no sb word before 5.8");
 }
 
 #[test]
@@ -377,20 +276,11 @@ fn nfs_flush_reports_only_its_own_errors_and_keeps_the_cursor() {
     open(&mut m, s, A);
     set(&mut m, s, Errno::EIO);
     let quiet = complete(s.nfs_flush(&mut m, MAPPING, A, |_| Ok(())));
-    assert_eq!(
-        quiet,
-        Ret::OK,
-        "4.13's sample marks the old error seen first"
-    );
-    let noisy = complete(s.nfs_flush(&mut m, MAPPING, A, |m| {
-        s.mapping_set_error(m, MAPPING, SB, Errno::ENOSPC)
-    }));
+    assert_eq!(quiet, Ret::OK, "4.13's sample marks the old error seen first");
+    let noisy =
+        complete(s.nfs_flush(&mut m, MAPPING, A, |m| s.mapping_set_error(m, MAPPING, SB, Errno::ENOSPC)));
     assert_eq!(noisy, ENOSPC);
-    assert_eq!(
-        m.0[A.wb_err.index()],
-        0,
-        "close does not advance the cursor"
-    );
+    assert_eq!(m.0[A.wb_err.index()], 0, "close does not advance the cursor");
     assert_eq!(fsync(&mut m, s, A), ENOSPC);
 }
 

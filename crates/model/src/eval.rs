@@ -50,26 +50,13 @@ impl Run {
         let mut cells = vec![0u32; len];
         let mut results = Vec::with_capacity(events);
         let mut states = Vec::with_capacity(events * len);
-        let cx = Cx {
-            scheme,
-            fs,
-            layout: &program.layout,
-        };
+        let cx = Cx { scheme, fs, layout: &program.layout };
         for &op in &program.ops {
-            let mut k = Machine {
-                cells: &mut cells,
-                layout: &program.layout,
-                fs,
-            };
+            let mut k = Machine { cells: &mut cells, layout: &program.layout, fs };
             results.push(errseq::complete(run(&mut k, cx, op)));
             states.extend_from_slice(&cells);
         }
-        Run {
-            scheme,
-            results,
-            states,
-            len,
-        }
+        Run { scheme, results, states, len }
     }
 
     /// The cells after `event` (0-based).
@@ -116,11 +103,7 @@ impl Evaluation {
             };
             columns.push((name, index));
         }
-        Ok(Evaluation {
-            program,
-            runs,
-            columns,
-        })
+        Ok(Evaluation { program, runs, columns })
     }
 
     pub fn run(&self, column: usize) -> &Run {
@@ -151,19 +134,13 @@ impl Evaluation {
         for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
             let Some(expect) = &stmt.expect else { continue };
             for (column, (name, _)) in self.columns.iter().enumerate() {
-                let (Some(expected), Some(actual)) = (
-                    expect.for_scheme(name.resolve()),
-                    self.run(column).results[event],
-                ) else {
+                let (Some(expected), Some(actual)) =
+                    (expect.for_scheme(name.resolve()), self.run(column).results[event])
+                else {
                     continue;
                 };
                 if !expected.allows(actual) {
-                    out.push(Mismatch {
-                        event,
-                        column,
-                        expected: expected.clone(),
-                        actual,
-                    });
+                    out.push(Mismatch { event, column, expected: expected.clone(), actual });
                 }
             }
         }

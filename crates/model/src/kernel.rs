@@ -162,8 +162,7 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
 fn write_back_and_record<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Result<(), K::Stop> {
     let code = k.page_step(PageStep::Writeback { file })?;
     if let Some(errno) = Errno::new(code) {
-        cx.scheme
-            .mapping_set_error(k, cx.layout.files[file].mapping, cx.layout.sb, errno)?;
+        cx.scheme.mapping_set_error(k, cx.layout.files[file].mapping, cx.layout.sb, errno)?;
     }
     Ok(())
 }
@@ -171,9 +170,7 @@ fn write_back_and_record<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Resu
 /// fsync, fdatasync, sync_file_range: write and wait, then report.
 fn fsync<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
     write_back_and_record(k, cx, file)?;
-    let ret = cx
-        .scheme
-        .fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
+    let ret = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
     if ret.is_ok() {
         k.page_step(PageStep::Promise { file })?;
     }
@@ -185,9 +182,7 @@ fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop
     for file in 0..cx.layout.files.len() {
         write_back_and_record(k, cx, file)?;
     }
-    let ret = cx
-        .scheme
-        .syncfs_report(k, cx.layout.sb, cx.layout.slots[slot])?;
+    let ret = cx.scheme.syncfs_report(k, cx.layout.sb, cx.layout.slots[slot])?;
     if ret.is_ok() {
         for file in 0..cx.layout.files.len() {
             k.page_step(PageStep::Promise { file })?;
@@ -202,9 +197,7 @@ fn close<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result
         return Ok(Ret::OK);
     }
     let mapping = cx.layout.files[file].mapping;
-    cx.scheme.nfs_flush(k, mapping, cx.layout.slots[slot], |k| {
-        write_back_and_record(k, cx, file)
-    })
+    cx.scheme.nfs_flush(k, mapping, cx.layout.slots[slot], |k| write_back_and_record(k, cx, file))
 }
 
 /// Plain cells and a layout: the run-to-completion kernel.

@@ -70,19 +70,11 @@ impl Allocator {
     }
 
     pub(crate) fn mapping(&mut self) -> Mapping {
-        Mapping {
-            wb_err: self.cell(),
-            flags: self.cell(),
-            i_lock: self.cell(),
-        }
+        Mapping { wb_err: self.cell(), flags: self.cell(), i_lock: self.cell() }
     }
 
     pub(crate) fn file(&mut self) -> File {
-        File {
-            wb_err: self.cell(),
-            sb_err: self.cell(),
-            lock: self.cell(),
-        }
+        File { wb_err: self.cell(), sb_err: self.cell(), lock: self.cell() }
     }
 
     pub(crate) fn page(&mut self, number: u32) -> PageCells {

@@ -64,10 +64,7 @@ pub enum Op {
 impl Op {
     /// Whether the call returns a result.
     pub fn returns(self) -> bool {
-        matches!(
-            self,
-            Op::Close { .. } | Op::Fsync { .. } | Op::Syncfs { .. } | Op::Sync | Op::Flush { .. }
-        )
+        matches!(self, Op::Close { .. } | Op::Fsync { .. } | Op::Syncfs { .. } | Op::Sync | Op::Flush { .. })
     }
 }
 
@@ -116,24 +113,15 @@ impl Program {
             .collect();
         let (desc_slot, slot_count, blocks) = assign_slots(p);
         let slots = (0..slot_count).map(|_| alloc.file()).collect();
-        let layout = Layout {
-            sb,
-            files,
-            slots,
-            len: alloc.len(),
-        };
+        let layout = Layout { sb, files, slots, len: alloc.len() };
         let ops = p
             .scenario
             .stmts()
             .zip(&p.bindings.events)
             .map(|((stmt, _), b)| op(&stmt.event, *b, &layout, &desc_slot))
             .collect();
-        let fd_changes = p
-            .scenario
-            .stmts()
-            .zip(&p.bindings.events)
-            .map(|((s, _), b)| fd_change(&s.event, *b))
-            .collect();
+        let fd_changes =
+            p.scenario.stmts().zip(&p.bindings.events).map(|((s, _), b)| fd_change(&s.event, *b)).collect();
         Program {
             layout,
             ops,
@@ -151,10 +139,7 @@ impl Program {
         for change in self.fd_changes.iter().take(events) {
             match change {
                 FdChange::None => {}
-                FdChange::Bind(fd, desc) => table.push(OpenFd {
-                    fd: fd.clone(),
-                    desc: *desc,
-                }),
+                FdChange::Bind(fd, desc) => table.push(OpenFd { fd: fd.clone(), desc: *desc }),
                 FdChange::Unbind(fd) => table.retain(|o| &o.fd != fd),
             }
         }
@@ -196,19 +181,12 @@ fn assign_slots(p: &Parsed) -> (Vec<SlotId>, usize, Vec<Range<usize>>) {
     for item in &p.scenario.body {
         let n = match item {
             Item::Stmt(_) => 1,
-            Item::Par(par) => par
-                .items
-                .iter()
-                .filter(|i| matches!(i, Item::Stmt(_)))
-                .count(),
-            Item::Note(_) | Item::Gap => 0,
+            Item::Par(par) => par.items.iter().filter(|i| matches!(i, Item::Stmt(_))).count(),
+            Item::Claim(_) | Item::Note(_) | Item::Gap => 0,
         };
         let range = event..event + n;
         let mut freed = Vec::new();
-        for (e, b) in stmts[range.clone()]
-            .iter()
-            .zip(&p.bindings.events[range.clone()])
-        {
+        for (e, b) in stmts[range.clone()].iter().zip(&p.bindings.events[range.clone()]) {
             let Some(d) = b.desc else { continue };
             match e {
                 Event::Open { .. } => {
@@ -246,23 +224,13 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
         Event::Dup { .. } => Op::Dup,
         Event::Close { .. } => Op::Close { file, slot },
         Event::Write { page, .. } => {
-            let index = layout.files[file]
-                .pages
-                .iter()
-                .position(|p| p.number == *page)
-                .unwrap_or(0);
+            let index = layout.files[file].pages.iter().position(|p| p.number == *page).unwrap_or(0);
             Op::Write { file, page: index }
         }
-        Event::Fail { errno, .. } => Op::Fail {
-            file,
-            errno: *errno,
-        },
+        Event::Fail { errno, .. } => Op::Fail { file, errno: *errno },
         Event::Heal { .. } => Op::Heal { file },
         Event::Writeback { .. } => Op::Writeback { file },
-        Event::Error { errno, .. } => Op::Error {
-            file,
-            errno: *errno,
-        },
+        Event::Error { errno, .. } => Op::Error { file, errno: *errno },
         Event::Fsync { .. } | Event::Fdatasync { .. } | Event::SyncFileRange { .. } => {
             Op::Fsync { file, slot }
         }

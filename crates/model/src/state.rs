@@ -67,12 +67,7 @@ pub struct DescState {
 
 impl<'a> State<'a> {
     pub fn new(program: &'a Program, scheme: Scheme, cells: &'a [u32], events: usize) -> State<'a> {
-        State {
-            program,
-            scheme,
-            cells,
-            events,
-        }
+        State { program, scheme, cells, events }
     }
 
     pub fn scheme(&self) -> Scheme {
@@ -90,15 +85,11 @@ impl<'a> State<'a> {
     /// The superblock's word (5.8 only).
     pub fn sb(&self) -> Option<Fields> {
         let layout = self.scheme.layout()?;
-        self.scheme
-            .has_sb_word()
-            .then(|| layout.decode(self.at(self.program.layout.sb)))
+        self.scheme.has_sb_word().then(|| layout.decode(self.at(self.program.layout.sb)))
     }
 
     pub fn files(&self) -> Vec<FileState<'a>> {
-        (0..self.program.files.len())
-            .map(|f| self.file(f))
-            .collect()
+        (0..self.program.files.len()).map(|f| self.file(f)).collect()
     }
 
     pub fn file(&self, id: FileId) -> FileState<'a> {
@@ -106,14 +97,8 @@ impl<'a> State<'a> {
         FileState {
             id,
             name: &self.program.files[id],
-            word: self
-                .scheme
-                .layout()
-                .map(|l| l.decode(self.at(cells.mapping.wb_err))),
-            flags: self
-                .scheme
-                .sets_legacy_flags()
-                .then(|| self.at(cells.mapping.flags)),
+            word: self.scheme.layout().map(|l| l.decode(self.at(cells.mapping.wb_err))),
+            flags: self.scheme.sets_legacy_flags().then(|| self.at(cells.mapping.flags)),
             failing: Errno::new(self.at(cells.storage)),
             pages: cells
                 .pages

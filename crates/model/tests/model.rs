@@ -13,24 +13,12 @@ fn eval(text: &str) -> (Parsed, Evaluation) {
 
 /// Results of the calls that return one, under the column of `scheme`.
 fn results(e: &Evaluation, scheme: Scheme) -> Vec<String> {
-    let col = e
-        .columns
-        .iter()
-        .position(|(n, _)| n.resolve() == scheme)
-        .expect("scheme evaluated");
-    e.run(col)
-        .results
-        .iter()
-        .flatten()
-        .map(Ret::to_string)
-        .collect()
+    let col = e.columns.iter().position(|(n, _)| n.resolve() == scheme).expect("scheme evaluated");
+    e.run(col).results.iter().flatten().map(Ret::to_string).collect()
 }
 
 fn col(e: &Evaluation, scheme: Scheme) -> usize {
-    e.columns
-        .iter()
-        .position(|(n, _)| n.resolve() == scheme)
-        .expect("scheme evaluated")
+    e.columns.iter().position(|(n, _)| n.resolve() == scheme).expect("scheme evaluated")
 }
 
 const RETRY: &str = "open a f
@@ -44,25 +32,14 @@ fsync a
 fn the_fsync_retry_returns_0_after_the_data_is_gone() {
     let (_, e) = eval(RETRY);
     for s in Scheme::ALL {
-        let want: &[&str] = if s == Scheme::RfcV1 {
-            &["EIO", "EIO"]
-        } else {
-            &["EIO", "0"]
-        };
+        let want: &[&str] = if s == Scheme::RfcV1 { &["EIO", "EIO"] } else { &["EIO", "0"] };
         assert_eq!(results(&e, s), want, "{s}");
     }
     let after = e.state_after(col(&e, Scheme::Linux417), 4);
     let f = after.file(0);
     assert_eq!(
         f.pages,
-        vec![PageState {
-            number: 0,
-            written: 1,
-            cache: 1,
-            disk: 0,
-            dirty: false,
-            promised: 1
-        }]
+        vec![PageState { number: 0, written: 1, cache: 1, disk: 0, dirty: false, promised: 1 }]
     );
     assert!(f.pages[0].lost(), "fsync said 0; the disk has version 0");
     assert_eq!(f.failing, Some(Errno::EIO));
@@ -80,36 +57,17 @@ fn btrfs_reverts_the_cache_and_the_data_is_lost_all_the_same() {
 fn healthy_storage_loses_nothing() {
     let (_, e) = eval("open a f\nwrite a\nwrite a 3\nfsync a\n");
     let f = e.state_after(0, 3).file(0);
-    assert!(
-        f.pages.iter().all(|p| p.disk == 1 && !p.dirty && !p.lost()),
-        "{f:?}"
-    );
-    assert_eq!(
-        f.pages.iter().map(|p| p.number).collect::<Vec<_>>(),
-        vec![0, 3]
-    );
+    assert!(f.pages.iter().all(|p| p.disk == 1 && !p.dirty && !p.lost()), "{f:?}");
+    assert_eq!(f.pages.iter().map(|p| p.number).collect::<Vec<_>>(), vec![0, 3]);
 }
 
 #[test]
 fn background_writeback_error_second_fd() {
     let text = "open a f\nopen b f\nwrite a\nfail f EIO\nwriteback f\nfsync a\nfsync b\nfsync b\n";
     let (_, e) = eval(text);
-    assert_eq!(
-        results(&e, Scheme::Linux412),
-        ["EIO", "0", "0"],
-        "the flags go to the first checker"
-    );
-    assert_eq!(
-        results(&e, Scheme::RfcV1),
-        ["EIO", "EIO", "EIO"],
-        "never advances"
-    );
-    for s in [
-        Scheme::RfcV2,
-        Scheme::Linux413,
-        Scheme::Linux417,
-        Scheme::Linux58,
-    ] {
+    assert_eq!(results(&e, Scheme::Linux412), ["EIO", "0", "0"], "the flags go to the first checker");
+    assert_eq!(results(&e, Scheme::RfcV1), ["EIO", "EIO", "EIO"], "never advances");
+    for s in [Scheme::RfcV2, Scheme::Linux413, Scheme::Linux417, Scheme::Linux58] {
         assert_eq!(results(&e, s), ["EIO", "EIO", "0"], "{s}");
     }
 }
@@ -119,11 +77,7 @@ fn an_in_kernel_flush_hides_the_error_before_4_13() {
     let text = "open a f\nwrite a\nfail f EIO\nwriteback f\nflush f\nfsync a\n";
     let (_, e) = eval(text);
     assert_eq!(results(&e, Scheme::Linux412), ["EIO", "0"]);
-    assert_eq!(
-        results(&e, Scheme::RfcV2),
-        ["0", "EIO"],
-        "the rfc ext4 sets no legacy flags"
-    );
+    assert_eq!(results(&e, Scheme::RfcV2), ["0", "EIO"], "the rfc ext4 sets no legacy flags");
     assert_eq!(results(&e, Scheme::Linux413), ["EIO", "EIO"]);
 }
 
@@ -138,11 +92,7 @@ fn fsync_clears_the_legacy_flags_from_4_13() {
 fn opening_only_to_fsync_4_13_vs_4_17() {
     let text = "open w f\nwrite w\nfail f EIO\nwriteback f\nclose w\nopen c f\nfsync c\n";
     let (_, e) = eval(text);
-    assert_eq!(
-        results(&e, Scheme::Linux413),
-        ["0", "0"],
-        "close, then the checkpointer's fsync misses it"
-    );
+    assert_eq!(results(&e, Scheme::Linux413), ["0", "0"], "close, then the checkpointer's fsync misses it");
     assert_eq!(results(&e, Scheme::Linux417), ["0", "EIO"]);
     assert_eq!(results(&e, Scheme::Linux412), ["0", "EIO"]);
     assert_eq!(results(&e, Scheme::RfcV2), ["0", "0"]);
@@ -155,17 +105,9 @@ fn eviction_drops_the_unseen_error_but_5_8_keeps_it_on_the_superblock() {
     assert_eq!(results(&e, Scheme::Linux417), ["0", "0", "0"]);
     assert_eq!(results(&e, Scheme::Linux58), ["0", "0", "EIO"]);
     let after = e.state_after(col(&e, Scheme::Linux58), 5);
-    assert_eq!(
-        after.file(0).word.map(|w| w.word),
-        Some(0),
-        "the mapping's word is gone with the inode"
-    );
+    assert_eq!(after.file(0).word.map(|w| w.word), Some(0), "the mapping's word is gone with the inode");
     assert_eq!(after.sb().map(|w| w.word), Some(0x0000_0005));
-    assert_eq!(
-        after.file(0).pages[0].cache,
-        0,
-        "the cache now reads the disk"
-    );
+    assert_eq!(after.file(0).pages[0].cache, 0, "the cache now reads the disk");
 }
 
 #[test]
@@ -183,17 +125,9 @@ fn nfs_close_reports_errors_from_its_own_flush() {
     for s in [Scheme::Linux413, Scheme::Linux417, Scheme::Linux58] {
         assert_eq!(results(&e, s), ["EIO", "EIO"], "{s}");
     }
-    assert_eq!(
-        results(&e, Scheme::Linux412),
-        ["EIO", "0"],
-        "4.12's flush is an fsync: it takes the flags"
-    );
+    assert_eq!(results(&e, Scheme::Linux412), ["EIO", "0"], "4.12's flush is an fsync: it takes the flags");
     let (_, ext4) = eval(&text.replace("fs: nfs\n", ""));
-    assert_eq!(
-        results(&ext4, Scheme::Linux413),
-        ["0", "EIO"],
-        "ext4 has no ->flush"
-    );
+    assert_eq!(results(&ext4, Scheme::Linux413), ["0", "EIO"], "ext4 has no ->flush");
 }
 
 #[test]
@@ -201,11 +135,7 @@ fn nfs_close_does_not_report_an_error_it_did_not_flush_in_4_13() {
     let text = "fs: nfs\nopen a f\nerror f EIO\nclose a\n";
     let (_, e) = eval(text);
     assert_eq!(results(&e, Scheme::Linux413), ["0"]);
-    assert_eq!(
-        results(&e, Scheme::Linux417),
-        ["EIO"],
-        "4.17's sample reads the unseen error as 0"
-    );
+    assert_eq!(results(&e, Scheme::Linux417), ["EIO"], "4.17's sample reads the unseen error as 0");
 }
 
 #[test]
@@ -222,36 +152,21 @@ fn dup_shares_one_cursor_a_second_open_has_its_own() {
 fn the_latest_error_wins() {
     let (_, e) = eval("open a f\nerror f ENOSPC\nerror f EIO\nfsync a\n");
     assert_eq!(results(&e, Scheme::Linux413), ["EIO"]);
-    assert_eq!(
-        results(&e, Scheme::Linux412),
-        ["EIO"],
-        "both flags set: EIO wins"
-    );
+    assert_eq!(results(&e, Scheme::Linux412), ["EIO"], "both flags set: EIO wins");
     let (_, e) = eval("open a f\nerror f EIO\nerror f ENOSPC\nfsync a\n");
     assert_eq!(results(&e, Scheme::Linux413), ["ENOSPC"]);
-    assert_eq!(
-        results(&e, Scheme::Linux412),
-        ["EIO"],
-        "EIO wins whatever the order"
-    );
+    assert_eq!(results(&e, Scheme::Linux412), ["EIO"], "EIO wins whatever the order");
 }
 
 #[test]
 fn descriptions_reuse_slots_and_show_their_fds() {
     let text = "open a f\nclose a\nopen b f\ndup c b\nerror f EIO\nfsync c\n";
     let (_, e) = eval(text);
-    assert_eq!(
-        e.program.layout.slots.len(),
-        1,
-        "b's description takes a's freed slot"
-    );
+    assert_eq!(e.program.layout.slots.len(), 1, "b's description takes a's freed slot");
     let s = e.state_after(col(&e, Scheme::Linux413), 5);
     let d = s.descriptions();
     assert_eq!(d.len(), 1);
-    assert_eq!(
-        d[0].fds.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
-        ["b", "c"]
-    );
+    assert_eq!(d[0].fds.iter().map(|n| n.as_str()).collect::<Vec<_>>(), ["b", "c"]);
     assert_eq!(d[0].cursor, Some(0x0000_1005));
     assert_eq!(s.file(0).word.map(|w| w.word), Some(0x0000_1005));
 }
@@ -280,9 +195,5 @@ fn columns_follow_the_header_and_share_runs() {
 fn par_blocks_are_left_to_the_explorer() {
     let p = parse("open a f\npar\n  fsync a\n  error f EIO\nend\n").expect("valid");
     let err = Evaluation::new(&p).expect_err("concurrent");
-    assert!(
-        err.to_string()
-            .starts_with("2:1: this scenario has a `par` block"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("2:1: this scenario has a `par` block"), "{err}");
 }

@@ -39,11 +39,7 @@ struct Builder {
 impl Builder {
     fn event(&mut self, (kind, x, y): Choice) -> Event {
         let open: Vec<&'static str> = self.fds.keys().copied().collect();
-        let free: Vec<&'static str> = FDS
-            .iter()
-            .copied()
-            .filter(|f| !self.fds.contains_key(f))
-            .collect();
+        let free: Vec<&'static str> = FDS.iter().copied().filter(|f| !self.fds.contains_key(f)).collect();
         let file = FILES[usize::from(x) % FILES.len()];
         let errno = ERRNOS[usize::from(y) % ERRNOS.len()];
         let pick = |v: &[&'static str], i: u8| v[usize::from(i) % v.len()];
@@ -53,74 +49,42 @@ impl Builder {
             2 if !free.is_empty() => {
                 let (new, old) = (pick(&free, x), pick(&open, y));
                 self.fds.insert(new, self.fds[old]);
-                Event::Dup {
-                    new: n(new),
-                    fd: n(old),
-                }
+                Event::Dup { new: n(new), fd: n(old) }
             }
             3 => {
                 let fd = pick(&open, x);
                 self.fds.remove(fd);
                 Event::Close { fd: n(fd) }
             }
-            4 | 5 => Event::Write {
-                fd: n(pick(&open, x)),
-                page: u32::from(y % 3),
-            },
-            6 => Event::Fail {
-                file: n(file),
-                errno,
-            },
+            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3) },
+            6 => Event::Fail { file: n(file), errno },
             7 => Event::Heal { file: n(file) },
             8 => Event::Writeback { file: n(file) },
-            9 => Event::Error {
-                file: n(file),
-                errno,
-            },
+            9 => Event::Error { file: n(file), errno },
             10 => match y % 3 {
-                0 => Event::Fsync {
-                    fd: n(pick(&open, x)),
-                },
-                1 => Event::Fdatasync {
-                    fd: n(pick(&open, x)),
-                },
-                _ => Event::SyncFileRange {
-                    fd: n(pick(&open, x)),
-                },
+                0 => Event::Fsync { fd: n(pick(&open, x)) },
+                1 => Event::Fdatasync { fd: n(pick(&open, x)) },
+                _ => Event::SyncFileRange { fd: n(pick(&open, x)) },
             },
-            11 => Event::Syncfs {
-                fd: n(pick(&open, x)),
-            },
+            11 => Event::Syncfs { fd: n(pick(&open, x)) },
             12 => Event::Sync,
             13 => Event::Flush { file: n(file) },
             _ if self.fds.values().all(|(_, f)| *f != file) => Event::Evict { file: n(file) },
-            _ => Event::Fsync {
-                fd: n(pick(&open, x)),
-            },
+            _ => Event::Fsync { fd: n(pick(&open, x)) },
         }
     }
 
     fn open(&mut self, fd: &'static str, file: &'static str) -> Event {
         self.fds.insert(fd, (self.descs, file));
         self.descs += 1;
-        Event::Open {
-            fd: n(fd),
-            file: n(file),
-        }
+        Event::Open { fd: n(fd), file: n(file) }
     }
 }
 
 fn scenario(choices: &[Choice], fs: Fs) -> Scenario {
     let mut b = Builder::default();
-    let body = choices
-        .iter()
-        .map(|&c| Item::Stmt(Stmt::new(b.event(c))))
-        .collect();
-    Scenario {
-        fs: Some(fs),
-        body,
-        ..Scenario::default()
-    }
+    let body = choices.iter().map(|&c| Item::Stmt(Stmt::new(b.event(c)))).collect();
+    Scenario { fs: Some(fs), body, ..Scenario::default() }
 }
 
 /// What a description is owed.
@@ -150,12 +114,7 @@ struct Oracle {
 
 impl Oracle {
     fn live(&self, file: &str) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .fds
-            .values()
-            .copied()
-            .filter(|&d| self.desc_file[d] == file)
-            .collect();
+        let mut v: Vec<usize> = self.fds.values().copied().filter(|&d| self.desc_file[d] == file).collect();
         v.dedup();
         v
     }
@@ -182,12 +141,7 @@ impl Oracle {
     }
 
     /// Checks a report against what is owed, then settles the debt.
-    fn report(
-        owed: &mut Owed,
-        latest: Option<Errno>,
-        got: Ret,
-        what: &str,
-    ) -> Result<(), TestCaseError> {
+    fn report(owed: &mut Owed, latest: Option<Errno>, got: Ret, what: &str) -> Result<(), TestCaseError> {
         if owed.pending {
             prop_assert_eq!(
                 got,
@@ -198,20 +152,11 @@ impl Oracle {
         } else if owed.settled {
             prop_assert_eq!(got, Ret::OK, "{} owed nothing", what);
         }
-        *owed = Owed {
-            pending: false,
-            settled: true,
-        };
+        *owed = Owed { pending: false, settled: true };
         Ok(())
     }
 
-    fn step(
-        &mut self,
-        e: &Event,
-        got: Option<Ret>,
-        scheme: Scheme,
-        fs: Fs,
-    ) -> Result<(), TestCaseError> {
+    fn step(&mut self, e: &Event, got: Option<Ret>, scheme: Scheme, fs: Fs) -> Result<(), TestCaseError> {
         let files = self.files.clone();
         match e {
             Event::Open { fd, file } => {
@@ -262,12 +207,7 @@ impl Oracle {
                 let d = self.fds[fd.as_str()];
                 let got = got.expect("syncfs returns");
                 if scheme == Scheme::Linux58 {
-                    Self::report(
-                        &mut self.sb[d],
-                        self.latest_any,
-                        got,
-                        &format!("syncfs {fd}"),
-                    )?;
+                    Self::report(&mut self.sb[d], self.latest_any, got, &format!("syncfs {fd}"))?;
                 } else {
                     prop_assert_eq!(got, Ret::OK, "syncfs before 5.8");
                 }

@@ -12,52 +12,19 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The corpus, built into the test binary (the browser has no file system).
 const CORPUS: &[(&str, &str)] = &[
-    (
-        "01",
-        include_str!("../../../examples/01-seed-design.errseq"),
-    ),
-    (
-        "02",
-        include_str!("../../../examples/02-rfc-v2-open-without-seen.errseq"),
-    ),
-    (
-        "03",
-        include_str!("../../../examples/03-legacy-second-fd.errseq"),
-    ),
-    (
-        "04",
-        include_str!("../../../examples/04-in-kernel-flush.errseq"),
-    ),
-    (
-        "05",
-        include_str!("../../../examples/05-fsync-retry.errseq"),
-    ),
-    (
-        "06",
-        include_str!("../../../examples/06-open-only-to-fsync.errseq"),
-    ),
-    (
-        "07",
-        include_str!("../../../examples/07-dup-vs-open.errseq"),
-    ),
+    ("01", include_str!("../../../examples/01-seed-design.errseq")),
+    ("02", include_str!("../../../examples/02-rfc-v2-open-without-seen.errseq")),
+    ("03", include_str!("../../../examples/03-legacy-second-fd.errseq")),
+    ("04", include_str!("../../../examples/04-in-kernel-flush.errseq")),
+    ("05", include_str!("../../../examples/05-fsync-retry.errseq")),
+    ("06", include_str!("../../../examples/06-open-only-to-fsync.errseq")),
+    ("07", include_str!("../../../examples/07-dup-vs-open.errseq")),
     ("08", include_str!("../../../examples/08-syncfs.errseq")),
-    (
-        "09",
-        include_str!("../../../examples/09-latest-error-wins.errseq"),
-    ),
-    (
-        "10",
-        include_str!("../../../examples/10-fdatasync-sync-file-range.errseq"),
-    ),
+    ("09", include_str!("../../../examples/09-latest-error-wins.errseq")),
+    ("10", include_str!("../../../examples/10-fdatasync-sync-file-range.errseq")),
     ("11", include_str!("../../../examples/11-nfs-close.errseq")),
-    (
-        "12",
-        include_str!("../../../examples/12-sync-and-evict.errseq"),
-    ),
-    (
-        "13",
-        include_str!("../../../examples/13-heal-and-rewrite.errseq"),
-    ),
+    ("12", include_str!("../../../examples/12-sync-and-evict.errseq")),
+    ("13", include_str!("../../../examples/13-heal-and-rewrite.errseq")),
     ("14", include_str!("../../../examples/14-edquot.errseq")),
     ("15", include_str!("../../../examples/15-btrfs.errseq")),
 ];
@@ -68,18 +35,13 @@ fn the_corpus_holds_in_the_browser() {
         let p = parse(text).unwrap_or_else(|d| panic!("{name}: {d:?}"));
         let e = Evaluation::new(&p).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(e.columns.len(), 6, "{name}");
-        assert!(
-            e.mismatches(&p).is_empty(),
-            "{name}: {:?}",
-            e.mismatches(&p)
-        );
+        assert!(e.mismatches(&p).is_empty(), "{name}: {:?}", e.mismatches(&p));
     }
 }
 
 #[wasm_bindgen_test]
 fn words_are_bit_exact_in_wasm() {
-    let p =
-        parse("schemes: linux-4.13\nopen a f\nerror f EIO\nfsync a\nerror f EIO\n").expect("valid");
+    let p = parse("schemes: linux-4.13\nopen a f\nerror f EIO\nfsync a\nerror f EIO\n").expect("valid");
     let e = Evaluation::new(&p).expect("sequential");
     let word = |event| e.state_after(0, event).file(0).word.map(|w| w.word);
     assert_eq!(word(1), Some(0x0000_0005));

@@ -32,14 +32,8 @@ pub fn timeline(p: &Parsed, e: &Evaluation) -> String {
         let mark = if e.differs(event) { '*' } else { ' ' };
         let mut row = vec![line.to_string(), format!("{mark} {}", stmt.event)];
         for (column, r) in e.row(event).enumerate() {
-            let failed = mismatches
-                .iter()
-                .any(|m| m.event == event && m.column == column);
-            row.push(if failed {
-                format!("{} ✗", cell(r))
-            } else {
-                cell(r)
-            });
+            let failed = mismatches.iter().any(|m| m.event == event && m.column == column);
+            row.push(if failed { format!("{} ✗", cell(r)) } else { cell(r) });
         }
         t.row(row);
     }
@@ -63,12 +57,7 @@ pub fn mismatches(p: &Parsed, e: &Evaluation) -> String {
     let mut t = Table::new().right_align(0);
     t.row(["line", "event", "scheme", "expected", "actual"]);
     for m in e.mismatches(p) {
-        let stmt = p
-            .scenario
-            .stmts()
-            .nth(m.event)
-            .map(|(s, _)| s.event.to_string())
-            .unwrap_or_default();
+        let stmt = p.scenario.stmts().nth(m.event).map(|(s, _)| s.event.to_string()).unwrap_or_default();
         t.row([
             p.source.events[m.event].line().to_string(),
             stmt,
@@ -121,10 +110,7 @@ pub fn state(s: &State<'_>) -> Vec<String> {
         let mut parts = vec![format!("file {}", f.name)];
         parts.extend(f.word.map(|w| format!("wb_err {}", word(w))));
         parts.extend(f.flags.map(|b| format!("flags {}", flags(b))));
-        parts.push(
-            f.failing
-                .map_or_else(|| "storage ok".to_owned(), |e| format!("storage fails {e}")),
-        );
+        parts.push(f.failing.map_or_else(|| "storage ok".to_owned(), |e| format!("storage fails {e}")));
         out.push(parts.join("  "));
         for p in f.pages.iter().filter(|p| p.written > 0) {
             let mut page = format!(
@@ -146,19 +132,11 @@ pub fn state(s: &State<'_>) -> Vec<String> {
         let file = s.file(d.file);
         let mut parts = vec![format!("fd {} on {}", names.join(","), file.name)];
         if let (Some(c), Some(w)) = (d.cursor, file.word) {
-            let rel = if c == w.word {
-                "= wb_err"
-            } else {
-                "behind wb_err"
-            };
+            let rel = if c == w.word { "= wb_err" } else { "behind wb_err" };
             parts.push(format!("f_wb_err {c:#010x} ({rel})"));
         }
         if let (Some(c), Some(sb)) = (d.sb_cursor, s.sb()) {
-            let rel = if c == sb.word {
-                "= s_wb_err"
-            } else {
-                "behind s_wb_err"
-            };
+            let rel = if c == sb.word { "= s_wb_err" } else { "behind s_wb_err" };
             parts.push(format!("f_sb_err {c:#010x} ({rel})"));
         }
         out.push(parts.join("  "));
@@ -193,8 +171,5 @@ pub fn trace(p: &Parsed, e: &Evaluation, column: usize) -> String {
 }
 
 fn title_line(p: &Parsed) -> String {
-    p.scenario
-        .title
-        .as_ref()
-        .map_or_else(String::new, |t| format!("{t}\n"))
+    p.scenario.title.as_ref().map_or_else(String::new, |t| format!("{t}\n"))
 }

@@ -243,9 +243,7 @@ impl Verb {
         match self {
             Verb::Open => &[Arg::NewFd, Arg::File],
             Verb::Dup => &[Arg::NewFd, Arg::Fd],
-            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::SyncFileRange | Verb::Syncfs => {
-                &[Arg::Fd]
-            }
+            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::SyncFileRange | Verb::Syncfs => &[Arg::Fd],
             Verb::Write => &[Arg::Fd, Arg::Page],
             Verb::Fail | Verb::Error => &[Arg::File, Arg::Errno],
             Verb::Heal | Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
@@ -289,21 +287,72 @@ impl fmt::Display for Verb {
     }
 }
 
-/// A call with what is expected of it and the comment at the end of its line.
+/// A call with its label, what is expected of it and the comment at the
+/// end of its line: `fsync a as first => EIO  # note`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Stmt {
     pub event: Event,
+    /// A name for the call, for claims to refer to.
+    pub label: Option<Name>,
     pub expect: Option<Expect>,
     pub comment: Option<String>,
 }
 
 impl Stmt {
     pub fn new(event: Event) -> Stmt {
-        Stmt {
-            event,
-            expect: None,
-            comment: None,
+        Stmt { event, label: None, expect: None, comment: None }
+    }
+}
+
+/// Whether a claim asks for some interleaving or forbids all.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimKind {
+    /// Some interleaving gives all the conditions at once.
+    Exists,
+    /// No interleaving gives all the conditions at once.
+    Never,
+}
+
+impl ClaimKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ClaimKind::Exists => "exists",
+            ClaimKind::Never => "never",
         }
+    }
+}
+
+/// A call a claim refers to: by its label, or by its text when that text
+/// names exactly one call of the scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CallRef {
+    Label(Name),
+    Call(Event),
+}
+
+/// `CALL = RESULT`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cond {
+    pub call: CallRef,
+    pub outcome: Outcome,
+}
+
+/// A statement about the joint outcomes of a scenario (the vectors of
+/// every call's result that the interleavings produce):
+/// `never fsync a = EIO, fsync b = EIO for linux-4.13`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Claim {
+    pub kind: ClaimKind,
+    pub conds: Vec<Cond>,
+    /// The schemes it is checked under; empty: every evaluated scheme.
+    pub schemes: Vec<SchemeName>,
+    pub comment: Option<String>,
+}
+
+impl Claim {
+    /// Whether the claim is checked under `scheme`.
+    pub fn applies_to(&self, scheme: errseq::Scheme) -> bool {
+        self.schemes.is_empty() || self.schemes.iter().any(|n| n.resolve() == scheme)
     }
 }
 
@@ -314,6 +363,8 @@ pub enum Item {
     /// `par ... end`: each statement inside is one concurrent task. Its
     /// items are never `Par`.
     Par(Par),
+    /// `exists ...` or `never ...`.
+    Claim(Claim),
     /// A line holding only a comment.
     Note(String),
     /// A blank line (runs of them count as one).
@@ -353,10 +404,7 @@ impl Scenario {
     pub fn scheme_names(&self) -> Vec<SchemeName> {
         match &self.schemes {
             Some(list) => list.clone(),
-            None => errseq::Scheme::ALL
-                .into_iter()
-                .map(SchemeName::Exact)
-                .collect(),
+            None => errseq::Scheme::ALL.into_iter().map(SchemeName::Exact).collect(),
         }
     }
 
@@ -368,28 +416,34 @@ impl Scenario {
     /// defines event numbers.
     pub fn stmts(&self) -> impl Iterator<Item = (&Stmt, Place)> + '_ {
         let mut block = 0;
-        self.body.iter().flat_map(
-            move |item| -> Box<dyn Iterator<Item = (&Stmt, Place)> + '_> {
-                match item {
-                    Item::Stmt(s) => Box::new(std::iter::once((s, Place::Top))),
-                    Item::Par(p) => {
-                        let b = block;
-                        block += 1;
-                        Box::new(
-                            p.items
-                                .iter()
-                                .filter_map(|i| match i {
-                                    Item::Stmt(s) => Some(s),
-                                    _ => None,
-                                })
-                                .enumerate()
-                                .map(move |(task, s)| (s, Place::Task { block: b, task })),
-                        )
-                    }
-                    Item::Note(_) | Item::Gap => Box::new(std::iter::empty()),
+        self.body.iter().flat_map(move |item| -> Box<dyn Iterator<Item = (&Stmt, Place)> + '_> {
+            match item {
+                Item::Stmt(s) => Box::new(std::iter::once((s, Place::Top))),
+                Item::Par(p) => {
+                    let b = block;
+                    block += 1;
+                    Box::new(
+                        p.items
+                            .iter()
+                            .filter_map(|i| match i {
+                                Item::Stmt(s) => Some(s),
+                                _ => None,
+                            })
+                            .enumerate()
+                            .map(move |(task, s)| (s, Place::Task { block: b, task })),
+                    )
                 }
-            },
-        )
+                Item::Claim(_) | Item::Note(_) | Item::Gap => Box::new(std::iter::empty()),
+            }
+        })
+    }
+
+    /// Every claim, in text order.
+    pub fn claims(&self) -> impl Iterator<Item = &Claim> + '_ {
+        self.body.iter().filter_map(|i| match i {
+            Item::Claim(c) => Some(c),
+            _ => None,
+        })
     }
 
     pub fn has_par(&self) -> bool {

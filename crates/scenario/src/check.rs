@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use errseq::Scheme;
 
-use crate::ast::{Event, Item, Name, Scenario, Stmt};
+use crate::ast::{CallRef, Event, Item, Name, Scenario, Stmt};
 use crate::diag::{Diagnostic, Span};
 use crate::parse::{SourceMap, StmtSource};
 
@@ -50,6 +50,8 @@ pub struct Bindings {
     pub descriptions: Vec<Description>,
     /// By event number.
     pub events: Vec<Binding>,
+    /// By claim number: the event each condition refers to.
+    pub claims: Vec<Vec<usize>>,
 }
 
 /// An fd that is open: its description and where that name was bound.
@@ -72,14 +74,8 @@ struct Checker<'a> {
 
 /// Checks the scenario and resolves its names. Warnings come back with the
 /// bindings; any error fails the check.
-pub fn check(
-    s: &Scenario,
-    source: &SourceMap,
-) -> Result<(Bindings, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut c = Checker {
-        source: Some(source),
-        ..Checker::default()
-    };
+pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut c = Checker { source: Some(source), ..Checker::default() };
     for item in &s.body {
         match item {
             Item::Stmt(stmt) => c.stmt(stmt),
@@ -87,9 +83,11 @@ pub fn check(
                 Item::Stmt(s) => Some(s),
                 _ => None,
             })),
-            Item::Note(_) | Item::Gap => {}
+            Item::Claim(_) | Item::Note(_) | Item::Gap => {}
         }
     }
+    let labels = c.labels(s);
+    c.out.claims = s.claims().enumerate().map(|(i, claim)| c.claim(s, &labels, i, claim)).collect();
     let warnings = unchecked_overrides(s, source);
     if c.errors.is_empty() {
         Ok((c.out, warnings))
@@ -110,9 +108,17 @@ fn unchecked_overrides(s: &Scenario, source: &SourceMap) -> Vec<Diagnostic> {
                 let span = src.expect.unwrap_or(src.verb);
                 out.push(Diagnostic::warning(
                     span,
-                    format!(
-                        "the expectation for `{name}` is not checked: `schemes:` leaves it out"
-                    ),
+                    format!("the expectation for `{name}` is not checked: `schemes:` leaves it out"),
+                ));
+            }
+        }
+    }
+    for (claim, src) in s.claims().zip(&source.claims) {
+        for (name, span) in claim.schemes.iter().zip(&src.schemes) {
+            if !evaluated.contains(&name.resolve()) {
+                out.push(Diagnostic::warning(
+                    *span,
+                    format!("this claim is not checked for `{name}`: `schemes:` leaves it out"),
                 ));
             }
         }
@@ -121,6 +127,80 @@ fn unchecked_overrides(s: &Scenario, source: &SourceMap) -> Vec<Diagnostic> {
 }
 
 impl<'a> Checker<'a> {
+    /// Every label and its event; a label used twice is an error.
+    fn labels(&mut self, s: &Scenario) -> BTreeMap<Name, usize> {
+        let mut out: BTreeMap<Name, usize> = BTreeMap::new();
+        for (i, (stmt, _)) in s.stmts().enumerate() {
+            let Some(label) = &stmt.label else { continue };
+            let src = self.source.and_then(|m| m.events.get(i));
+            let span = src.and_then(|s| s.label).unwrap_or(Span::new(0, 0, 1));
+            if let Some(&first) = out.get(label) {
+                let line = self.source.and_then(|m| m.events.get(first)).map_or(0, |s| s.line());
+                self.errors
+                    .push(Diagnostic::error(span, format!("label `{label}` is already used at line {line}")));
+            } else {
+                out.insert(label.clone(), i);
+            }
+        }
+        out
+    }
+
+    /// Resolves each condition of claim `n` to an event that returns.
+    fn claim(
+        &mut self,
+        s: &Scenario,
+        labels: &BTreeMap<Name, usize>,
+        n: usize,
+        claim: &crate::ast::Claim,
+    ) -> Vec<usize> {
+        let mut events = Vec::new();
+        for (k, cond) in claim.conds.iter().enumerate() {
+            let span = self.source.and_then(|m| m.claims.get(n)).and_then(|c| c.conds.get(k).copied());
+            let span = span.unwrap_or(Span::new(0, 0, 1));
+            match self.resolve_ref(s, labels, &cond.call) {
+                Ok(e) => events.push(e),
+                Err(msg) => self.errors.push(Diagnostic::error(span, msg)),
+            }
+        }
+        events
+    }
+
+    fn resolve_ref(
+        &self,
+        s: &Scenario,
+        labels: &BTreeMap<Name, usize>,
+        call: &CallRef,
+    ) -> Result<usize, String> {
+        let line = |e: usize| self.source.and_then(|m| m.events.get(e)).map_or(0, |s| s.line());
+        let event = match call {
+            CallRef::Label(l) => *labels
+                .get(l)
+                .ok_or_else(|| format!("no call is labelled `{l}`; label one, as in `fsync a as {l}`"))?,
+            CallRef::Call(want) => {
+                let found: Vec<usize> =
+                    s.stmts().enumerate().filter(|(_, (st, _))| &st.event == want).map(|(i, _)| i).collect();
+                match found.as_slice() {
+                    [] => return Err(format!("no call `{want}` in this scenario")),
+                    [one] => *one,
+                    [a, b, ..] => {
+                        return Err(format!(
+                            "`{want}` is called at lines {} and {}; label the one you mean (`{want} as x`) and write `x` here",
+                            line(*a),
+                            line(*b)
+                        ))
+                    }
+                }
+            }
+        };
+        let verb = s.stmts().nth(event).map(|(st, _)| st.event.verb());
+        match verb {
+            Some(v) if !v.returns() => {
+                Err(format!("`{v}` at line {} returns nothing; claims are about results", line(event)))
+            }
+            _ => Ok(event),
+        }
+    }
+
     fn src(&self) -> Option<&'a StmtSource> {
         self.source.and_then(|m| m.events.get(self.event))
     }
@@ -130,9 +210,7 @@ impl<'a> Checker<'a> {
     }
 
     fn arg_span(&self, i: usize) -> Span {
-        self.src()
-            .and_then(|s| s.args.get(i).copied())
-            .unwrap_or_else(|| self.verb_span())
+        self.src().and_then(|s| s.args.get(i).copied()).unwrap_or_else(|| self.verb_span())
     }
 
     fn line(&self) -> u32 {
@@ -194,22 +272,12 @@ impl<'a> Checker<'a> {
             Event::Open { fd, file } => {
                 let file = self.file(file);
                 if !self.fresh_fd(fd, 0) {
-                    return Binding {
-                        file: Some(file),
-                        desc: None,
-                    };
+                    return Binding { file: Some(file), desc: None };
                 }
                 let desc = self.out.descriptions.len();
-                self.out.descriptions.push(Description {
-                    file,
-                    fd: fd.clone(),
-                    opened_at: self.event,
-                });
+                self.out.descriptions.push(Description { file, fd: fd.clone(), opened_at: self.event });
                 self.bind(fd, desc);
-                Binding {
-                    file: Some(file),
-                    desc: Some(desc),
-                }
+                Binding { file: Some(file), desc: Some(desc) }
             }
             Event::Dup { new, fd } => {
                 let desc = self.open_fd(fd, 1);
@@ -218,10 +286,7 @@ impl<'a> Checker<'a> {
                         self.bind(new, d);
                     }
                 }
-                Binding {
-                    file: desc_file(self, desc),
-                    desc,
-                }
+                Binding { file: desc_file(self, desc), desc }
             }
             Event::Close { fd } => {
                 let desc = self.open_fd(fd, 0);
@@ -230,10 +295,7 @@ impl<'a> Checker<'a> {
                     let line = self.line();
                     self.closed.insert(fd.clone(), line);
                 }
-                Binding {
-                    file: desc_file(self, desc),
-                    desc,
-                }
+                Binding { file: desc_file(self, desc), desc }
             }
             Event::Write { fd, .. }
             | Event::Fsync { fd }
@@ -241,34 +303,25 @@ impl<'a> Checker<'a> {
             | Event::SyncFileRange { fd }
             | Event::Syncfs { fd } => {
                 let desc = self.open_fd(fd, 0);
-                Binding {
-                    file: desc_file(self, desc),
-                    desc,
-                }
+                Binding { file: desc_file(self, desc), desc }
             }
             Event::Evict { file } => {
                 let id = self.file(file);
-                if let Some((fd, o)) = self
-                    .fds
-                    .iter()
-                    .find(|(_, o)| self.out.descriptions[o.desc].file == id)
+                if let Some((fd, o)) = self.fds.iter().find(|(_, o)| self.out.descriptions[o.desc].file == id)
                 {
-                    let msg = format!("cannot evict `{file}` while fd `{fd}` has it open (since line {}); close it first", o.line);
+                    let msg = format!(
+                        "cannot evict `{file}` while fd `{fd}` has it open (since line {}); close it first",
+                        o.line
+                    );
                     self.errors.push(Diagnostic::error(self.arg_span(0), msg));
                 }
-                Binding {
-                    file: Some(id),
-                    desc: None,
-                }
+                Binding { file: Some(id), desc: None }
             }
             Event::Fail { file, .. }
             | Event::Heal { file }
             | Event::Writeback { file }
             | Event::Error { file, .. }
-            | Event::Flush { file } => Binding {
-                file: Some(self.file(file)),
-                desc: None,
-            },
+            | Event::Flush { file } => Binding { file: Some(self.file(file)), desc: None },
             Event::Sync => Binding::default(),
         }
     }
@@ -304,8 +357,7 @@ impl<'a> Checker<'a> {
         for (i, stmt) in tasks.iter().enumerate() {
             self.event = first_event + i;
             for (arg, name) in fd_names(&stmt.event) {
-                let Some(j) = (0..tasks.len()).find(|&j| j != i && rebinds[j].contains(name))
-                else {
+                let Some(j) = (0..tasks.len()).find(|&j| j != i && rebinds[j].contains(name)) else {
                     continue;
                 };
                 self.event = first_event + j;

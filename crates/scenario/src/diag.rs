@@ -13,11 +13,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(line: u32, col: u32, len: u32) -> Span {
-        Span {
-            line,
-            col,
-            len: len.max(1),
-        }
+        Span { line, col, len: len.max(1) }
     }
 }
 
@@ -36,19 +32,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            span,
-            severity: Severity::Error,
-            message: message.into(),
-        }
+        Diagnostic { span, severity: Severity::Error, message: message.into() }
     }
 
     pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            span,
-            severity: Severity::Warning,
-            message: message.into(),
-        }
+        Diagnostic { span, severity: Severity::Warning, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {
@@ -63,11 +51,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "",
             Severity::Warning => "warning: ",
         };
-        write!(
-            f,
-            "{}:{}: {kind}{}",
-            self.span.line, self.span.col, self.message
-        )
+        write!(f, "{}:{}: {kind}{}", self.span.line, self.span.col, self.message)
     }
 }
 
@@ -98,9 +82,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }

@@ -24,12 +24,17 @@
 
 pub mod ast;
 mod check;
+mod claim;
 pub mod diag;
 mod parse;
 mod print;
 
-pub use ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt, Verb};
+pub use ast::{
+    Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt,
+    Verb,
+};
 pub use check::{Binding, Bindings, DescId, Description, FileId};
+pub use claim::ClaimSource;
 pub use diag::{Diagnostic, Severity, Span};
 pub use parse::{parse_unchecked, SourceMap, StmtSource};
 
@@ -52,12 +57,7 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     };
     let (scenario, source) = parse::parse_unchecked(text).map_err(sorted)?;
     let (bindings, warnings) = check::check(&scenario, &source).map_err(sorted)?;
-    Ok(Parsed {
-        scenario,
-        source,
-        bindings,
-        warnings: sorted(warnings),
-    })
+    Ok(Parsed { scenario, source, bindings, warnings: sorted(warnings) })
 }
 
 /// [`parse`] for raw bytes: text that is not UTF-8 is a diagnostic too.
@@ -70,11 +70,8 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, Vec<Diagnostic>> {
             let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
             let byte = bytes[e.valid_up_to()];
-            let span = Span::new(
-                u32::try_from(line).unwrap_or(u32::MAX),
-                u32::try_from(col).unwrap_or(u32::MAX),
-                1,
-            );
+            let span =
+                Span::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX), 1);
             Err(vec![Diagnostic::error(
                 span,
                 format!("the text is not UTF-8 (byte {byte:#04x}); save it as UTF-8"),

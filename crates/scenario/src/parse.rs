@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 use errseq::{Errno, Ret, SchemeName};
 
 use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb};
+use crate::claim::{claim, claim_kind, label, split_label, ClaimSource};
 use crate::diag::{suggest, Diagnostic, Span};
 
 /// Where the parts of one statement are in the text.
@@ -20,6 +21,8 @@ pub struct StmtSource {
     pub verb: Span,
     /// One span per argument written (write's page only if written).
     pub args: Vec<Span>,
+    /// The label after `as`.
+    pub label: Option<Span>,
     /// From `=>` to the end of the expectation.
     pub expect: Option<Span>,
 }
@@ -36,28 +39,27 @@ pub struct SourceMap {
     pub events: Vec<StmtSource>,
     /// The `par` line of each block, by block number.
     pub blocks: Vec<Span>,
+    /// By claim number (text order).
+    pub claims: Vec<ClaimSource>,
 }
 
 /// A word of a line and where it is.
 #[derive(Clone, Copy, Debug)]
-struct Tok<'a> {
-    text: &'a str,
-    span: Span,
+pub(crate) struct Tok<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) span: Span,
 }
 
 /// Splits `s` (which starts at column `col0` of `line`) into
 /// whitespace-separated words.
-fn words(s: &str, line: u32, col0: u32) -> Vec<Tok<'_>> {
+pub(crate) fn words(s: &str, line: u32, col0: u32) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
     let mut start: Option<(usize, u32)> = None;
     let mut col = col0;
     for (i, c) in s.char_indices() {
         match (c.is_whitespace(), start) {
             (true, Some((b, c0))) => {
-                out.push(Tok {
-                    text: &s[b..i],
-                    span: Span::new(line, c0, col - c0),
-                });
+                out.push(Tok { text: &s[b..i], span: Span::new(line, c0, col - c0) });
                 start = None;
             }
             (false, None) => start = Some((i, col)),
@@ -66,15 +68,12 @@ fn words(s: &str, line: u32, col0: u32) -> Vec<Tok<'_>> {
         col += 1;
     }
     if let Some((b, c0)) = start {
-        out.push(Tok {
-            text: &s[b..],
-            span: Span::new(line, c0, col - c0),
-        });
+        out.push(Tok { text: &s[b..], span: Span::new(line, c0, col - c0) });
     }
     out
 }
 
-fn char_len(s: &str) -> u32 {
+pub(crate) fn char_len(s: &str) -> u32 {
     u32::try_from(s.chars().count()).unwrap_or(u32::MAX)
 }
 
@@ -132,6 +131,9 @@ impl Parser {
         if let Some((first, colon)) = whole.first().and_then(|t| Some((t, t.text.find(':')?))) {
             return self.header(code, first.text, colon, first.span, comment);
         }
+        if let Some(kind) = whole.first().and_then(|t| claim_kind(t.text)) {
+            return self.claim(kind, code, whole[0].span, comment);
+        }
         let (event_part, expect_part) = match code.find("=>") {
             Some(i) => (&code[..i], Some((&code[i + 2..], char_len(&code[..i]) + 1))),
             None => (code, None),
@@ -139,10 +141,9 @@ impl Parser {
         let toks = words(event_part, n, 1);
         let Some(first) = toks.first() else {
             match (expect_part, comment) {
-                (Some((_, col)), _) => self.err(
-                    Span::new(n, col, 2),
-                    "`=>` needs a call before it, as in `fsync a => EIO`",
-                ),
+                (Some((_, col)), _) => {
+                    self.err(Span::new(n, col, 2), "`=>` needs a call before it, as in `fsync a => EIO`")
+                }
                 (None, Some(c)) => self.push_loose(Item::Note(c)),
                 (None, None) => self.push_loose(Item::Gap),
             }
@@ -194,20 +195,10 @@ impl Parser {
         }
     }
 
-    fn header(
-        &mut self,
-        code: &str,
-        first: &str,
-        colon: usize,
-        span: Span,
-        comment: Option<String>,
-    ) {
+    fn header(&mut self, code: &str, first: &str, colon: usize, span: Span, comment: Option<String>) {
         let key = &first[..colon];
         if self.in_body {
-            return self.err(
-                span,
-                format!("`{key}:` is a header: headers go above the first event"),
-            );
+            return self.err(span, format!("`{key}:` is a header: headers go above the first event"));
         }
         // Comments above or among headers stay with the head.
         self.pending.retain(|i| matches!(i, Item::Note(_)));
@@ -221,8 +212,7 @@ impl Parser {
         }
         let after_key = code.find(':').map_or("", |i| &code[i + 1..]);
         let value = after_key.trim();
-        let value_col =
-            span.col + char_len(key) + 1 + char_len(after_key) - char_len(after_key.trim_start());
+        let value_col = span.col + char_len(key) + 1 + char_len(after_key) - char_len(after_key.trim_start());
         let value_span = Span::new(span.line, value_col, char_len(value));
         let known: &[&'static str] = &["title", "schemes", "fs"];
         let Some(&key) = known.iter().find(|k| **k == key) else {
@@ -230,9 +220,7 @@ impl Parser {
                 .map_or(String::new(), |s| format!("; did you mean `{s}:`?"));
             return self.err(
                 span,
-                format!(
-                    "unknown header `{key}:`{hint} (headers are `title:`, `schemes:` and `fs:`)"
-                ),
+                format!("unknown header `{key}:`{hint} (headers are `title:`, `schemes:` and `fs:`)"),
             );
         };
         if self.seen_headers.contains(&key) {
@@ -273,16 +261,13 @@ impl Parser {
         self.enter_body();
         if let Some((_, outer)) = &self.par {
             let at = outer.line;
-            return self.err(span, format!("par blocks cannot nest: the block of line {at} is still open (close it with `end`)"));
+            return self.err(
+                span,
+                format!("par blocks cannot nest: the block of line {at} is still open (close it with `end`)"),
+            );
         }
         self.source.blocks.push(span);
-        self.par = Some((
-            Par {
-                items: Vec::new(),
-                comment,
-            },
-            span,
-        ));
+        self.par = Some((Par { items: Vec::new(), comment }, span));
     }
 
     fn close_par(&mut self, span: Span) {
@@ -293,10 +278,7 @@ impl Parser {
             par.items.pop();
         }
         if !par.items.iter().any(|i| matches!(i, Item::Stmt(_))) {
-            self.err(
-                start,
-                "this `par` block has no tasks: put one call per line between `par` and `end`",
-            );
+            self.err(start, "this `par` block has no tasks: put one call per line between `par` and `end`");
         }
         self.scenario.body.push(Item::Par(par));
     }
@@ -313,13 +295,20 @@ impl Parser {
         let Some(verb) = Verb::from_keyword(verb_tok.text) else {
             return self.errors.push(unknown_verb(verb_tok));
         };
+        let (arg_toks, label_tok) = split_label(verb, arg_toks);
         let event = match event(verb, verb_tok, arg_toks) {
             Ok(e) => e,
             Err(d) => return self.errors.push(d),
         };
+        let label = match label_tok.map(label) {
+            Some(Err(d)) => return self.errors.push(d),
+            Some(Ok(l)) => Some(l),
+            None => None,
+        };
         let mut src = StmtSource {
             verb: verb_tok.span,
             args: arg_toks.iter().map(|t| t.span).collect(),
+            label: label_tok.map(|t| t.span),
             expect: None,
         };
         let expect = match expect_part {
@@ -328,7 +317,9 @@ impl Parser {
                 let span = Span::new(n, col, 2 + char_len(text.trim_end()));
                 src.expect = Some(span);
                 if !verb.returns() {
-                    let msg = format!("`{verb}` returns nothing, so it cannot have an expectation; remove the `=> …`");
+                    let msg = format!(
+                        "`{verb}` returns nothing, so it cannot have an expectation; remove the `=> …`"
+                    );
                     return self.err(span, msg);
                 }
                 match expectation(text, n, col + 2) {
@@ -338,15 +329,31 @@ impl Parser {
             }
         };
         self.source.events.push(src);
-        self.push_item(Item::Stmt(Stmt {
-            event,
-            expect,
-            comment,
-        }));
+        self.push_item(Item::Stmt(Stmt { event, label, expect, comment }));
+    }
+
+    fn claim(&mut self, kind: crate::ast::ClaimKind, code: &str, keyword: Span, comment: Option<String>) {
+        self.enter_body();
+        if self.par.is_some() {
+            let msg =
+                format!("`{}` is about the whole scenario: put it after the block's `end`", kind.keyword());
+            return self.err(keyword, msg);
+        }
+        // The text after the keyword, and the column it starts at.
+        let start = code.len() - code.trim_start().len() + kind.keyword().len();
+        let rest = code.get(start..).unwrap_or("");
+        match claim(kind, rest, keyword, keyword.col + keyword.len) {
+            Ok((mut c, src)) => {
+                c.comment = comment;
+                self.source.claims.push(src);
+                self.push_item(Item::Claim(c));
+            }
+            Err(d) => self.errors.push(d),
+        }
     }
 }
 
-fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
+pub(crate) fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
     let calls = Verb::ALL.map(Verb::keyword);
     let hint = match suggest(tok.text, calls) {
         Some(s) => format!("did you mean `{s}`?"),
@@ -356,7 +363,7 @@ fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
 }
 
 /// Checks the arguments against the verb's shape and builds the event.
-fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
+pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
     let shape = verb.args();
     let required = shape.iter().filter(|a| **a != Arg::Page).count();
     if toks.len() < required {
@@ -372,39 +379,20 @@ fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagn
         let msg = if shape.is_empty() {
             format!("`{verb}` takes no arguments")
         } else {
-            format!(
-                "unexpected `{}`: the form is `{}`",
-                extra.text,
-                verb.usage()
-            )
+            format!("unexpected `{}`: the form is `{}`", extra.text, verb.usage())
         };
         return Err(Diagnostic::error(extra.span, msg));
     }
     let name = |i: usize| -> Result<Name, Diagnostic> { name(toks[i], shape[i]) };
     Ok(match verb {
-        Verb::Open => Event::Open {
-            fd: name(0)?,
-            file: name(1)?,
-        },
-        Verb::Dup => Event::Dup {
-            new: name(0)?,
-            fd: name(1)?,
-        },
+        Verb::Open => Event::Open { fd: name(0)?, file: name(1)? },
+        Verb::Dup => Event::Dup { new: name(0)?, fd: name(1)? },
         Verb::Close => Event::Close { fd: name(0)? },
-        Verb::Write => Event::Write {
-            fd: name(0)?,
-            page: toks.get(1).map_or(Ok(0), |t| page(*t))?,
-        },
-        Verb::Fail => Event::Fail {
-            file: name(0)?,
-            errno: errno(toks[1])?,
-        },
+        Verb::Write => Event::Write { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
+        Verb::Fail => Event::Fail { file: name(0)?, errno: errno(toks[1])? },
         Verb::Heal => Event::Heal { file: name(0)? },
         Verb::Writeback => Event::Writeback { file: name(0)? },
-        Verb::Error => Event::Error {
-            file: name(0)?,
-            errno: errno(toks[1])?,
-        },
+        Verb::Error => Event::Error { file: name(0)?, errno: errno(toks[1])? },
         Verb::Fsync => Event::Fsync { fd: name(0)? },
         Verb::Fdatasync => Event::Fdatasync { fd: name(0)? },
         Verb::SyncFileRange => Event::SyncFileRange { fd: name(0)? },
@@ -449,11 +437,7 @@ fn page(tok: Tok<'_>) -> Result<u32, Diagnostic> {
         Ok(p) if digits => Ok(p),
         _ => Err(Diagnostic::error(
             tok.span,
-            format!(
-                "`{}` is not a page number: write a whole number from 0 to {}",
-                tok.text,
-                u32::MAX
-            ),
+            format!("`{}` is not a page number: write a whole number from 0 to {}", tok.text, u32::MAX),
         )),
     }
 }
@@ -468,22 +452,16 @@ fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {
     } else if let Some(s) = suggest(tok.text, Errno::names()) {
         format!("unknown errno `{}`; did you mean `{s}`?", tok.text)
     } else {
-        format!(
-            "unknown errno `{}`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS",
-            tok.text
-        )
+        format!("unknown errno `{}`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS", tok.text)
     };
     Err(Diagnostic::error(tok.span, msg))
 }
 
-fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
+pub(crate) fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
     SchemeName::parse(tok.text).ok_or_else(|| {
         let hint = match suggest(tok.text, SchemeName::all_ids()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!(
-                "schemes are {}",
-                SchemeName::all_ids().collect::<Vec<_>>().join(", ")
-            ),
+            None => format!("schemes are {}", SchemeName::all_ids().collect::<Vec<_>>().join(", ")),
         };
         Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", tok.text))
     })
@@ -491,7 +469,7 @@ fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
 
 /// A token of an expectation.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum ETok<'a> {
+pub(crate) enum ETok<'a> {
     Word(&'a str),
     Open,
     Close,
@@ -499,7 +477,7 @@ enum ETok<'a> {
     Eq,
 }
 
-fn expect_tokens(s: &str, line: u32, col0: u32) -> Vec<(ETok<'_>, Span)> {
+pub(crate) fn expect_tokens(s: &str, line: u32, col0: u32) -> Vec<(ETok<'_>, Span)> {
     let mut out = Vec::new();
     let mut word: Option<(usize, u32)> = None;
     let mut col = col0;
@@ -549,17 +527,11 @@ fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
     }
     while let Some(&(tok, span)) = toks.get(pos) {
         let ETok::Word(w) = tok else {
-            return Err(Diagnostic::error(
-                span,
-                "expected `SCHEME=RESULT` here, as in `linux-4.12=0`",
-            ));
+            return Err(Diagnostic::error(span, "expected `SCHEME=RESULT` here, as in `linux-4.12=0`"));
         };
         let name = scheme_name(Tok { text: w, span })?;
         if !starts_override(pos) {
-            return Err(Diagnostic::error(
-                span,
-                format!("`{w}` needs `=RESULT` after it, as in `{w}=0`"),
-            ));
+            return Err(Diagnostic::error(span, format!("`{w}` needs `=RESULT` after it, as in `{w}=0`")));
         }
         pos += 2;
         if expect.overrides.iter().any(|(n, _)| *n == name) {
@@ -574,7 +546,7 @@ fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
     Ok(expect)
 }
 
-fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagnostic> {
+pub(crate) fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagnostic> {
     let Some(&(tok, span)) = toks.get(*pos) else {
         let end = toks.last().map_or(Span::new(0, 0, 1), |t| t.1);
         return Err(Diagnostic::error(
@@ -586,10 +558,7 @@ fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagno
     match tok {
         ETok::Word(w) => result(w, span).map(Outcome::Is),
         ETok::Open => set(toks, pos, span),
-        _ => Err(Diagnostic::error(
-            span,
-            format!("expected a result: {RESULT_FORMS}"),
-        )),
+        _ => Err(Diagnostic::error(span, format!("expected a result: {RESULT_FORMS}"))),
     }
 }
 
@@ -608,17 +577,9 @@ fn set(toks: &[(ETok<'_>, Span)], pos: &mut usize, open: Span) -> Result<Outcome
                 ));
             }
             Some(&(_, span)) => {
-                return Err(Diagnostic::error(
-                    span,
-                    format!("expected a result in the set: {RESULT_FORMS}"),
-                ))
+                return Err(Diagnostic::error(span, format!("expected a result in the set: {RESULT_FORMS}")))
             }
-            None => {
-                return Err(Diagnostic::error(
-                    open,
-                    "this `{` is never closed: end the set with `}`",
-                ))
-            }
+            None => return Err(Diagnostic::error(open, "this `{` is never closed: end the set with `}`")),
         }
         match toks.get(*pos) {
             Some((ETok::Comma, _)) => *pos += 1,
@@ -627,17 +588,9 @@ fn set(toks: &[(ETok<'_>, Span)], pos: &mut usize, open: Span) -> Result<Outcome
                 return Ok(Outcome::AnyOf(members));
             }
             Some(&(_, span)) => {
-                return Err(Diagnostic::error(
-                    span,
-                    "separate results in a set with `,` and end it with `}`",
-                ))
+                return Err(Diagnostic::error(span, "separate results in a set with `,` and end it with `}`"))
             }
-            None => {
-                return Err(Diagnostic::error(
-                    open,
-                    "this `{` is never closed: end the set with `}`",
-                ))
-            }
+            None => return Err(Diagnostic::error(open, "this `{` is never closed: end the set with `}`")),
         }
     }
 }

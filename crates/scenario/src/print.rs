@@ -7,7 +7,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::ast::{Event, Expect, Item, Outcome, Scenario, Stmt};
+use crate::ast::{CallRef, Claim, Event, Expect, Item, Outcome, Scenario, Stmt};
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,8 +73,38 @@ impl fmt::Display for Expect {
 impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.event)?;
+        if let Some(l) = &self.label {
+            write!(f, " as {l}")?;
+        }
         if let Some(e) = &self.expect {
             write!(f, " => {e}")?;
+        }
+        comment(f, self.comment.as_deref(), "  ")
+    }
+}
+
+impl fmt::Display for CallRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallRef::Label(l) => write!(f, "{l}"),
+            CallRef::Call(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// `never fsync a = EIO, fsync b = 0 for linux-4.13  # note`.
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.keyword())?;
+        for (i, c) in self.conds.iter().enumerate() {
+            let sep = if i == 0 { " " } else { ", " };
+            write!(f, "{sep}{} = {}", c.call, c.outcome)?;
+        }
+        if !self.schemes.is_empty() {
+            f.write_str(" for")?;
+            for s in &self.schemes {
+                write!(f, " {s}")?;
+            }
         }
         comment(f, self.comment.as_deref(), "  ")
     }
@@ -92,6 +122,7 @@ fn write_items(f: &mut fmt::Formatter<'_>, items: &[Item], indent: &str) -> fmt:
     for item in items {
         match item {
             Item::Stmt(s) => writeln!(f, "{indent}{s}")?,
+            Item::Claim(c) => writeln!(f, "{indent}{c}")?,
             Item::Note(text) => {
                 f.write_str(indent)?;
                 comment(f, Some(text), "")?;

@@ -39,36 +39,19 @@ heal f
 fn the_spec_example_parses_and_prints_canonically() {
     let p = ok(SPEC_EXAMPLE);
     let s = &p.scenario;
-    assert_eq!(
-        s.title.as_deref(),
-        Some("fsync reports one writeback error to every open fd")
-    );
+    assert_eq!(s.title.as_deref(), Some("fsync reports one writeback error to every open fd"));
     assert_eq!(
         s.scheme_names(),
-        vec![
-            SchemeName::Exact(Scheme::Linux412),
-            SchemeName::Exact(Scheme::Linux413),
-            SchemeName::Linux
-        ]
+        vec![SchemeName::Exact(Scheme::Linux412), SchemeName::Exact(Scheme::Linux413), SchemeName::Linux]
     );
     assert_eq!(s.fs(), Fs::Ext4);
     assert_eq!(s.stmts().count(), 8);
     let (fsync_b, _) = s.stmts().nth(5).expect("sixth event");
     assert_eq!(fsync_b.event, Event::Fsync { fd: name("b") });
     let expect = fsync_b.expect.as_ref().expect("an expectation");
-    assert_eq!(
-        expect.for_scheme(Scheme::Linux412),
-        Some(&Outcome::Is(Ret::OK))
-    );
-    assert_eq!(
-        expect.for_scheme(Scheme::Linux58),
-        Some(&Outcome::Is(Ret::err(Errno::EIO)))
-    );
-    assert_eq!(
-        s.to_string(),
-        SPEC_EXAMPLE,
-        "the spec's example is already canonical"
-    );
+    assert_eq!(expect.for_scheme(Scheme::Linux412), Some(&Outcome::Is(Ret::OK)));
+    assert_eq!(expect.for_scheme(Scheme::Linux58), Some(&Outcome::Is(Ret::err(Errno::EIO))));
+    assert_eq!(s.to_string(), SPEC_EXAMPLE, "the spec's example is already canonical");
     assert_eq!(p.source.events[5].line(), 9);
     assert_eq!(p.bindings.files, vec![name("f")]);
     assert_eq!(p.bindings.descriptions.len(), 2);
@@ -79,16 +62,15 @@ fn the_spec_example_parses_and_prints_canonically() {
 fn the_spec_par_example_parses() {
     let p = ok("open a f\nopen b f\npar\n  fsync a\n  error f EIO\n  fsync b => {0, EIO}\nend\n");
     assert!(p.scenario.has_par());
-    let Some(Item::Par(par)) = p.scenario.body.get(2) else {
-        panic!("a par block")
-    };
+    let Some(Item::Par(par)) = p.scenario.body.get(2) else { panic!("a par block") };
     assert_eq!(par.items.len(), 3);
     assert_eq!(p.bindings.events.len(), 5);
 }
 
 #[test]
 fn comments_blanks_and_spacing_are_normalised_but_kept() {
-    let text = "# about this one\ntitle:   odd   spacing  \n\n\n  open a f   # first\n\n\n#note\nfsync a=>EIO\n\n";
+    let text =
+        "# about this one\ntitle:   odd   spacing  \n\n\n  open a f   # first\n\n\n#note\nfsync a=>EIO\n\n";
     let p = ok(text);
     assert_eq!(p.scenario.head_notes, vec!["about this one".to_owned()]);
     assert_eq!(
@@ -122,10 +104,7 @@ fn write_takes_an_optional_page() {
         })
         .collect();
     assert_eq!(pages, vec![0, 0, 7]);
-    assert!(p
-        .scenario
-        .to_string()
-        .contains("write a\nwrite a\nwrite a 7\n"));
+    assert!(p.scenario.to_string().contains("write a\nwrite a\nwrite a 7\n"));
 }
 
 #[test]
@@ -138,40 +117,17 @@ fn aliases_and_sets_in_expectations() {
     );
     let only_overrides = ok("open a f\nfsync a => linux-4.12=0\n");
     let (s, _) = only_overrides.scenario.stmts().nth(1).expect("fsync");
-    assert_eq!(
-        s.expect
-            .as_ref()
-            .and_then(|e| e.for_scheme(Scheme::Linux413)),
-        None
-    );
+    assert_eq!(s.expect.as_ref().and_then(|e| e.for_scheme(Scheme::Linux413)), None);
 }
 
 #[test]
 fn syntax_errors_point_at_the_word_and_say_what_to_write() {
-    assert_eq!(
-        err("open a f\nfsnyc a\n"),
-        (2, 1, "unknown call `fsnyc`; did you mean `fsync`?".into())
-    );
-    assert_eq!(
-        err("open a f\nfsync\n"),
-        (2, 6, "`fsync` needs an fd: `fsync FD`".into())
-    );
-    assert_eq!(
-        err("sync now\n"),
-        (1, 6, "`sync` takes no arguments".into())
-    );
-    assert_eq!(
-        err("open a f g\n"),
-        (1, 10, "unexpected `g`: the form is `open NEW FILE`".into())
-    );
-    assert_eq!(
-        err("fail f eio\n"),
-        (1, 8, "errno names are upper case: write `EIO`".into())
-    );
-    assert_eq!(
-        err("fail f EIOO\n"),
-        (1, 8, "unknown errno `EIOO`; did you mean `EIO`?".into())
-    );
+    assert_eq!(err("open a f\nfsnyc a\n"), (2, 1, "unknown call `fsnyc`; did you mean `fsync`?".into()));
+    assert_eq!(err("open a f\nfsync\n"), (2, 6, "`fsync` needs an fd: `fsync FD`".into()));
+    assert_eq!(err("sync now\n"), (1, 6, "`sync` takes no arguments".into()));
+    assert_eq!(err("open a f g\n"), (1, 10, "unexpected `g`: the form is `open NEW FILE`".into()));
+    assert_eq!(err("fail f eio\n"), (1, 8, "errno names are upper case: write `EIO`".into()));
+    assert_eq!(err("fail f EIOO\n"), (1, 8, "unknown errno `EIOO`; did you mean `EIO`?".into()));
     assert_eq!(
         err("error f EBANANA\n").2,
         "unknown errno `EBANANA`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS"
@@ -188,39 +144,24 @@ fn syntax_errors_point_at_the_word_and_say_what_to_write() {
 
 #[test]
 fn header_errors() {
-    assert_eq!(err("titel: x\n").2, "unknown header `titel:`; did you mean `title:`? (headers are `title:`, `schemes:` and `fs:`)");
     assert_eq!(
-        err("title: x\ntitle: y\n"),
-        (2, 1, "`title:` is given twice; keep one".into())
+        err("titel: x\n").2,
+        "unknown header `titel:`; did you mean `title:`? (headers are `title:`, `schemes:` and `fs:`)"
     );
+    assert_eq!(err("title: x\ntitle: y\n"), (2, 1, "`title:` is given twice; keep one".into()));
     assert_eq!(err("title:\n").2, "`title:` needs a value");
     assert_eq!(
         err("schemes: linux-4.13 linux-4.31\n"),
-        (
-            1,
-            21,
-            "unknown scheme `linux-4.31`; did you mean `linux-4.13`?".into()
-        )
+        (1, 21, "unknown scheme `linux-4.31`; did you mean `linux-4.13`?".into())
     );
-    assert_eq!(
-        err("schemes: linux linux\n").2,
-        "scheme `linux` is listed twice"
-    );
+    assert_eq!(err("schemes: linux linux\n").2, "scheme `linux` is listed twice");
     assert_eq!(
         err("fs: zfs\n"),
-        (
-            1,
-            5,
-            "unknown filesystem `zfs`; profiles are ext4, xfs, btrfs and nfs".into()
-        )
+        (1, 5, "unknown filesystem `zfs`; profiles are ext4, xfs, btrfs and nfs".into())
     );
     assert_eq!(
         err("sync\ntitle: late\n"),
-        (
-            2,
-            1,
-            "`title:` is a header: headers go above the first event".into()
-        )
+        (2, 1, "`title:` is a header: headers go above the first event".into())
     );
 }
 
@@ -228,44 +169,19 @@ fn header_errors() {
 fn expectation_errors() {
     assert_eq!(
         err("open a f\nwrite a => 0\n"),
-        (
-            2,
-            9,
-            "`write` returns nothing, so it cannot have an expectation; remove the `=> …`".into()
-        )
+        (2, 9, "`write` returns nothing, so it cannot have an expectation; remove the `=> …`".into())
     );
     assert_eq!(
         err("sync =>\n").2,
         "`=>` needs a result: `0`, an errno such as `EIO`, or a set such as `{0, EIO}`"
     );
-    assert_eq!(
-        err("sync => 5\n").2,
-        "`5` is not a result: write `0` or an errno name such as `EIO`"
-    );
-    assert_eq!(
-        err("sync => 0 linux-4.21=0\n").2,
-        "unknown scheme `linux-4.21`; did you mean `linux-4.12`?"
-    );
-    assert_eq!(
-        err("sync => 0 linux\n").2,
-        "`linux` needs `=RESULT` after it, as in `linux=0`"
-    );
-    assert_eq!(
-        err("sync => {}\n").2,
-        "an empty set allows nothing: list results, as in `{0, EIO}`"
-    );
-    assert_eq!(
-        err("sync => {0, EIO\n").2,
-        "this `{` is never closed: end the set with `}`"
-    );
-    assert_eq!(
-        err("sync => 0 linux=0 linux=EIO\n").2,
-        "`linux` has two expectations on this line; keep one"
-    );
-    assert_eq!(
-        err("=> EIO\n").2,
-        "`=>` needs a call before it, as in `fsync a => EIO`"
-    );
+    assert_eq!(err("sync => 5\n").2, "`5` is not a result: write `0` or an errno name such as `EIO`");
+    assert_eq!(err("sync => 0 linux-4.21=0\n").2, "unknown scheme `linux-4.21`; did you mean `linux-4.12`?");
+    assert_eq!(err("sync => 0 linux\n").2, "`linux` needs `=RESULT` after it, as in `linux=0`");
+    assert_eq!(err("sync => {}\n").2, "an empty set allows nothing: list results, as in `{0, EIO}`");
+    assert_eq!(err("sync => {0, EIO\n").2, "this `{` is never closed: end the set with `}`");
+    assert_eq!(err("sync => 0 linux=0 linux=EIO\n").2, "`linux` has two expectations on this line; keep one");
+    assert_eq!(err("=> EIO\n").2, "`=>` needs a call before it, as in `fsync a => EIO`");
 }
 
 #[test]
@@ -286,47 +202,25 @@ fn par_block_errors() {
 
 #[test]
 fn scenario_errors_name_the_fd_and_the_line() {
-    assert_eq!(
-        err("fsync a\n"),
-        (
-            1,
-            7,
-            "fd `a` is not open; open it first with `open a FILE`".into()
-        )
-    );
+    assert_eq!(err("fsync a\n"), (1, 7, "fd `a` is not open; open it first with `open a FILE`".into()));
     assert_eq!(
         err("open a f\nclose a\nfsync a\n"),
         (3, 7, "fd `a` is not open: it was closed at line 2".into())
     );
     assert_eq!(
         err("open a f\nopen a g\n"),
-        (
-            2,
-            6,
-            "fd `a` is already open (since line 1); close it first or use another name".into()
-        )
+        (2, 6, "fd `a` is already open (since line 1); close it first or use another name".into())
     );
     assert_eq!(
         err("open a f\ndup a a\n"),
-        (
-            2,
-            5,
-            "fd `a` is already open (since line 1); close it first or use another name".into()
-        )
+        (2, 5, "fd `a` is already open (since line 1); close it first or use another name".into())
     );
     assert_eq!(
         err("open a f\nevict f\n"),
-        (
-            2,
-            7,
-            "cannot evict `f` while fd `a` has it open (since line 1); close it first".into()
-        )
+        (2, 7, "cannot evict `f` while fd `a` has it open (since line 1); close it first".into())
     );
     let (_, _, m) = err("open a f\npar\n  fsync a\n  close a\nend\n");
-    assert!(
-        m.starts_with("fd `a` is opened or closed by the task on line 4"),
-        "{m}"
-    );
+    assert!(m.starts_with("fd `a` is opened or closed by the task on line 4"), "{m}");
 }
 
 #[test]
@@ -365,10 +259,7 @@ fn unchecked_overrides_are_warnings() {
 #[test]
 fn bytes_that_are_not_utf8_are_a_diagnostic() {
     let d = parse_bytes(b"open a f\nfsync \xff\n").expect_err("not UTF-8");
-    assert_eq!(
-        d[0].to_string(),
-        "2:7: the text is not UTF-8 (byte 0xff); save it as UTF-8"
-    );
+    assert_eq!(d[0].to_string(), "2:7: the text is not UTF-8 (byte 0xff); save it as UTF-8");
 }
 
 #[test]
@@ -380,10 +271,64 @@ fn crlf_text_parses() {
 #[test]
 fn scenarios_built_as_data_are_checked_like_text() {
     let mut s = Scenario::default();
-    s.body
-        .push(Item::Stmt(errseq_scenario::Stmt::new(Event::Fsync {
-            fd: name("a"),
-        })));
+    s.body.push(Item::Stmt(errseq_scenario::Stmt::new(Event::Fsync { fd: name("a") })));
     let d = Parsed::from_scenario(&s).expect_err("fd a is not open");
     assert_eq!(d[0].span.line, 1);
+}
+
+#[test]
+fn labels_and_claims_parse_resolve_and_print() {
+    let text = "open a f\nopen b f\npar\n  fsync a as first\n  error f EIO\n  fsync b\nend\n\
+                never first = EIO, fsync b = 0\nexists first={0,EIO} for linux-4.13 linux  # why\n";
+    let p = ok(text);
+    let claims: Vec<_> = p.scenario.claims().collect();
+    assert_eq!(claims.len(), 2);
+    assert_eq!(p.bindings.claims, vec![vec![2, 4], vec![2]]);
+    assert_eq!(claims[1].schemes.len(), 2);
+    assert!(claims[1].applies_to(Scheme::Linux58) && !claims[1].applies_to(Scheme::Linux412));
+    let printed = p.scenario.to_string();
+    assert!(printed.contains("  fsync a as first\n"), "{printed}");
+    assert!(printed.contains("never first = EIO, fsync b = 0\n"), "{printed}");
+    assert!(printed.contains("exists first = {0, EIO} for linux-4.13 linux  # why\n"), "{printed}");
+}
+
+#[test]
+fn an_fd_may_be_called_as() {
+    let p = ok("open as f\nfsync as as x => 0\nwrite as\n");
+    let (s, _) = p.scenario.stmts().nth(1).expect("fsync");
+    assert_eq!(s.event, Event::Fsync { fd: name("as") });
+    assert_eq!(s.label, Some(name("x")));
+}
+
+#[test]
+fn claim_errors() {
+    let base = "open a f\nopen b f\nfsync a as x\nfsync a\n";
+    assert_eq!(
+        err(&format!("{base}never y = 0\n")),
+        (5, 7, "no call is labelled `y`; label one, as in `fsync a as y`".into())
+    );
+    assert_eq!(
+        err(&format!("{base}never fsync a = 0\n")).2,
+        "`fsync a` is called at lines 3 and 4; label the one you mean (`fsync a as x`) and write `x` here"
+    );
+    assert_eq!(err(&format!("{base}never fsync b = 0\n")).2, "no call `fsync b` in this scenario");
+    assert_eq!(
+        err(&format!("{base}exists open a f = 0\n")).2,
+        "`open` at line 1 returns nothing; claims are about results"
+    );
+    assert_eq!(err("open a f\nfsync a as x\nfsync a as x\n").2, "label `x` is already used at line 2");
+    assert_eq!(err("sync as open\n").2, "`open` is a keyword; pick another label");
+    assert_eq!(
+        err("sync\nnever sync\n").2,
+        "expected `= RESULT` after `sync`; the form is `never CALL = RESULT, CALL = RESULT [for SCHEME...]`"
+    );
+    assert_eq!(err("sync\nnever sync = 0 for\n").2, "`for` needs at least one scheme id after it");
+    assert_eq!(
+        err("sync\nnever sync = 0 for linux-9\n").2,
+        "unknown scheme `linux-9`; did you mean `linux`?"
+    );
+    assert_eq!(
+        err("par\n  sync\n  never sync = 0\nend\n").2,
+        "`never` is about the whole scenario: put it after the block's `end`"
+    );
 }

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use errseq::{Errno, Ret, Scheme, SchemeName};
 use errseq_scenario::{
-    parse, parse_bytes, parse_unchecked, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario,
-    Stmt, Verb,
+    parse, parse_bytes, parse_unchecked, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name,
+    Outcome, Par, Scenario, Stmt, Verb,
 };
 use proptest::prelude::*;
 
@@ -38,19 +38,11 @@ fn scheme_name() -> impl Strategy<Value = SchemeName> {
 }
 
 fn expect() -> impl Strategy<Value = Expect> {
-    (
-        prop::option::of(outcome()),
-        prop::collection::vec((scheme_name(), outcome()), 0..3),
-    )
-        .prop_filter("a default or an override", |(d, o)| {
-            d.is_some() || !o.is_empty()
-        })
+    (prop::option::of(outcome()), prop::collection::vec((scheme_name(), outcome()), 0..3))
+        .prop_filter("a default or an override", |(d, o)| d.is_some() || !o.is_empty())
         .prop_map(|(default, overrides)| {
             let mut seen = BTreeSet::new();
-            let overrides = overrides
-                .into_iter()
-                .filter(|(n, _)| seen.insert(*n))
-                .collect();
+            let overrides = overrides.into_iter().filter(|(n, _)| seen.insert(*n)).collect();
             Expect { default, overrides }
         })
 }
@@ -60,8 +52,7 @@ fn event() -> impl Strategy<Value = Event> {
         (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
         (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
         name().prop_map(|fd| Event::Close { fd }),
-        (name(), prop_oneof![Just(0u32), any::<u32>()])
-            .prop_map(|(fd, page)| Event::Write { fd, page }),
+        (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
         (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
         name().prop_map(|file| Event::Heal { file }),
         name().prop_map(|file| Event::Writeback { file }),
@@ -81,20 +72,30 @@ fn note() -> impl Strategy<Value = String> {
     "[ -~é✓]{0,20}".prop_map(|s| s.trim().to_owned())
 }
 
+/// A label: a name that is not a keyword.
+fn label() -> impl Strategy<Value = Name> {
+    name().prop_filter("not a keyword", |n| {
+        Verb::from_keyword(n.as_str()).is_none()
+            && !["as", "for", "exists", "never", "par", "end"].contains(&n.as_str())
+    })
+}
+
 fn stmt() -> impl Strategy<Value = Stmt> {
-    (
-        event(),
-        prop::option::of(expect()),
-        prop::option::of(note()),
-    )
-        .prop_map(|(event, expect, comment)| {
+    (event(), prop::option::of(label()), prop::option::of(expect()), prop::option::of(note())).prop_map(
+        |(event, label, expect, comment)| {
             let expect = expect.filter(|_| event.verb().returns());
-            Stmt {
-                event,
-                expect,
-                comment,
-            }
-        })
+            Stmt { event, label, expect, comment }
+        },
+    )
+}
+
+fn claim() -> impl Strategy<Value = Claim> {
+    let kind = prop_oneof![Just(ClaimKind::Exists), Just(ClaimKind::Never)];
+    let call = prop_oneof![label().prop_map(CallRef::Label), event().prop_map(CallRef::Call)];
+    let cond = (call, outcome()).prop_map(|(call, outcome)| Cond { call, outcome });
+    let schemes = prop::collection::btree_set(scheme_name(), 0..3).prop_map(|s| s.into_iter().collect());
+    (kind, prop::collection::vec(cond, 1..4), schemes, prop::option::of(note()))
+        .prop_map(|(kind, conds, schemes, comment)| Claim { kind, conds, schemes, comment })
 }
 
 /// Items as the parser leaves them: no gap first, last, or twice running.
@@ -119,6 +120,7 @@ fn flat_item() -> impl Strategy<Value = Item> {
 fn item() -> impl Strategy<Value = Item> {
     prop_oneof![
         8 => flat_item(),
+        1 => claim().prop_map(Item::Claim),
         1 => (prop::collection::vec(flat_item(), 0..4), stmt(), prop::option::of(note())).prop_map(|(mut items, s, comment)| {
             items.push(Item::Stmt(s));
             Item::Par(Par { items: normalise(items), comment })
