@@ -12,9 +12,10 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$1"; shift; "$@"; }
 step "format" cargo fmt --all -- --check
 step "lints" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked
-step "loom: errseq_t on real atomics, exhaustively" \
-  env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p errseq --release --locked --test loom
-step "benchmarks, once each (figures: BENCHMARKS.md)" cargo test -p errseq-model --benches --locked
+step "loom: errseq_t on real atomics, exhaustively; the explorer against loom" \
+  env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p errseq -p errseq-explorer --release --locked --test loom --test loom_vs_explorer -- --nocapture
+step "benchmarks, once each (figures: BENCHMARKS.md)" cargo test -p errseq-model -p errseq-explorer --benches --locked
 step "wasm32 tests in headless Chromium" \
   env CHROMEDRIVER="$(command -v chromedriver)" cargo test -p errseq-model --target wasm32-unknown-unknown --locked --test wasm
 step "site build" trunk build --release

@@ -1,8 +1,9 @@
-//! `errseq`: check and run writeback-error scenarios.
+//! `errseq`: check, run and explore writeback-error scenarios.
 //!
-//! Exit status: 0 when everything holds, 1 when an expectation fails,
-//! 2 when a scenario is malformed or cannot be read (with
-//! `FILE:LINE:COL: message` on stderr, the form editors jump to).
+//! Exit status: 0 when everything holds, 1 when an expectation or a claim
+//! fails, 2 when a scenario is malformed, cannot be read, or is too big to
+//! explore (with `FILE:LINE:COL: message` on stderr, the form editors jump
+//! to).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use errseq::SchemeName;
+use errseq_explorer::{replay_string, Bounds, Report};
 use errseq_model::Evaluation;
 use errseq_scenario::{parse_bytes, Parsed};
 
@@ -26,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Evaluate scenarios and check their expectations (exit 0: all hold, 1: one fails, 2: malformed)
+    /// Evaluate scenarios and check their expectations and claims (exit 0: all hold, 1: one fails, 2: malformed)
     Check {
         /// Scenario files, or - for standard input
         #[arg(required = true)]
@@ -39,6 +41,20 @@ enum Command {
         /// Evaluate only this scheme and show the state after every event
         #[arg(long, value_parser = scheme_arg)]
         scheme: Option<SchemeName>,
+    },
+    /// Explore every interleaving of the scenario's par blocks: joint outcomes, counterexamples
+    Explore {
+        /// Scenario file, or - for standard input
+        file: PathBuf,
+        /// Show this interleaving step by step (a replay string from a previous run)
+        #[arg(long)]
+        replay: Option<String>,
+        /// Explore only this scheme
+        #[arg(long, value_parser = scheme_arg)]
+        scheme: Option<SchemeName>,
+        /// Give up after visiting this many distinct states
+        #[arg(long, default_value_t = Bounds::default().max_states)]
+        max_states: usize,
     },
 }
 
@@ -80,11 +96,19 @@ fn load(path: &Path) -> Result<Parsed, Malformed> {
     }
 }
 
-fn evaluate(path: &Path, p: &Parsed) -> Result<Evaluation, Malformed> {
-    Evaluation::new(p).map_err(|e| {
-        eprintln!("{}:{e}", path.display());
+fn explore(path: &Path, p: &Parsed, bounds: Bounds) -> Result<Report, Malformed> {
+    errseq_explorer::check(p, bounds).map_err(|e| {
+        eprintln!("{}: {e}", path.display());
         Malformed
     })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn check(files: &[PathBuf]) -> ExitCode {
@@ -94,27 +118,26 @@ fn check(files: &[PathBuf]) -> ExitCode {
             malformed = true;
             continue;
         };
-        let Ok(e) = evaluate(path, &p) else {
+        let Ok(r) = explore(path, &p, Bounds::default()) else {
             malformed = true;
             continue;
         };
-        let mismatches = e.mismatches(&p);
         let events = p.scenario.stmts().count();
         let expectations = p.scenario.stmts().filter(|(s, _)| s.expect.is_some()).count();
-        if mismatches.is_empty() {
-            let (n, x, c) = (events, expectations, e.columns.len());
-            println!(
-                "{}: ok ({n} {}, {x} {}, {c} {})",
-                path.display(),
-                plural(n, "event"),
-                plural(x, "expectation"),
-                plural(c, "scheme")
-            );
+        let claims = p.scenario.claims().count();
+        if r.violations.is_empty() {
+            let mut said = vec![plural(events, "event"), plural(expectations, "expectation")];
+            if claims > 0 {
+                said.push(plural(claims, "claim"));
+            }
+            said.push(plural(r.columns.len(), "scheme"));
+            println!("{}: ok ({})", path.display(), said.join(", "));
         } else {
             failed = true;
-            let n = mismatches.len();
-            println!("{}: {n} {} failed", path.display(), plural(n, "expectation"));
-            print!("{}", errseq_render::mismatches(&p, &e));
+            let n = r.violations.len();
+            let word = if n == 1 { "expectation or claim fails" } else { "expectations or claims fail" };
+            println!("{}: {n} {word}", path.display());
+            print!("{}", errseq_render::violations(&p, &r));
         }
     }
     match (malformed, failed) {
@@ -124,15 +147,28 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn run(path: &Path, scheme: Option<SchemeName>) -> ExitCode {
-    let Ok(mut p) = load(path) else {
-        return ExitCode::from(2);
-    };
+fn only(p: &mut Parsed, scheme: Option<SchemeName>) {
     if let Some(name) = scheme {
         p.scenario.schemes = Some(vec![name]);
     }
-    let Ok(e) = evaluate(path, &p) else {
-        return ExitCode::from(2);
+}
+
+fn run(path: &Path, scheme: Option<SchemeName>) -> ExitCode {
+    let Ok(mut p) = load(path) else { return ExitCode::from(2) };
+    only(&mut p, scheme);
+    if p.scenario.has_par() {
+        // Results are sets over the interleavings: the explorer's business.
+        let Ok(r) = explore(path, &p, Bounds::default()) else { return ExitCode::from(2) };
+        print!("{}", errseq_render::timeline_sets(&p, &r));
+        println!("\n(par blocks: `errseq explore` lists the joint outcomes and counterexamples)");
+        return if r.violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    let e = match Evaluation::new(&p) {
+        Ok(e) => e,
+        Err(err) => {
+            eprintln!("{}:{err}", path.display());
+            return ExitCode::from(2);
+        }
     };
     match scheme {
         Some(_) => print!("{}", errseq_render::trace(&p, &e, 0)),
@@ -145,18 +181,51 @@ fn run(path: &Path, scheme: Option<SchemeName>) -> ExitCode {
     }
 }
 
+fn explore_command(
+    path: &Path,
+    replay: Option<&str>,
+    scheme: Option<SchemeName>,
+    max_states: usize,
+) -> ExitCode {
+    let Ok(mut p) = load(path) else { return ExitCode::from(2) };
+    only(&mut p, scheme);
+    if let Some(s) = replay {
+        let program = errseq_model::Program::compile(&p);
+        return match replay_string::decode(&program, p.scenario.fs(), s) {
+            Ok(trace) => {
+                println!("{} under {}:", s.trim(), trace.scheme);
+                for line in errseq_render::trace_steps(&p, &program, &trace) {
+                    println!("  {line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    let bounds = Bounds { max_states, ..Bounds::default() };
+    let Ok(r) = explore(path, &p, bounds) else { return ExitCode::from(2) };
+    for column in 0..r.columns.len() {
+        println!("{}", errseq_render::outcomes(&p, &r, column));
+    }
+    if r.violations.is_empty() {
+        println!("every expectation and claim holds");
+        ExitCode::SUCCESS
+    } else {
+        print!("{}", errseq_render::violations(&p, &r));
+        ExitCode::from(1)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files } => check(&files),
         Command::Run { file, scheme } => run(&file, scheme),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
+        Command::Explore { file, replay, scheme, max_states } => {
+            explore_command(&file, replay.as_deref(), scheme, max_states)
+        }
     }
 }

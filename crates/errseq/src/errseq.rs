@@ -16,7 +16,7 @@
 //! from and report next time.
 
 use crate::errno::{Ret, MAX_ERRNO};
-use crate::memory::{Addr, Memory};
+use crate::memory::{Action, Addr, Memory};
 use crate::word::{CTR_INC, SEEN};
 
 /// How a new observer samples the word.
@@ -72,7 +72,7 @@ pub fn sample<M: Memory>(m: &mut M, eseq: Addr, how: Sampling) -> Result<u32, M:
             if new != old {
                 // Whether it worked does not matter: a racing set means a
                 // newer error, which this cursor will then report.
-                m.cmpxchg(eseq, old, new)?;
+                m.ignoring(Action::Cmpxchg { at: eseq, old, new })?;
             }
             Ok(new)
         }
@@ -100,7 +100,7 @@ pub fn check_and_advance<M: Memory>(m: &mut M, eseq: Addr, since: Addr) -> Resul
     if new != old {
         // One try, result ignored: a racing set leaves a value that differs
         // from `new`, so the error it records is reported next time.
-        m.cmpxchg(eseq, old, new)?;
+        m.ignoring(Action::Cmpxchg { at: eseq, old, new })?;
     }
     m.store(since, new)?;
     Ok(Ret::from_errno_field(new))

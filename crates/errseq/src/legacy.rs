@@ -8,12 +8,12 @@
 //! test them, and made fsync clear them so they behave as before.
 
 use crate::errno::{Errno, Ret};
-use crate::memory::{Addr, Memory};
+use crate::memory::{Action, Addr, Memory};
 use crate::word::{legacy_flag_for, AS_EIO, AS_ENOSPC};
 
 /// The flag half of `mapping_set_error`: `set_bit` of the errno's flag.
 pub fn set_flag<M: Memory>(m: &mut M, flags: Addr, err: Errno) -> Result<(), M::Stop> {
-    m.fetch_or(flags, legacy_flag_for(err)).map(drop)
+    m.ignoring(Action::FetchOr(flags, legacy_flag_for(err)))
 }
 
 /// `filemap_check_errors`: test-and-clear ENOSPC, then EIO, so EIO wins
@@ -41,7 +41,6 @@ fn test_and_clear<M: Memory>(m: &mut M, flags: Addr, bit: u32) -> Result<bool, M
 /// What 4.13's `file_check_and_advance_wb_err` does after reporting:
 /// `clear_bit(AS_EIO)`, then `clear_bit(AS_ENOSPC)`, unconditionally.
 pub fn clear_flags<M: Memory>(m: &mut M, flags: Addr) -> Result<(), M::Stop> {
-    m.fetch_and(flags, !AS_EIO)?;
-    m.fetch_and(flags, !AS_ENOSPC)?;
-    Ok(())
+    m.ignoring(Action::FetchAnd(flags, !AS_EIO))?;
+    m.ignoring(Action::FetchAnd(flags, !AS_ENOSPC))
 }

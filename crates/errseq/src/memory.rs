@@ -139,6 +139,13 @@ pub trait Memory {
     /// Performs one atomic step, or stops the task before it.
     fn step(&mut self, action: Action) -> Result<u32, Self::Stop>;
 
+    /// Performs a step whose value the caller ignores (the kernel's
+    /// "result ignored" cmpxchg, `clear_bit`). Saying so lets the explorer
+    /// treat tasks that differ only in such values as the same.
+    fn ignoring(&mut self, action: Action) -> Result<(), Self::Stop> {
+        self.step(action).map(drop)
+    }
+
     fn load(&mut self, at: Addr) -> Result<u32, Self::Stop> {
         self.step(Action::Load(at))
     }

@@ -16,7 +16,7 @@
 //! so the explorer can weigh each against the patch.
 
 use crate::errno::{Ret, MAX_ERRNO};
-use crate::memory::{Addr, Memory};
+use crate::memory::{Action, Addr, Memory};
 use crate::word::{CTR_INC, RFC_V1_CTR_INC, SEEN};
 
 /// rfc-v1's `filemap_set_wb_error`, under `i_lock`.
@@ -104,14 +104,20 @@ pub fn v2_report<M: Memory>(
             break;
         }
         let new = old | SEEN;
-        let cur = m.cmpxchg(wb_err, old, new)?;
-        if review.report_once || cur == old || cur == new {
-            m.store(f_wb_err, new)?;
-            err = Ret::from_errno_field(new);
-            break;
+        if review.report_once {
+            // Matthew Wilcox: one cmpxchg, "not even looking at 'cur'".
+            m.ignoring(Action::Cmpxchg { at: wb_err, old, new })?;
+        } else {
+            let cur = m.cmpxchg(wb_err, old, new)?;
+            if cur != old && cur != new {
+                // Raced with a set: report the newer error instead.
+                old = cur;
+                continue;
+            }
         }
-        // Raced with a set: report the newer error instead.
-        old = cur;
+        m.store(f_wb_err, new)?;
+        err = Ret::from_errno_field(new);
+        break;
     }
     m.unlock(f_lock)?;
     Ok(err)

@@ -12,6 +12,12 @@
 //! In the seed, ext4 was converted to call the new set function instead of
 //! `mapping_set_error`, so under the rfc schemes the legacy flags are never
 //! set (an in-kernel flush finds them clear).
+//!
+//! Two variants apply one review change each to rfc-v2, so the explorer can
+//! weigh it alone: `rfc-v2-skip-unchanged` (NeilBrown: set skips the
+//! cmpxchg when it would store what is there) and `rfc-v2-report-once`
+//! (Matthew Wilcox: the report does one cmpxchg and no loop). They are
+//! evaluated only when a scenario names them.
 
 use core::fmt;
 
@@ -29,6 +35,10 @@ pub enum Scheme {
     Linux412,
     RfcV1,
     RfcV2,
+    /// rfc-v2 with NeilBrown's "skip the cmpxchg when new == old" in set.
+    RfcV2SkipUnchanged,
+    /// rfc-v2 with Matthew Wilcox's "don't loop" in the report.
+    RfcV2ReportOnce,
     Linux413,
     Linux417,
     Linux58,
@@ -39,6 +49,9 @@ impl Scheme {
     pub const ALL: [Scheme; 6] =
         [Scheme::Linux412, Scheme::RfcV1, Scheme::RfcV2, Scheme::Linux413, Scheme::Linux417, Scheme::Linux58];
 
+    /// The review variants of rfc-v2, evaluated only when named.
+    pub const VARIANTS: [Scheme; 2] = [Scheme::RfcV2SkipUnchanged, Scheme::RfcV2ReportOnce];
+
     /// What the alias `linux` stands for: the newest scheme.
     pub const LATEST: Scheme = Scheme::Linux58;
 
@@ -47,6 +60,8 @@ impl Scheme {
             Scheme::Linux412 => "linux-4.12",
             Scheme::RfcV1 => "rfc-v1",
             Scheme::RfcV2 => "rfc-v2",
+            Scheme::RfcV2SkipUnchanged => "rfc-v2-skip-unchanged",
+            Scheme::RfcV2ReportOnce => "rfc-v2-report-once",
             Scheme::Linux413 => "linux-4.13",
             Scheme::Linux417 => "linux-4.17",
             Scheme::Linux58 => "linux-5.8",
@@ -54,7 +69,7 @@ impl Scheme {
     }
 
     pub fn from_id(id: &str) -> Option<Scheme> {
-        Scheme::ALL.into_iter().find(|s| s.id() == id)
+        Scheme::ALL.into_iter().chain(Scheme::VARIANTS).find(|s| s.id() == id)
     }
 
     /// One line on what the scheme models.
@@ -63,6 +78,8 @@ impl Scheme {
             Scheme::Linux412 => "legacy AS_EIO/AS_ENOSPC flags: the first checker clears them",
             Scheme::RfcV1 => "seed sketch: 20-bit counter under i_lock, cursor never advances",
             Scheme::RfcV2 => "seed patch: cmpxchg loops, open does not mark SEEN",
+            Scheme::RfcV2SkipUnchanged => "rfc-v2, but set skips the cmpxchg when nothing would change",
+            Scheme::RfcV2ReportOnce => "rfc-v2, but the report does one cmpxchg and does not loop",
             Scheme::Linux413 => "errseq_t as merged: open marks the error SEEN",
             Scheme::Linux417 => "errseq_t: an unseen error is reported to later openers",
             Scheme::Linux58 => "errseq_t plus a per-superblock word reported by syncfs",
@@ -80,7 +97,21 @@ impl Scheme {
 
     /// Whether recording an error sets AS_EIO / AS_ENOSPC.
     pub fn sets_legacy_flags(self) -> bool {
-        !matches!(self, Scheme::RfcV1 | Scheme::RfcV2)
+        !self.is_rfc()
+    }
+
+    /// Whether this is one of the seed's designs (rfc-v1, rfc-v2 and its
+    /// review variants).
+    pub fn is_rfc(self) -> bool {
+        matches!(self, Scheme::RfcV1 | Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce)
+    }
+
+    /// The review changes an rfc-v2 scheme applies.
+    fn review(self) -> Review {
+        Review {
+            skip_unchanged_set: self == Scheme::RfcV2SkipUnchanged,
+            report_once: self == Scheme::RfcV2ReportOnce,
+        }
     }
 
     /// Whether the superblock has a word of its own (reported by syncfs).
@@ -105,7 +136,9 @@ impl Scheme {
         match self {
             Scheme::Linux412 => {}
             Scheme::RfcV1 => rfc::v1_set(m, mapping.wb_err, mapping.i_lock, e)?,
-            Scheme::RfcV2 => rfc::v2_set(m, mapping.wb_err, e, Review::default())?,
+            Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
+                rfc::v2_set(m, mapping.wb_err, e, self.review())?
+            }
             Scheme::Linux413 | Scheme::Linux417 => {
                 errseq::set(m, mapping.wb_err, e)?;
             }
@@ -124,7 +157,9 @@ impl Scheme {
     pub fn open<M: Memory>(self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Result<(), M::Stop> {
         match self {
             Scheme::Linux412 => Ok(()),
-            Scheme::RfcV1 | Scheme::RfcV2 => rfc::v2_open(m, mapping.wb_err, file.wb_err),
+            Scheme::RfcV1 | Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
+                rfc::v2_open(m, mapping.wb_err, file.wb_err)
+            }
             Scheme::Linux413 => {
                 let since = errseq::sample(m, mapping.wb_err, Sampling::MarkSeen)?;
                 m.store(file.wb_err, since)
@@ -148,7 +183,9 @@ impl Scheme {
         match self {
             Scheme::Linux412 => legacy::check_errors(m, mapping.flags),
             Scheme::RfcV1 => rfc::v1_report(m, mapping.wb_err, file.wb_err),
-            Scheme::RfcV2 => rfc::v2_report(m, mapping.wb_err, file.wb_err, file.lock, Review::default()),
+            Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
+                rfc::v2_report(m, mapping.wb_err, file.wb_err, file.lock, self.review())
+            }
             Scheme::Linux413 | Scheme::Linux417 | Scheme::Linux58 => {
                 vfs::file_check_and_advance_wb_err(m, mapping, file)
             }
@@ -184,7 +221,11 @@ impl Scheme {
         W: FnOnce(&mut M) -> Result<(), M::Stop>,
     {
         let how = match self {
-            Scheme::Linux412 | Scheme::RfcV1 | Scheme::RfcV2 => {
+            Scheme::Linux412
+            | Scheme::RfcV1
+            | Scheme::RfcV2
+            | Scheme::RfcV2SkipUnchanged
+            | Scheme::RfcV2ReportOnce => {
                 write_back(m)?;
                 return self.fsync_report(m, mapping, file);
             }
@@ -241,7 +282,7 @@ impl SchemeName {
 
     /// Every id a scenario may use, alias last.
     pub fn all_ids() -> impl Iterator<Item = &'static str> {
-        Scheme::ALL.into_iter().map(Scheme::id).chain(["linux"])
+        Scheme::ALL.into_iter().chain(Scheme::VARIANTS).map(Scheme::id).chain(["linux"])
     }
 }
 

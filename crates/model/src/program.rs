@@ -249,3 +249,59 @@ fn fd_change(e: &Event, b: Binding) -> FdChange {
         _ => FdChange::None,
     }
 }
+
+impl Program {
+    /// A cell's name for people: `wb_err(f)`, `f_lock(a)`, `page f:0 cache`,
+    /// naming a description slot by the fds open on it after `events`
+    /// events.
+    pub fn cell_name(&self, addr: errseq::Addr, events: usize) -> String {
+        let l = &self.layout;
+        if addr == l.sb {
+            return "s_wb_err".to_owned();
+        }
+        for (f, cells) in l.files.iter().enumerate() {
+            let name = &self.files[f];
+            let m = cells.mapping;
+            let simple =
+                [(m.wb_err, "wb_err"), (m.flags, "flags"), (m.i_lock, "i_lock"), (cells.storage, "storage")];
+            if let Some((_, what)) = simple.iter().find(|(a, _)| *a == addr) {
+                return format!("{what}({name})");
+            }
+            for p in &cells.pages {
+                let parts = [
+                    (p.written, "written"),
+                    (p.cache, "cache"),
+                    (p.disk, "disk"),
+                    (p.dirty, "dirty"),
+                    (p.promised, "promised"),
+                ];
+                if let Some((_, what)) = parts.iter().find(|(a, _)| *a == addr) {
+                    return format!("page {name}:{} {what}", p.number);
+                }
+            }
+        }
+        for (slot, cells) in l.slots.iter().enumerate() {
+            let parts = [(cells.wb_err, "f_wb_err"), (cells.sb_err, "f_sb_err"), (cells.lock, "f_lock")];
+            if let Some((_, what)) = parts.iter().find(|(a, _)| *a == addr) {
+                return format!("{what}({})", self.slot_fds(slot, events));
+            }
+        }
+        format!("cell {}", addr.0)
+    }
+
+    /// The fds open on the description in `slot` after `events` events,
+    /// comma-separated (or `#slot` when none is).
+    fn slot_fds(&self, slot: SlotId, events: usize) -> String {
+        let fds: Vec<String> = self
+            .fds_after(events)
+            .into_iter()
+            .filter(|o| self.desc_slot[o.desc] == slot)
+            .map(|o| o.fd.to_string())
+            .collect();
+        if fds.is_empty() {
+            format!("#{slot}")
+        } else {
+            fds.join(",")
+        }
+    }
+}

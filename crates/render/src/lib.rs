@@ -1,9 +1,14 @@
 //! Plain-text views of an evaluated scenario, for terminals and mail.
 //!
 //! [`timeline`] is the results table (events down, schemes across) that
-//! `errseq run` prints; [`state`] dumps the model after one event; and
-//! [`mismatches`] is `errseq check`'s table of failed expectations.
+//! `errseq run` prints; [`state`] dumps the model after one event;
+//! [`mismatches`] is `errseq check`'s table of failed expectations. For
+//! scenarios with `par` blocks, [`timeline_sets`] shows each call's set of
+//! results, [`outcomes`] the joint outcomes with their counts and replay
+//! strings, [`violations`] what does not hold with a counterexample, and
+//! [`trace_steps`] one interleaving step by step.
 
+mod explore;
 mod table;
 
 use std::fmt::Write;
@@ -12,6 +17,7 @@ use errseq::{Fields, Ret};
 use errseq_model::{Evaluation, State};
 use errseq_scenario::Parsed;
 
+pub use explore::{outcomes, timeline_sets, trace_steps, violations};
 pub use table::Table;
 
 /// One result cell: blank for calls that return nothing.

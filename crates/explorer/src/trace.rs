@@ -1,0 +1,212 @@
+//! One interleaving, step by step: what each task did, what each step
+//! read or wrote, and the whole state after it. Counterexamples, replay
+//! strings and the web's step-through view are all traces.
+
+use std::fmt;
+
+use errseq::{Addr, Ret, Scheme};
+use errseq_model::kernel::{run, Cx, Machine as RunMachine};
+use errseq_model::Program;
+use errseq_scenario::Fs;
+
+use crate::replay::{progress, Progress, Step};
+use crate::scenario::{OpTask, Schedule};
+use crate::search::{enabled, Machine, ModelMachine};
+
+/// One entry of a trace: a sequential event run whole, or one step of a
+/// task in a `par` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceStep {
+    pub event: usize,
+    /// The block and the task within it; `None` for a sequential event.
+    pub task: Option<(usize, usize)>,
+    /// The atomic step; `None` for a sequential event.
+    pub step: Option<Step>,
+    /// What the step yielded (a loaded value, what cmpxchg found, ...).
+    pub value: u32,
+    /// Cells the entry changed: address, before, after.
+    pub changed: Vec<(Addr, u32, u32)>,
+    /// Set when the event returned with this entry.
+    pub returned: Option<Option<Ret>>,
+    /// Tasks that could have moved instead (block steps; by task number).
+    pub enabled: Vec<usize>,
+    /// The state after the entry.
+    pub cells: Vec<u32>,
+}
+
+/// A replayed interleaving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub scheme: Scheme,
+    pub steps: Vec<TraceStep>,
+    /// By event number.
+    pub results: Vec<Option<Ret>>,
+    pub schedule: Schedule,
+}
+
+/// Why an interleaving could not be replayed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceError(pub String);
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// Replays an interleaving, asking `choose(block, enabled)` which task
+/// moves at each step of a block (`enabled` lists the tasks that can).
+pub fn replay_with<C>(program: &Program, scheme: Scheme, fs: Fs, mut choose: C) -> Result<Trace, TraceError>
+where
+    C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
+{
+    let cx = Cx { scheme, fs, layout: &program.layout };
+    let mut t = Tracer {
+        cx,
+        cells: vec![0; program.layout.len],
+        trace: Vec::new(),
+        results: vec![None; program.ops.len()],
+    };
+    let mut schedule = Schedule::default();
+    let mut event = 0;
+    for (b, block) in program.blocks.iter().enumerate() {
+        t.sequential(program, event..block.start);
+        schedule.0.push(t.block(program, b, block.clone(), &mut choose)?);
+        event = block.end;
+    }
+    t.sequential(program, event..program.ops.len());
+    Ok(Trace { scheme, steps: t.trace, results: t.results, schedule })
+}
+
+/// Replays a schedule exactly; any mismatch is an error.
+pub fn replay(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) -> Result<Trace, TraceError> {
+    let mut pos = vec![0usize; program.blocks.len()];
+    if schedule.0.len() != program.blocks.len() {
+        let msg = format!(
+            "the schedule has {} blocks; the scenario has {}",
+            schedule.0.len(),
+            program.blocks.len()
+        );
+        return Err(TraceError(msg));
+    }
+    let trace = replay_with(program, scheme, fs, |b, enabled| {
+        let i = pos[b];
+        pos[b] += 1;
+        let task = schedule.0[b].get(i).map(|&t| usize::from(t));
+        match task {
+            Some(t) if enabled.contains(&t) => Ok(t),
+            Some(t) => {
+                Err(TraceError(format!("block {}, step {}: task {} cannot move then", b + 1, i + 1, t + 1)))
+            }
+            None => Err(TraceError(format!("block {}: the schedule ends before the tasks do", b + 1))),
+        }
+    })?;
+    for (b, steps) in schedule.0.iter().enumerate() {
+        if pos[b] < steps.len() {
+            return Err(TraceError(format!(
+                "block {}: the schedule goes on after the tasks are done",
+                b + 1
+            )));
+        }
+    }
+    Ok(trace)
+}
+
+struct Tracer<'a> {
+    cx: Cx<'a>,
+    cells: Vec<u32>,
+    trace: Vec<TraceStep>,
+    results: Vec<Option<Ret>>,
+}
+
+fn changes(before: &[u32], after: &[u32]) -> Vec<(Addr, u32, u32)> {
+    before
+        .iter()
+        .zip(after)
+        .enumerate()
+        .filter(|(_, (b, a))| b != a)
+        .map(|(i, (&b, &a))| (Addr(u32::try_from(i).unwrap_or(u32::MAX)), b, a))
+        .collect()
+}
+
+impl Tracer<'_> {
+    fn sequential(&mut self, program: &Program, events: std::ops::Range<usize>) {
+        for event in events {
+            let before = self.cells.clone();
+            let mut k = RunMachine { cells: &mut self.cells, layout: self.cx.layout, fs: self.cx.fs };
+            let r = errseq::complete(run(&mut k, self.cx, program.ops[event]));
+            self.results[event] = r;
+            self.trace.push(TraceStep {
+                event,
+                task: None,
+                step: None,
+                value: 0,
+                changed: changes(&before, &self.cells),
+                returned: Some(r),
+                enabled: Vec::new(),
+                cells: self.cells.clone(),
+            });
+        }
+    }
+
+    fn block<C>(
+        &mut self,
+        program: &Program,
+        b: usize,
+        events: std::ops::Range<usize>,
+        choose: &mut C,
+    ) -> Result<Vec<u8>, TraceError>
+    where
+        C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
+    {
+        let machine = ModelMachine { layout: self.cx.layout, fs: self.cx.fs };
+        let tasks: Vec<OpTask<'_>> =
+            program.ops[events.clone()].iter().map(|&op| OpTask { cx: self.cx, op }).collect();
+        let mut histories: Vec<Vec<u32>> = vec![Vec::new(); tasks.len()];
+        let mut next: Vec<Option<Step>> = Vec::with_capacity(tasks.len());
+        for (i, t) in tasks.iter().enumerate() {
+            next.push(self.settle(t, &histories[i], events.start + i));
+        }
+        let mut schedule = Vec::new();
+        while next.iter().any(Option::is_some) {
+            let movable: Vec<usize> =
+                (0..tasks.len()).filter(|&i| next[i].is_some_and(|s| enabled(s, &self.cells))).collect();
+            if movable.is_empty() {
+                return Err(TraceError(format!("block {}: deadlock, no task can move", b + 1)));
+            }
+            let i = choose(b, &movable)?;
+            let Some(step) = next[i] else { return Err(TraceError(format!("task {} has finished", i + 1))) };
+            let before = self.cells.clone();
+            let value = machine.apply(&mut self.cells, step, i);
+            histories[i].push(step.recorded(value));
+            next[i] = self.settle(&tasks[i], &histories[i], events.start + i);
+            let returned = next[i].is_none().then(|| self.results[events.start + i]);
+            self.trace.push(TraceStep {
+                event: events.start + i,
+                task: Some((b, i)),
+                step: Some(step),
+                value,
+                changed: changes(&before, &self.cells),
+                returned,
+                enabled: movable,
+                cells: self.cells.clone(),
+            });
+            schedule.push(u8::try_from(i).unwrap_or(u8::MAX));
+        }
+        Ok(schedule)
+    }
+
+    /// The task's next step, or `None` once it has returned (recording its
+    /// result).
+    fn settle(&mut self, task: &OpTask<'_>, history: &[u32], event: usize) -> Option<Step> {
+        match progress(task, history) {
+            Progress::Next(step) => Some(step),
+            Progress::Done(r) => {
+                self.results[event] = r;
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Views of explored scenarios: joint outcomes, violations with their
+//! counterexamples, and interleavings step by step.
+
+use std::fmt::Write;
+
+use errseq::{Action, Ret};
+use errseq_explorer::trace::Trace;
+use errseq_explorer::verdict::Column;
+use errseq_explorer::{replay_string, Report, Step, Violation};
+use errseq_model::{PageStep, Program};
+use errseq_scenario::Parsed;
+
+use crate::table::Table;
+
+/// How a call is named in a header: its label, or `LINE:call`.
+pub fn call_name(p: &Parsed, event: usize) -> String {
+    match p.scenario.stmts().nth(event) {
+        Some((s, _)) => match &s.label {
+            Some(label) => label.to_string(),
+            None => format!("{}:{}", p.source.events[event].line(), s.event),
+        },
+        None => format!("event {event}"),
+    }
+}
+
+fn ret(r: Option<Ret>) -> String {
+    r.map_or_else(String::new, |r| r.to_string())
+}
+
+/// `1,234,567`.
+fn thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The calls that return, by event number.
+fn returning(p: &Parsed) -> Vec<usize> {
+    p.scenario.stmts().enumerate().filter(|(_, (s, _))| s.event.verb().returns()).map(|(i, _)| i).collect()
+}
+
+/// Events down, schemes across; a cell lists every result the call has
+/// in some interleaving, `{0, EIO}`.
+pub fn timeline_sets(p: &Parsed, r: &Report) -> String {
+    let mut t = Table::new().right_align(0);
+    let mut head = vec!["line".to_owned(), "  event".to_owned()];
+    head.extend(r.columns.iter().map(|c| c.name.to_string()));
+    t.row(head);
+    for (event, (stmt, place)) in p.scenario.stmts().enumerate() {
+        let sets: Vec<Vec<Option<Ret>>> = r.columns.iter().map(|c| c.exploration.results_of(event)).collect();
+        let differs = sets.windows(2).any(|w| w[0] != w[1]) || sets.iter().any(|s| s.len() > 1);
+        let indent = if matches!(place, errseq_scenario::Place::Task { .. }) { "  " } else { "" };
+        let mark = if differs { '*' } else { ' ' };
+        let mut row =
+            vec![p.source.events[event].line().to_string(), format!("{mark} {indent}{}", stmt.event)];
+        for set in sets {
+            row.push(match set.as_slice() {
+                [one] => ret(*one),
+                many => format!("{{{}}}", many.iter().map(|r| ret(*r)).collect::<Vec<_>>().join(", ")),
+            });
+        }
+        t.row(row);
+    }
+    let mut out = String::new();
+    for line in t.lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+/// One scheme's joint outcomes: the result of every call that returns,
+/// how many interleavings give it, and the replay string of the smallest.
+pub fn outcomes(p: &Parsed, r: &Report, column: usize) -> String {
+    let c: &Column = &r.columns[column];
+    let e = &c.exploration;
+    let calls = returning(p);
+    let mut out = String::new();
+    let n = e.outcomes.len();
+    let plural = if n == 1 { "" } else { "s" };
+    let sat = if e.saturated { " (counts saturated: lower bounds)" } else { "" };
+    let _ = writeln!(
+        out,
+        "{}: {n} joint outcome{plural} from {} interleavings ({} states){sat}",
+        c.name,
+        thousands(e.interleavings),
+        thousands(e.states as u128)
+    );
+    let mut t = Table::new();
+    let mut head: Vec<String> = calls.iter().map(|&i| call_name(p, i)).collect();
+    head.extend(["interleavings".to_owned(), "replay".to_owned()]);
+    t.row(head);
+    for o in &e.outcomes {
+        let mut row: Vec<String> = calls.iter().map(|&i| ret(o.results[i])).collect();
+        row.push(thousands(o.count));
+        let s = replay_string::encode(&r.program, e.scheme, p.scenario.fs(), &o.schedule);
+        row.push(s.unwrap_or_else(|e| e.to_string()));
+        t.row(row);
+    }
+    for line in t.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
+}
+
+/// The table of what does not hold (line, call or claim, scheme, expected,
+/// actual), then, for scenarios with `par` blocks, a counterexample for
+/// each violation that has one, step by step with its replay string.
+pub fn violations(p: &Parsed, r: &Report) -> String {
+    let mut t = Table::new().right_align(0);
+    t.row(["line", "what", "scheme", "expected", "actual"]);
+    for v in &r.violations {
+        let scheme = r.columns[v.column()].name.to_string();
+        let row = match v {
+            Violation::Expect { event, expected, actual, .. } => {
+                let line = p.source.events[*event].line().to_string();
+                [line, call_name(p, *event), scheme, expected.to_string(), ret(*actual)]
+            }
+            Violation::Never { claim, count, .. } => {
+                let text = claim_text(p, *claim);
+                let n = format!("{} interleavings", thousands(*count));
+                [claim_line(p, *claim).to_string(), text, scheme, "never".into(), n]
+            }
+            Violation::Exists { claim, .. } => {
+                let text = claim_text(p, *claim);
+                [claim_line(p, *claim).to_string(), text, scheme, "exists".into(), "none".into()]
+            }
+        };
+        t.row(row);
+    }
+    let mut out = String::new();
+    for line in t.lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    if p.scenario.has_par() {
+        for v in &r.violations {
+            counterexample(&mut out, p, r, v);
+        }
+    }
+    out
+}
+
+fn counterexample(out: &mut String, p: &Parsed, r: &Report, v: &Violation) {
+    let Some(schedule) = v.schedule() else { return };
+    let c = &r.columns[v.column()];
+    let fs = p.scenario.fs();
+    let what = match v {
+        Violation::Expect { event, .. } => format!("`{}`", call_name(p, *event)),
+        _ => format!("line {}", v_claim_line(p, v)),
+    };
+    match errseq_explorer::trace::replay(&r.program, c.exploration.scheme, fs, schedule) {
+        Ok(trace) => {
+            let s = replay_string::encode(&r.program, trace.scheme, fs, schedule).unwrap_or_default();
+            let _ = writeln!(out, "\ncounterexample for {what} under {} (replay {s}):", c.name);
+            for line in trace_steps(p, &r.program, &trace) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(out, "\n(cannot replay the counterexample for {what}: {e})");
+        }
+    }
+}
+
+fn v_claim_line(p: &Parsed, v: &Violation) -> u32 {
+    match v {
+        Violation::Never { claim, .. } | Violation::Exists { claim, .. } => claim_line(p, *claim),
+        Violation::Expect { event, .. } => p.source.events[*event].line(),
+    }
+}
+
+/// A claim as written, without its comment.
+fn claim_text(p: &Parsed, claim: usize) -> String {
+    p.scenario
+        .claims()
+        .nth(claim)
+        .map(|c| {
+            let mut c = c.clone();
+            c.comment = None;
+            c.to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn claim_line(p: &Parsed, claim: usize) -> u32 {
+    p.source.claims.get(claim).map_or(0, |c| c.keyword.line)
+}
+
+/// An interleaving step by step: who moved, what the step did, which cells
+/// changed. Sequential events appear as one line each.
+pub fn trace_steps(p: &Parsed, program: &Program, trace: &Trace) -> Vec<String> {
+    let mut t = Table::new().right_align(0);
+    t.row(["step", "who", "does", "changes"]);
+    let mut n = 0;
+    for s in &trace.steps {
+        let who = call_name(p, s.event);
+        // Slots are named by the fds open before the event (or its block).
+        let at = program.blocks.iter().find(|b| b.contains(&s.event)).map_or(s.event, |b| b.start);
+        let changes: Vec<String> = s
+            .changed
+            .iter()
+            .map(|&(a, before, after)| format!("{} {before:#x}→{after:#x}", program.cell_name(a, at)))
+            .collect();
+        let (number, does) = match s.step {
+            None => ("-".to_owned(), format!("runs alone{}", returns(s.returned))),
+            Some(step) => {
+                n += 1;
+                (n.to_string(), format!("{}{}", describe(program, at, step, s.value), returns(s.returned)))
+            }
+        };
+        t.row([number, who, does, changes.join(", ")]);
+    }
+    t.lines()
+}
+
+fn returns(r: Option<Option<Ret>>) -> String {
+    match r {
+        Some(Some(r)) => format!("; returns {r}"),
+        _ => String::new(),
+    }
+}
+
+fn describe(program: &Program, at: usize, step: Step, value: u32) -> String {
+    let name = |a| program.cell_name(a, at);
+    match step {
+        Step::Core(a) | Step::Ignored(a) => {
+            let ignored = matches!(step, Step::Ignored(_));
+            match a {
+                Action::Load(x) => format!("load {} = {value:#010x}", name(x)),
+                Action::Store(x, v) => format!("store {} = {v:#010x}", name(x)),
+                Action::Cmpxchg { at: x, old, new } => {
+                    let outcome = if value == old { "swapped" } else { "failed" };
+                    let seen = if ignored { ", result ignored" } else { "" };
+                    format!(
+                        "cmpxchg {} {old:#010x}→{new:#010x}: {outcome} (found {value:#010x}{seen})",
+                        name(x)
+                    )
+                }
+                Action::FetchOr(x, b) => format!("set bits {b:#x} in {}", name(x)),
+                Action::FetchAnd(x, m) => format!("clear bits {:#x} in {} (was {value:#x})", !m, name(x)),
+                Action::Lock(x) => format!("lock {}", name(x)),
+                Action::Unlock(x) => format!("unlock {}", name(x)),
+            }
+        }
+        Step::Page(PageStep::Writeback { file }) => {
+            let f = &program.files[file];
+            match errseq::Errno::new(value) {
+                Some(e) => format!("write back {f}'s dirty pages: storage fails {e}"),
+                None => format!("write back {f}'s dirty pages"),
+            }
+        }
+        Step::Page(PageStep::Dirty { file, page }) => {
+            format!("dirty page {}:{}", program.files[file], program.layout.files[file].pages[page].number)
+        }
+        Step::Page(PageStep::Promise { file }) => {
+            format!("promise {}'s written pages are durable", program.files[file])
+        }
+        Step::Page(PageStep::Drop { file }) => format!("evict {}", program.files[file]),
+    }
+}
