@@ -1,9 +1,12 @@
-//! `errseq`: check, run and explore writeback-error scenarios.
+//! `errseq`: check, run and explore writeback-error scenarios, and check
+//! them against the live kernel.
 //!
 //! Exit status: 0 when everything holds, 1 when an expectation or a claim
 //! fails, 2 when a scenario is malformed, cannot be read, or is too big to
 //! explore (with `FILE:LINE:COL: message` on stderr, the form editors jump
 //! to).
+
+mod oracle;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -56,6 +59,44 @@ enum Command {
         #[arg(long, default_value_t = Bounds::default().max_states)]
         max_states: usize,
     },
+    /// Run scenarios as real system calls on a filesystem whose storage fails on command, next to
+    /// the model's `linux` results (needs root, /dev/fuse, loop devices; exit 0 agree, 1 disagree,
+    /// 2 malformed or unsupported call, 3 cannot run here)
+    Oracle {
+        /// Scenario files, or - for standard input
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Filesystems to build, comma-separated (default: the scenario's `fs:` header)
+        #[arg(long, value_delimiter = ',', value_parser = oracle::fs_arg)]
+        fs: Vec<errseq_oracle::Fs>,
+        /// How writes are failed: the file's extents (ext4, xfs) or its tagged data (btrfs)
+        #[arg(long, value_parser = oracle::inject_arg)]
+        inject: Option<errseq_oracle::Injection>,
+        /// Wait this long after each call (to watch from another terminal)
+        #[arg(long)]
+        pause_ms: Option<u64>,
+    },
+    /// The oracle's agreement table (scenario x filesystem), as Markdown
+    OracleTable {
+        /// Scenario files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Filesystems, comma-separated (default: ext4)
+        #[arg(long, value_delimiter = ',', value_parser = oracle::fs_arg)]
+        fs: Vec<errseq_oracle::Fs>,
+        /// Replace the table between its markers in this Markdown file
+        #[arg(long)]
+        write: Option<String>,
+    },
+    /// What a failed fsync leaves in the page cache and on disk, per filesystem (Rebello et al.)
+    OraclePages {
+        /// Filesystems, comma-separated (default: all three)
+        #[arg(long, value_delimiter = ',', value_parser = oracle::fs_arg)]
+        fs: Vec<errseq_oracle::Fs>,
+        /// Replace the table between its markers in this Markdown file
+        #[arg(long)]
+        write: Option<String>,
+    },
 }
 
 fn scheme_arg(s: &str) -> Result<SchemeName, String> {
@@ -66,9 +107,9 @@ fn scheme_arg(s: &str) -> Result<SchemeName, String> {
 }
 
 /// A failure that ends the command with status 2, already reported.
-struct Malformed;
+pub(crate) struct Malformed;
 
-fn load(path: &Path) -> Result<Parsed, Malformed> {
+pub(crate) fn load(path: &Path) -> Result<Parsed, Malformed> {
     let shown = path.display();
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
@@ -227,5 +268,17 @@ fn main() -> ExitCode {
         Command::Explore { file, replay, scheme, max_states } => {
             explore_command(&file, replay.as_deref(), scheme, max_states)
         }
+        Command::Oracle { files, fs, inject, pause_ms } => match oracle::options(inject, pause_ms) {
+            Ok(opts) => oracle::run(&files, &fs, &opts),
+            Err(code) => code,
+        },
+        Command::OracleTable { files, fs, write } => match oracle::options(None, None) {
+            Ok(opts) => oracle::agreement_table(&files, &fs, write.as_deref(), &opts),
+            Err(code) => code,
+        },
+        Command::OraclePages { fs, write } => match oracle::options(None, None) {
+            Ok(opts) => oracle::page_table(&fs, write.as_deref(), &opts),
+            Err(code) => code,
+        },
     }
 }

@@ -84,7 +84,7 @@ pub fn explore_scheme(
     budget: &mut usize,
 ) -> Result<Exploration, SearchError> {
     let cx = Cx { scheme, fs, layout: &program.layout };
-    let machine = ModelMachine { layout: &program.layout, fs };
+    let machine = ModelMachine { layout: &program.layout };
     let start = Path {
         cells: vec![0; program.layout.len],
         results: Vec::new(),
@@ -124,7 +124,7 @@ pub fn explore_scheme(
 fn run_sequential(paths: &mut [Path], cx: Cx<'_>, ops: &[Op]) {
     for path in paths {
         for &op in ops {
-            let mut k = Machine { cells: &mut path.cells, layout: cx.layout, fs: cx.fs };
+            let mut k = Machine { cells: &mut path.cells, layout: cx.layout };
             path.results.push(errseq::complete(run(&mut k, cx, op)));
         }
     }

@@ -22,7 +22,6 @@ use std::hash::BuildHasherDefault;
 
 use errseq_model::kernel::apply_page_step;
 use errseq_model::Layout;
-use errseq_scenario::Fs;
 use indexmap::IndexMap;
 
 use crate::fx::FxHasher;
@@ -36,18 +35,17 @@ pub trait Machine {
     fn apply(&self, cells: &mut [u32], step: Step, task: usize) -> u32;
 }
 
-/// The model's cells: core actions, and page steps per the fs profile.
+/// The model's cells: core actions and page steps.
 #[derive(Copy, Clone, Debug)]
 pub struct ModelMachine<'a> {
     pub layout: &'a Layout,
-    pub fs: Fs,
 }
 
 impl Machine for ModelMachine<'_> {
     fn apply(&self, cells: &mut [u32], step: Step, task: usize) -> u32 {
         match step {
             Step::Core(a) | Step::Ignored(a) => a.apply(cells, holder(task)),
-            Step::Page(p) => apply_page_step(cells, self.layout, self.fs, p),
+            Step::Page(p) => apply_page_step(cells, self.layout, p),
         }
     }
 }

@@ -135,7 +135,7 @@ impl Tracer<'_> {
     fn sequential(&mut self, program: &Program, events: std::ops::Range<usize>) {
         for event in events {
             let before = self.cells.clone();
-            let mut k = RunMachine { cells: &mut self.cells, layout: self.cx.layout, fs: self.cx.fs };
+            let mut k = RunMachine { cells: &mut self.cells, layout: self.cx.layout };
             let r = errseq::complete(run(&mut k, self.cx, program.ops[event]));
             self.results[event] = r;
             self.trace.push(TraceStep {
@@ -161,7 +161,7 @@ impl Tracer<'_> {
     where
         C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
     {
-        let machine = ModelMachine { layout: self.cx.layout, fs: self.cx.fs };
+        let machine = ModelMachine { layout: self.cx.layout };
         let tasks: Vec<OpTask<'_>> =
             program.ops[events.clone()].iter().map(|&op| OpTask { cx: self.cx, op }).collect();
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); tasks.len()];

@@ -52,7 +52,7 @@ impl Run {
         let mut states = Vec::with_capacity(events * len);
         let cx = Cx { scheme, fs, layout: &program.layout };
         for &op in &program.ops {
-            let mut k = Machine { cells: &mut cells, layout: &program.layout, fs };
+            let mut k = Machine { cells: &mut cells, layout: &program.layout };
             results.push(errseq::complete(run(&mut k, cx, op)));
             states.extend_from_slice(&cells);
         }

@@ -1,0 +1,153 @@
+//! `errseq oracle`: scenarios on the live kernel (crate `errseq-oracle`).
+//!
+//! Exit status: 0 every call agrees, 1 a call disagrees, 2 a scenario is
+//! malformed, unreadable or uses a call with no system call, 3 the oracle
+//! cannot run here (not root, no /dev/fuse, no loop devices, no mkfs) or
+//! its setup failed, 130 interrupted (after cleaning up).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use errseq_oracle::{table, Fs, Injection, Options, OracleError};
+
+use crate::load;
+
+pub fn fs_arg(s: &str) -> Result<Fs, String> {
+    Fs::from_id(s).ok_or_else(|| format!("unknown filesystem `{s}`; the oracle builds ext4, xfs and btrfs"))
+}
+
+pub fn inject_arg(s: &str) -> Result<Injection, String> {
+    Injection::from_id(s).ok_or_else(|| format!("unknown injection `{s}`; use extents or tag"))
+}
+
+fn error_code(e: &OracleError) -> u8 {
+    match e {
+        OracleError::Unsupported { .. } => 2,
+        OracleError::Unavailable(_) | OracleError::Setup(_) => 3,
+        OracleError::Interrupted => 130,
+    }
+}
+
+/// Options with Ctrl-C caught, so an interrupted run still cleans up.
+pub fn options(inject: Option<Injection>, pause_ms: Option<u64>) -> Result<Options, ExitCode> {
+    match errseq_oracle::interrupt_on_signals() {
+        Ok(flag) => Ok(Options {
+            injection: inject,
+            interrupt: Some(flag),
+            pause: pause_ms.map(Duration::from_millis),
+        }),
+        Err(e) => {
+            eprintln!("errseq: cannot catch signals ({e}); Ctrl-C would leave mounts behind");
+            Err(ExitCode::from(3))
+        }
+    }
+}
+
+/// Each scenario on each filesystem (default: the scenario's `fs:`).
+pub fn run(files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
+    let mut worst = 0u8;
+    for path in files {
+        let Ok(parsed) = load(path) else {
+            worst = worst.max(2);
+            continue;
+        };
+        let targets = if fss.is_empty() {
+            match Fs::from_profile(parsed.scenario.fs()) {
+                Some(f) => vec![f],
+                None => {
+                    let id = parsed.scenario.fs().id();
+                    eprintln!(
+                        "{}: the oracle cannot build {id} (fs: header); pass --fs ext4|xfs|btrfs",
+                        path.display()
+                    );
+                    worst = worst.max(2);
+                    continue;
+                }
+            }
+        } else {
+            fss.to_vec()
+        };
+        for fs in targets {
+            println!("== {} on {fs}", path.display());
+            match errseq_oracle::run(&parsed, fs, opts) {
+                Ok(report) => {
+                    print!("{report}");
+                    if !report.agrees() {
+                        worst = worst.max(1);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("{}: {e}", path.display());
+                    let code = error_code(&e);
+                    if code >= 3 {
+                        return ExitCode::from(code);
+                    }
+                    worst = worst.max(code);
+                }
+            }
+        }
+    }
+    ExitCode::from(worst)
+}
+
+/// The agreement table (scenario × filesystem), printed or written into a
+/// Markdown file between its markers.
+pub fn agreement_table(files: &[PathBuf], fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
+    let fss = if fss.is_empty() { vec![Fs::Ext4] } else { fss.to_vec() };
+    let mut scenarios = Vec::new();
+    for path in files {
+        let Ok(p) = load(path) else { return ExitCode::from(2) };
+        scenarios.push((path.display().to_string(), p));
+    }
+    let progress = |file: &str, fs: Fs| eprintln!("running {file} on {fs}");
+    let t = match table::Table::measure(&scenarios, &fss, opts, progress) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("errseq: {e}");
+            return ExitCode::from(error_code(&e));
+        }
+    };
+    let md = t.markdown();
+    match write {
+        Some(path) => {
+            if let Err(e) = table::write_into(path, &md) {
+                eprintln!("errseq: {path}: {e}");
+                return ExitCode::from(2);
+            }
+            eprintln!("wrote the agreement table into {path}");
+        }
+        None => print!("{md}"),
+    }
+    ExitCode::SUCCESS
+}
+
+/// What a failed fsync leaves in the cache and on disk (Rebello et al.).
+pub fn page_table(fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
+    let fss = if fss.is_empty() { Fs::ALL.to_vec() } else { fss.to_vec() };
+    let mut reports = Vec::new();
+    for fs in fss {
+        match errseq_oracle::pages::measure(fs, opts) {
+            Ok(r) => {
+                if write.is_none() {
+                    print!("{r}");
+                }
+                reports.push(r);
+            }
+            Err(e) => {
+                eprintln!("errseq: {fs}: {e}");
+                return ExitCode::from(error_code(&e));
+            }
+        }
+    }
+    if let Some(path) = write {
+        let md = errseq_oracle::pages::markdown(&reports);
+        let (begin, end) = (errseq_oracle::pages::BEGIN, errseq_oracle::pages::END);
+        if let Err(e) = table::write_section(path, begin, end, &md) {
+            eprintln!("errseq: {path}: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote the page-state table into {path}");
+    }
+    ExitCode::SUCCESS
+}

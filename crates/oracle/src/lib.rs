@@ -1,0 +1,364 @@
+//! The live-kernel oracle: runs a scenario's calls as real system calls on
+//! a real filesystem whose storage fails on command, and sets the kernel's
+//! result of every call next to the model's `linux` result.
+//!
+//! The stack (see `docs/oracle.md` for why):
+//!
+//! ```text
+//! scenario fds ─ ext4 | xfs | btrfs ─ /dev/loopN ─ faultfs `image` (FUSE, this process) ─ /tmp file
+//!                                                   faultfs `ctl`: fail / heal rules
+//! ```
+//!
+//! [`run`] builds that stack for one scenario, runs it, tears it down
+//! (also on error, panic and, with [`interrupt_on_signals`], Ctrl-C), and
+//! returns a [`Report`]. It needs root, `/dev/fuse`, loop devices and the
+//! filesystem's mkfs; [`preflight`] says what is missing.
+
+pub mod content;
+pub mod faultfs;
+pub mod pages;
+mod rig;
+mod run;
+mod sys;
+pub mod table;
+
+use std::fmt;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use errseq::Ret;
+
+pub use content::Version;
+pub use rig::preflight;
+pub use run::run;
+
+/// A filesystem the oracle can build and mount.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fs {
+    Ext4,
+    Xfs,
+    Btrfs,
+}
+
+impl Fs {
+    pub const ALL: [Fs; 3] = [Fs::Ext4, Fs::Xfs, Fs::Btrfs];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Fs::Ext4 => "ext4",
+            Fs::Xfs => "xfs",
+            Fs::Btrfs => "btrfs",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Fs> {
+        Fs::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// The model's profile for this filesystem.
+    pub fn profile(self) -> errseq_scenario::Fs {
+        match self {
+            Fs::Ext4 => errseq_scenario::Fs::Ext4,
+            Fs::Xfs => errseq_scenario::Fs::Xfs,
+            Fs::Btrfs => errseq_scenario::Fs::Btrfs,
+        }
+    }
+
+    /// The oracle's filesystem for a model profile, if it has one.
+    pub fn from_profile(p: errseq_scenario::Fs) -> Option<Fs> {
+        Fs::from_id(p.id())
+    }
+
+    pub(crate) fn mkfs(self) -> &'static str {
+        match self {
+            Fs::Ext4 => "mkfs.ext4",
+            Fs::Xfs => "mkfs.xfs",
+            Fs::Btrfs => "mkfs.btrfs",
+        }
+    }
+
+    pub(crate) fn package(self) -> &'static str {
+        match self {
+            Fs::Ext4 => "e2fsprogs",
+            Fs::Xfs => "xfsprogs",
+            Fs::Btrfs => "btrfs-progs",
+        }
+    }
+
+    /// Sparse image size: mkfs.xfs refuses less than 300 MB.
+    pub(crate) fn image_size(self) -> u64 {
+        match self {
+            Fs::Ext4 => 64 << 20,
+            Fs::Xfs => 320 << 20,
+            Fs::Btrfs => 256 << 20,
+        }
+    }
+}
+
+impl fmt::Display for Fs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How faultfs picks the writes to fail for `fail FILE`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Injection {
+    /// The image byte ranges of FILE's extents (FIEMAP, read after the file
+    /// is created and synced). Exact for in-place overwrites: ext4, xfs.
+    Extents,
+    /// Write requests whose data carries FILE's tag (every page the oracle
+    /// writes names its file). Follows data wherever the filesystem puts
+    /// it: needed for btrfs, whose copy-on-write moves every overwrite.
+    Tag,
+}
+
+impl Injection {
+    pub fn default_for(fs: Fs) -> Injection {
+        match fs {
+            Fs::Ext4 | Fs::Xfs => Injection::Extents,
+            Fs::Btrfs => Injection::Tag,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Injection::Extents => "extents",
+            Injection::Tag => "tag",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Injection> {
+        [Injection::Extents, Injection::Tag].into_iter().find(|i| i.id() == id)
+    }
+}
+
+/// How to run.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `None`: [`Injection::default_for`] the filesystem.
+    pub injection: Option<Injection>,
+    /// Checked before every call; when set, the run stops with
+    /// [`OracleError::Interrupted`] after tearing the stack down.
+    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Sleep this long after every call (to watch a run, or to test that
+    /// Ctrl-C cleans up).
+    pub pause: Option<std::time::Duration>,
+}
+
+/// Why a scenario was not run to the end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OracleError {
+    /// The scenario uses a call with no system-call counterpart (or a
+    /// `par` block); nothing was run.
+    Unsupported { line: u32, call: String, reason: String },
+    /// This machine cannot run the oracle (not root, no /dev/fuse, no loop
+    /// devices, no mkfs): tests skip with this reason.
+    Unavailable(String),
+    /// Building or driving the stack failed.
+    Setup(String),
+    /// Stopped by a signal; everything was cleaned up.
+    Interrupted,
+}
+
+impl fmt::Display for OracleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OracleError::Unsupported { line, call, reason } => {
+                write!(f, "{line}:1: `{call}` cannot run on a live kernel: {reason}")
+            }
+            OracleError::Unavailable(why) => write!(f, "the live-kernel oracle cannot run here: {why}"),
+            OracleError::Setup(why) => write!(f, "oracle setup failed: {why}"),
+            OracleError::Interrupted => {
+                f.write_str("interrupted; mounts, loop devices and faultfs were cleaned up")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OracleError {}
+
+/// Makes SIGINT, SIGTERM and SIGHUP set the returned flag instead of
+/// killing the process, so a run in progress stops between two calls and
+/// cleans up; a second signal ends the process at once (the next run
+/// sweeps what is left). Pass the flag in [`Options::interrupt`].
+pub fn interrupt_on_signals() -> std::io::Result<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())?;
+        signal_hook::flag::register(sig, flag.clone())?;
+    }
+    Ok(flag)
+}
+
+/// `uname -r`.
+pub fn kernel_release() -> String {
+    nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// What the kernel did for one call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observed {
+    /// A call that returns nothing (open, write, fail, ...) went through.
+    Done,
+    /// A call that returns a result returned this.
+    Returned(Ret),
+    /// The call failed where the model has no failure (open, dup, write),
+    /// or returned an errno the model's table lacks.
+    Failed { errno: i32, what: String },
+}
+
+impl fmt::Display for Observed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Observed::Done => f.write_str("-"),
+            Observed::Returned(r) => write!(f, "{r}"),
+            Observed::Failed { errno, what } => {
+                write!(f, "{what}: {}", nix::errno::Errno::from_raw(*errno))
+            }
+        }
+    }
+}
+
+/// One page after a call: the kernel's cache and disk next to the model's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageObs {
+    pub file: String,
+    pub page: u32,
+    /// Read through the page cache (pread on a fresh read-only fd).
+    pub cache: Version,
+    pub model_cache: u32,
+    /// Read from the image at the page's physical place (`None` where the
+    /// place is not fixed: btrfs).
+    pub disk: Option<Version>,
+    pub model_disk: u32,
+}
+
+impl PageObs {
+    pub fn agrees(&self) -> bool {
+        self.cache.is(self.model_cache) && self.disk.is_none_or(|d| d.is(self.model_disk))
+    }
+}
+
+/// One call of the scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Event number (0-based, text order).
+    pub event: usize,
+    pub line: u32,
+    /// The call as the scenario writes it.
+    pub call: String,
+    /// The system calls made for it.
+    pub syscalls: &'static str,
+    pub kernel: Observed,
+    /// The model's `linux` result (`None`: the call returns nothing).
+    pub model: Option<Ret>,
+    pub agrees: bool,
+    pub pages: Vec<PageObs>,
+}
+
+/// A scenario run on the live kernel, call by call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub title: Option<String>,
+    pub fs: Fs,
+    pub kernel: String,
+    pub injection: Injection,
+    pub rows: Vec<Row>,
+    /// After the last call, with every fd closed and clean pages dropped
+    /// (posix_fadvise DONTNEED): what a read gets from the disk. `disk` is
+    /// that read, `cache` the read before dropping.
+    pub final_pages: Vec<PageObs>,
+    /// Things the reader should know (profile substituted, writeback with
+    /// other files dirty, extents that moved, ...).
+    pub notes: Vec<String>,
+    /// faultfs's counters at the end.
+    pub injector: String,
+}
+
+impl Report {
+    /// Whether every call's kernel result is the model's.
+    pub fn agrees(&self) -> bool {
+        self.rows.iter().all(|r| r.agrees)
+    }
+
+    pub fn disagreements(&self) -> impl Iterator<Item = &Row> + '_ {
+        self.rows.iter().filter(|r| !r.agrees)
+    }
+
+    /// Whether every page probe matched the model's cache and disk.
+    pub fn pages_agree(&self) -> bool {
+        self.rows.iter().flat_map(|r| &r.pages).all(PageObs::agrees)
+            && self.final_pages.iter().all(PageObs::agrees)
+    }
+}
+
+fn pages_text(pages: &[PageObs]) -> String {
+    pages
+        .iter()
+        .map(|p| {
+            let mark = if p.agrees() { "" } else { "≠" };
+            let disk = match p.disk {
+                Some(d) => format!("{d}/v{}", p.model_disk),
+                None => format!("?/v{}", p.model_disk),
+            };
+            format!("{mark}{}:{} {}/v{} {disk}", p.file, p.page, p.cache, p.model_cache)
+        })
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(t) = &self.title {
+            writeln!(f, "{t}")?;
+        }
+        writeln!(
+            f,
+            "Linux {} · {} on a loop device over faultfs · injection: {}",
+            self.kernel,
+            self.fs,
+            self.injection.id()
+        )?;
+        let call_w = self.rows.iter().map(|r| r.call.chars().count()).max().unwrap_or(4).max(4);
+        let k_w = self.rows.iter().map(|r| r.kernel.to_string().chars().count()).max().unwrap_or(6).max(6);
+        writeln!(
+            f,
+            "  {:>4}  {:<call_w$}  {:<k_w$}  {:<6}  pages file:page cache/model disk/model",
+            "line", "call", "kernel", "linux"
+        )?;
+        for r in &self.rows {
+            let mark = if r.agrees { ' ' } else { '✗' };
+            let model = r.model.map_or("-".to_owned(), |m| m.to_string());
+            writeln!(
+                f,
+                "{mark} {:>4}  {:<call_w$}  {:<k_w$}  {:<6}  {}",
+                r.line,
+                r.call,
+                r.kernel.to_string(),
+                model,
+                pages_text(&r.pages)
+            )?;
+        }
+        if !self.final_pages.is_empty() {
+            writeln!(f, "after the last call, clean pages dropped (cache before/model, disk read/model):")?;
+            writeln!(f, "  {}", pages_text(&self.final_pages))?;
+        }
+        for n in &self.notes {
+            writeln!(f, "note: {n}")?;
+        }
+        writeln!(f, "faultfs: {}", self.injector.trim().replace('\n', "; "))?;
+        let n = self.disagreements().count();
+        if n == 0 {
+            write!(f, "all {} calls agree with the model's linux", self.rows.len())?;
+        } else {
+            write!(f, "{n} of {} calls disagree with the model's linux (✗)", self.rows.len())?;
+        }
+        if !self.pages_agree() {
+            write!(f, "; page contents differ from the model (≠)")?;
+        }
+        writeln!(f)
+    }
+}

@@ -1,0 +1,153 @@
+//! The system calls the oracle makes, as functions returning the errno.
+//!
+//! Most come from `nix`. Two have no safe wrapper there: FIEMAP (an ioctl)
+//! and sync_file_range(2); they are the only unsafe code of the crate.
+
+#![allow(unsafe_code)]
+
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
+use nix::errno::Errno;
+
+/// One extent of a file, as FIEMAP reports it (bytes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Extent {
+    pub logical: u64,
+    pub physical: u64,
+    pub length: u64,
+    pub flags: u32,
+}
+
+/// `FIEMAP_FLAG_SYNC`: write the file's dirty pages back first.
+pub const FIEMAP_FLAG_SYNC: u32 = 0x1;
+/// `FIEMAP_EXTENT_DELALLOC`, `_UNKNOWN`, `_ENCODED`: physical not usable.
+pub const FIEMAP_EXTENT_UNKNOWN: u32 = 0x2;
+pub const FIEMAP_EXTENT_DELALLOC: u32 = 0x4;
+pub const FIEMAP_EXTENT_ENCODED: u32 = 0x8;
+
+const MAX_EXTENTS: usize = 64;
+/// `_IOWR('f', 11, struct fiemap)`, struct fiemap being 32 bytes.
+const FS_IOC_FIEMAP: libc::c_ulong = 0xC020_660B;
+
+#[repr(C)]
+#[derive(Copy, Clone, Default)]
+struct FiemapExtent {
+    fe_logical: u64,
+    fe_physical: u64,
+    fe_length: u64,
+    fe_reserved64: [u64; 2],
+    fe_flags: u32,
+    fe_reserved: [u32; 3],
+}
+
+#[repr(C)]
+struct Fiemap {
+    fm_start: u64,
+    fm_length: u64,
+    fm_flags: u32,
+    fm_mapped_extents: u32,
+    fm_extent_count: u32,
+    fm_reserved: u32,
+    fm_extents: [FiemapExtent; MAX_EXTENTS],
+}
+
+/// FS_IOC_FIEMAP over the whole file. With `FIEMAP_FLAG_SYNC` the kernel
+/// first runs `filemap_write_and_wait` on the file's mapping, whose error
+/// (the legacy AS_EIO/AS_ENOSPC test-and-clear) the ioctl returns.
+pub fn fiemap(fd: BorrowedFd<'_>, flags: u32) -> Result<Vec<Extent>, Errno> {
+    let mut m = Fiemap {
+        fm_start: 0,
+        fm_length: u64::MAX,
+        fm_flags: flags,
+        fm_mapped_extents: 0,
+        fm_extent_count: MAX_EXTENTS as u32,
+        fm_reserved: 0,
+        fm_extents: [FiemapExtent::default(); MAX_EXTENTS],
+    };
+    // SAFETY: `m` is a properly laid out `struct fiemap` with room for
+    // `fm_extent_count` extents, live for the duration of the call.
+    let r = unsafe { libc::ioctl(fd.as_raw_fd(), FS_IOC_FIEMAP as _, &mut m as *mut Fiemap) };
+    Errno::result(r)?;
+    let n = (m.fm_mapped_extents as usize).min(MAX_EXTENTS);
+    Ok(m.fm_extents[..n]
+        .iter()
+        .map(|e| Extent {
+            logical: e.fe_logical,
+            physical: e.fe_physical,
+            length: e.fe_length,
+            flags: e.fe_flags,
+        })
+        .collect())
+}
+
+/// sync_file_range(2) over the whole file.
+pub fn sync_file_range(fd: BorrowedFd<'_>, flags: u32) -> Result<(), Errno> {
+    // SAFETY: plain system call on a valid descriptor, no pointers.
+    let r = unsafe { libc::sync_file_range(fd.as_raw_fd(), 0, 0, flags) };
+    Errno::result(r).map(drop)
+}
+
+pub const SYNC_FILE_RANGE_WAIT_BEFORE: u32 = libc::SYNC_FILE_RANGE_WAIT_BEFORE;
+pub const SYNC_FILE_RANGE_WRITE: u32 = libc::SYNC_FILE_RANGE_WRITE;
+pub const SYNC_FILE_RANGE_WAIT_AFTER: u32 = libc::SYNC_FILE_RANGE_WAIT_AFTER;
+
+pub fn fsync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+    nix::unistd::fsync(fd)
+}
+
+pub fn fdatasync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+    nix::unistd::fdatasync(fd)
+}
+
+pub fn syncfs(fd: BorrowedFd<'_>) -> Result<(), Errno> {
+    nix::unistd::syncfs(fd)
+}
+
+pub fn sync() {
+    nix::unistd::sync()
+}
+
+pub fn dup(fd: BorrowedFd<'_>) -> Result<OwnedFd, Errno> {
+    nix::unistd::dup(fd)
+}
+
+/// close(2), with its result (dropping an `OwnedFd` ignores it).
+pub fn close(fd: OwnedFd) -> Result<(), Errno> {
+    nix::unistd::close(fd)
+}
+
+/// pwrite(2) of the whole buffer.
+pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<(), Errno> {
+    let n = nix::sys::uio::pwrite(fd, buf, offset as libc::off_t)?;
+    if n == buf.len() {
+        Ok(())
+    } else {
+        Err(Errno::EIO)
+    }
+}
+
+/// pread(2); a short read is padded with zeroes.
+pub fn pread(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<(), Errno> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = nix::sys::uio::pread(fd, &mut buf[done..], (offset + done as u64) as libc::off_t)?;
+        if n == 0 {
+            buf[done..].fill(0);
+            break;
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+/// posix_fadvise(POSIX_FADV_DONTNEED) over the whole file: drops its clean
+/// cached pages (dirty and mapped ones stay).
+pub fn fadvise_dontneed(fd: impl AsFd) -> Result<(), Errno> {
+    nix::fcntl::posix_fadvise(fd, 0, 0, nix::fcntl::PosixFadviseAdvice::POSIX_FADV_DONTNEED)
+}
+
+/// Writes `level` to /proc/sys/vm/drop_caches: 1 the page cache, 2 dentries
+/// and inodes, 3 both. Only clean, unused objects go.
+pub fn drop_caches(level: u8) -> std::io::Result<()> {
+    std::fs::write("/proc/sys/vm/drop_caches", format!("{level}\n"))
+}
