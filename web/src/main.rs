@@ -1,58 +1,49 @@
-//! The playground page (a first cut: text in, results table out).
+//! The errseq playground in the browser.
 //!
-//! Everything runs in the browser: the scenario is parsed, checked and
-//! evaluated under every scheme by the same crates as the CLI.
+//! Everything runs client-side: the scenario is parsed, checked, evaluated
+//! under every scheme and explored by the same crates as the CLI, compiled
+//! to wasm. The page has three views: the playground (text, timeline,
+//! results, state inspector), Explore (interleavings of `par` blocks), and
+//! Stress (Web Workers hammering one SharedArrayBuffer).
 
-use errseq_model::Evaluation;
-use errseq_scenario::parse;
-use web_sys::HtmlTextAreaElement;
+mod playground;
+mod stress;
+
 use yew::prelude::*;
 
-const START: &str = "title: fsync reports one writeback error to every open fd
-schemes: linux-4.12 linux-4.13 linux
-
-open a f
-open b f
-write a
-fail f EIO
-fsync a => EIO
-fsync b => EIO linux-4.12=0
-fsync a => 0
-heal f
-";
-
-/// The results table for `text`, or its diagnostics.
-fn render(text: &str) -> Result<String, Vec<String>> {
-    let p = parse(text).map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let e = Evaluation::new(&p).map_err(|e| vec![e.to_string()])?;
-    Ok(errseq_render::timeline(&p, &e))
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum View {
+    Playground,
+    Stress,
 }
 
 #[function_component(App)]
 fn app() -> Html {
-    let text = use_state(|| START.to_owned());
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(area.value());
-        })
-    };
-    let output = match render(&text) {
-        Ok(table) => html! { <pre id="results" aria-label="results">{ table }</pre> },
-        Err(lines) => html! {
-            <ul id="diagnostics" aria-label="problems">
-                { for lines.into_iter().map(|l| html! { <li>{ l }</li> }) }
-            </ul>
-        },
+    let view = use_state(|| View::Playground);
+    let tab = |v: View, label: &'static str| {
+        let view = view.clone();
+        let selected = *view == v;
+        html! {
+            <button role="tab" aria-selected={ selected.to_string() } class={ classes!("tab", selected.then_some("selected")) }
+                onclick={ Callback::from(move |_| view.set(v)) }>{ label }</button>
+        }
     };
     html! {
-        <main>
-            <h1>{ "errseq playground" }</h1>
-            <label for="scenario">{ "Scenario" }</label>
-            <textarea id="scenario" spellcheck="false" rows="16" cols="72" value={ (*text).clone() } { oninput } />
-            { output }
-        </main>
+        <>
+            <header class="top">
+                <h1>{ "errseq playground" }</h1>
+                <nav role="tablist" aria-label="views">
+                    { tab(View::Playground, "Playground") }
+                    { tab(View::Stress, "Stress") }
+                </nav>
+            </header>
+            <main>
+                { match *view {
+                    View::Playground => html! { <playground::Playground /> },
+                    View::Stress => html! { <stress::StressView /> },
+                } }
+            </main>
+        </>
     }
 }
 
