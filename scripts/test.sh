@@ -16,8 +16,10 @@ step "loom: errseq_t on real atomics, exhaustively; the explorer against loom" \
   env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
   cargo test -p errseq -p errseq-explorer --release --locked --test loom --test loom_vs_explorer -- --nocapture
 step "benchmarks, once each (figures: BENCHMARKS.md)" cargo test -p errseq-model -p errseq-explorer --benches --locked
-step "wasm32 tests in headless Chromium" \
-  env CHROMEDRIVER="$(command -v chromedriver)" cargo test -p errseq-model --target wasm32-unknown-unknown --locked --test wasm
+wasm_test() { env CHROMEDRIVER="$(command -v chromedriver)" cargo test --target wasm32-unknown-unknown --locked "$@"; }
+step "wasm32 tests in headless Chromium: the model" wasm_test -p errseq-model --test wasm
+step "wasm32 tests in headless Chromium: the share codec" wasm_test -p errseq-share --test wasm
+step "wasm32 tests in headless Chromium: the page's state" wasm_test -p errseq-web --test app_state
 step "site build" trunk build --release
 step "browser tests (playwright-core, headless Chromium)" node --test web/tests/
 printf '\n\033[1mall tests passed\033[0m\n'

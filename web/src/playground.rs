@@ -1,53 +1,81 @@
-//! The playground view (a first cut: text in, results table out).
+//! The playground view: the text and the timeline side by side (each edit
+//! on one updates the other), the results of every scheme, and the state
+//! after the selected event.
 
-use errseq_model::Evaluation;
-use errseq_scenario::parse;
-use web_sys::HtmlTextAreaElement;
+use std::rc::Rc;
+
+use errseq_scenario::Scenario;
 use yew::prelude::*;
 
-const START: &str = "title: fsync reports one writeback error to every open fd
-schemes: linux-4.12 linux-4.13 linux
+use crate::analysis::{Analysis, Grid, Shared};
+use crate::editor::Editor;
+use crate::grid::GridView;
+use crate::inspector::{Inspector, Snapshot};
+use crate::timeline::TimelineView;
 
-open a f
-open b f
-write a
-fail f EIO
-fsync a => EIO
-fsync b => EIO linux-4.12=0
-fsync a => 0
-heal f
-";
+#[derive(Properties, PartialEq)]
+pub struct PlaygroundProps {
+    pub analysis: Shared,
+    pub text: AttrValue,
+    pub grid: Option<Grid>,
+    pub stale: bool,
+    pub selected: Option<usize>,
+    pub column: usize,
+    pub on_type: Callback<String>,
+    pub on_select: Callback<usize>,
+    pub on_pick: Callback<(usize, usize)>,
+    pub on_edit: Callback<(Scenario, Option<usize>)>,
+}
 
-/// The results table for `text`, or its diagnostics.
-fn render(text: &str) -> Result<String, Vec<String>> {
-    let p = parse(text).map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    let e = Evaluation::new(&p).map_err(|e| vec![e.to_string()])?;
-    Ok(errseq_render::timeline(&p, &e))
+/// The inspector's state and caption for the selection.
+fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
+    let Some(event) = props.selected else {
+        return (
+            None,
+            String::new(),
+            "Choose an event (in the timeline or the results) to see the state after it.".into(),
+        );
+    };
+    match &*props.analysis.0 {
+        Analysis::Sequential { parsed, eval, program } if event < program.ops.len() => {
+            let column = props.column.min(eval.columns.len().saturating_sub(1));
+            let run = eval.run(column);
+            let name = eval.columns[column].0;
+            let stmt =
+                parsed.scenario.stmts().nth(event).map(|(s, _)| s.event.to_string()).unwrap_or_default();
+            let caption = format!("after line {} `{stmt}` under {name}", parsed.source.events[event].line());
+            let snap = Snapshot {
+                program: program.clone(),
+                scheme: run.scheme,
+                cells: Rc::new(run.cells_after(event).to_vec()),
+                events: event + 1,
+            };
+            (Some(snap), caption, String::new())
+        }
+        Analysis::Concurrent { .. } => (
+            None,
+            String::new(),
+            "With par blocks the state depends on the interleaving: step through one in the Explore view."
+                .into(),
+        ),
+        _ => (None, String::new(), "The state appears when the scenario has no problems.".into()),
+    }
 }
 
 #[function_component(Playground)]
-pub fn playground() -> Html {
-    let text = use_state(|| START.to_owned());
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(area.value());
-        })
-    };
-    let output = match render(&text) {
-        Ok(table) => html! { <pre id="results" aria-label="results">{ table }</pre> },
-        Err(lines) => html! {
-            <ul id="diagnostics" aria-label="problems">
-                { for lines.into_iter().map(|l| html! { <li>{ l }</li> }) }
-            </ul>
-        },
-    };
+pub fn playground(props: &PlaygroundProps) -> Html {
+    let scenario = props.analysis.0.scenario().cloned().map(Rc::new);
+    let (snapshot, caption, note) = inspected(props);
     html! {
-        <section aria-label="playground">
-            <label for="scenario">{ "Scenario" }</label>
-            <textarea id="scenario" spellcheck="false" rows="16" cols="72" value={ (*text).clone() } { oninput } />
-            { output }
-        </section>
+        <div class="playground">
+            <div class="panes">
+                <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } />
+                <TimelineView scenario={ scenario } selected={ props.selected } on_select={ props.on_select.clone() } on_edit={ props.on_edit.clone() } />
+            </div>
+            <div class="panes">
+                <GridView grid={ props.grid.clone() } stale={ props.stale } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />
+                <Inspector snapshot={ snapshot } caption={ caption } note={ note } />
+            </div>
+        </div>
     }
 }

@@ -1,7 +1,9 @@
 // The playground in headless Chromium, as a user meets it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { browser, screenshot, serve } from './harness.mjs';
+import { browser, ROOT, screenshot, serve } from './harness.mjs';
 
 let server;
 let chrome;
@@ -16,38 +18,147 @@ after(async () => {
   server?.stop();
 });
 
-/// A fresh page that records requests and CSP violations.
-async function open(url = server.base) {
-  const page = await chrome.newPage();
+/// A fresh page (fresh storage) that records requests and script errors.
+async function open(url = server.base, options = {}) {
+  const context = await chrome.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+  const page = await context.newPage();
   const requests = [];
   const problems = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
   await page.goto(url);
-  await page.waitForSelector('#results');
-  return { page, requests, problems };
+  await page.waitForSelector('#scenario');
+  return { page, context, requests, problems };
 }
 
-test('the page evaluates the example under every scheme it names', async () => {
-  const { page, problems } = await open();
-  const results = await page.textContent('#results');
-  assert.match(results, /line\s+event\s+linux-4\.12\s+linux-4\.13\s+linux/);
-  assert.match(results, /9\s+\* fsync b\s+0\s+EIO\s+EIO/);
+const text = (page, sel) => page.locator(sel).innerText();
+
+async function setText(page, value) {
+  await page.fill('#scenario', value);
+}
+
+test('a gallery example opens with its results under every scheme', async () => {
+  const { page, context, problems } = await open();
+  await page.click('[data-example="03-legacy-second-fd"]');
+  await page.waitForFunction(() => document.querySelector('#scenario').value.includes('linux-4.12 tells only the first fd'));
+  const grid = await text(page, '#grid');
+  assert.match(grid, /linux-4\.12\s+rfc-v1\s+rfc-v2\s+linux-4\.13\s+linux-4\.17\s+linux-5\.8/);
+  assert.match(grid, /\* fsync b\s+0\s+EIO\s+EIO\s+EIO\s+EIO\s+EIO/);
+  assert.equal(await text(page, '.results .summary'), 'every expectation holds');
   assert.deepEqual(problems, []);
   await screenshot(page, 'playground');
-  await page.close();
+  await context.close();
 });
 
-test('editing the text re-evaluates it, and mistakes show where they are', async () => {
-  const { page } = await open();
-  await page.fill('#scenario', 'open a f\nerror f ENOSPC\nfsync a => ENOSPC\n');
-  await page.waitForFunction(() => document.querySelector('#results')?.textContent.includes('ENOSPC'));
-  await page.fill('#scenario', 'open a f\nfsnyc a\n');
-  const problem = await page.textContent('#diagnostics');
-  assert.equal(problem, '2:1: unknown call `fsnyc`; did you mean `fsync`?');
+test('editing the text updates the grid, and mistakes are shown where they are', async () => {
+  const { page, context } = await open();
+  await setText(page, 'schemes: linux-4.12 linux\nopen a f\nopen b f\nerror f ENOSPC\nfsync a\nfsync b => ENOSPC\n');
+  await page.waitForFunction(() => document.querySelector('#grid')?.innerText.includes('ENOSPC'));
+  assert.match(await text(page, '#grid'), /fsync b\s+0 ✗\s+ENOSPC/);
+  assert.equal(await text(page, '.results .summary'), '✗ 1 expectation fails');
+  await setText(page, 'open a f\nfsnyc a\n');
+  await page.waitForSelector('#diagnostics .diag.error');
+  assert.equal(await text(page, '#diagnostics'), '2:1: unknown call `fsnyc`; did you mean `fsync`?');
+  assert.equal(await page.locator('mark.mark-error').count(), 1, 'the mistake is marked in the text');
+  assert.equal(await text(page, 'mark.mark-error'), 'fsnyc');
+  assert.equal(await page.getAttribute('#scenario', 'aria-invalid'), 'true');
+  // Choosing the problem puts the caret on it.
+  await page.click('#diagnostics .diag');
+  const caret = await page.evaluate(() => document.querySelector('#scenario').selectionStart);
+  assert.equal(caret, 'open a f\n'.length);
   await screenshot(page, 'playground-diagnostic');
-  await page.close();
+  await context.close();
+});
+
+test('editing the timeline updates the text, with the keyboard and the mouse', async () => {
+  const { page, context } = await open();
+  await setText(page, 'open a f\nwrite a\nfsync a\n');
+  await page.waitForSelector('#event-2');
+  await page.click('#event-2');
+  await page.keyboard.press('Alt+ArrowUp');
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'open a f\nfsync a\nwrite a\n');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'open a f\nwrite a\n');
+  // Insert with the form: after the selected event.
+  await page.click('#event-0');
+  await page.selectOption('form.insert select', 'fdatasync');
+  await page.fill('form.insert input', 'a');
+  await page.click('form.insert button[type="submit"]');
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'open a f\nfdatasync a\nwrite a\n');
+  // A bad argument is refused with the parser's message.
+  await page.selectOption('form.insert select', 'fail');
+  await page.fill('form.insert input >> nth=0', 'f');
+  await page.fill('form.insert input >> nth=1', 'EIOO');
+  await page.click('form.insert button[type="submit"]');
+  assert.equal(await text(page, 'form.insert [role="alert"]'), 'unknown errno `EIOO`; did you mean `EIO`?');
+  // Undo walks back through the edits.
+  await page.click('button[aria-label="undo"]');
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'open a f\nwrite a\n');
+  await page.keyboard.press('Control+Shift+Z');
+  await page.waitForFunction(() => document.querySelector('#scenario').value === 'open a f\nfdatasync a\nwrite a\n');
+  await screenshot(page, 'timeline');
+  await context.close();
+});
+
+test('the state inspector shows the word bit by bit and the lost page', async () => {
+  const { page, context } = await open();
+  await setText(page, 'schemes: linux-4.13\nopen a f\nwrite a\nfail f EIO\nfsync a\nfsync a\n');
+  await page.click('button[aria-label="fsync a under linux-4.13: 0"]');
+  const state = await text(page, '.inspector');
+  assert.match(state, /after line 6 `fsync a` under linux-4\.13/);
+  assert.match(state, /0x00001005/);
+  assert.match(state, /errno EIO · SEEN · counter 0/);
+  assert.match(state, /LOST: a sync returned 0 for v1/);
+  assert.equal(await page.getAttribute('.inspector .word', 'aria-label'), '0x00001005: counter 0, SEEN, errno EIO');
+  await screenshot(page, 'inspector');
+  await context.close();
+});
+
+test('a title with markup renders as text', async () => {
+  const { page, context, problems } = await open();
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs += 1; await d.dismiss(); });
+  await setText(page, 'title: <img src=x onerror=alert(1)>\nsync\n');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('img').count(), 0, 'no element made from the title');
+  assert.match(await page.locator('#scenario').inputValue(), /<img src=x onerror=alert\(1\)>/);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the work is saved and comes back in a new page', async () => {
+  const { page, context } = await open();
+  await setText(page, 'open a f\nsync => 0\n');
+  await page.waitForTimeout(200);
+  const again = await context.newPage();
+  await again.goto(server.base);
+  await again.waitForSelector('#scenario');
+  assert.equal(await again.locator('#scenario').inputValue(), 'open a f\nsync => 0\n');
+  await context.close();
+});
+
+test('Explore lists joint outcomes and steps through a counterexample', async () => {
+  const { page, context } = await open();
+  const finding = readFileSync(path.join(ROOT, 'examples/findings/1-set-races-two-fsyncs.errseq'), 'utf8');
+  await setText(page, `${finding}never a1 = 0\n`);
+  await page.click('#tab-explore');
+  await page.waitForSelector('#outcomes');
+  assert.match(await text(page, '#explore-summary'), /joint outcomes? from [\d,]+ interleavings/);
+  await page.click('.violations button');
+  await page.waitForSelector('#replay-string');
+  const replay = await text(page, '#replay-string');
+  assert.match(replay, /^1[a-h]\./);
+  const first = await text(page, '#step-position');
+  await page.click('#step-next');
+  await page.click('#step-next');
+  assert.notEqual(await text(page, '#step-position'), first);
+  await page.click('#step-back');
+  assert.match(await text(page, '#step-position'), /^step 2 of \d+$/);
+  assert.match(await text(page, '.stepper .inspector'), /open file descriptions/);
+  await screenshot(page, 'explore');
+  await context.close();
 });
 
 test('it is served cross-origin isolated, from its own origin only, under a strict CSP', async () => {
@@ -57,10 +168,32 @@ test('it is served cross-origin isolated, from its own origin only, under a stri
   assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval';/);
   const html = await response.text();
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
-  const { page, requests, problems } = await open();
+  const { page, context, requests, problems } = await open();
+  await page.click('[data-example="01-seed-design"]');
+  await page.click('#tab-explore');
+  await page.click('#tab-playground');
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   const origin = new URL(server.base).origin;
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin), []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin), []);
   assert.deepEqual(problems, [], 'no CSP violation or script error');
-  await page.close();
+  await context.close();
+});
+
+test('axe-core finds no serious or critical accessibility violation', async () => {
+  const axe = readFileSync(path.join(ROOT, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
+  for (const theme of ['light', 'dark']) {
+    // axe is injected as a script: this one context bypasses the page's CSP.
+    const { page, context } = await open(server.base, { bypassCSP: true, colorScheme: theme });
+    await page.click('[data-example="05-fsync-retry"]');
+    await page.click('button[aria-label="fsync a under linux-4.13: 0"] >> nth=0');
+    await page.addScriptTag({ content: axe });
+    const bad = await page.evaluate(async () => {
+      const r = await window.axe.run(document);
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    assert.deepEqual(bad, [], `${theme} theme`);
+    await screenshot(page, `playground-${theme}`);
+    await context.close();
+  }
 });

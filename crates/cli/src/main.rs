@@ -88,6 +88,33 @@ enum Command {
         #[arg(long)]
         write: Option<String>,
     },
+    /// Print the share link of a scenario: the playground's address and the scenario in its fragment
+    Url {
+        /// Scenario file, or - for standard input
+        file: PathBuf,
+        /// The playground's address
+        #[arg(long, default_value = DEFAULT_BASE)]
+        base: String,
+        /// A replay string (from `errseq explore`) for the link to reopen
+        #[arg(long)]
+        replay: Option<String>,
+    },
+    /// Print the scenario text a share link carries (exit 2 with the reason when the link is bad)
+    Decode {
+        /// The link, its fragment (what follows `#`), or - for standard input
+        link: String,
+    },
+    /// Print the results as plain-text email (72 columns, for mutt) or Markdown, with the share link
+    Render {
+        /// Scenario file, or - for standard input
+        file: PathBuf,
+        /// Markdown (a GitHub table) instead of plain text
+        #[arg(long)]
+        markdown: bool,
+        /// The playground's address, for the link
+        #[arg(long, default_value = DEFAULT_BASE)]
+        base: String,
+    },
     /// What a failed fsync leaves in the page cache and on disk, per filesystem (Rebello et al.)
     OraclePages {
         /// Filesystems, comma-separated (default: all three)
@@ -98,6 +125,10 @@ enum Command {
         write: Option<String>,
     },
 }
+
+/// Where `errseq url` and `errseq render` point links by default: what
+/// `scripts/serve.sh` serves.
+const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
 fn scheme_arg(s: &str) -> Result<SchemeName, String> {
     SchemeName::parse(s).ok_or_else(|| {
@@ -260,6 +291,50 @@ fn explore_command(
     }
 }
 
+fn url(path: &Path, base: &str, replay: Option<&str>) -> ExitCode {
+    let Ok(p) = load(path) else { return ExitCode::from(2) };
+    println!("{}", errseq_share::link(base, &p.scenario, replay));
+    ExitCode::SUCCESS
+}
+
+fn decode(link: &str) -> ExitCode {
+    let link = if link == "-" {
+        let mut buf = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
+            eprintln!("errseq: cannot read standard input: {e}");
+            return ExitCode::from(2);
+        }
+        buf
+    } else {
+        link.to_owned()
+    };
+    match errseq_share::decode(&link) {
+        Ok(shared) => {
+            print!("{}", shared.scenario);
+            if let Some(r) = shared.replay {
+                eprintln!("the link reopens the interleaving {r}: errseq explore FILE --replay {r}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("errseq: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn render(path: &Path, markdown: bool, base: &str) -> ExitCode {
+    let Ok(p) = load(path) else { return ExitCode::from(2) };
+    let Ok(r) = explore(path, &p, Bounds::default()) else { return ExitCode::from(2) };
+    let link = errseq_share::link(base, &p.scenario, None);
+    if markdown {
+        print!("{}", errseq_render::markdown(&p, &r, &link));
+    } else {
+        print!("{}", errseq_render::email(&p, &r, &link));
+    }
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -276,6 +351,9 @@ fn main() -> ExitCode {
             Ok(opts) => oracle::agreement_table(&files, &fs, write.as_deref(), &opts),
             Err(code) => code,
         },
+        Command::Url { file, base, replay } => url(&file, &base, replay.as_deref()),
+        Command::Decode { link } => decode(&link),
+        Command::Render { file, markdown, base } => render(&file, markdown, &base),
         Command::OraclePages { fs, write } => match oracle::options(None, None) {
             Ok(opts) => oracle::page_table(&fs, write.as_deref(), &opts),
             Err(code) => code,

@@ -235,3 +235,97 @@ fn run_shows_result_sets_for_par_blocks() {
     assert!(stdout.contains("   5  *   fsync a      {0, EIO}"), "{stdout}");
     assert!(stdout.contains("   8  * fsync a        {0, EIO}"), "{stdout}");
 }
+
+/// Every example and finding, for the share-link verbs.
+fn all_examples() -> Vec<PathBuf> {
+    let mut files = examples();
+    files.extend(findings().into_iter().filter(|p| p.extension().is_some_and(|x| x == "errseq")));
+    files
+}
+
+#[test]
+fn url_then_decode_gives_the_canonical_text() {
+    for path in all_examples() {
+        let shown = path.display();
+        let out = errseq(&["url", path.to_str().expect("path")], None);
+        assert!(out.status.success(), "{shown}: {}", text(&out.stderr));
+        let link = text(&out.stdout);
+        assert_eq!(link.lines().count(), 1, "{shown}: {link}");
+        let link = link.trim_end();
+        assert!(link.starts_with("http://127.0.0.1:8080/#1"), "{shown}: {link}");
+        assert!(link.ends_with(|c: char| c.is_ascii_alphanumeric()), "{shown}: {link}");
+        let back = errseq(&["decode", link], None);
+        assert!(back.status.success(), "{shown}: {}", text(&back.stderr));
+        let canonical =
+            parse(&std::fs::read_to_string(&path).expect("read")).expect("valid").scenario.to_string();
+        assert_eq!(text(&back.stdout), canonical, "{shown}");
+    }
+}
+
+#[test]
+fn url_takes_a_base_and_a_replay_string() {
+    let race = "open a f\ndup b a\npar\n  syncfs a as x\n  error f EIO\n  syncfs b as y\nend\n";
+    let out =
+        errseq(&["url", "-", "--base", "https://errseq.example/play#old", "--replay", "1f.UNUH"], Some(race));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout);
+    assert!(link.starts_with("https://errseq.example/play#1"), "{link}");
+    let back = errseq(&["decode", "-"], Some(&link));
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    assert_eq!(text(&back.stdout), race);
+    assert!(text(&back.stderr).contains("--replay 1f.UNUH"), "{}", text(&back.stderr));
+    let by_text = errseq(&["decode", "#text=open+a+f%0Afsync+a+%3D%3E+EIO"], None);
+    assert!(by_text.status.success(), "{}", text(&by_text.stderr));
+    assert_eq!(text(&by_text.stdout), "open a f\nfsync a => EIO\n");
+}
+
+#[test]
+fn a_corrupted_link_exits_2_with_the_reason() {
+    let out =
+        errseq(&["url", "-"], Some("open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b\n"));
+    let link = text(&out.stdout).trim_end().to_owned();
+    let cut = &link[..link.len() - 4];
+    let out = errseq(&["decode", cut], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("errseq: the link is cut short: "), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let out = errseq(&["decode", &format!("{link}*")], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("bad character `*` at position"), "{}", text(&out.stderr));
+    let out = errseq(&["decode", "http://127.0.0.1:8080/#7AAAA"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("unknown format version 7: this playground reads version 1"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn render_fits_72_columns_with_the_link_on_its_own_line() {
+    for path in all_examples() {
+        let shown = path.display();
+        let file = path.to_str().expect("path");
+        let out = errseq(&["render", file], None);
+        assert!(out.status.success(), "{shown}: {}", text(&out.stderr));
+        let mail = text(&out.stdout);
+        let link = text(&errseq(&["url", file], None).stdout).trim_end().to_owned();
+        assert!(mail.lines().any(|l| l == link), "{shown}: no line holds the link alone:\n{mail}");
+        for line in mail.lines().filter(|l| *l != link) {
+            assert!(line.chars().count() <= 72, "{shown}: {} columns: {line}", line.chars().count());
+        }
+        assert!(mail.contains("\nfs: "), "{shown}");
+    }
+    let out = errseq(
+        &["render", "-", "--markdown", "--base", "https://errseq.example/"],
+        Some(
+            "title: t\nschemes: linux-4.12 linux\nopen a f\nopen b f\nerror f EIO\nfsync a\nfsync b => EIO\n",
+        ),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.starts_with("### t\n"), "{md}");
+    assert!(md.contains("| | event | linux-4.12 | linux |\n|---|---|---|---|\n"), "{md}");
+    assert!(md.contains("| \\* | `fsync b` | 0 ✗ | EIO |"), "{md}");
+    assert!(md.contains("](https://errseq.example/#1"), "{md}");
+}

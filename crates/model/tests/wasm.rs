@@ -29,6 +29,7 @@ const CORPUS: &[(&str, &str)] = &[
     ("15-btrfs", include_str!("../../../examples/15-btrfs.errseq")),
     ("16-block-errnos", include_str!("../../../examples/16-block-errnos.errseq")),
     ("17-btrfs-errnos", include_str!("../../../examples/17-btrfs-errnos.errseq")),
+    ("18-counter", include_str!("../../../examples/18-counter.errseq")),
     ("oracle-01-dup-writeback", include_str!("../../../examples/oracle-01-dup-writeback.errseq")),
     ("oracle-02-enospc", include_str!("../../../examples/oracle-02-enospc.errseq")),
     ("oracle-03-sync-keeps-error", include_str!("../../../examples/oracle-03-sync-keeps-error.errseq")),

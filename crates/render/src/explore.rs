@@ -210,7 +210,10 @@ pub fn trace_steps(p: &Parsed, program: &Program, trace: &Trace) -> Vec<String> 
             None => ("-".to_owned(), format!("runs alone{}", returns(s.returned))),
             Some(step) => {
                 n += 1;
-                (n.to_string(), format!("{}{}", describe(program, at, step, s.value), returns(s.returned)))
+                (
+                    n.to_string(),
+                    format!("{}{}", describe_step(program, at, step, s.value), returns(s.returned)),
+                )
             }
         };
         t.row([number, who, does, changes.join(", ")]);
@@ -225,7 +228,8 @@ fn returns(r: Option<Option<Ret>>) -> String {
     }
 }
 
-fn describe(program: &Program, at: usize, step: Step, value: u32) -> String {
+/// What one step did, in words: `load wb_err(f) = 0x00000005`.
+pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> String {
     let name = |a| program.cell_name(a, at);
     match step {
         Step::Core(a) | Step::Ignored(a) => {

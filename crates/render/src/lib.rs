@@ -8,6 +8,8 @@
 //! strings, [`violations`] what does not hold with a counterexample, and
 //! [`trace_steps`] one interleaving step by step.
 
+mod email;
+pub use email::{email, markdown};
 mod explore;
 mod table;
 
@@ -17,7 +19,7 @@ use errseq::{Fields, Ret};
 use errseq_model::{Evaluation, State};
 use errseq_scenario::Parsed;
 
-pub use explore::{outcomes, timeline_sets, trace_steps, violations};
+pub use explore::{call_name, describe_step, outcomes, timeline_sets, trace_steps, violations};
 pub use table::Table;
 
 /// One result cell: blank for calls that return nothing.

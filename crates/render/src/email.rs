@@ -1,0 +1,573 @@
+//! A scenario's results for mail and for Markdown, with its share link.
+//!
+//! [`email`] is plain text for a fixed-width mail reader (mutt): the
+//! title, the filesystem profile, a table of events down and schemes
+//! across, no line wider than 72 columns (scheme headers are abbreviated,
+//! `4.12 v1 v2 4.13 4.17 5.8`, with a legend; event texts that would not
+//! fit are shortened; a table too wide for one block is split into blocks
+//! of schemes), what does not hold, the claims, and the link on a line of
+//! its own (a link is never broken, so that line alone may be longer).
+//! ASCII marks: `*` before a row where the schemes' results differ, `!`
+//! after a result the scenario does not expect. Cells of calls in or
+//! after `par` blocks list every result some interleaving gives,
+//! `{0,EIO}`.
+//!
+//! [`markdown`] says the same as a GitHub table, with the link.
+
+use std::fmt::Write;
+
+use errseq::{Ret, SchemeName};
+use errseq_explorer::{replay_string, Report, Violation};
+use errseq_scenario::{Claim, Item, Parsed, Stmt};
+
+use crate::table::Table;
+
+/// The widest line of [`email`], the link's aside.
+pub const WIDTH: usize = 72;
+
+/// Event texts are shortened to no less than this before a table is split.
+const MIN_EVENT: usize = 16;
+
+/// Column headers of the email table.
+const SHORT: [(&str, &str); 9] = [
+    ("linux-4.12", "4.12"),
+    ("rfc-v1", "v1"),
+    ("rfc-v2", "v2"),
+    ("linux-4.13", "4.13"),
+    ("linux-4.17", "4.17"),
+    ("linux-5.8", "5.8"),
+    ("linux", "linux"),
+    ("rfc-v2-skip-unchanged", "v2skip"),
+    ("rfc-v2-report-once", "v2once"),
+];
+
+fn short(name: SchemeName) -> &'static str {
+    let id = name.as_str();
+    SHORT.iter().find(|(long, _)| *long == id).map_or(id, |(_, s)| s)
+}
+
+fn ret(r: Option<Ret>) -> String {
+    r.map_or_else(String::new, |r| r.to_string())
+}
+
+/// One line of the table: a call, or the `par` and `end` around tasks.
+struct Row {
+    /// The event number, for calls.
+    event: Option<usize>,
+    text: String,
+    /// Indented as a task.
+    task: bool,
+}
+
+fn rows(p: &Parsed) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut event = 0;
+    let call = |s: &Stmt| match &s.label {
+        Some(l) => format!("{} as {l}", s.event),
+        None => s.event.to_string(),
+    };
+    for item in &p.scenario.body {
+        match item {
+            Item::Stmt(s) => {
+                out.push(Row { event: Some(event), text: call(s), task: false });
+                event += 1;
+            }
+            Item::Par(par) => {
+                out.push(Row { event: None, text: "par".into(), task: false });
+                for s in par.items.iter().filter_map(|i| match i {
+                    Item::Stmt(s) => Some(s),
+                    _ => None,
+                }) {
+                    out.push(Row { event: Some(event), text: call(s), task: true });
+                    event += 1;
+                }
+                out.push(Row { event: None, text: "end".into(), task: false });
+            }
+            Item::Claim(_) | Item::Note(_) | Item::Gap => {}
+        }
+    }
+    out
+}
+
+/// What each scheme gives for one event: one result, or the set over the
+/// interleavings.
+fn results(r: &Report, event: usize) -> Vec<Vec<Option<Ret>>> {
+    r.columns.iter().map(|c| c.exploration.results_of(event)).collect()
+}
+
+fn cell(set: &[Option<Ret>], sep: &str) -> String {
+    match set {
+        [one] => ret(*one),
+        many => format!("{{{}}}", many.iter().map(|r| ret(*r)).collect::<Vec<_>>().join(sep)),
+    }
+}
+
+fn failed(r: &Report, event: usize, column: usize) -> bool {
+    r.violations
+        .iter()
+        .any(|v| matches!(v, Violation::Expect { event: e, column: c, .. } if *e == event && *c == column))
+}
+
+/// `s` in at most `w` characters, `...` marking a cut.
+fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    let keep = w.saturating_sub(3);
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(&"..."[..w.min(3)]);
+    out
+}
+
+/// Words of `text` in lines of at most `width` characters, the first line
+/// after the prefix `first`, the others after `rest`; a word longer than
+/// a line is cut.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = first.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while !word.is_empty() {
+            let len = line.chars().count();
+            let sep = usize::from(!empty);
+            if len + sep + word.len() <= width {
+                if !empty {
+                    line.push(' ');
+                }
+                line.extend(word.drain(..));
+                empty = false;
+            } else if !empty {
+                lines.push(std::mem::replace(&mut line, rest.to_owned()));
+                empty = true;
+            } else {
+                let room = width.saturating_sub(len).max(1).min(word.len());
+                line.extend(word.drain(..room));
+                lines.push(std::mem::replace(&mut line, rest.to_owned()));
+            }
+        }
+    }
+    if !empty || lines.is_empty() {
+        lines.push(line.trim_end().to_owned());
+    }
+    lines
+}
+
+/// The claim as written, without its comment.
+fn claim_text(c: &Claim) -> String {
+    let mut c = c.clone();
+    c.comment = None;
+    c.to_string()
+}
+
+/// For each claim (text order), the schemes under which it fails, with
+/// how.
+fn claim_failures(p: &Parsed, r: &Report, claim: usize) -> Vec<String> {
+    let fs = p.scenario.fs();
+    r.violations
+        .iter()
+        .filter_map(|v| match v {
+            Violation::Never { claim: c, column, count, schedule } if *c == claim => {
+                let col = &r.columns[*column];
+                let replay = replay_string::encode(&r.program, col.exploration.scheme, fs, schedule)
+                    .map_or_else(|_| String::new(), |s| format!(", replay {s}"));
+                let n =
+                    if *count == 1 { "1 interleaving".to_owned() } else { format!("{count} interleavings") };
+                Some(format!("{}: {n}{replay}", col.name))
+            }
+            Violation::Exists { claim: c, column } if *c == claim => {
+                Some(format!("{}: no interleaving", r.columns[*column].name))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Failed expectations, one sentence each.
+fn expect_failures(p: &Parsed, r: &Report) -> Vec<String> {
+    let stmts: Vec<&Stmt> = p.scenario.stmts().map(|(s, _)| s).collect();
+    r.violations
+        .iter()
+        .filter_map(|v| match v {
+            Violation::Expect { event, column, expected, actual, .. } => {
+                let line = p.source.events.get(*event).map_or(0, |s| s.line());
+                let call = stmts.get(*event).map_or_else(String::new, |s| s.event.to_string());
+                Some(format!(
+                    "line {line}, {call}, {}: expected {expected}, got {}",
+                    r.columns[*column].name,
+                    ret(*actual)
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Plain text for mail: see the module documentation.
+pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
+    let mut out = String::new();
+    let mut line = |s: &str| {
+        out.push_str(s);
+        out.push('\n');
+    };
+    if let Some(t) = &p.scenario.title {
+        for l in wrap(t, WIDTH, "", "") {
+            line(&l);
+        }
+    }
+    line(&format!("fs: {}", p.scenario.fs().id()));
+    line("");
+    for l in email_table(p, r) {
+        line(&l);
+    }
+    line("");
+    let ids: Vec<&str> = r.columns.iter().map(|c| c.name.as_str()).collect();
+    for l in wrap(&ids.join(" "), WIDTH, "schemes: ", "         ") {
+        line(&l);
+    }
+    let par = p.scenario.has_par();
+    let mut legend = "* the schemes differ; ! not what the scenario expects".to_owned();
+    if par {
+        legend.push_str("; {0,EIO}: every result some interleaving gives");
+    }
+    for l in wrap(&legend, WIDTH, "", "  ") {
+        line(&l);
+    }
+    let failures = expect_failures(p, r);
+    if !failures.is_empty() {
+        line("");
+        line("Not as expected:");
+        for f in &failures {
+            for l in wrap(f, WIDTH, "  ", "    ") {
+                line(&l);
+            }
+        }
+    }
+    let claims: Vec<&Claim> = p.scenario.claims().collect();
+    if !claims.is_empty() {
+        line("");
+        line("Claims:");
+        for (i, c) in claims.iter().enumerate() {
+            for l in wrap(&claim_text(c), WIDTH, "  ", "      ") {
+                line(&l);
+            }
+            let fails = claim_failures(p, r, i);
+            if fails.is_empty() {
+                line("    holds");
+            } else {
+                for f in fails {
+                    for l in wrap(&format!("FAILS under {f}"), WIDTH, "    ", "      ") {
+                        line(&l);
+                    }
+                }
+            }
+        }
+    }
+    line("");
+    if r.violations.is_empty() {
+        line("Every expectation and claim holds. Open it in the playground:");
+    } else {
+        line("Open it in the playground:");
+    }
+    line(link);
+    out
+}
+
+/// The table, in as many blocks of scheme columns as 72 columns need.
+fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
+    let rows = rows(p);
+    let ncol = r.columns.len();
+    // Cells by row and column, and whether the row differs.
+    let mut cells: Vec<Vec<String>> = Vec::new();
+    let mut marks: Vec<&str> = Vec::new();
+    for row in &rows {
+        match row.event {
+            Some(event) => {
+                let sets = results(r, event);
+                let differs = sets.windows(2).any(|w| w[0] != w[1]);
+                marks.push(if differs { "*" } else { "" });
+                cells.push(
+                    sets.iter()
+                        .enumerate()
+                        .map(|(c, set)| {
+                            let mut s = cell(set, ",");
+                            if failed(r, event, c) {
+                                s.push('!');
+                            }
+                            s
+                        })
+                        .collect(),
+                );
+            }
+            None => {
+                marks.push("");
+                cells.push(vec![String::new(); ncol]);
+            }
+        }
+    }
+    let heads: Vec<&str> = r.columns.iter().map(|c| short(c.name)).collect();
+    // The mark column and its gap.
+    let prefix = 3;
+    let max_cell = WIDTH - prefix - MIN_EVENT - 2;
+    let widths: Vec<usize> = (0..ncol)
+        .map(|c| {
+            let w = cells.iter().map(|row| row[c].chars().count()).max().unwrap_or(0);
+            w.max(heads[c].chars().count()).min(max_cell)
+        })
+        .collect();
+    let event_w = rows
+        .iter()
+        .map(|row| row.text.chars().count() + if row.task { 2 } else { 0 })
+        .max()
+        .unwrap_or(0)
+        .max("event".len());
+    // Blocks of columns that fit beside an event column of MIN_EVENT.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut used = 0;
+    for (c, w) in widths.iter().enumerate() {
+        match groups.last_mut() {
+            Some(g) if prefix + event_w.min(MIN_EVENT) + used + 2 + w <= WIDTH => {
+                g.push(c);
+                used += 2 + w;
+            }
+            _ => {
+                groups.push(vec![c]);
+                used = 2 + w;
+            }
+        }
+    }
+    if groups.is_empty() {
+        groups.push(Vec::new());
+    }
+    let mut out = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        let cols: usize = g.iter().map(|&c| 2 + widths[c]).sum();
+        let ew = event_w.min(WIDTH.saturating_sub(prefix + cols)).max(MIN_EVENT.min(event_w));
+        let mut t = Table::new();
+        let mut head = vec![String::new(), "event".to_owned()];
+        head.extend(g.iter().map(|&c| heads[c].to_owned()));
+        t.row(head);
+        for (k, row) in rows.iter().enumerate() {
+            let text = if row.task { format!("  {}", row.text) } else { row.text.clone() };
+            let mut line = vec![marks[k].to_owned(), fit(&text, ew)];
+            line.extend(g.iter().map(|&c| fit(&cells[k][c], widths[c])));
+            t.row(line);
+        }
+        out.extend(t.lines());
+    }
+    out
+}
+
+/// Markdown: the title, the profile, a GitHub table (events down, schemes
+/// across), what does not hold, the claims, and the link.
+pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
+    let mut out = String::new();
+    if let Some(t) = &p.scenario.title {
+        let _ = writeln!(out, "### {}\n", escape(t));
+    }
+    let _ = writeln!(out, "fs: `{}`\n", p.scenario.fs().id());
+    let mut head = "| | event |".to_owned();
+    let mut rule = "|---|---|".to_owned();
+    for c in &r.columns {
+        let _ = write!(head, " {} |", c.name);
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{head}\n{rule}");
+    for row in rows(p) {
+        let indent = if row.task { "&emsp;" } else { "" };
+        let Some(event) = row.event else {
+            let _ = writeln!(out, "| | {indent}`{}` |{}", row.text, " |".repeat(r.columns.len()));
+            continue;
+        };
+        let sets = results(r, event);
+        let mark = if sets.windows(2).any(|w| w[0] != w[1]) { " \\* " } else { " " };
+        let _ = write!(out, "|{mark}| {indent}`{}` |", row.text);
+        for (c, set) in sets.iter().enumerate() {
+            let bad = if failed(r, event, c) { " ✗" } else { "" };
+            let _ = write!(out, " {}{bad} |", cell(set, ", "));
+        }
+        out.push('\n');
+    }
+    let _ = write!(out, "\n\\* the schemes differ · ✗ not what the scenario expects");
+    if p.scenario.has_par() {
+        out.push_str(" · `{0, EIO}`: every result some interleaving gives");
+    }
+    out.push_str("\n\n");
+    let failures = expect_failures(p, r);
+    if !failures.is_empty() {
+        out.push_str("**Not as expected**\n\n");
+        for f in failures {
+            let _ = writeln!(out, "- {}", escape(&f));
+        }
+        out.push('\n');
+    }
+    let claims: Vec<&Claim> = p.scenario.claims().collect();
+    if !claims.is_empty() {
+        out.push_str("**Claims**\n\n");
+        for (i, c) in claims.iter().enumerate() {
+            let fails = claim_failures(p, r, i);
+            let verdict = if fails.is_empty() {
+                "holds".to_owned()
+            } else {
+                format!("**fails** under {}", escape(&fails.join("; ")))
+            };
+            let _ = writeln!(out, "- `{}`: {verdict}", claim_text(c));
+        }
+        out.push('\n');
+    }
+    let target = if link.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", link.replace('>', "%3E"))
+    } else {
+        link.to_owned()
+    };
+    let _ = writeln!(out, "[Open this scenario in the errseq playground]({target})");
+    out
+}
+
+/// Markdown's special characters in free text, escaped.
+fn escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\`*_[]<>#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_words_and_cuts_only_what_cannot_fit() {
+        assert_eq!(wrap("a bb ccc", 5, "", ""), vec!["a bb", "ccc"]);
+        assert_eq!(wrap("x", 72, "schemes: ", "  "), vec!["schemes: x"]);
+        let long = "y".repeat(30);
+        for l in wrap(&format!("a {long}"), 12, "", "  ") {
+            assert!(l.chars().count() <= 12, "{l}");
+        }
+        assert_eq!(wrap("", 10, "", ""), vec![""]);
+    }
+
+    #[test]
+    fn fitting_marks_the_cut() {
+        assert_eq!(fit("fsync a", 10), "fsync a");
+        assert_eq!(fit("sync_file_range long_name", 10), "sync_fi...");
+    }
+}
+
+#[cfg(test)]
+mod corpus {
+    use std::path::{Path, PathBuf};
+
+    use errseq_explorer::Bounds;
+    use errseq_scenario::parse;
+
+    use super::*;
+
+    const LINK: &str = "http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww";
+
+    fn examples() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut files = Vec::new();
+        for dir in [root.clone(), root.join("findings")] {
+            for entry in std::fs::read_dir(&dir).expect("examples/") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_some_and(|x| x == "errseq") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    fn both(text: &str, link: &str) -> (String, String) {
+        let p = parse(text).expect("valid scenario");
+        let r = errseq_explorer::check(&p, Bounds::default()).expect("explores");
+        (email(&p, &r, link), markdown(&p, &r, link))
+    }
+
+    /// Every line fits 72 columns but the link's own.
+    fn assert_fits(mail: &str, link: &str, what: &str) {
+        for l in mail.lines() {
+            assert!(
+                l == link || l.chars().count() <= WIDTH,
+                "{what}: {} columns:\n{l}\n\n{mail}",
+                l.chars().count()
+            );
+        }
+        assert!(mail.lines().any(|l| l == link), "{what}: the link is not on a line of its own:\n{mail}");
+    }
+
+    #[test]
+    fn every_example_fits_72_columns_with_its_link_on_its_own_line() {
+        let files = examples();
+        assert!(files.len() >= 30);
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let long_link = format!("http://127.0.0.1:8080/#1{}", "A".repeat(300));
+            for link in [LINK, long_link.as_str()] {
+                let (mail, md) = both(&text, link);
+                let what = path.display().to_string();
+                assert_fits(&mail, link, &what);
+                assert!(mail.contains("\nfs: "), "{what}");
+                assert!(md.contains(link), "{what}");
+                assert!(md.contains("| | event |"), "{what}");
+                if std::env::var_os("ERRSEQ_SHOW_EMAIL").is_some() && link == LINK {
+                    println!("==== {what}\n{mail}\n---- markdown\n{md}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn six_schemes_get_short_headers_and_a_legend() {
+        let (mail, _) = both(
+            "title: one error, two fds\nopen a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO\n",
+            LINK,
+        );
+        assert!(mail.starts_with("one error, two fds\nfs: ext4\n\n"), "{mail}");
+        assert!(mail.contains("\n   event       4.12  v1   v2   4.13  4.17  5.8\n"), "{mail}");
+        assert!(mail.contains("\n*  fsync b     0!    EIO  EIO  EIO   EIO   EIO\n"), "{mail}");
+        assert!(
+            mail.contains("\nschemes: linux-4.12 rfc-v1 rfc-v2 linux-4.13 linux-4.17 linux-5.8\n"),
+            "{mail}"
+        );
+        assert!(
+            mail.contains("Not as expected:\n  line 7, fsync b, linux-4.12: expected EIO, got 0\n"),
+            "{mail}"
+        );
+        assert!(mail.ends_with(&format!("\nOpen it in the playground:\n{LINK}\n")), "{mail}");
+    }
+
+    #[test]
+    fn par_blocks_show_result_sets_and_claims() {
+        let text = "schemes: linux-4.12 linux-4.13\nopen a f\nopen b f\npar\n  fsync a as a1\n  error f EIO\n  fsync b as b1\nend\nfsync a as a2\nnever a1 = 0, a2 = 0\n";
+        let (mail, md) = both(text, LINK);
+        assert!(mail.contains("\n  par\n"), "{mail}");
+        assert!(mail.contains("\n    fsync a as a1  {0,EIO}  {0,EIO}\n"), "{mail}");
+        assert!(mail.contains("{0,EIO}"), "{mail}");
+        assert!(mail.contains("Claims:\n  never a1 = 0, a2 = 0\n    FAILS under linux-4.12: "), "{mail}");
+        assert!(md.contains("| | &emsp;`fsync a as a1` | {0, EIO} | {0, EIO} |"), "{md}");
+        assert!(md.contains("- `never a1 = 0, a2 = 0`: **fails** under linux-4.12"), "{md}");
+        assert!(md.ends_with(&format!("[Open this scenario in the errseq playground]({LINK})\n")), "{md}");
+    }
+
+    #[test]
+    fn too_many_wide_columns_are_split_into_blocks() {
+        let text = "title: a title much longer than a line of mail can hold, so that it has to be wrapped over two lines at least\nschemes: linux-4.12 rfc-v1 rfc-v2 linux-4.13 linux-4.17 linux-5.8 linux rfc-v2-skip-unchanged rfc-v2-report-once\nopen a_very_long_descriptor_name some_file_with_a_long_name\nopen b some_file_with_a_long_name\npar\n  fsync a_very_long_descriptor_name as first_call_label\n  error some_file_with_a_long_name EIO\n  error some_file_with_a_long_name ENOSPC\n  fsync b\nend\nfsync b => {0, EIO, ENOSPC}\n";
+        let (mail, _) = both(text, LINK);
+        if std::env::var_os("ERRSEQ_SHOW_EMAIL").is_some() {
+            println!("{mail}");
+        }
+        assert_fits(&mail, LINK, "wide");
+        assert!(mail.matches("event").count() >= 2, "{mail}");
+        assert!(mail.contains("..."), "{mail}");
+    }
+}

@@ -1,0 +1,275 @@
+//! Share links: a scenario (and optionally one interleaving) in the
+//! fragment of a URL.
+//!
+//! ```text
+//! http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww
+//! http://127.0.0.1:8080/#text=open%20a%20f%0Afsync%20a%0A
+//! ```
+//!
+//! [`encode`] writes the binary form: a version character, then the
+//! scenario in a compact encoding made for this language (names in a
+//! table, calls as 4-bit codes, numbers in Exp-Golomb codes, errnos by
+//! number, schemes by a stable code), in base64url, then a check
+//! character. A ten-call scenario with one-letter names fits in about 30
+//! characters, so a whole link fits one line of mail. The last character
+//! is always a letter or a digit: chat and mail programs that turn URLs
+//! into links leave a trailing `_`, `-`, `=` or `.` out.
+//!
+//! [`decode`] reads that form, and also `text=` followed by the
+//! percent-encoded scenario text (for links typed by hand or made by
+//! documentation generators; [`text_fragment`] writes one). Every link
+//! ever made keeps decoding: each format version has its own module
+//! ([`v1`](crate#version-1)), which a later version leaves untouched.
+//!
+//! Everything a scenario can say survives a link: headers, comments
+//! (above the headers, on their own lines, after a call, on a `par`
+//! line), blank lines, labels, expectations with sets and per-scheme
+//! overrides, claims. `decode(&encode(s, r))` prints exactly as `s` does.
+//! What [`decode`] returns is always what its canonical text says: the
+//! decoded scenario is printed and parsed again (without the fd-table
+//! checks, so a scenario that is still being written can be shared).
+//!
+//! Decoding never panics, takes time linear in the link's length, and
+//! refuses links beyond fixed limits before allocating for them: 200,000
+//! characters; in the binary form 4,096 names of at most 256 characters,
+//! 10,000 lines (entries of the body and of par blocks, and comments
+//! among the headers), 64 KiB of text in all (title, comments, replay
+//! string), and a scenario that prints to at most 1 MiB; in the `text=`
+//! form 64 KiB of scenario text.
+//!
+//! # Version 1
+//!
+//! The format, bit by bit. It is frozen: links of version 1 decode the
+//! same forever. Its tables (calls, schemes, profiles) may only grow.
+//!
+//! ## Characters
+//!
+//! ```text
+//! fragment = "1" PAYLOAD CHECK
+//! ```
+//!
+//! - `1` is the version.
+//! - PAYLOAD is base64url without padding: `A`–`Z` are 0–25, `a`–`z`
+//!   26–51, `0`–`9` 52–61, `-` 62, `_` 63. Each character carries six
+//!   bits of the bit string below, most significant bit first; the last
+//!   one is filled up with zero bits, and no character follows the one
+//!   holding the last bit of the string.
+//! - CHECK is one character of `A`–`Z`, `a`–`z`, `0`–`9` (values 0–61):
+//!   the 32-bit FNV-1a hash (offset basis 0x811c9dc5, prime 0x01000193)
+//!   of the ASCII bytes of `"1" PAYLOAD`, modulo 62. It catches damaged
+//!   links, and makes the last character a letter or a digit.
+//! - Whitespace anywhere is skipped (a link broken over lines by a mail
+//!   program, pasted back whole, still reads).
+//!
+//! ## Primitives
+//!
+//! - `b`: one bit (1 = yes).
+//! - `u(n)`: an n-bit unsigned number, most significant bit first.
+//! - `ue`: an unsigned number in Exp-Golomb order 0 (as H.264's `ue(v)`):
+//!   `k` zero bits, a one bit, then `k` more bits `x`; the value is
+//!   `2^k - 1 + x`. So 0 is `1`, 1 is `010`, 2 is `011`, 3 to 6 are
+//!   `00100` to `00111`. At most 32 zeros.
+//! - `name`: an index into the name table, in `u(w)` where `w` is the
+//!   number of bits of (table size − 1): no bits with one name, 1 bit
+//!   with two, 2 bits with three or four, ...
+//! - `text`: `ue` byte count `n`, then `n` times: `u(6)` code `c`; `c`
+//!   below 63 is the character at index `c` of
+//!   `` ␠abcdefghijklmnopqrstuvwxyz0123456789.,:;'"()-_`/=EOSNTIAPCLBRD ``
+//!   (␠ being the space), `c` = 63 is followed by `u(8)`, one raw byte.
+//!   The bytes are UTF-8.
+//! - `scheme`: `u(4)`: 0 `linux-4.12`, 1 `rfc-v1`, 2 `rfc-v2`,
+//!   3 `linux-4.13`, 4 `linux-4.17`, 5 `linux-5.8`, 6 `linux`,
+//!   7 `rfc-v2-skip-unchanged`, 8 `rfc-v2-report-once`, 9–14 for schemes
+//!   to come; 15 is followed by a `text`, the scheme's id.
+//! - `ret`: `ue`: 0 for `0`, else the Linux errno number (5 = EIO,
+//!   28 = ENOSPC, 122 = EDQUOT).
+//! - `outcome`: `b` set; not a set: `ret`; a set: `ue` count, then that
+//!   many `ret`, no repeats (written in increasing order; read in any).
+//!
+//! ## The bit string
+//!
+//! ```text
+//! b title  b schemes  b fs  b head-comments  b replay
+//! ue N, then N names, each: ue (length − 1), u(5) first character
+//!     (0–25 = a–z), u(6) each further one (index in
+//!     "abcdefghijklmnopqrstuvwxyz0123456789_")
+//! [title]           text
+//! [schemes]         ue count, that many scheme
+//! [fs]              ue: 0 ext4, 1 xfs, 2 btrfs, 3 nfs
+//! [head-comments]   ue count, that many text (comment lines among the headers)
+//! [replay]          text (a replay string of the explorer, such as 1f.UNUH)
+//! ENTRIES           the body
+//! ```
+//!
+//! The name table lists every fd, file and label the scenario mentions,
+//! in order of first mention; each entry is distinct.
+//!
+//! `ENTRIES` is `ue` count, then that many entries. An entry starts with
+//! `u(4)`:
+//!
+//! - 0–14: a call: 0 `open`, 1 `dup`, 2 `close`, 3 `write`, 4 `fail`,
+//!   5 `heal`, 6 `writeback`, 7 `error`, 8 `fsync`, 9 `fdatasync`,
+//!   10 `sync_file_range`, 11 `syncfs`, 12 `sync`, 13 `flush`, 14 `evict`.
+//!   Its operands follow in the order written: each fd or file a `name`,
+//!   an errno a `ue` (its number), write's page a `ue` (0 when not
+//!   written). Then, for calls that return a result (`close`, `fsync`,
+//!   `fdatasync`, `sync_file_range`, `syncfs`, `sync`, `flush`), `b`
+//!   expectation; then for every call `b` more, and when set, `b` label
+//!   and `b` comment. Then, each if present: the label (`name`), the
+//!   expectation (`b` default; the default `outcome` if set; `ue` count of
+//!   per-scheme overrides, each `scheme outcome`), the comment (`text`).
+//! - 15: another entry, whose kind is `u(3)`:
+//!   - 0: a blank line.
+//!   - 1: a comment line: `text`.
+//!   - 2: `par`: `b` comment, its `text` if set, then `ENTRIES` (its
+//!     lines: calls, comments, blank lines; never another `par`).
+//!   - 3: `exists`, 4: `never`: `ue` count of conditions, each: `b` call;
+//!     a label (`name`) when 0, a call (`u(4)` and operands as above,
+//!     nothing more) when 1; then `outcome`. Then `ue` count of schemes
+//!     after `for`, that many `scheme`; then `b` comment, its `text` if set.
+//!   - 5–7: not used.
+//!
+//! After the last entry come only the zero bits that fill the last
+//! character, then CHECK.
+//!
+//! Comments are held as the parser keeps them: without the `#` and the
+//! blanks around them.
+//!
+//! ## Example
+//!
+//! `open a f` / `fsync a => EIO` is `1` then the bits
+//! `00000` (no headers, no replay) `011` (2 names) `1 00000` (`a`)
+//! `1 00101` (`f`) `011` (2 entries) `0000 0 1 0` (`open`, name 0, name 1,
+//! no more) `1000 0 1 0` (`fsync`, name 0, expectation, no more)
+//! `1 0 00110` (default: not a set, EIO) `1` (no overrides): 45 bits, in
+//! base64url `A4JWChRo`, then the check character: `1A4JWChRoq`.
+//!
+//! # The `text=` form
+//!
+//! `text=`, the scenario text percent-encoded (`%XX` is the byte XX, in
+//! either case; `+` is a space; any other character stands for itself),
+//! and optionally `&replay=` and a percent-encoded replay string. The text
+//! is parsed as a file is, without the fd-table checks. The form has no
+//! version of its own: the scenario text is versioned
+//! (`shared/spec/scenario-format.md`).
+
+mod error;
+mod text;
+mod v1;
+
+use errseq_scenario::{parse_unchecked, Scenario};
+
+pub use error::{DecodeError, Kind};
+pub use text::text_fragment;
+
+/// What a link carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shared {
+    pub scenario: Scenario,
+    /// A replay string of the explorer (such as `1f.UNUH`): the link
+    /// reopens that interleaving.
+    pub replay: Option<String>,
+}
+
+/// Characters of a fragment this playground reads at most.
+pub const MAX_FRAGMENT: usize = 200_000;
+
+/// The fragment (without `#`) that carries `scenario` and, if given, a
+/// replay string: the newest format version.
+/// An empty replay string counts as none.
+pub fn encode(scenario: &Scenario, replay: Option<&str>) -> String {
+    v1::encode(scenario, replay.filter(|r| !r.is_empty()))
+}
+
+/// `base` (whatever fragment it had dropped), `#`, and the fragment of
+/// `scenario`.
+pub fn link(base: &str, scenario: &Scenario, replay: Option<&str>) -> String {
+    let base = base.split('#').next().unwrap_or(base);
+    format!("{base}#{}", encode(scenario, replay))
+}
+
+/// The part of `link` after its first `#`, or `link` itself if it has none.
+pub fn fragment_of(link: &str) -> &str {
+    match link.split_once('#') {
+        Some((_, fragment)) => fragment,
+        None => link,
+    }
+}
+
+/// Reads a fragment, with or without its `#`, or a whole link (what
+/// follows its first `#`): the binary form of any version, or
+/// `text=<percent-encoded text>[&replay=<replay string>]`.
+pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
+    let f = fragment.trim();
+    let f = match f.strip_prefix('#') {
+        Some(rest) => rest,
+        None if !f.starts_with(text::PREFIX) => fragment_of(f),
+        None => f,
+    };
+    if f.len() > MAX_FRAGMENT && f.chars().count() > MAX_FRAGMENT {
+        return Err(DecodeError::new(
+            Kind::TooLong,
+            format!(
+                "the link is longer than {MAX_FRAGMENT} characters after the `#`, \
+                 more than this playground reads"
+            ),
+        ));
+    }
+    let (scenario, replay) = if let Some(rest) = f.strip_prefix(text::PREFIX) {
+        text::decode(rest, text::PREFIX.len())?
+    } else {
+        match f.chars().find(|c| !c.is_whitespace()) {
+            None => {
+                return Err(DecodeError::new(
+                    Kind::Empty,
+                    "the link has nothing after its `#`: copy the whole link, up to its last character",
+                ))
+            }
+            Some(v1::VERSION) => {
+                let x = v1::decode(f.trim_start())?;
+                (settle(x.0)?, x.1)
+            }
+            Some(c) if c.is_ascii_alphanumeric() => {
+                return Err(DecodeError::new(
+                    Kind::UnknownVersion,
+                    format!(
+                        "unknown format version {c}: this playground reads version {} (and `text=` links); \
+                         a newer playground made the link?",
+                        v1::VERSION
+                    ),
+                ))
+            }
+            Some(c) => {
+                let shown = if c.is_control() { format!("{c:?}") } else { format!("`{c}`") };
+                return Err(DecodeError::new(
+                    Kind::BadCharacter { position: 1 },
+                    format!(
+                        "bad character {shown} at position 1 after the `#`: a link of this playground starts \
+                         with its version (`{}`) or with `text=`",
+                        v1::VERSION
+                    ),
+                ));
+            }
+        }
+    };
+    Ok(Shared { scenario, replay: replay.filter(|r| !r.is_empty()) })
+}
+
+/// The scenario its canonical text says: what a link decodes to is what
+/// the playground would read from its text.
+fn settle(x: Scenario) -> Result<Scenario, DecodeError> {
+    let text = x.to_string();
+    match parse_unchecked(&text) {
+        Ok((s, _)) => Ok(s),
+        Err(d) => {
+            let first = d.first().map_or_else(String::new, |d| d.to_string());
+            Err(DecodeError::new(
+                Kind::Invalid,
+                format!(
+                    "the link decodes to a scenario whose text does not parse (at {first}); \
+                     it was not made by this playground, or it was altered"
+                ),
+            ))
+        }
+    }
+}

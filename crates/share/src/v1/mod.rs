@@ -1,0 +1,935 @@
+//! Format version 1: the encoder and the decoder, with their tables.
+//!
+//! The format is specified in the crate documentation (section "Version
+//! 1"). Everything version 1 needs lives in this module and stays as it
+//! is: a later version gets a module of its own, and links of version 1
+//! decode here forever. The tables may only grow (new schemes, profiles,
+//! calls get new codes), so that every link ever made keeps its meaning.
+
+mod bits;
+
+use std::collections::BTreeSet;
+
+use errseq::{Errno, Ret, SchemeName};
+use errseq_scenario::{
+    CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb,
+};
+
+use crate::error::{DecodeError, Kind};
+use bits::{b64_value, check_value, Reader, Short, Writer, B64};
+
+/// The version character.
+pub(crate) const VERSION: char = '1';
+
+/// Calls by code (`u(4)`); code 15 introduces the other kinds of entry.
+const VERBS: [Verb; 15] = [
+    Verb::Open,
+    Verb::Dup,
+    Verb::Close,
+    Verb::Write,
+    Verb::Fail,
+    Verb::Heal,
+    Verb::Writeback,
+    Verb::Error,
+    Verb::Fsync,
+    Verb::Fdatasync,
+    Verb::SyncFileRange,
+    Verb::Syncfs,
+    Verb::Sync,
+    Verb::Flush,
+    Verb::Evict,
+];
+const OTHER: u64 = 15;
+
+/// Kinds of entry after code 15 (`u(3)`); 5 to 7 are unused.
+const GAP: u64 = 0;
+const NOTE: u64 = 1;
+const PAR: u64 = 2;
+const EXISTS: u64 = 3;
+const NEVER: u64 = 4;
+
+/// Schemes by code (`u(4)`); 9 to 14 are free for new schemes; 15 spells
+/// the id out as text.
+const SCHEMES: [&str; 9] = [
+    "linux-4.12",
+    "rfc-v1",
+    "rfc-v2",
+    "linux-4.13",
+    "linux-4.17",
+    "linux-5.8",
+    "linux",
+    "rfc-v2-skip-unchanged",
+    "rfc-v2-report-once",
+];
+const SCHEME_BY_ID: u64 = 15;
+
+/// Filesystem profiles by code (`ue`).
+const FS: [&str; 4] = ["ext4", "xfs", "btrfs", "nfs"];
+
+/// Text characters by code (`u(6)`); code 63 is followed by one raw byte.
+const TEXT63: &[u8; 63] = b" abcdefghijklmnopqrstuvwxyz0123456789.,:;'\"()-_`/=EOSNTIAPCLBRD";
+const RAW_BYTE: u64 = 63;
+
+/// Characters of names after the first (`u(6)`); the first is `u(5)`, a to z.
+const NAME_CHARS: &[u8; 37] = b"abcdefghijklmnopqrstuvwxyz0123456789_";
+
+/// Limits: a link beyond them is refused before anything is allocated.
+pub(crate) const MAX_NAMES: u64 = 4096;
+pub(crate) const MAX_NAME_LEN: u64 = 256;
+/// Entries of the body and of par blocks, and comments above the headers.
+pub(crate) const MAX_ENTRIES: usize = 10_000;
+/// Bytes of all texts together (title, comments, replay string).
+pub(crate) const MAX_TEXT_BYTES: usize = 65_536;
+const MAX_CONDS: u64 = 1_000;
+/// Bytes of canonical text a link may stand for (a label referred to a
+/// hundred thousand times must not make megabytes out of a short link).
+pub(crate) const MAX_SIZE: usize = 1 << 20;
+const MAX_LIST: u64 = 64;
+const MAX_SET: u64 = 256;
+
+// ---------------------------------------------------------------- encoding
+
+/// The fragment of version 1 for `s` (and a replay string).
+pub(crate) fn encode(s: &Scenario, replay: Option<&str>) -> String {
+    let mut names = Names::default();
+    names.collect(s);
+    let mut w = Writer::default();
+    w.bit(s.title.is_some());
+    w.bit(s.schemes.is_some());
+    w.bit(s.fs.is_some());
+    w.bit(!s.head_notes.is_empty());
+    w.bit(replay.is_some());
+    w.ue(names.list.len() as u64);
+    for n in &names.list {
+        put_name_chars(&mut w, n.as_str());
+    }
+    if let Some(t) = &s.title {
+        put_text(&mut w, t);
+    }
+    if let Some(list) = &s.schemes {
+        w.ue(list.len() as u64);
+        for &n in list {
+            put_scheme(&mut w, n);
+        }
+    }
+    if let Some(fs) = s.fs {
+        let code = FS.iter().position(|id| *id == fs.id()).unwrap_or(0);
+        w.ue(code as u64);
+    }
+    if !s.head_notes.is_empty() {
+        w.ue(s.head_notes.len() as u64);
+        for n in &s.head_notes {
+            put_text(&mut w, n);
+        }
+    }
+    if let Some(r) = replay {
+        put_text(&mut w, r);
+    }
+    put_items(&mut w, &names, &s.body);
+    let mut out = String::new();
+    out.push(VERSION);
+    out.extend(w.sextets().into_iter().map(|v| char::from(B64[usize::from(v)])));
+    out.push(char::from(B64[usize::from(check_value(out.as_bytes()))]));
+    out
+}
+
+/// The name table: every fd, file and label, in order of first use.
+#[derive(Default)]
+struct Names {
+    list: Vec<Name>,
+}
+
+impl Names {
+    fn add(&mut self, n: &Name) {
+        if !self.list.contains(n) {
+            self.list.push(n.clone());
+        }
+    }
+
+    fn index(&self, n: &Name) -> u64 {
+        self.list.iter().position(|x| x == n).unwrap_or(0) as u64
+    }
+
+    /// Bits of a name reference.
+    fn width(&self) -> u32 {
+        ref_width(self.list.len())
+    }
+
+    fn event(&mut self, e: &Event) {
+        for n in operands(e) {
+            self.add(n);
+        }
+    }
+
+    fn items(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Stmt(st) => {
+                    self.event(&st.event);
+                    if let Some(l) = &st.label {
+                        self.add(l);
+                    }
+                }
+                Item::Par(p) => self.items(&p.items),
+                Item::Claim(c) => {
+                    for cond in &c.conds {
+                        match &cond.call {
+                            CallRef::Label(l) => self.add(l),
+                            CallRef::Call(e) => self.event(e),
+                        }
+                    }
+                }
+                Item::Note(_) | Item::Gap => {}
+            }
+        }
+    }
+
+    fn collect(&mut self, s: &Scenario) {
+        self.items(&s.body);
+    }
+}
+
+/// Bits of a reference into a table of `n` names.
+fn ref_width(n: usize) -> u32 {
+    usize::BITS - n.saturating_sub(1).leading_zeros()
+}
+
+/// The names an event mentions, in argument order.
+fn operands(e: &Event) -> Vec<&Name> {
+    match e {
+        Event::Open { fd, file } => vec![fd, file],
+        Event::Dup { new, fd } => vec![new, fd],
+        Event::Close { fd }
+        | Event::Write { fd, .. }
+        | Event::Fsync { fd }
+        | Event::Fdatasync { fd }
+        | Event::SyncFileRange { fd }
+        | Event::Syncfs { fd } => vec![fd],
+        Event::Fail { file, .. }
+        | Event::Error { file, .. }
+        | Event::Heal { file }
+        | Event::Writeback { file }
+        | Event::Flush { file }
+        | Event::Evict { file } => vec![file],
+        Event::Sync => vec![],
+    }
+}
+
+fn put_name_chars(w: &mut Writer, name: &str) {
+    let bytes = name.as_bytes();
+    w.ue(bytes.len().saturating_sub(1) as u64);
+    for (i, b) in bytes.iter().enumerate() {
+        let code = NAME_CHARS.iter().position(|c| c == b).unwrap_or(0) as u64;
+        w.u(if i == 0 { 5 } else { 6 }, code);
+    }
+}
+
+fn put_text(w: &mut Writer, text: &str) {
+    w.ue(text.len() as u64);
+    for b in text.bytes() {
+        match TEXT63.iter().position(|&c| c == b) {
+            Some(code) => w.u(6, code as u64),
+            None => {
+                w.u(6, RAW_BYTE);
+                w.u(8, u64::from(b));
+            }
+        }
+    }
+}
+
+fn put_scheme(w: &mut Writer, n: SchemeName) {
+    match SCHEMES.iter().position(|id| *id == n.as_str()) {
+        Some(code) => w.u(4, code as u64),
+        None => {
+            w.u(4, SCHEME_BY_ID);
+            put_text(w, n.as_str());
+        }
+    }
+}
+
+fn put_ret(w: &mut Writer, r: Ret) {
+    w.ue(u64::from(r.code()));
+}
+
+fn put_outcome(w: &mut Writer, o: &Outcome) {
+    match o {
+        Outcome::Is(r) => {
+            w.bit(false);
+            put_ret(w, *r);
+        }
+        Outcome::AnyOf(set) => {
+            w.bit(true);
+            w.ue(set.len() as u64);
+            for &r in set {
+                put_ret(w, r);
+            }
+        }
+    }
+}
+
+fn put_event(w: &mut Writer, names: &Names, e: &Event) {
+    let code = VERBS.iter().position(|v| *v == e.verb()).unwrap_or(0) as u64;
+    w.u(4, code);
+    put_operands(w, names, e);
+}
+
+fn put_operands(w: &mut Writer, names: &Names, e: &Event) {
+    let name = |w: &mut Writer, n: &Name| w.u(names.width(), names.index(n));
+    match e {
+        Event::Open { fd, file } => {
+            name(w, fd);
+            name(w, file);
+        }
+        Event::Dup { new, fd } => {
+            name(w, new);
+            name(w, fd);
+        }
+        Event::Write { fd, page } => {
+            name(w, fd);
+            w.ue(u64::from(*page));
+        }
+        Event::Fail { file, errno } | Event::Error { file, errno } => {
+            name(w, file);
+            w.ue(u64::from(errno.number()));
+        }
+        other => {
+            for n in operands(other) {
+                name(w, n);
+            }
+        }
+    }
+}
+
+fn put_items(w: &mut Writer, names: &Names, items: &[Item]) {
+    w.ue(items.len() as u64);
+    for item in items {
+        match item {
+            Item::Stmt(st) => put_stmt(w, names, st),
+            Item::Gap => {
+                w.u(4, OTHER);
+                w.u(3, GAP);
+            }
+            Item::Note(text) => {
+                w.u(4, OTHER);
+                w.u(3, NOTE);
+                put_text(w, text);
+            }
+            Item::Par(p) => {
+                w.u(4, OTHER);
+                w.u(3, PAR);
+                put_comment(w, p.comment.as_deref());
+                put_items(w, names, &p.items);
+            }
+            Item::Claim(c) => put_claim(w, names, c),
+        }
+    }
+}
+
+fn put_comment(w: &mut Writer, comment: Option<&str>) {
+    w.bit(comment.is_some());
+    if let Some(c) = comment {
+        put_text(w, c);
+    }
+}
+
+fn put_stmt(w: &mut Writer, names: &Names, st: &Stmt) {
+    put_event(w, names, &st.event);
+    let returns = st.event.verb().returns();
+    let expect = st.expect.as_ref().filter(|_| returns);
+    if returns {
+        w.bit(expect.is_some());
+    }
+    let extra = st.label.is_some() || st.comment.is_some();
+    w.bit(extra);
+    if extra {
+        w.bit(st.label.is_some());
+        w.bit(st.comment.is_some());
+    }
+    if let Some(l) = &st.label {
+        w.u(names.width(), names.index(l));
+    }
+    if let Some(e) = expect {
+        w.bit(e.default.is_some());
+        if let Some(o) = &e.default {
+            put_outcome(w, o);
+        }
+        w.ue(e.overrides.len() as u64);
+        for (n, o) in &e.overrides {
+            put_scheme(w, *n);
+            put_outcome(w, o);
+        }
+    }
+    if let Some(c) = &st.comment {
+        put_text(w, c);
+    }
+}
+
+fn put_claim(w: &mut Writer, names: &Names, c: &Claim) {
+    w.u(4, OTHER);
+    w.u(3, if c.kind == ClaimKind::Exists { EXISTS } else { NEVER });
+    w.ue(c.conds.len() as u64);
+    for cond in &c.conds {
+        match &cond.call {
+            CallRef::Label(l) => {
+                w.bit(false);
+                w.u(names.width(), names.index(l));
+            }
+            CallRef::Call(e) => {
+                w.bit(true);
+                put_event(w, names, e);
+            }
+        }
+        put_outcome(w, &cond.outcome);
+    }
+    w.ue(c.schemes.len() as u64);
+    for &n in &c.schemes {
+        put_scheme(w, n);
+    }
+    put_comment(w, c.comment.as_deref());
+}
+
+// ---------------------------------------------------------------- decoding
+
+/// Where the decoder is, for messages.
+#[derive(Clone, Copy, Debug)]
+enum At {
+    Header,
+    Name(usize, usize),
+    Title,
+    Schemes,
+    Fs,
+    HeadNote(usize, usize),
+    Replay,
+    /// Entry `i` of `n` of the body.
+    Body(usize, usize),
+    /// Line `i` of `n` of a par block.
+    Block(usize, usize),
+}
+
+/// Why the bit string does not read.
+enum Problem {
+    Short,
+    Invalid(String),
+}
+
+impl From<Short> for Problem {
+    fn from(_: Short) -> Problem {
+        Problem::Short
+    }
+}
+
+fn invalid<T>(msg: impl Into<String>) -> Result<T, Problem> {
+    Err(Problem::Invalid(msg.into()))
+}
+
+struct Decoder<'a> {
+    r: Reader<'a>,
+    at: Vec<At>,
+    names: Vec<Name>,
+    entries: usize,
+    text_bytes: usize,
+    /// About how many bytes of text the scenario read so far prints to.
+    size: usize,
+}
+
+/// Reads a fragment of version 1 (without `#`). Returns the scenario as
+/// the link spells it and the replay string.
+pub(crate) fn decode(fragment: &str) -> Result<(Scenario, Option<String>), DecodeError> {
+    // One pass: the values of the characters (whitespace skipped), and the
+    // check hash of all of them but the last.
+    let mut sextets: Vec<u8> = Vec::with_capacity(fragment.len());
+    let (mut hash_before_last, mut hash) = (bits::FNV_BASIS, bits::fnv(bits::FNV_BASIS, VERSION as u8));
+    let mut last = (0, VERSION);
+    for (i, c) in fragment.chars().enumerate().skip(1) {
+        if c.is_whitespace() {
+            continue;
+        }
+        let pos = i + 1;
+        let Some(v) = b64_value(c) else {
+            let at_end = fragment.chars().skip(i + 1).all(char::is_whitespace);
+            if at_end && ".,;:!?)]}>'\"=".contains(c) {
+                return Err(DecodeError::new(
+                    Kind::BadCharacter { position: pos },
+                    format!(
+                        "the link ends in `{c}` (position {pos}), which is not part of it: \
+                         remove it (it was taken along from the text around the link)"
+                    ),
+                ));
+            }
+            return Err(bad_character(c, pos));
+        };
+        sextets.push(v);
+        hash_before_last = hash;
+        hash = bits::fnv(hash, c as u8);
+        last = (pos, c);
+    }
+    // The last character is the check.
+    let Some(check) = sextets.pop() else {
+        return Err(DecodeError::new(
+            Kind::CutShort,
+            "the link is cut short: it has its version (`1`) and nothing after it; copy the whole link",
+        ));
+    };
+    let check_ok = check == (hash_before_last % 62) as u8;
+    let chars = last.0;
+    let mut d = Decoder {
+        r: Reader::new(&sextets),
+        at: Vec::new(),
+        names: Vec::new(),
+        entries: 0,
+        text_bytes: 0,
+        size: 0,
+    };
+    let result = d.scenario();
+    let damaged = || {
+        DecodeError::new(
+            Kind::Damaged,
+            "the link is damaged: its last character does not match the others, so a character was \
+             changed, added or lost on the way; copy the whole link again, exactly as it was sent",
+        )
+    };
+    let x = match result {
+        Err(Problem::Short) => return Err(d.cut_short(chars, check >= 62)),
+        Err(Problem::Invalid(_)) if !check_ok => return Err(damaged()),
+        Err(Problem::Invalid(msg)) => {
+            return Err(DecodeError::new(
+                Kind::Invalid,
+                format!(
+                    "the link does not decode: in {}, {msg}; \
+                     it was not made by this playground, or it was altered",
+                    d.place()
+                ),
+            ))
+        }
+        Ok(_) if !check_ok => return Err(damaged()),
+        Ok(x) => x,
+    };
+    let rest = d.r.remaining();
+    if rest >= 6 {
+        return Err(DecodeError::new(
+            Kind::Invalid,
+            format!(
+                "the link goes on for {} character(s) after the scenario ends; \
+                 it was not made by this playground, or it was altered",
+                rest / 6
+            ),
+        ));
+    }
+    if d.r.u(rest as u32) != Ok(0) {
+        return Err(DecodeError::new(
+            Kind::Invalid,
+            "the link's last bits are not zero; it was not made by this playground, or it was altered",
+        ));
+    }
+    Ok(x)
+}
+
+fn bad_character(c: char, pos: usize) -> DecodeError {
+    let shown = if c.is_control() { format!("{:?}", c) } else { format!("`{c}`") };
+    DecodeError::new(
+        Kind::BadCharacter { position: pos },
+        format!(
+            "bad character {shown} at position {pos} after the `#`: a link of this playground holds only \
+             letters, digits, `-` and `_` (was it changed by the program it went through?)"
+        ),
+    )
+}
+
+impl Decoder<'_> {
+    /// The innermost place, in words.
+    fn place(&self) -> String {
+        let mut out = String::new();
+        let inner = self.at.last().copied().unwrap_or(At::Header);
+        let outer_body = self.at.iter().rev().skip(1).find_map(|a| match a {
+            At::Body(i, n) => Some((*i, *n)),
+            _ => None,
+        });
+        out.push_str(&match inner {
+            At::Header => "the link's header".to_owned(),
+            At::Name(i, n) => format!("name {i} of {n} of the link's name table"),
+            At::Title => "the title".to_owned(),
+            At::Schemes => "the `schemes:` header".to_owned(),
+            At::Fs => "the `fs:` header".to_owned(),
+            At::HeadNote(i, n) => format!("comment {i} of {n} among the headers"),
+            At::Replay => "the replay string".to_owned(),
+            At::Body(i, n) => format!("entry {i} of {n} of the scenario"),
+            At::Block(i, n) => match outer_body {
+                Some((bi, bn)) => {
+                    format!("line {i} of {n} of the par block at entry {bi} of {bn} of the scenario")
+                }
+                None => format!("line {i} of {n} of a par block"),
+            },
+        });
+        out
+    }
+
+    fn cut_short(&self, chars: usize, ends_oddly: bool) -> DecodeError {
+        let hint = if ends_oddly {
+            "its last character cannot end a link"
+        } else {
+            "was it wrapped or cut by your mail program?"
+        };
+        DecodeError::new(
+            Kind::CutShort,
+            format!(
+                "the link is cut short: it ends in {} after {chars} characters ({hint}); \
+                 copy the whole link, up to its last character",
+                self.place()
+            ),
+        )
+    }
+
+    /// Counts `n` more bytes of text; refuses a scenario that grows too big.
+    fn grow(&mut self, n: usize) -> Result<(), Problem> {
+        self.size = self.size.saturating_add(n);
+        if self.size > MAX_SIZE {
+            return invalid(format!("the scenario would print to more than {MAX_SIZE} bytes of text"));
+        }
+        Ok(())
+    }
+
+    fn ue(&mut self) -> Result<u64, Problem> {
+        match self.r.ue()? {
+            Some(v) => Ok(v),
+            None => invalid("a number is longer than any link holds"),
+        }
+    }
+
+    fn count(&mut self, what: &str, max: u64) -> Result<usize, Problem> {
+        let n = self.ue()?;
+        if n > max {
+            return invalid(format!("the link declares {n} {what}; at most {max} are read"));
+        }
+        Ok(n as usize)
+    }
+
+    fn scenario(&mut self) -> Result<(Scenario, Option<String>), Problem> {
+        self.at.push(At::Header);
+        let has_title = self.r.bit()?;
+        let has_schemes = self.r.bit()?;
+        let has_fs = self.r.bit()?;
+        let has_notes = self.r.bit()?;
+        let has_replay = self.r.bit()?;
+        let n = self.count("names", MAX_NAMES)?;
+        for i in 0..n {
+            self.at.push(At::Name(i + 1, n));
+            let name = self.name_chars()?;
+            if self.names.contains(&name) {
+                return invalid(format!("the name `{name}` is listed twice"));
+            }
+            self.names.push(name);
+            self.at.pop();
+        }
+        let mut s = Scenario::default();
+        if has_title {
+            self.at.push(At::Title);
+            s.title = Some(self.text()?);
+            self.at.pop();
+        }
+        if has_schemes {
+            self.at.push(At::Schemes);
+            let n = self.count("schemes", MAX_LIST)?;
+            let mut list = Vec::new();
+            for _ in 0..n {
+                list.push(self.scheme()?);
+            }
+            s.schemes = Some(list);
+            self.at.pop();
+        }
+        if has_fs {
+            self.at.push(At::Fs);
+            let code = self.ue()?;
+            let fs = FS.get(code as usize).and_then(|id| Fs::from_id(id));
+            match fs {
+                Some(fs) => s.fs = Some(fs),
+                None => {
+                    return invalid(format!("filesystem profile {code} is not one this playground knows"))
+                }
+            }
+            self.at.pop();
+        }
+        if has_notes {
+            let n = self.count("comments above the headers", MAX_ENTRIES as u64)?;
+            self.entries += n;
+            for i in 0..n {
+                self.at.push(At::HeadNote(i + 1, n));
+                s.head_notes.push(self.text()?);
+                self.at.pop();
+            }
+        }
+        let replay = if has_replay {
+            self.at.push(At::Replay);
+            let r = self.text()?;
+            self.at.pop();
+            Some(r)
+        } else {
+            None
+        };
+        self.at.pop();
+        s.body = self.items(false)?;
+        Ok((s, replay))
+    }
+
+    fn name_chars(&mut self) -> Result<Name, Problem> {
+        let len = self.ue()?.saturating_add(1);
+        if len > MAX_NAME_LEN {
+            return invalid(format!(
+                "a name of {len} characters is declared; names have at most {MAX_NAME_LEN}"
+            ));
+        }
+        let mut s = String::new();
+        for i in 0..len {
+            let code = self.r.u(if i == 0 { 5 } else { 6 })?;
+            match NAME_CHARS.get(code as usize) {
+                Some(&c) if i > 0 || code < 26 => s.push(char::from(c)),
+                _ => return invalid(format!("character code {code} cannot be part of a name")),
+            }
+        }
+        Name::new(&s).map_or_else(|| invalid(format!("`{s}` is not a name")), Ok)
+    }
+
+    fn name_ref(&mut self) -> Result<Name, Problem> {
+        let i = self.r.u(ref_width(self.names.len()))?;
+        match self.names.get(i as usize) {
+            Some(n) => {
+                let n = n.clone();
+                self.grow(n.as_str().len() + 1)?;
+                Ok(n)
+            }
+            None => invalid(format!(
+                "a call refers to name {} but the link's name table has {}",
+                i + 1,
+                self.names.len()
+            )),
+        }
+    }
+
+    fn text(&mut self) -> Result<String, Problem> {
+        let len = self.ue()?;
+        let budget = (MAX_TEXT_BYTES - self.text_bytes) as u64;
+        if len > budget {
+            return invalid(format!(
+                "a text of {len} bytes is declared; \
+                 the texts of a link hold at most {MAX_TEXT_BYTES} bytes in all"
+            ));
+        }
+        self.text_bytes += len as usize;
+        self.grow(len as usize)?;
+        let mut bytes = Vec::new();
+        for _ in 0..len {
+            let code = self.r.u(6)?;
+            match TEXT63.get(code as usize) {
+                Some(&b) => bytes.push(b),
+                None => bytes.push(self.r.u(8)? as u8),
+            }
+        }
+        String::from_utf8(bytes).or_else(|_| invalid("a text is not UTF-8"))
+    }
+
+    fn scheme(&mut self) -> Result<SchemeName, Problem> {
+        self.grow(24)?;
+        let code = self.r.u(4)?;
+        let id = match SCHEMES.get(code as usize) {
+            Some(id) => (*id).to_owned(),
+            None if code == SCHEME_BY_ID => self.text()?,
+            None => {
+                return invalid(format!(
+                "scheme number {code} is not one this playground knows (a newer playground made the link?)"
+            ))
+            }
+        };
+        SchemeName::parse(&id).map_or_else(
+            || {
+                invalid(format!(
+                    "scheme `{id}` is not one this playground knows (a newer playground made the link?)"
+                ))
+            },
+            Ok,
+        )
+    }
+
+    fn ret(&mut self) -> Result<Ret, Problem> {
+        self.grow(8)?;
+        let code = self.ue()?;
+        if code == 0 {
+            return Ok(Ret::OK);
+        }
+        self.errno_number(code).map(Ret::err)
+    }
+
+    fn errno_number(&mut self, code: u64) -> Result<Errno, Problem> {
+        u32::try_from(code)
+            .ok()
+            .and_then(Errno::new)
+            .map_or_else(|| invalid(format!("errno number {code} is not a Linux errno")), Ok)
+    }
+
+    fn outcome(&mut self) -> Result<Outcome, Problem> {
+        if !self.r.bit()? {
+            return self.ret().map(Outcome::Is);
+        }
+        let n = self.count("results in a set", MAX_SET)?;
+        let mut set = BTreeSet::new();
+        for _ in 0..n {
+            let r = self.ret()?;
+            if !set.insert(r) {
+                return invalid(format!("the result {r} is in a set twice"));
+            }
+        }
+        if set.is_empty() {
+            return invalid("a set of results is empty");
+        }
+        Ok(Outcome::AnyOf(set))
+    }
+
+    fn event(&mut self, code: u64) -> Result<Event, Problem> {
+        self.grow(16)?;
+        let Some(&verb) = VERBS.get(code as usize) else {
+            return invalid(format!("call number {code} is not one this playground knows"));
+        };
+        Ok(match verb {
+            Verb::Open => Event::Open { fd: self.name_ref()?, file: self.name_ref()? },
+            Verb::Dup => Event::Dup { new: self.name_ref()?, fd: self.name_ref()? },
+            Verb::Close => Event::Close { fd: self.name_ref()? },
+            Verb::Write => {
+                let fd = self.name_ref()?;
+                let page = self.ue()?;
+                let Ok(page) = u32::try_from(page) else {
+                    return invalid(format!("page {page} is beyond the largest page number, {}", u32::MAX));
+                };
+                Event::Write { fd, page }
+            }
+            Verb::Fail | Verb::Error => {
+                let file = self.name_ref()?;
+                let code = self.ue()?;
+                let errno = self.errno_number(code)?;
+                if verb == Verb::Fail {
+                    Event::Fail { file, errno }
+                } else {
+                    Event::Error { file, errno }
+                }
+            }
+            Verb::Heal => Event::Heal { file: self.name_ref()? },
+            Verb::Writeback => Event::Writeback { file: self.name_ref()? },
+            Verb::Fsync => Event::Fsync { fd: self.name_ref()? },
+            Verb::Fdatasync => Event::Fdatasync { fd: self.name_ref()? },
+            Verb::SyncFileRange => Event::SyncFileRange { fd: self.name_ref()? },
+            Verb::Syncfs => Event::Syncfs { fd: self.name_ref()? },
+            Verb::Sync => Event::Sync,
+            Verb::Flush => Event::Flush { file: self.name_ref()? },
+            Verb::Evict => Event::Evict { file: self.name_ref()? },
+        })
+    }
+
+    fn comment(&mut self) -> Result<Option<String>, Problem> {
+        if self.r.bit()? {
+            self.text().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn items(&mut self, in_par: bool) -> Result<Vec<Item>, Problem> {
+        let n = self.ue()?;
+        let left = (MAX_ENTRIES - self.entries.min(MAX_ENTRIES)) as u64;
+        if n > left {
+            return invalid(format!(
+                "the link declares {n} more lines; a scenario has at most {MAX_ENTRIES}"
+            ));
+        }
+        let n = n as usize;
+        self.entries += n;
+        let mut items = Vec::new();
+        for i in 0..n {
+            self.at.push(if in_par { At::Block(i + 1, n) } else { At::Body(i + 1, n) });
+            items.push(self.item(in_par)?);
+            self.at.pop();
+        }
+        Ok(items)
+    }
+
+    fn item(&mut self, in_par: bool) -> Result<Item, Problem> {
+        self.grow(4)?;
+        let code = self.r.u(4)?;
+        if code != OTHER {
+            return self.stmt(code).map(Item::Stmt);
+        }
+        Ok(match self.r.u(3)? {
+            GAP => Item::Gap,
+            NOTE => Item::Note(self.text()?),
+            PAR if in_par => return invalid("a par block is inside a par block; they cannot nest"),
+            PAR => {
+                let comment = self.comment()?;
+                Item::Par(Par { comment, items: self.items(true)? })
+            }
+            kind @ (EXISTS | NEVER) => {
+                let kind = if kind == EXISTS { ClaimKind::Exists } else { ClaimKind::Never };
+                Item::Claim(self.claim(kind)?)
+            }
+            kind => return invalid(format!("entry kind {kind} is not one this playground knows")),
+        })
+    }
+
+    fn stmt(&mut self, code: u64) -> Result<Stmt, Problem> {
+        let event = self.event(code)?;
+        let has_expect = event.verb().returns() && self.r.bit()?;
+        let (has_label, has_comment) =
+            if self.r.bit()? { (self.r.bit()?, self.r.bit()?) } else { (false, false) };
+        let label = if has_label { Some(self.name_ref()?) } else { None };
+        let expect = if has_expect {
+            let default = if self.r.bit()? { Some(self.outcome()?) } else { None };
+            let n = self.count("scheme expectations", MAX_LIST)?;
+            let mut overrides = Vec::new();
+            for _ in 0..n {
+                let name = self.scheme()?;
+                overrides.push((name, self.outcome()?));
+            }
+            Some(Expect { default, overrides })
+        } else {
+            None
+        };
+        let comment = if has_comment { Some(self.text()?) } else { None };
+        Ok(Stmt { event, label, expect, comment })
+    }
+
+    fn claim(&mut self, kind: ClaimKind) -> Result<Claim, Problem> {
+        let n = self.count("conditions", MAX_CONDS)?;
+        let mut conds = Vec::new();
+        for _ in 0..n {
+            let call = if self.r.bit()? {
+                let code = self.r.u(4)?;
+                CallRef::Call(self.event(code)?)
+            } else {
+                CallRef::Label(self.name_ref()?)
+            };
+            conds.push(Cond { call, outcome: self.outcome()? });
+        }
+        let n = self.count("schemes", MAX_LIST)?;
+        let mut schemes = Vec::new();
+        for _ in 0..n {
+            schemes.push(self.scheme()?);
+        }
+        let comment = self.comment()?;
+        Ok(Claim { kind, conds, schemes, comment })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_match_the_language() {
+        for v in Verb::ALL {
+            assert!(VERBS.contains(&v), "{v} has no code");
+        }
+        for id in SchemeName::all_ids() {
+            assert!(SCHEMES.contains(&id), "{id} has no code");
+        }
+        for fs in Fs::ALL {
+            assert!(FS.contains(&fs.id()), "{} has no code", fs.id());
+        }
+        let distinct: BTreeSet<u8> = TEXT63.iter().copied().collect();
+        assert_eq!(distinct.len(), 63);
+    }
+}

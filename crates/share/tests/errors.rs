@@ -1,0 +1,130 @@
+//! A link that does not decode says which part is wrong, why, and what
+//! to do.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use errseq::Ret;
+use errseq_scenario::{parse, CallRef, Claim, ClaimKind, Cond, Item, Name, Outcome, Scenario};
+use errseq_share::{decode, encode, fragment_of, link, DecodeError, Kind};
+
+const TEN: &str = "open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n\
+                   fsync a => 0\nheal f\nwrite b\nfsync b => 0\n";
+
+fn fragment(text: &str) -> String {
+    encode(&parse(text).expect("valid").scenario, None)
+}
+
+fn err(fragment: &str) -> DecodeError {
+    match decode(fragment) {
+        Ok(s) => panic!("{fragment} decoded to\n{}", s.scenario),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_link_cut_short_says_where_it_ends() {
+    let f = fragment(TEN);
+    for keep in 1..f.len() {
+        let e = err(&f[..keep]);
+        assert_eq!(e.kind(), Kind::CutShort, "{keep}: {e}");
+        assert!(e.to_string().starts_with("the link is cut short"), "{e}");
+    }
+    let e = err(&f[..f.len() - 6]);
+    assert!(e.to_string().contains("of 10 of the scenario"), "{e}");
+    assert!(e.to_string().contains("mail program"), "{e}");
+}
+
+#[test]
+fn a_cut_inside_a_par_block_names_the_block() {
+    let text = "open a f\npar\n  fsync a\n  error f EIO\n  fsync a\nend\nfsync a\n";
+    let f = fragment(text);
+    let msgs: Vec<String> = (2..f.len()).map(|k| err(&f[..k]).to_string()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("of 3 of the par block at entry 2 of 3 of the scenario")),
+        "{msgs:#?}"
+    );
+}
+
+#[test]
+fn an_unknown_version_is_named() {
+    let e = err("9AAAA");
+    assert_eq!(e.kind(), Kind::UnknownVersion);
+    assert!(e.to_string().starts_with("unknown format version 9: this playground reads version 1"), "{e}");
+}
+
+#[test]
+fn a_bad_character_is_shown_with_its_position() {
+    let mut f = fragment(TEN);
+    f.replace_range(11..12, "*");
+    let e = err(&f);
+    assert_eq!(e.kind(), Kind::BadCharacter { position: 12 });
+    assert!(e.to_string().starts_with("bad character `*` at position 12"), "{e}");
+    let e = err(&format!("#{}", f.replace('*', "A") + ")"));
+    assert!(e.to_string().contains("ends in `)`"), "{e}");
+    assert!(err("*").to_string().contains("position 1"));
+}
+
+#[test]
+fn a_changed_character_is_reported_as_damage() {
+    let f = fragment(TEN);
+    let mut chars: Vec<char> = f.chars().collect();
+    let last = chars.len() - 1;
+    chars[last] = if chars[last] == 'A' { 'B' } else { 'A' };
+    let e = err(&chars.into_iter().collect::<String>());
+    assert_eq!(e.kind(), Kind::Damaged);
+    assert!(e.to_string().contains("damaged"), "{e}");
+}
+
+#[test]
+fn empty_and_text_links() {
+    assert_eq!(err("").kind(), Kind::Empty);
+    assert_eq!(err("#").kind(), Kind::Empty);
+    assert_eq!(err("http://127.0.0.1:8080/#").kind(), Kind::Empty);
+    let e = err("text=open%20a%20f%0Afsync%2");
+    assert_eq!(e.kind(), Kind::BadText);
+    assert!(e.to_string().starts_with("bad percent escape `%2` at position 26"), "{e}");
+    let e = err("#text=opn+a+f");
+    assert!(e.to_string().contains("error at 1:1: unknown call `opn`; did you mean `open`?"), "{e}");
+    assert_eq!(e.text(), Some("opn a f"), "an editor can still open the text");
+    assert_eq!(err("text=%zz").text(), None);
+    let e = err("text=%FF");
+    assert!(e.to_string().contains("not UTF-8"), "{e}");
+    // The fd-table checks are not a link's business: an unfinished scenario travels.
+    let s = decode("text=fsync+a").expect("decodes");
+    assert_eq!(s.scenario.to_string(), "fsync a\n");
+}
+
+#[test]
+fn whole_links_and_fragments() {
+    let s = parse(TEN).expect("valid").scenario;
+    let l = link("http://127.0.0.1:8080/#old", &s, Some("1f.UNUH"));
+    assert!(l.starts_with("http://127.0.0.1:8080/#1"), "{l}");
+    assert_eq!(fragment_of(&l), encode(&s, Some("1f.UNUH")));
+    assert_eq!(fragment_of("no-hash"), "no-hash");
+    let back = decode(&format!("  {l}\n")).expect("decodes");
+    assert_eq!(back.scenario, s);
+    assert_eq!(back.replay.as_deref(), Some("1f.UNUH"));
+}
+
+#[test]
+fn huge_links_are_refused_before_work() {
+    let e = err(&format!("1{}", "A".repeat(300_000)));
+    assert_eq!(e.kind(), Kind::TooLong);
+    // A declared count far beyond the link is refused, not allocated.
+    let e = err("1AAAAAAAAAAAAB");
+    assert!(matches!(e.kind(), Kind::Invalid | Kind::Damaged | Kind::CutShort), "{e}");
+}
+
+#[test]
+fn a_short_link_cannot_stand_for_megabytes_of_text() {
+    // One long label, referred to ten thousand times at a few bits each.
+    let label = Name::new(&format!("l{}", "x".repeat(200))).expect("a name");
+    let cond = Cond { call: CallRef::Label(label), outcome: Outcome::Is(Ret::OK) };
+    let claim = Claim { kind: ClaimKind::Never, conds: vec![cond; 1000], schemes: Vec::new(), comment: None };
+    let s = Scenario { body: vec![Item::Claim(claim); 10], ..Scenario::default() };
+    let f = encode(&s, None);
+    assert!(f.len() < 6000, "{}", f.len());
+    let e = err(&f);
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(e.to_string().contains("more than 1048576 bytes of text"), "{e}");
+}

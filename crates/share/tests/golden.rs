@@ -1,0 +1,141 @@
+//! Links made by format version 1 decode to the same text forever.
+//!
+//! `golden/v1.txt` holds links made once and the canonical text each must
+//! decode to. The file is data: this test reads it and never rewrites it.
+//! (`write_the_golden_file`, ignored, made it; run it again only to add
+//! entries while version 1 is the newest, and check the diff keeps every
+//! old entry unchanged.)
+//!
+//! The file is a list of entries. An entry is a line `=== link FRAGMENT`,
+//! an optional line `=== replay STRING`, then the canonical text, line by
+//! line, then one blank line.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use errseq_scenario::parse_unchecked;
+use errseq_share::{decode, encode, text_fragment};
+
+fn golden_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/v1.txt")
+}
+
+struct Entry {
+    fragment: String,
+    replay: Option<String>,
+    text: String,
+}
+
+fn entries(file: &str) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for line in file.lines() {
+        if let Some(fragment) = line.strip_prefix("=== link ") {
+            out.push(Entry { fragment: fragment.to_owned(), replay: None, text: String::new() });
+        } else if let Some(replay) = line.strip_prefix("=== replay ") {
+            let e = out.last_mut().expect("`=== replay` after `=== link`");
+            e.replay = Some(replay.to_owned());
+        } else if let Some(e) = out.last_mut() {
+            e.text.push_str(line);
+            e.text.push('\n');
+        }
+    }
+    for e in &mut out {
+        // The blank line that ends the entry.
+        assert!(e.text.ends_with('\n'), "entry {} has no blank line after it", e.fragment);
+        e.text.pop();
+    }
+    out
+}
+
+#[test]
+fn version_1_links_decode_to_their_stored_text_forever() {
+    let file = std::fs::read_to_string(golden_path()).expect("tests/golden/v1.txt");
+    let entries = entries(&file);
+    assert!(entries.len() >= 40, "{} entries", entries.len());
+    let mut binary = 0;
+    for e in &entries {
+        let shared = decode(&e.fragment).unwrap_or_else(|err| panic!("{}: {err}", e.fragment));
+        assert_eq!(shared.scenario.to_string(), e.text, "link {}", e.fragment);
+        assert_eq!(shared.replay, e.replay, "link {}", e.fragment);
+        if e.fragment.starts_with('1') {
+            binary += 1;
+            // While version 1 is the one written, the encoder must not drift.
+            let (s, _) = parse_unchecked(&e.text).expect("stored text parses");
+            assert_eq!(encode(&s, e.replay.as_deref()), e.fragment, "the encoder changed for\n{}", e.text);
+        }
+    }
+    assert!(binary >= 30);
+}
+
+/// Scenarios that use every part of the language, beyond the examples.
+const CRAFTED: [&str; 14] = [
+    "",
+    "sync\n",
+    "open a f\nfsync a => EIO\n",
+    "title: every call, every kind of expectation — and ünïcödé ✓\nschemes: linux-4.12 rfc-v1 rfc-v2 linux-4.13 linux-4.17 linux-5.8 linux rfc-v2-skip-unchanged rfc-v2-report-once\nfs: xfs\n\nopen data_file_2 f\ndup fd9 data_file_2\nwrite fd9 4294967295\nwrite data_file_2 3\nfail f EHWPOISON\nheal f\nwriteback f\nerror f EOPNOTSUPP\nfsync data_file_2 => 0\nfdatasync fd9 => EIO linux-4.12=0 rfc-v1={0, EIO}\nsync_file_range fd9 => linux=ENOSPC rfc-v2=EDQUOT\nsyncfs fd9 => {0, EIO, ENOSPC, EDQUOT, EROFS, EFBIG}\nsync => 0\nflush f => EIO\nclose fd9 => 0\nclose data_file_2\nevict f\n",
+    "# a comment above the headers\n#\ntitle: comments everywhere # and after the title\n# among the headers\nfs: nfs\n\n# a comment line\n\nopen a f  # after a call\nwrite a  #\n# two blank lines below count as one\n\npar  # on the par line\n  # inside the block\n  fsync a as first => {0, EIO}  # a task's comment\n\n  error f EIO\nend\nnever first = EIO for linux  # on a claim\n# the end\n",
+    "fs: btrfs\nopen a f\nopen b f\npar\n  fsync a as a1\n  error f EIO\n  fsync b as b1\n  error f ENOSPC\nend\nfsync a as a2\nexists a1 = 0, a2 = {EIO, ENOSPC}, fsync b = EIO for linux-4.13 linux-5.8\nnever a1 = EIO, b1 = EIO\nexists close a = 0\n",
+    "fs: ext4\nopen a f\nclose a => 0\n",
+    "schemes: linux\nopen x y\nfsync x => 0 linux=0\n",
+    "title: =>  # not a comment? it is: titles stop at #\nopen a f\n",
+    "open a f\nopen b g\nopen c h\nopen d i\nopen e j\nopen k l\nopen m n\nopen o p\nopen q r\nfsync q => 0\n",
+    "title: percent % plus + ampersand & equals = hash in a comment\n# 100% sure: a+b=c & d#e\nopen a f\n",
+    "open a f\n  \n\n\nfsync a\n",
+    "title: a title only\n",
+    "# only a comment\n",
+];
+
+/// The replay strings carried by the crafted entries, by index.
+fn crafted_replay(i: usize) -> Option<&'static str> {
+    match i {
+        2 => Some("1f.UNUH"),
+        5 => Some("1d.Ag.B"),
+        10 => Some("any text, as given ✓"),
+        _ => None,
+    }
+}
+
+#[test]
+#[ignore = "writes tests/golden/v1.txt; run by hand, only to add entries while version 1 is the newest"]
+fn write_the_golden_file() {
+    let mut out = String::from(
+        "# Share links of format version 1 and the canonical text each decodes to.\n\
+         # Checked by tests/golden.rs; made once, never rewritten: add, never change.\n\n",
+    );
+    let mut add = |fragment: &str, replay: Option<&str>, text: &str| {
+        let _ = writeln!(out, "=== link {fragment}");
+        if let Some(r) = replay {
+            let _ = writeln!(out, "=== replay {r}");
+        }
+        out.push_str(text);
+        out.push('\n');
+    };
+    for path in common::example_files() {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let (s, _) = parse_unchecked(&text).expect("example parses");
+        add(&encode(&s, None), None, &s.to_string());
+    }
+    for (i, text) in CRAFTED.iter().enumerate() {
+        let (s, _) = parse_unchecked(text).expect("crafted scenario parses");
+        let replay = crafted_replay(i);
+        add(&encode(&s, replay), replay, &s.to_string());
+    }
+    // Hand-written and generated `text=` links.
+    let by_hand = [
+        ("text=open%20a%20f%0Afsync%20a%20%3D%3E%20EIO%0A", "open a f\nfsync a => EIO\n", None),
+        ("text=open+a+f%0Afsync+a&replay=1f.A", "open a f\nfsync a\n", Some("1f.A")),
+        ("text=title:%20raw%20é%20✓%0aopen a f", "title: raw é ✓\n\nopen a f\n", None),
+    ];
+    for (fragment, text, replay) in by_hand {
+        add(fragment, replay, text);
+    }
+    let text = CRAFTED[4];
+    let (s, _) = parse_unchecked(text).expect("parses");
+    add(&text_fragment(text, Some("1a.B")), Some("1a.B"), &s.to_string());
+    std::fs::create_dir_all(golden_path().parent().expect("dir")).expect("mkdir");
+    std::fs::write(golden_path(), out).expect("write the golden file");
+}

@@ -1,0 +1,157 @@
+//! Nothing a scenario says is lost in a link: decoding a link prints the
+//! same canonical text as the scenario it was made from, for generated
+//! scenarios and for every example; and links are short.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use errseq_scenario::{parse, parse_unchecked, Claim, Item, Par, Scenario, Stmt};
+use errseq_share::{decode, encode, fragment_of, link, text_fragment, Shared};
+use proptest::prelude::*;
+
+fn last_char_is_safe(fragment: &str) -> bool {
+    fragment.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_link_decodes_to_the_same_canonical_text(s in common::scenario(), replay in common::replay()) {
+        let fragment = encode(&s, replay.as_deref());
+        prop_assert!(last_char_is_safe(&fragment), "{}", fragment);
+        prop_assert!(fragment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        let back = decode(&fragment).map_err(|e| TestCaseError::fail(format!("{e}\n{fragment}\n{s}")))?;
+        prop_assert_eq!(back.scenario.to_string(), s.to_string());
+        prop_assert_eq!(&back.scenario, &s);
+        prop_assert_eq!(back.replay, replay.clone().filter(|r| !r.is_empty()));
+        // With the `#`, and as a whole link.
+        let with_hash = decode(&format!("#{fragment}")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(&with_hash.scenario, &s);
+        let whole = link("https://example.org/play/?x=1#old", &s, replay.as_deref());
+        prop_assert_eq!(fragment_of(&whole), fragment.as_str());
+        prop_assert_eq!(decode(&whole).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_text_link_decodes_to_the_same_canonical_text(s in common::scenario(), replay in common::replay()) {
+        let fragment = text_fragment(&s.to_string(), replay.as_deref());
+        prop_assert!(last_char_is_safe(&fragment), "{}", fragment);
+        let back = decode(&fragment).map_err(|e| TestCaseError::fail(format!("{e}\n{fragment}")))?;
+        prop_assert_eq!(back.scenario.to_string(), s.to_string());
+        prop_assert_eq!(back.replay, replay.filter(|r| !r.is_empty()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_link_broken_over_lines_still_decodes(s in common::scenario(), cut in 1usize..60) {
+        let fragment = encode(&s, None);
+        let mut wrapped = String::new();
+        for (i, c) in fragment.chars().enumerate() {
+            if i > 0 && i % cut == 0 {
+                wrapped.push_str("\n  ");
+            }
+            wrapped.push(c);
+        }
+        let back = decode(&wrapped).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(back.scenario, s);
+    }
+}
+
+/// The scenario without its title and comments: its calls, claims and
+/// headers that change results.
+fn bare(s: &Scenario) -> Scenario {
+    fn items(list: &[Item]) -> Vec<Item> {
+        list.iter()
+            .filter_map(|i| match i {
+                Item::Stmt(st) => Some(Item::Stmt(Stmt { comment: None, ..st.clone() })),
+                Item::Claim(c) => Some(Item::Claim(Claim { comment: None, ..c.clone() })),
+                Item::Par(p) => Some(Item::Par(Par { items: items(&p.items), comment: None })),
+                Item::Note(_) | Item::Gap => None,
+            })
+            .collect()
+    }
+    Scenario { title: None, head_notes: Vec::new(), body: items(&s.body), ..s.clone() }
+}
+
+fn shared(text: &str) -> Scenario {
+    parse(text).expect("a valid scenario").scenario
+}
+
+#[test]
+fn every_example_round_trips_and_its_fragment_length_is_printed() {
+    let files = common::example_files();
+    assert!(files.len() >= 30, "{} example files", files.len());
+    println!("{:<44} {:>6} {:>6} {:>6}", "example", "text", "link", "bare");
+    let (mut text_total, mut link_total, mut bare_total) = (0, 0, 0);
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("read");
+        let s = shared(&text);
+        let canonical = s.to_string();
+        let fragment = encode(&s, None);
+        assert!(last_char_is_safe(&fragment), "{}: {fragment}", path.display());
+        let back = decode(&fragment).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(back, Shared { scenario: s.clone(), replay: None }, "{}", path.display());
+        assert_eq!(back.scenario.to_string(), canonical, "{}", path.display());
+        let with_replay = decode(&encode(&s, Some("1f.UNUH"))).expect("decodes");
+        assert_eq!(with_replay.replay.as_deref(), Some("1f.UNUH"));
+        let by_text = decode(&text_fragment(&text, None)).expect("a text link decodes");
+        assert_eq!(by_text.scenario.to_string(), canonical, "{}", path.display());
+        let bare = encode(&bare(&s), None).len();
+        println!(
+            "{:<44} {:>6} {:>6} {bare:>6}",
+            common::short_name(path),
+            canonical.chars().count(),
+            fragment.len()
+        );
+        text_total += canonical.chars().count();
+        link_total += fragment.len();
+        bare_total += bare;
+    }
+    println!("{:<44} {text_total:>6} {link_total:>6} {bare_total:>6}", "all");
+}
+
+/// The target of the web issue: a ten-event scenario with one-letter names
+/// and no title fits in 40 characters, so a whole link fits a line of mail.
+#[test]
+fn a_ten_event_scenario_fits_in_40_characters() {
+    let cases = [
+        // The README's scenario, with a retry.
+        "open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n\
+         fsync a => 0\nheal f\nwrite b\nfsync b => 0\n",
+        // Ten calls, no expectations.
+        "open a f\ndup b a\nwrite a\nfail f EIO\nwriteback f\nfsync a\nfsync b\nheal f\nsyncfs a\nclose a\n",
+        // A race and a claim.
+        "open a f\nopen b f\nwrite a\npar\n  fsync a as x\n  error f EIO\n  fsync b as y\nend\n\
+         fsync a as z\nfsync b\nclose a\nclose b\nnever x = 0, z = 0\n",
+        // Every call that returns, each with an expectation.
+        "schemes: linux-4.12 linux\nopen a f\nwrite a 1\nfail f ENOSPC\nfsync a => ENOSPC\n\
+         fdatasync a => 0\nsync_file_range a => 0\nsyncfs a => 0 linux-4.12=0\nsync => 0\n\
+         flush f => 0\nclose a => 0\n",
+    ];
+    for text in cases {
+        let s = shared(text);
+        assert_eq!(s.stmts().count(), 10, "{text}");
+        let fragment = encode(&s, None);
+        println!("{:>3} characters: {fragment}", fragment.len());
+        assert!(fragment.len() <= 40, "{} characters for\n{text}: {fragment}", fragment.len());
+        let whole = link("http://127.0.0.1:8080/", &s, None);
+        assert!(whole.len() <= 72, "{whole}");
+        assert_eq!(decode(&whole).expect("decodes").scenario, s);
+    }
+}
+
+#[test]
+fn the_crate_documentation_example_is_exact() {
+    let (s, _) = parse_unchecked("open a f\nfsync a => EIO\n").expect("parses");
+    let fragment = encode(&s, None);
+    assert_eq!(fragment, "1A4JWChRoq");
+}

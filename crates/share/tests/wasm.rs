@@ -1,0 +1,60 @@
+//! The codec compiled to wasm32 and run in headless Chromium: the golden
+//! links decode, and every example round-trips, exactly as natively.
+//!
+//! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p errseq-share --target wasm32-unknown-unknown --test wasm`
+#![cfg(target_arch = "wasm32")]
+
+use errseq_scenario::parse;
+use errseq_share::{decode, encode};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const GOLDEN: &str = include_str!("golden/v1.txt");
+
+/// `=== link FRAGMENT`, an optional `=== replay STRING`, the canonical text,
+/// a blank line (as tests/golden.rs reads it).
+fn entries(file: &str) -> Vec<(String, Option<String>, String)> {
+    let mut out: Vec<(String, Option<String>, String)> = Vec::new();
+    for line in file.lines() {
+        if let Some(link) = line.strip_prefix("=== link ") {
+            out.push((link.to_owned(), None, String::new()));
+        } else if let Some(replay) = line.strip_prefix("=== replay ") {
+            if let Some(e) = out.last_mut() {
+                e.1 = Some(replay.to_owned());
+            }
+        } else if let Some(e) = out.last_mut() {
+            e.2.push_str(line);
+            e.2.push('\n');
+        }
+    }
+    for e in &mut out {
+        e.2.pop();
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+fn golden_links_decode_in_the_browser() {
+    let entries = entries(GOLDEN);
+    assert!(entries.len() >= 40);
+    for (link, replay, text) in entries {
+        let shared = decode(&link).unwrap_or_else(|e| panic!("{link}: {e}"));
+        assert_eq!(shared.scenario.to_string(), text, "{link}");
+        assert_eq!(shared.replay, replay, "{link}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn scenarios_round_trip_in_the_browser() {
+    let texts = [
+        "open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n",
+        "title: race\nschemes: linux-5.8\n\nopen a f\ndup b a\npar\n  syncfs a as x  # one\n  error f EIO\nend\nexists x = {0, EIO} for linux-5.8\n",
+    ];
+    for text in texts {
+        let s = parse(text).expect("valid").scenario;
+        let back = decode(&encode(&s, Some("1f.UNUH"))).expect("decodes");
+        assert_eq!(back.scenario, s);
+        assert_eq!(back.replay.as_deref(), Some("1f.UNUH"));
+    }
+}

@@ -1,0 +1,321 @@
+//! One worker's loop, on any [`Memory`]: the same code runs on
+//! `AtomicU32` across native threads and on JS `Atomics` in Web Workers.
+//!
+//! Each operation is, by a coin the worker's PRNG throws, either
+//!
+//! - a **set**: the scheme's `mapping_set_error` with one of the plan's
+//!   errnos (linux-5.8 also sets the superblock's word, 4.13+ the legacy
+//!   flag), or
+//! - a **report**: what fsync returns on the worker's cursor. For the
+//!   merged schemes that is the errseq half of
+//!   `file_check_and_advance_wb_err` (`errseq::vfs::advance_file_cursor`:
+//!   a lockless check, then check-and-advance under `f_lock`); for rfc-v2
+//!   and its review variants, `rfc::v2_report` under `f_lock`; in the
+//!   unserialized mode, `errseq_check_and_advance` with no lock. The legacy
+//!   flag clears that follow in the kernel touch another word and cannot
+//!   change what the cursor reports (as in the loom models), so they are
+//!   left out.
+//!
+//! A thin wrapper ([`Tally`]) watches the steps go by: the cmpxchgs on the
+//! word (did this set change the word, did it move the counter, did the
+//! report's SEEN marking land) and the store to the cursor (the value the
+//! report advanced to). Nothing about the algorithms changes.
+//!
+//! **Catching a double report at once.** Every report that returns an
+//! error sets the bit of the counter value it advanced its cursor to, in
+//! that cursor's bitmap, with one `fetch_or`; finding the bit already set
+//! is a double report. This is exact because, in a correct run, once a
+//! report on a cursor has seen its value marked SEEN (its cmpxchg landed,
+//! someone else's did, or the value was SEEN already), the word can only
+//! leave that counter by a set, which moves the counter on; so that cursor
+//! can never be told that counter value again. One case is legitimately
+//! different: when the SEEN marking did not land because a set of another
+//! errno replaced the still-unseen value and the word is still at that
+//! counter (an unseen error is overwritten, not counted), the cursor will
+//! rightly report the new errno at the same counter. Such a report is counted as *unconfirmed* and sets
+//! no bit. It needs two distinct errnos; with one, every report is
+//! confirmed and the check catches every double report.
+
+use errseq::errseq as es;
+use errseq::memory::{Action, Addr, Memory};
+use errseq::vfs;
+
+use crate::layout::{counter, worker, StressLayout, DONE, RUNNING, STOP, STOP_COUNTER_BUDGET};
+use crate::plan::{Budget, FaultKind, Plan, Sharing, PPM};
+
+/// Counters go to the shared cells, the heartbeat is bumped and the stop
+/// flag read, every this many operations.
+pub const FLUSH_EVERY: u32 = 256;
+
+/// What one worker did.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkerCounts {
+    pub ops: u32,
+    pub sets: u32,
+    pub reports: u32,
+    /// Reports that returned an error.
+    pub errors: u32,
+    /// Sets that moved the word's counter.
+    pub increments: u32,
+    /// Sets that changed the word.
+    pub changes: u32,
+    /// Error reports whose SEEN marking was overtaken (see the module).
+    pub unconfirmed: u32,
+    /// Error reports of a counter value the cursor had reported before.
+    pub double: u32,
+    pub elapsed_us: u32,
+}
+
+impl WorkerCounts {
+    /// Worker `w`'s counts in a snapshot of the cells.
+    pub fn read(layout: &StressLayout, cells: &[u32], w: u32) -> WorkerCounts {
+        let at = |off| cells.get(layout.worker(w, off).index()).copied().unwrap_or(0);
+        WorkerCounts {
+            ops: at(worker::OPS),
+            sets: at(worker::SETS),
+            reports: at(worker::REPORTS),
+            errors: at(worker::ERRORS),
+            increments: at(worker::INCREMENTS),
+            changes: at(worker::CHANGES),
+            unconfirmed: at(worker::UNCONFIRMED),
+            double: at(worker::DOUBLE),
+            elapsed_us: at(worker::ELAPSED_US),
+        }
+    }
+
+    /// Operations per second over this worker's own elapsed time.
+    pub fn ops_per_sec(&self) -> f64 {
+        if self.elapsed_us == 0 {
+            return 0.0;
+        }
+        f64::from(self.ops) * 1e6 / f64::from(self.elapsed_us)
+    }
+}
+
+/// A run's throughput, computed the same way for threads and Web Workers:
+/// all operations over the slowest worker's time from GO to its end.
+/// Returns (ops per second, the slowest worker's microseconds).
+pub fn throughput(workers: &[WorkerCounts]) -> (f64, u32) {
+    let slowest = workers.iter().map(|c| c.elapsed_us).max().unwrap_or(0);
+    let ops: u64 = workers.iter().map(|c| u64::from(c.ops)).sum();
+    let rate = if slowest == 0 { 0.0 } else { ops as f64 * 1e6 / f64::from(slowest) };
+    (rate, slowest)
+}
+
+/// A small deterministic PRNG (SplitMix64), one per worker.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64, worker: u32) -> Rng {
+        Rng(seed ^ u64::from(worker).wrapping_add(1).wrapping_mul(0xD1B5_4A32_D192_ED03))
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Watches one call's steps on the word and the cursor, passing every step
+/// through unchanged.
+struct Tally<'m, M> {
+    inner: &'m mut M,
+    word: Addr,
+    cursor: Addr,
+    /// The last cmpxchg on the word: (old, new, what the word held).
+    cas: Option<(u32, u32, u32)>,
+    /// The last value stored to the cursor.
+    stored: Option<u32>,
+    /// Successful cmpxchgs on the word that changed it / moved its counter.
+    changes: u32,
+    increments: u32,
+}
+
+impl<'m, M: Memory> Tally<'m, M> {
+    fn new(inner: &'m mut M, word: Addr, cursor: Addr) -> Self {
+        Tally { inner, word, cursor, cas: None, stored: None, changes: 0, increments: 0 }
+    }
+
+    fn begin(&mut self) {
+        self.cas = None;
+        self.stored = None;
+        self.changes = 0;
+        self.increments = 0;
+    }
+
+    /// The value an error report advanced the cursor to, if its SEEN
+    /// marking is settled (see the module); `None` when it was overtaken.
+    fn confirmed_report(&self) -> Option<u32> {
+        let settled = match self.cas {
+            None => true,
+            // Landed; someone else marked the same value; the value was
+            // SEEN already; or the word has since left that counter, which
+            // only a set after a SEEN value does.
+            Some((old, new, held)) => {
+                old == new || held == old || held == new || counter(held) != counter(old)
+            }
+        };
+        self.stored.filter(|_| settled)
+    }
+}
+
+impl<M: Memory> Memory for Tally<'_, M> {
+    type Stop = M::Stop;
+
+    #[inline]
+    fn step(&mut self, action: Action) -> Result<u32, M::Stop> {
+        let value = self.inner.step(action)?;
+        match action {
+            Action::Cmpxchg { at, old, new } if at == self.word => {
+                self.cas = Some((old, new, value));
+                if value == old && new != old {
+                    self.changes += 1;
+                    if counter(new) != counter(old) {
+                        self.increments += 1;
+                    }
+                }
+            }
+            Action::Store(at, v) if at == self.cursor => self.stored = Some(v),
+            _ => {}
+        }
+        Ok(value)
+    }
+}
+
+fn flush<M: Memory>(
+    m: &mut M,
+    layout: &StressLayout,
+    w: u32,
+    c: &WorkerCounts,
+    beat: &mut u32,
+) -> Result<(), M::Stop> {
+    let at = |off| layout.worker(w, off);
+    m.store(at(worker::OPS), c.ops)?;
+    m.store(at(worker::SETS), c.sets)?;
+    m.store(at(worker::REPORTS), c.reports)?;
+    m.store(at(worker::ERRORS), c.errors)?;
+    m.store(at(worker::INCREMENTS), c.increments)?;
+    m.store(at(worker::CHANGES), c.changes)?;
+    m.store(at(worker::UNCONFIRMED), c.unconfirmed)?;
+    m.store(at(worker::DOUBLE), c.double)?;
+    *beat = beat.wrapping_add(1);
+    m.store(at(worker::HEARTBEAT), *beat)
+}
+
+/// Runs worker `index` of `plan` until its budget is spent, the STOP cell
+/// is raised, or its share of the counter budget is used up; its counts
+/// are in the cells (flushed every [`FLUSH_EVERY`] ops and at the end) and
+/// returned. The driver starts workers together (the GO barrier), measures
+/// the time, and calls [`finish`].
+///
+/// The caller has validated the plan and `index < plan.workers`. A fault
+/// the plan injects into this worker panics or hangs here, on purpose.
+pub fn run_worker<M: Memory>(
+    m: &mut M,
+    plan: &Plan,
+    layout: &StressLayout,
+    index: u32,
+) -> Result<WorkerCounts, M::Stop> {
+    let mapping = layout.mapping();
+    let word = mapping.wb_err;
+    let sb = layout.sb();
+    let k = plan.cursor_of(index);
+    let file = layout.file(k);
+    let threshold = (u64::from(plan.set_ppm) << 32) / u64::from(PPM);
+    let limit = match plan.budget {
+        Budget::Ops(n) => n,
+        Budget::Millis(_) => u32::MAX,
+    };
+    let fault = plan.fault.filter(|f| f.worker == index);
+    let fault_at = fault.map_or(u32::MAX, |f| f.after_ops);
+    let quota = layout.increment_quota();
+    let errnos = &plan.errnos;
+    let mut rng = Rng::new(plan.seed, index);
+    let mut c = WorkerCounts::default();
+    let mut beat = 0;
+
+    m.store(layout.worker(index, worker::STATE), RUNNING)?;
+    let mut t = Tally::new(m, word, file.wb_err);
+    while c.ops < limit {
+        if c.ops % FLUSH_EVERY == 0 {
+            flush(t.inner, layout, index, &c, &mut beat)?;
+            if t.inner.load(STOP)? != 0 {
+                break;
+            }
+        }
+        if c.ops == fault_at {
+            inject(plan, index, fault.map(|f| f.kind));
+        }
+        let r = rng.next_u64();
+        if (r & 0xffff_ffff) < threshold {
+            if c.increments >= quota {
+                t.inner.fetch_or(STOP, STOP_COUNTER_BUDGET)?;
+                break;
+            }
+            let errno = errnos[(r >> 32) as usize % errnos.len()];
+            t.begin();
+            plan.scheme.mapping_set_error(&mut t, mapping, sb, errno)?;
+            c.sets += 1;
+            c.changes += t.changes;
+            c.increments += t.increments;
+        } else {
+            t.begin();
+            let ret = if plan.sharing == Sharing::Unserialized {
+                es::check_and_advance(&mut t, word, file.wb_err)?
+            } else if plan.scheme.is_rfc() {
+                plan.scheme.fsync_report(&mut t, mapping, file)?
+            } else {
+                vfs::advance_file_cursor(&mut t, word, file)?
+            };
+            c.reports += 1;
+            if !ret.is_ok() {
+                c.errors += 1;
+                match t.confirmed_report() {
+                    Some(value) => {
+                        let (cell, bit) = layout.bitmap_bit(k, counter(value));
+                        if t.inner.fetch_or(cell, bit)? & bit != 0 {
+                            c.double += 1;
+                        }
+                    }
+                    None => c.unconfirmed += 1,
+                }
+            }
+        }
+        c.ops += 1;
+    }
+    flush(t.inner, layout, index, &c, &mut beat)?;
+    Ok(c)
+}
+
+/// The fault a plan injects: a panic, or a spin with no heartbeat that
+/// only terminating the worker ends.
+fn inject(plan: &Plan, index: u32, kind: Option<FaultKind>) {
+    match kind {
+        Some(FaultKind::Panic) => {
+            panic!("injected fault: worker {index} panics after {} ops", fault_after(plan))
+        }
+        Some(FaultKind::Hang) => loop {
+            core::hint::spin_loop();
+        },
+        None => {}
+    }
+}
+
+fn fault_after(plan: &Plan) -> u32 {
+    plan.fault.map_or(0, |f| f.after_ops)
+}
+
+/// The driver's epilogue: the worker's elapsed time, then DONE.
+pub fn finish<M: Memory>(
+    m: &mut M,
+    layout: &StressLayout,
+    index: u32,
+    elapsed_us: u32,
+) -> Result<(), M::Stop> {
+    m.store(layout.worker(index, worker::ELAPSED_US), elapsed_us)?;
+    m.store(layout.worker(index, worker::STATE), DONE)
+}

@@ -1,0 +1,111 @@
+//! The few browser services the page uses, each a small function that
+//! tolerates their absence (private mode without storage, no clipboard).
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Milliseconds since the epoch.
+pub fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+const SAVED: &str = "errseq-playground:scenario";
+const THEME: &str = "errseq-playground:theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// The scenario saved by the last visit.
+pub fn saved_scenario() -> Option<String> {
+    storage()?.get_item(SAVED).ok().flatten()
+}
+
+pub fn save_scenario(text: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(SAVED, text);
+    }
+}
+
+pub fn saved_theme() -> Option<String> {
+    storage()?.get_item(THEME).ok().flatten()
+}
+
+/// Applies a theme (`light`, `dark`, or `system`) to the document.
+pub fn set_theme(theme: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(THEME, theme);
+    }
+    let root = window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = match theme {
+            "light" | "dark" => root.set_attribute("data-theme", theme),
+            _ => root.remove_attribute("data-theme"),
+        };
+    }
+}
+
+/// The URL fragment, without `#`, percent-decoding left to the codec.
+pub fn fragment() -> String {
+    let hash = window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    hash.strip_prefix('#').unwrap_or(&hash).to_owned()
+}
+
+/// The query string has `key` (`?embed`).
+pub fn has_query(key: &str) -> bool {
+    let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|kv| kv.split('=').next() == Some(key))
+}
+
+/// The page's address without query or fragment.
+pub fn base_url() -> String {
+    let loc = window().map(|w| w.location());
+    let origin = loc.as_ref().and_then(|l| l.origin().ok()).unwrap_or_default();
+    let path = loc.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_else(|| "/".to_owned());
+    format!("{origin}{path}")
+}
+
+/// Replaces the fragment without adding a history entry.
+pub fn replace_fragment(fragment: &str) {
+    let Some(w) = window() else { return };
+    let search = w.location().search().unwrap_or_default();
+    let url = format!("{}{search}#{fragment}", base_url());
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Copies text to the clipboard; the error says why it could not.
+pub async fn copy(text: String) -> Result<(), String> {
+    let clipboard = window().map(|w| w.navigator().clipboard()).ok_or("no window")?;
+    JsFuture::from(clipboard.write_text(&text))
+        .await
+        .map(drop)
+        .map_err(|e| e.as_string().unwrap_or_else(|| "the browser refused clipboard access".to_owned()))
+}
+
+/// Moves the caret of a textarea to line `line`, column `col` (1-based,
+/// counted in characters) and focuses it.
+pub fn caret_to(id: &str, text: &str, line: u32, col: u32) {
+    let el = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+    let Some(area) = el else { return };
+    let mut offset = 0u32;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line as usize {
+            // Offsets count UTF-16 units, as the DOM does.
+            let before: String = l.chars().take(col.saturating_sub(1) as usize).collect();
+            offset += before.encode_utf16().count() as u32;
+            break;
+        }
+        offset += l.encode_utf16().count() as u32 + 1;
+    }
+    let _ = area.focus();
+    let _ = area.set_selection_range(offset, offset);
+}

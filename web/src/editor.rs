@@ -1,0 +1,109 @@
+//! The text pane, with diagnostics drawn in the text.
+//!
+//! A transparent textarea lies over a `<pre>` that mirrors its text and
+//! underlines each diagnostic's span (same font, padding and scroll), so
+//! problems show where they are while the textarea stays a plain
+//! textarea: native selection, input methods, screen readers. The list
+//! below repeats each diagnostic; choosing one moves the caret there.
+
+use errseq_scenario::{Diagnostic, Severity};
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::browser;
+
+pub const TEXTAREA_ID: &str = "scenario";
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub text: AttrValue,
+    pub diagnostics: Vec<Diagnostic>,
+    pub on_type: Callback<String>,
+}
+
+/// The mirror: the text with each diagnostic's span wrapped in a mark.
+fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out: Vec<Html> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let chars: Vec<char> = line.chars().collect();
+        let mut marks: Vec<(usize, usize, Severity)> = diagnostics
+            .iter()
+            .filter(|d| d.span.line == n)
+            .map(|d| {
+                let start = (d.span.col.max(1) - 1) as usize;
+                let start = start.min(chars.len());
+                (start, (start + d.span.len as usize).min(chars.len().max(start + 1)), d.severity)
+            })
+            .collect();
+        marks.sort_by_key(|m| m.0);
+        let mut pos = 0;
+        for (start, end, severity) in marks {
+            if start < pos {
+                continue;
+            }
+            out.push(html! { { chars[pos..start].iter().collect::<String>() } });
+            let class = if severity == Severity::Error { "mark-error" } else { "mark-warning" };
+            // A span past the end of the line (a missing argument) marks one space.
+            let marked: String = if start < chars.len() {
+                chars[start..end.min(chars.len())].iter().collect()
+            } else {
+                " ".into()
+            };
+            out.push(html! { <mark class={ class }>{ marked }</mark> });
+            pos = end.min(chars.len());
+        }
+        out.push(html! { { chars[pos.min(chars.len())..].iter().collect::<String>() } });
+        if i + 1 < lines.len() {
+            out.push(html! { { "\n" } });
+        }
+    }
+    // A trailing newline keeps the mirror as tall as the textarea.
+    out.push(html! { { "\n" } });
+    html! { <>{ for out }</> }
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let overlay = use_node_ref();
+    let oninput = {
+        let on_type = props.on_type.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            on_type.emit(area.value());
+        })
+    };
+    let onscroll = {
+        let overlay = overlay.clone();
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            if let Some(pre) = overlay.cast::<HtmlElement>() {
+                pre.set_scroll_top(area.scroll_top());
+                pre.set_scroll_left(area.scroll_left());
+            }
+        })
+    };
+    let errors = props.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let items = props.diagnostics.iter().map(|d| {
+        let (line, col) = (d.span.line, d.span.col);
+        let text = props.text.clone();
+        let go = Callback::from(move |_| browser::caret_to(TEXTAREA_ID, &text, line, col));
+        let class = if d.severity == Severity::Error { "diag error" } else { "diag warning" };
+        html! { <li><button class={ class } onclick={ go }>{ d.to_string() }</button></li> }
+    });
+    html! {
+        <div class="editor">
+            <label for={ TEXTAREA_ID }>{ "Scenario" }</label>
+            <div class="editor-frame">
+                <pre class="mirror" aria-hidden="true" ref={ overlay }>{ mirror(&props.text, &props.diagnostics) }</pre>
+                <textarea id={ TEXTAREA_ID } spellcheck="false" autocapitalize="off" autocomplete="off"
+                    aria-invalid={ (errors > 0).to_string() } aria-describedby="diagnostics"
+                    value={ props.text.clone() } { oninput } { onscroll } />
+            </div>
+            <ul id="diagnostics" class="diagnostics" aria-live="polite" aria-label="problems">
+                { for items }
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,83 @@
+//! Results side by side: events down, schemes across. A row where the
+//! schemes disagree (or a result varies with the interleaving) is marked;
+//! a result that breaks the line's expectation is flagged. Choosing a cell
+//! shows the state after that event under that scheme.
+
+use yew::prelude::*;
+
+use crate::analysis::Grid;
+
+#[derive(Properties, PartialEq)]
+pub struct GridProps {
+    pub grid: Option<Grid>,
+    /// The grid is from the last text that parsed, not the current one.
+    pub stale: bool,
+    pub selected: Option<usize>,
+    pub column: usize,
+    pub on_pick: Callback<(usize, usize)>,
+}
+
+#[function_component(GridView)]
+pub fn grid_view(props: &GridProps) -> Html {
+    let Some(grid) = &props.grid else {
+        return html! {
+            <section class="results" aria-label="results">
+                <h2>{ "Results" }</h2>
+                <p class="muted">{ "Results appear when the scenario has no problems." }</p>
+            </section>
+        };
+    };
+    let failures = grid.failures();
+    let summary = match failures {
+        0 => "every expectation holds".to_owned(),
+        1 => "✗ 1 expectation fails".to_owned(),
+        n => format!("✗ {n} expectations fail"),
+    };
+    let rows = grid.rows.iter().map(|r| {
+        let cells = r.cells.iter().enumerate().map(|(c, cell)| {
+            let pick = {
+                let on_pick = props.on_pick.clone();
+                let e = r.event;
+                Callback::from(move |_| on_pick.emit((e, c)))
+            };
+            let text = cell.text();
+            let label = match &cell.failed {
+                Some(exp) => format!("{} under {}: {}, expected {exp}", r.text, grid.columns[c], if text.is_empty() { "nothing" } else { &text }),
+                None => format!("{} under {}: {}", r.text, grid.columns[c], if text.is_empty() { "returns nothing" } else { &text }),
+            };
+            let chosen = props.selected == Some(r.event) && props.column == c;
+            html! {
+                <td class={ classes!(cell.failed.is_some().then_some("failed"), r.differs.then_some("differs")) }>
+                    <button class={ classes!("cell", chosen.then_some("chosen")) } aria-label={ label } aria-pressed={ chosen.to_string() } onclick={ pick }>
+                        { text }{ if cell.failed.is_some() { " ✗" } else { "" } }
+                    </button>
+                </td>
+            }
+        });
+        let selected = props.selected == Some(r.event);
+        html! {
+            <tr class={ classes!(selected.then_some("selected"), r.differs.then_some("differs")) }>
+                <td class="line">{ r.line }</td>
+                <td class={ classes!("event", r.block.map(|_| "in-par")) }>{ if r.differs { "* " } else { "  " } }{ r.text.clone() }</td>
+                { for cells }
+            </tr>
+        }
+    });
+    html! {
+        <section class={ classes!("results", props.stale.then_some("stale")) } aria-label="results">
+            <h2>{ "Results" }</h2>
+            <p class={ classes!("summary", (failures > 0).then_some("bad")) } aria-live="polite">
+                { summary }{ if props.stale { " (from the last text without problems)" } else { "" } }
+            </p>
+            <div class="table-wrap">
+                <table id="grid">
+                    <thead><tr>
+                        <th scope="col">{ "line" }</th><th scope="col">{ "event" }</th>
+                        { for grid.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

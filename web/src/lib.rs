@@ -1,0 +1,33 @@
+//! The errseq playground in the browser.
+//!
+//! Everything runs client-side: the scenario is parsed, checked, evaluated
+//! under every scheme and explored by the same crates as the CLI, compiled
+//! to wasm. The page has three views of one document: the playground
+//! (text and timeline, results, state inspector), Explore (the
+//! interleavings of `par` blocks, step by step) and Stress (Web Workers
+//! hammering one SharedArrayBuffer).
+//!
+//! The pure parts (the document and its history, timeline edits and
+//! layout, the analysis and the results grid) are modules of their own,
+//! tested natively and in the browser.
+
+pub mod analysis;
+mod app;
+mod browser;
+pub mod doc;
+pub mod edit;
+mod editor;
+mod explore_view;
+mod gallery;
+mod grid;
+mod inspector;
+pub mod lanes;
+mod playground;
+mod share;
+mod stress;
+mod timeline;
+
+/// Mounts the page.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,240 @@
+//! Sharing: the URL follows the scenario, the toolbar copies it in every
+//! form people paste (a link, the text, plain-text mail, Markdown, an
+//! embed snippet), and `?embed` shows a compact read-only view for
+//! documentation pages.
+//!
+//! The fragment is the codec's (`errseq-share`): compact binary for a
+//! scenario that parses, `text=` for one that does not yet, so reloading
+//! never loses a keystroke. A link that fails to decode never replaces the
+//! saved work: the page says what is wrong and keeps the saved scenario.
+//!
+//! Embedding: an iframe of `…?embed#…` posts its height to the parent
+//! whenever it changes, as `{ source: "errseq-playground", type: "height",
+//! height: <CSS pixels> }`, so a page can size it without scrollbars.
+
+use std::rc::Rc;
+
+use errseq_scenario::Parsed;
+use gloo::timers::callback::Timeout;
+use yew::prelude::*;
+
+use crate::analysis::{Analysis, Grid, Shared};
+use crate::browser;
+use crate::grid::GridView;
+
+/// The fragment for the current text (and interleaving): the compact form
+/// whenever the syntax is right (fd mistakes included), else the text as
+/// it is.
+pub fn fragment_for(analysis: &Analysis, text: &str, replay: Option<&str>) -> String {
+    match analysis.scenario() {
+        Some(s) => errseq_share::encode(s, replay),
+        None => errseq_share::text_fragment(text, replay),
+    }
+}
+
+/// The link that opens this scenario in the playground.
+pub fn link_for(fragment: &str) -> String {
+    format!("{}#{fragment}", browser::base_url())
+}
+
+/// The snippet documentation pages embed: the iframe, and a one-line
+/// listener that sizes it from the height it posts (a page whose own CSP
+/// refuses inline scripts can drop the script and listen the same way).
+pub fn embed_snippet(fragment: &str, title: &str) -> String {
+    let title = title.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
+    format!(
+        "<iframe src=\"{}?embed#{fragment}\" title=\"{title}\" style=\"width:100%;border:0\" loading=\"lazy\"></iframe>\n\
+         <script>addEventListener(\"message\",e=>{{if(e.data&&e.data.source===\"errseq-playground\"&&e.data.type===\"height\")\
+         for(const f of document.querySelectorAll(\"iframe\"))if(f.contentWindow===e.source)f.style.height=e.data.height+\"px\"}})</script>",
+        browser::base_url()
+    )
+}
+
+/// What the copy buttons offer.
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Form {
+    Link,
+    Text,
+    Email,
+    Markdown,
+    Embed,
+}
+
+impl Form {
+    pub const ALL: [Form; 5] = [Form::Link, Form::Text, Form::Email, Form::Markdown, Form::Embed];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Form::Link => "Link",
+            Form::Text => "Text",
+            Form::Email => "Email",
+            Form::Markdown => "Markdown",
+            Form::Embed => "Embed",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Form::Link => "copy-link",
+            Form::Text => "copy-text",
+            Form::Email => "copy-email",
+            Form::Markdown => "copy-markdown",
+            Form::Embed => "copy-embed",
+        }
+    }
+}
+
+/// The content of one form, or why it is not available.
+pub fn content(form: Form, analysis: &Analysis, text: &str, fragment: &str) -> Result<String, String> {
+    let link = link_for(fragment);
+    let report =
+        |p: &Parsed| errseq_explorer::check(p, crate::analysis::BROWSER_BOUNDS).map_err(|e| e.to_string());
+    match form {
+        Form::Link => Ok(link),
+        Form::Text => Ok(text.to_owned()),
+        Form::Email | Form::Markdown => {
+            let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
+            let r = report(p)?;
+            Ok(if form == Form::Email {
+                errseq_render::email(p, &r, &link)
+            } else {
+                errseq_render::markdown(p, &r, &link)
+            })
+        }
+        Form::Embed => {
+            let title = analysis
+                .scenario()
+                .and_then(|s| s.title.clone())
+                .unwrap_or_else(|| "errseq scenario".to_owned());
+            Ok(embed_snippet(fragment, &title))
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CopyProps {
+    pub analysis: Shared,
+    pub text: AttrValue,
+    pub fragment: AttrValue,
+    /// Bumped by Ctrl/Cmd+S: copy the link.
+    pub copy_link_request: u64,
+}
+
+/// The copy buttons, with "Copied" (or why not) announced and shown.
+#[function_component(CopyButtons)]
+pub fn copy_buttons(props: &CopyProps) -> Html {
+    let status = use_state(|| None::<(Form, Result<(), String>)>);
+    let timer = use_mut_ref(|| None::<Timeout>);
+    let copy = {
+        let (status, timer) = (status.clone(), timer.clone());
+        let (analysis, text, fragment) = (props.analysis.clone(), props.text.clone(), props.fragment.clone());
+        Rc::new(move |form: Form| {
+            let (status, timer) = (status.clone(), timer.clone());
+            let what = content(form, &analysis.0, &text, &fragment);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match what {
+                    Ok(s) => browser::copy(s).await,
+                    Err(e) => Err(e),
+                };
+                status.set(Some((form, result)));
+                let clear = status.clone();
+                *timer.borrow_mut() = Some(Timeout::new(2500, move || clear.set(None)));
+            });
+        })
+    };
+    {
+        let copy = copy.clone();
+        use_effect_with(props.copy_link_request, move |n| {
+            if *n > 0 {
+                copy(Form::Link);
+            }
+        });
+    }
+    let said = match &*status {
+        Some((f, Ok(()))) => format!("Copied the {}", f.label().to_lowercase()),
+        Some((f, Err(e))) => format!("Could not copy the {}: {e}", f.label().to_lowercase()),
+        None => String::new(),
+    };
+    html! {
+        <div class="copy" role="group" aria-label="copy">
+            <span class="copy-label">{ "Copy:" }</span>
+            { for Form::ALL.iter().map(|&f| {
+                let copy = copy.clone();
+                let done = matches!(&*status, Some((g, Ok(()))) if *g == f);
+                html! {
+                    <button id={ f.id() } class={ classes!(done.then_some("copied")) } onclick={ Callback::from(move |_| copy(f)) }
+                        title={ if f == Form::Link { "Copy the link (Ctrl+S)" } else { "" } }>
+                        { if done { format!("✓ {}", f.label()) } else { f.label().to_owned() } }
+                    </button>
+                }
+            }) }
+            <span id="copy-status" class="copy-status" role="status" aria-live="polite">{ said }</span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedProps {
+    pub analysis: Shared,
+    pub fragment: AttrValue,
+    pub problem: Option<AttrValue>,
+}
+
+/// The compact view for documentation pages: the title, the results, and
+/// a link into the playground. Posts its height to the parent.
+#[function_component(EmbedView)]
+pub fn embed_view(props: &EmbedProps) -> Html {
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect_with((), move |_| {
+            let post = move |height: f64| {
+                let msg = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&msg, &"source".into(), &"errseq-playground".into());
+                let _ = js_sys::Reflect::set(&msg, &"type".into(), &"height".into());
+                let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
+                if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+                    let _ = parent.post_message(&msg, "*");
+                }
+            };
+            let observer = root.cast::<web_sys::Element>().and_then(|el| {
+                let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+                    move |entries: js_sys::Array| {
+                        let el: Option<web_sys::ResizeObserverEntry> =
+                            wasm_bindgen::JsCast::dyn_into(entries.get(0)).ok();
+                        if let Some(entry) = el {
+                            post(entry.target().get_bounding_client_rect().height().ceil());
+                        }
+                    },
+                );
+                let ro = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(callback.as_ref()))
+                    .ok()?;
+                ro.observe(&el);
+                Some((ro, callback))
+            });
+            move || {
+                if let Some((ro, _callback)) = observer {
+                    ro.disconnect();
+                }
+            }
+        });
+    }
+    let title = props
+        .analysis
+        .0
+        .scenario()
+        .and_then(|s| s.title.clone())
+        .unwrap_or_else(|| "errseq scenario".to_owned());
+    let grid = Grid::of(&props.analysis.0);
+    html! {
+        <div class="embed" ref={ root }>
+            <h1 class="embed-title">{ title }</h1>
+            { match (&props.problem, grid) {
+                (Some(p), _) => html! { <p class="diag error" role="alert">{ p.clone() }</p> },
+                (None, None) => html! { <p class="diag error">{ "This scenario has problems; open it in the playground to see them." }</p> },
+                (None, Some(g)) => html! { <GridView grid={ Some(g) } stale={ false } selected={ None::<usize> } column={ usize::MAX } on_pick={ Callback::noop() } /> },
+            } }
+            <p><a id="open-in-playground" href={ link_for(&props.fragment) } target="_blank" rel="noopener">{ "Open in playground ↗" }</a></p>
+        </div>
+    }
+}

@@ -1,0 +1,116 @@
+//! Benchmarks of the page's work, in the browser and natively, on the same
+//! inputs (figures in BENCHMARKS.md). Ignored in the test run: speed is
+//! measured, not asserted.
+//!
+//! Run both side by side: `bash scripts/bench-web.sh`.
+
+use std::time::Duration;
+
+use errseq_web::analysis::{Analysis, Grid};
+
+/// A 1,000-event scenario: four fds over three files, every kind of call.
+fn thousand_events() -> String {
+    let mut text = String::from("open a f\nopen b f\nopen c g\nopen d h\n");
+    let (fds, files) = (["a", "b", "c", "d"], ["f", "g", "h"]);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut events = 4;
+    while events < 1000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (fd, file) = (fds[(state >> 8) as usize % 4], files[(state >> 16) as usize % 3]);
+        let line = match state % 16 {
+            0..=4 => format!("write {fd} {}", (state >> 24) % 4),
+            5 => format!("fail {file} EIO"),
+            6 => format!("heal {file}"),
+            7 => format!("writeback {file}"),
+            8 => format!("error {file} ENOSPC"),
+            9..=11 => format!("fsync {fd}"),
+            12 => format!("fdatasync {fd}"),
+            13 => format!("syncfs {fd}"),
+            14 => format!("flush {file}"),
+            _ => format!("close {fd}\nopen {fd} {file}"),
+        };
+        events += line.lines().count();
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+const THREE_TASKS: &str =
+    "open a f\nopen b f\npar\n  fsync a\n  error f EIO\n  fsync b\nend\nfsync a\nfsync b\n";
+const FOUR_TASKS: &str =
+    "open a f\nopen b f\nopen c f\npar\n  fsync a\n  error f EIO\n  fsync b\n  error f ENOSPC\nend\nfsync a\nfsync b\nfsync c\n";
+
+/// Milliseconds since some origin, on either platform.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        static START: OnceLock<std::time::Instant> = OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1000.0
+    }
+}
+
+/// The median time of `runs` runs of `f`.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = now_ms();
+            f();
+            now_ms() - t
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    Duration::from_secs_f64(times[runs / 2] / 1000.0)
+}
+
+/// One line per measurement: `bench <name> <median ms>`.
+fn report() -> Vec<String> {
+    let text = thousand_events();
+    let mut out = Vec::new();
+    let t = median(21, || {
+        let a = Analysis::of(&text);
+        assert!(Grid::of(&a).is_some());
+    });
+    out.push(format!("bench reevaluate_1000_events_all_schemes {:.3}", t.as_secs_f64() * 1000.0));
+    for (name, s) in
+        [("explore_3_tasks_all_schemes", THREE_TASKS), ("explore_4_tasks_all_schemes", FOUR_TASKS)]
+    {
+        let runs = if s == FOUR_TASKS { 5 } else { 21 };
+        let t = median(runs, || {
+            let a = Analysis::of(s);
+            assert!(Grid::of(&a).is_some());
+        });
+        out.push(format!("bench {name} {:.3}", t.as_secs_f64() * 1000.0));
+    }
+    out
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    #[ignore]
+    fn bench_in_the_browser() {
+        for line in super::report() {
+            console_log!("{line}");
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+#[ignore]
+fn bench_native() {
+    for line in report() {
+        println!("{line}");
+    }
+}

@@ -1,0 +1,168 @@
+// Share links, copies and the embed, in headless Chromium.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { after, before, test } from 'node:test';
+import { browser, screenshot, serve } from './harness.mjs';
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await serve();
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  server?.stop();
+});
+
+async function context() {
+  const ctx = await chrome.newContext({ viewport: { width: 1300, height: 900 } });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.base).origin });
+  return ctx;
+}
+
+async function open(ctx, url = server.base) {
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.waitForSelector('#scenario');
+  return page;
+}
+
+const clipboard = (page) => page.evaluate(() => navigator.clipboard.readText());
+
+const SCENARIO = 'schemes: linux-4.12 linux\n\nopen a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n';
+
+test('the copied link opens the same scenario in a fresh page', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.click('#copy-link');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
+  const link = await clipboard(page);
+  assert.ok(link.startsWith(server.base + '#1'), link);
+  const fragment = link.slice(link.indexOf('#') + 1);
+  assert.doesNotMatch(fragment, /[-_=.]$/, 'linkifiers keep the last character');
+  const fresh = await chrome.newContext();
+  const other = await open(fresh, link);
+  assert.equal(await other.locator('#scenario').inputValue(), SCENARIO);
+  await fresh.close();
+  await ctx.close();
+});
+
+test('the URL follows the edits without adding history entries', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  const length = await page.evaluate(() => history.length);
+  await page.fill('#scenario', 'open a f\nsync\n');
+  const first = await page.evaluate(() => location.hash);
+  await page.fill('#scenario', 'open a f\nsync\nfsync a\n');
+  await page.waitForFunction((f) => location.hash !== f, first);
+  assert.equal(await page.evaluate(() => history.length), length);
+  await page.keyboard.press('Control+s');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
+  assert.equal(await clipboard(page), await page.evaluate(() => location.href));
+  await ctx.close();
+});
+
+test('a corrupted link says what is wrong and keeps the saved work', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.click('#copy-link');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
+  const link = await clipboard(page);
+  const broken = link.slice(0, link.length - 6);
+  const other = await open(ctx, broken);
+  const banner = await other.locator('#link-problem').innerText();
+  assert.match(banner, /This link could not be opened: .+\. Your saved scenario is shown; nothing was overwritten\./);
+  assert.equal(await other.locator('#scenario').inputValue(), SCENARIO, 'saved work intact');
+  assert.equal(await other.evaluate(() => location.hash.slice(1)), broken.slice(broken.indexOf('#') + 1), 'the link is left as it was');
+  await screenshot(other, 'bad-link');
+  await other.click('#link-problem button');
+  assert.equal(await other.locator('#link-problem').count(), 0);
+  await ctx.close();
+});
+
+test('hand-written text= links open', async () => {
+  const ctx = await context();
+  const page = await open(ctx, `${server.base}#text=${encodeURIComponent('open a f\nerror f EIO\nfsync a => EIO\n')}`);
+  assert.equal(await page.locator('#scenario').inputValue(), 'open a f\nerror f EIO\nfsync a => EIO\n');
+  assert.equal(await page.locator('.results .summary').innerText(), 'every expectation holds');
+  await ctx.close();
+});
+
+test('the email text fits a 72-column mail and carries the link', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.click('#copy-email');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the email');
+  const mail = await clipboard(page);
+  const lines = mail.split('\n');
+  const link = lines.find((l) => l.startsWith('http'));
+  assert.ok(link?.startsWith(server.base + '#1'), mail);
+  for (const l of lines.filter((l) => l !== link)) {
+    assert.ok([...l].length <= 72, `too wide: ${l}`);
+  }
+  await page.click('#copy-markdown');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the markdown');
+  assert.match(await clipboard(page), /^\|/m);
+  await ctx.close();
+});
+
+test('?embed renders results and posts its height to a parent on another origin', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.click('#copy-embed');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the embed');
+  const snippet = await clipboard(page);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#1[^"]+"/);
+  // A documentation page elsewhere, not cross-origin isolated.
+  const docs = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(`<!doctype html><title>docs</title><p>A scenario:</p>${snippet}
+      <script>window.heights = []; addEventListener('message', (e) => {
+        if (e.data && e.data.source === 'errseq-playground' && e.data.type === 'height') window.heights.push(e.data.height);
+      });</script>`);
+  }).listen(0, '127.0.0.1');
+  await new Promise((r) => docs.on('listening', r));
+  const parent = await ctx.newPage();
+  await parent.goto(`http://127.0.0.1:${docs.address().port}/`);
+  assert.equal(await parent.evaluate(() => crossOriginIsolated), false);
+  await parent.waitForFunction(() => window.heights.length > 0 && window.heights.at(-1) > 50, null, { timeout: 20000 });
+  // The snippet's own listener sized the iframe to the posted height.
+  await parent.waitForFunction(() => document.querySelector('iframe').getBoundingClientRect().height === window.heights.at(-1));
+  const frame = parent.frames().find((f) => f.url().includes('?embed'));
+  assert.ok(frame, 'the embed loaded');
+  assert.match(await frame.locator('#grid').innerText(), /fsync b\s+0\s+EIO/);
+  assert.equal(await frame.getAttribute('#open-in-playground', 'href'), `${server.base}#${snippet.match(/#([^"]+)"/)[1]}`);
+  await screenshot(parent, 'embed');
+  docs.close();
+  await ctx.close();
+});
+
+test('a link to an interleaving reopens it in a fresh page', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', 'schemes: linux-5.8\nopen a f\ndup b a\npar\n  syncfs a as x\n  error f EIO\n  syncfs b as y\nend\nsyncfs a as z\n');
+  await page.click('#tab-explore');
+  await page.click('button[aria-label="step through outcome 3"]');
+  const replay = await page.locator('#replay-string').innerText();
+  await page.click('#step-next');
+  await page.click('#copy-link');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
+  const link = await clipboard(page);
+  const fresh = await chrome.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await other.waitForSelector('#replay-string');
+  assert.equal(await other.locator('#replay-string').innerText(), replay, 'the same interleaving');
+  assert.equal(await other.getAttribute('#tab-explore', 'aria-selected'), 'true');
+  await other.click('#step-next');
+  assert.match(await other.locator('#step-position').innerText(), /^step 2 of \d+$/);
+  await fresh.close();
+  await ctx.close();
+});
