@@ -11,6 +11,8 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$1"; shift; "$@"; }
 
 step "format" cargo fmt --all -- --check
 step "lints" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "lints, wasm32" cargo clippy -p errseq-web -p errseq-worker -p errseq-stress-view \
+  --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked
 step "loom: errseq_t on real atomics, exhaustively; the explorer against loom" \
   env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \

@@ -20,7 +20,7 @@ use crate::explore_view::ExploreView;
 use crate::gallery::{Gallery, EXAMPLES};
 use crate::playground::Playground;
 use crate::share::{fragment_for, CopyButtons, EmbedView};
-use crate::stress::StressView;
+use crate::stress::StressTab;
 
 /// What the page holds.
 #[derive(Clone, PartialEq)]
@@ -217,8 +217,9 @@ pub fn app() -> Html {
                         <ExploreView analysis={ (*analysis).clone() } replay={ state.replay.clone().map(AttrValue::from) }
                             on_replay={ let d = dispatch.clone(); Callback::from(move |r| d.dispatch(Msg::Replay(r))) } />
                     },
-                    View::Stress => html! { <StressView /> },
+                    View::Stress => html! {},
                 } }
+                <StressTab active={ *view == View::Stress } />
             </main>
         </>
     }
