@@ -11,6 +11,14 @@ extern "C" {
     fn mount_stress_view(root: &web_sys::Element) -> js_sys::Promise;
 }
 
+#[derive(Clone, PartialEq)]
+enum Phase {
+    NotLoaded,
+    Loading,
+    Ready,
+    Failed(String),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct StressTabProps {
     /// Whether the tab is showing; the view is loaded the first time it is.
@@ -22,18 +30,20 @@ pub struct StressTabProps {
 #[function_component(StressTab)]
 pub fn stress_tab(props: &StressTabProps) -> Html {
     let root = use_node_ref();
-    let loaded = use_state(|| false);
-    let problem = use_state(|| None::<String>);
+    let phase = use_state(|| Phase::NotLoaded);
     {
-        let (root, loaded, problem) = (root.clone(), loaded.clone(), problem.clone());
+        let (root, phase) = (root.clone(), phase.clone());
         use_effect_with(props.active, move |active| {
-            if *active && !*loaded {
-                loaded.set(true);
+            if *active && *phase == Phase::NotLoaded {
+                phase.set(Phase::Loading);
                 if let Some(el) = root.cast::<web_sys::Element>() {
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let Err(e) = JsFuture::from(mount_stress_view(&el)).await {
-                            let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-                            problem.set(Some(format!("The Stress view could not be loaded: {why}")));
+                        match JsFuture::from(mount_stress_view(&el)).await {
+                            Ok(_) => phase.set(Phase::Ready),
+                            Err(e) => {
+                                let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
+                                phase.set(Phase::Failed(format!("The Stress view could not be loaded: {why}")));
+                            }
                         }
                     });
                 }
@@ -42,7 +52,11 @@ pub fn stress_tab(props: &StressTabProps) -> Html {
     }
     html! {
         <div class="stress-tab" hidden={ !props.active }>
-            { if let Some(p) = &*problem { html! { <p class="diag error" role="alert">{ p.clone() }</p> } } else { html! {} } }
+            { match &*phase {
+                Phase::Loading => html! { <p class="muted" role="status">{ "Loading the Stress view…" }</p> },
+                Phase::Failed(why) => html! { <p class="diag error" role="alert">{ why.clone() }</p> },
+                _ => html! {},
+            } }
             <div id="stress-root" ref={ root } />
         </div>
     }
