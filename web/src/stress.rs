@@ -42,7 +42,9 @@ pub fn stress_tab(props: &StressTabProps) -> Html {
                             Ok(_) => phase.set(Phase::Ready),
                             Err(e) => {
                                 let why = e.as_string().unwrap_or_else(|| format!("{e:?}"));
-                                phase.set(Phase::Failed(format!("The Stress view could not be loaded: {why}")));
+                                phase.set(Phase::Failed(format!(
+                                    "The Stress view could not be loaded: {why}"
+                                )));
                             }
                         }
                     });
