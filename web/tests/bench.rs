@@ -8,34 +8,9 @@ use std::time::Duration;
 
 use errseq_web::analysis::{Analysis, Grid};
 
-/// A 1,000-event scenario: four fds over three files, every kind of call.
+/// A 1,000-event scenario: the workspace's synthetic mix of every call.
 fn thousand_events() -> String {
-    let mut text = String::from("open a f\nopen b f\nopen c g\nopen d h\n");
-    let (fds, files) = (["a", "b", "c", "d"], ["f", "g", "h"]);
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut events = 4;
-    while events < 1000 {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let (fd, file) = (fds[(state >> 8) as usize % 4], files[(state >> 16) as usize % 3]);
-        let line = match state % 16 {
-            0..=4 => format!("write {fd} {}", (state >> 24) % 4),
-            5 => format!("fail {file} EIO"),
-            6 => format!("heal {file}"),
-            7 => format!("writeback {file}"),
-            8 => format!("error {file} ENOSPC"),
-            9..=11 => format!("fsync {fd}"),
-            12 => format!("fdatasync {fd}"),
-            13 => format!("syncfs {fd}"),
-            14 => format!("flush {file}"),
-            _ => format!("close {fd}\nopen {fd} {file}"),
-        };
-        events += line.lines().count();
-        text.push_str(&line);
-        text.push('\n');
-    }
-    text
+    errseq_scenario::testing::synthetic(1000)
 }
 
 const THREE_TASKS: &str =

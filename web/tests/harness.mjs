@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,4 +69,36 @@ export async function browser() {
 export async function screenshot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/// Registers the suite's setup and teardown with node:test: one `trunk serve`
+/// and one Chromium shared by every test in the file. The returned session
+/// is filled in once `before` has run, so tests read `session.base` and
+/// `session.chrome` inside their bodies.
+export function useBrowser() {
+  const session = { base: undefined, chrome: undefined, stop: undefined };
+  before(async () => {
+    const server = await serve();
+    session.base = server.base;
+    session.stop = server.stop;
+    session.chrome = await browser();
+  });
+  after(async () => {
+    await session.chrome?.close();
+    session.stop?.();
+  });
+  return session;
+}
+
+/// Clicks a copy button (or runs `trigger`, e.g. a shortcut), waits for the
+/// status line to confirm ("Copied the link", …) and returns what reached
+/// the clipboard.
+export async function copied(page, trigger, what) {
+  if (typeof trigger === 'function') await trigger();
+  else await page.click(trigger);
+  await page.waitForFunction(
+    (expected) => document.querySelector('#copy-status').textContent === expected,
+    `Copied the ${what}`,
+  );
+  return page.evaluate(() => navigator.clipboard.readText());
 }

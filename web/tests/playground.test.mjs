@@ -2,25 +2,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { browser, ROOT, screenshot, serve } from './harness.mjs';
+import { test } from 'node:test';
+import { ROOT, screenshot, useBrowser } from './harness.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await serve();
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  server?.stop();
-});
+const session = useBrowser();
 
 /// A fresh page (fresh storage) that records requests and script errors.
-async function open(url = server.base, options = {}) {
-  const context = await chrome.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+async function open(url = session.base, options = {}) {
+  const context = await session.chrome.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -133,7 +122,7 @@ test('the work is saved and comes back in a new page', async () => {
   await setText(page, 'open a f\nsync => 0\n');
   await page.waitForTimeout(200);
   const again = await context.newPage();
-  await again.goto(server.base);
+  await again.goto(session.base);
   await again.waitForSelector('#scenario');
   assert.equal(await again.locator('#scenario').inputValue(), 'open a f\nsync => 0\n');
   await context.close();
@@ -162,7 +151,7 @@ test('Explore lists joint outcomes and steps through a counterexample', async ()
 });
 
 test('it is served cross-origin isolated, from its own origin only, under a strict CSP', async () => {
-  const response = await fetch(server.base);
+  const response = await fetch(session.base);
   assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin');
   assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval';/);
@@ -173,7 +162,7 @@ test('it is served cross-origin isolated, from its own origin only, under a stri
   await page.click('#tab-explore');
   await page.click('#tab-playground');
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
-  const origin = new URL(server.base).origin;
+  const origin = new URL(session.base).origin;
   assert.deepEqual(requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== origin), []);
   assert.deepEqual(problems, [], 'no CSP violation or script error');
   await context.close();
@@ -183,7 +172,7 @@ test('axe-core finds no serious or critical accessibility violation', async () =
   const axe = readFileSync(path.join(ROOT, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
   for (const theme of ['light', 'dark']) {
     // axe is injected as a script: this one context bypasses the page's CSP.
-    const { page, context } = await open(server.base, { bypassCSP: true, colorScheme: theme });
+    const { page, context } = await open(session.base, { bypassCSP: true, colorScheme: theme });
     await page.click('[data-example="05-fsync-retry"]');
     await page.click('button[aria-label="fsync a under linux-4.13: 0"] >> nth=0');
     await page.addScriptTag({ content: axe });

@@ -1,36 +1,23 @@
 // Share links, copies and the embed, in headless Chromium.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, test } from 'node:test';
-import { browser, screenshot, serve } from './harness.mjs';
+import { test } from 'node:test';
+import { copied, screenshot, useBrowser } from './harness.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await serve();
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  server?.stop();
-});
+const session = useBrowser();
 
 async function context() {
-  const ctx = await chrome.newContext({ viewport: { width: 1300, height: 900 } });
-  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.base).origin });
+  const ctx = await session.chrome.newContext({ viewport: { width: 1300, height: 900 } });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(session.base).origin });
   return ctx;
 }
 
-async function open(ctx, url = server.base) {
+async function open(ctx, url = session.base) {
   const page = await ctx.newPage();
   await page.goto(url);
   await page.waitForSelector('#scenario');
   return page;
 }
-
-const clipboard = (page) => page.evaluate(() => navigator.clipboard.readText());
 
 const SCENARIO = 'schemes: linux-4.12 linux\n\nopen a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n';
 
@@ -38,13 +25,11 @@ test('the copied link opens the same scenario in a fresh page', async () => {
   const ctx = await context();
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
-  await page.click('#copy-link');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
-  const link = await clipboard(page);
-  assert.ok(link.startsWith(server.base + '#1'), link);
+  const link = await copied(page, '#copy-link', 'link');
+  assert.ok(link.startsWith(session.base + '#1'), link);
   const fragment = link.slice(link.indexOf('#') + 1);
   assert.doesNotMatch(fragment, /[-_=.]$/, 'linkifiers keep the last character');
-  const fresh = await chrome.newContext();
+  const fresh = await session.chrome.newContext();
   const other = await open(fresh, link);
   assert.equal(await other.locator('#scenario').inputValue(), SCENARIO);
   await fresh.close();
@@ -60,9 +45,8 @@ test('the URL follows the edits without adding history entries', async () => {
   await page.fill('#scenario', 'open a f\nsync\nfsync a\n');
   await page.waitForFunction((f) => location.hash !== f, first);
   assert.equal(await page.evaluate(() => history.length), length);
-  await page.keyboard.press('Control+s');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
-  assert.equal(await clipboard(page), await page.evaluate(() => location.href));
+  const link = await copied(page, () => page.keyboard.press('Control+s'), 'link');
+  assert.equal(link, await page.evaluate(() => location.href));
   await ctx.close();
 });
 
@@ -70,9 +54,7 @@ test('a corrupted link says what is wrong and keeps the saved work', async () =>
   const ctx = await context();
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
-  await page.click('#copy-link');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
-  const link = await clipboard(page);
+  const link = await copied(page, '#copy-link', 'link');
   const broken = link.slice(0, link.length - 6);
   const other = await open(ctx, broken);
   const banner = await other.locator('#link-problem').innerText();
@@ -87,7 +69,7 @@ test('a corrupted link says what is wrong and keeps the saved work', async () =>
 
 test('hand-written text= links open', async () => {
   const ctx = await context();
-  const page = await open(ctx, `${server.base}#text=${encodeURIComponent('open a f\nerror f EIO\nfsync a => EIO\n')}`);
+  const page = await open(ctx, `${session.base}#text=${encodeURIComponent('open a f\nerror f EIO\nfsync a => EIO\n')}`);
   assert.equal(await page.locator('#scenario').inputValue(), 'open a f\nerror f EIO\nfsync a => EIO\n');
   assert.equal(await page.locator('.results .summary').innerText(), 'every expectation holds');
   await ctx.close();
@@ -97,18 +79,14 @@ test('the email text fits a 72-column mail and carries the link', async () => {
   const ctx = await context();
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
-  await page.click('#copy-email');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the email');
-  const mail = await clipboard(page);
+  const mail = await copied(page, '#copy-email', 'email');
   const lines = mail.split('\n');
   const link = lines.find((l) => l.startsWith('http'));
-  assert.ok(link?.startsWith(server.base + '#1'), mail);
+  assert.ok(link?.startsWith(session.base + '#1'), mail);
   for (const l of lines.filter((l) => l !== link)) {
     assert.ok([...l].length <= 72, `too wide: ${l}`);
   }
-  await page.click('#copy-markdown');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the markdown');
-  assert.match(await clipboard(page), /^\|/m);
+  assert.match(await copied(page, '#copy-markdown', 'markdown'), /^\|/m);
   await ctx.close();
 });
 
@@ -116,9 +94,7 @@ test('?embed renders results and posts its height to a parent on another origin'
   const ctx = await context();
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
-  await page.click('#copy-embed');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the embed');
-  const snippet = await clipboard(page);
+  const snippet = await copied(page, '#copy-embed', 'embed');
   assert.match(snippet, /^<iframe src="[^"]+\?embed#1[^"]+"/);
   // A documentation page elsewhere, not cross-origin isolated.
   const docs = createServer((req, res) => {
@@ -138,7 +114,7 @@ test('?embed renders results and posts its height to a parent on another origin'
   const frame = parent.frames().find((f) => f.url().includes('?embed'));
   assert.ok(frame, 'the embed loaded');
   assert.match(await frame.locator('#grid').innerText(), /fsync b\s+0\s+EIO/);
-  assert.equal(await frame.getAttribute('#open-in-playground', 'href'), `${server.base}#${snippet.match(/#([^"]+)"/)[1]}`);
+  assert.equal(await frame.getAttribute('#open-in-playground', 'href'), `${session.base}#${snippet.match(/#([^"]+)"/)[1]}`);
   await screenshot(parent, 'embed');
   docs.close();
   await ctx.close();
@@ -152,10 +128,8 @@ test('a link to an interleaving reopens it in a fresh page', async () => {
   await page.click('button[aria-label="step through outcome 3"]');
   const replay = await page.locator('#replay-string').innerText();
   await page.click('#step-next');
-  await page.click('#copy-link');
-  await page.waitForFunction(() => document.querySelector('#copy-status').textContent === 'Copied the link');
-  const link = await clipboard(page);
-  const fresh = await chrome.newContext();
+  const link = await copied(page, '#copy-link', 'link');
+  const fresh = await session.chrome.newContext();
   const other = await fresh.newPage();
   await other.goto(link);
   await other.waitForSelector('#replay-string');

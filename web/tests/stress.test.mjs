@@ -3,26 +3,15 @@
 // the top of web/src/stress.rs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, test } from 'node:test';
-import { browser, screenshot, serve } from './harness.mjs';
+import { test } from 'node:test';
+import { screenshot, useBrowser } from './harness.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await serve();
-  chrome = await browser();
-});
-
-after(async () => {
-  await chrome?.close();
-  server?.stop();
-});
+const session = useBrowser();
 
 /// A fresh page on the Stress tab that records script errors and the
 /// workers it starts (and whether each was closed).
-async function openStress(url = server.base) {
-  const page = await chrome.newPage();
+async function openStress(url = session.base) {
+  const page = await session.chrome.newPage();
   const problems = [];
   const workers = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -179,7 +168,7 @@ test('two workers on one cursor without f_lock are caught telling an error twice
 test('without cross-origin isolation the view says why and how to fix it, and the rest works', async () => {
   // A proxy that serves the same site without the COOP/COEP headers.
   const proxy = http.createServer(async (req, res) => {
-    const upstream = await fetch(new URL(req.url, server.base));
+    const upstream = await fetch(new URL(req.url, session.base));
     const headers = Object.fromEntries([...upstream.headers].filter(([k]) =>
       !['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'content-encoding', 'content-length', 'transfer-encoding'].includes(k)));
     res.writeHead(upstream.status, headers);

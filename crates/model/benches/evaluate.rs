@@ -10,37 +10,9 @@ use errseq_scenario::{parse, Parsed};
 
 const EVENTS: usize = 10_000;
 
-/// A deterministic mix of every call: four fds over three files, writes
-/// to a few pages, storage failing and healing, errors, all the syncs.
+/// The workspace's synthetic scenario: every call, in a fixed mix.
 fn scenario() -> String {
-    let mut text = String::from("open a f\nopen b f\nopen c g\nopen d h\n");
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let fds = ["a", "b", "c", "d"];
-    let files = ["f", "g", "h"];
-    let mut events = 4;
-    while events < EVENTS {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let fd = fds[(state >> 8) as usize % 4];
-        let file = files[(state >> 16) as usize % 3];
-        let line = match state % 16 {
-            0..=4 => format!("write {fd} {}", (state >> 24) % 4),
-            5 => format!("fail {file} EIO"),
-            6 => format!("heal {file}"),
-            7 => format!("writeback {file}"),
-            8 => format!("error {file} ENOSPC"),
-            9..=11 => format!("fsync {fd}"),
-            12 => format!("fdatasync {fd}"),
-            13 => format!("syncfs {fd}"),
-            14 => format!("flush {file}"),
-            _ => format!("close {fd}\nopen {fd} {file}"),
-        };
-        events += line.lines().count();
-        text.push_str(&line);
-        text.push('\n');
-    }
-    text
+    errseq_scenario::testing::synthetic(EVENTS)
 }
 
 fn parsed() -> Parsed {

@@ -463,7 +463,7 @@ mod tests {
 
 #[cfg(test)]
 mod corpus {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
     use errseq_explorer::Bounds;
     use errseq_scenario::parse;
@@ -473,18 +473,7 @@ mod corpus {
     const LINK: &str = "http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww";
 
     fn examples() -> Vec<PathBuf> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-        let mut files = Vec::new();
-        for dir in [root.clone(), root.join("findings")] {
-            for entry in std::fs::read_dir(&dir).expect("examples/") {
-                let path = entry.expect("entry").path();
-                if path.extension().is_some_and(|x| x == "errseq") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        files
+        errseq_scenario::testing::examples()
     }
 
     fn both(text: &str, link: &str) -> (String, String) {

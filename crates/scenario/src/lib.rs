@@ -28,6 +28,8 @@ mod claim;
 pub mod diag;
 mod parse;
 mod print;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use ast::{
     Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt,

@@ -22,6 +22,7 @@ use bits::{b64_value, check_value, Reader, Short, Writer, B64};
 pub(crate) const VERSION: char = '1';
 
 /// Calls by code (`u(4)`); code 15 introduces the other kinds of entry.
+/// Frozen for version 1: not `Verb::ALL`, whose order may change.
 const VERBS: [Verb; 15] = [
     Verb::Open,
     Verb::Dup,

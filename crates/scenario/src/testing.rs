@@ -1,0 +1,214 @@
+//! Test support for this workspace's crates (feature `test-support`): the
+//! example corpus, a synthetic scenario for benchmarks, and with feature
+//! `proptest` a generator of arbitrary scenarios in canonical form.
+//!
+//! One copy of each, so the parser's tests, the share codec's, the
+//! renderers' and the benchmarks all use the same inputs.
+
+use std::path::{Path, PathBuf};
+
+/// Every scenario file of `examples/` and `examples/findings/`, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("findings")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|x| x == "errseq") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A valid scenario of about `events` events (at least 4): four fds over
+/// three files; writes to four pages, storage failing and healing,
+/// background writeback, recorded errors, fsync, fdatasync, syncfs,
+/// in-kernel flushes and close-and-reopen, in a fixed pseudo-random mix.
+/// What the benchmarks evaluate.
+pub fn synthetic(events: usize) -> String {
+    let mut text = String::from("open a f\nopen b f\nopen c g\nopen d h\n");
+    let (fds, files) = (["a", "b", "c", "d"], ["f", "g", "h"]);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut n = 4;
+    while n < events {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (fd, file) = (fds[(state >> 8) as usize % 4], files[(state >> 16) as usize % 3]);
+        let line = match state % 16 {
+            0..=4 => format!("write {fd} {}", (state >> 24) % 4),
+            5 => format!("fail {file} EIO"),
+            6 => format!("heal {file}"),
+            7 => format!("writeback {file}"),
+            8 => format!("error {file} ENOSPC"),
+            9..=11 => format!("fsync {fd}"),
+            12 => format!("fdatasync {fd}"),
+            13 => format!("syncfs {fd}"),
+            14 => format!("flush {file}"),
+            _ => format!("close {fd}\nopen {fd} {file}"),
+        };
+        n += line.lines().count();
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text
+}
+
+/// Generators of arbitrary scenarios, as the parser leaves them (so that
+/// printing and parsing gives them back): no gap first, last or twice
+/// running, trimmed comments, head notes only with a header.
+#[cfg(feature = "proptest")]
+pub mod strategy {
+    use std::collections::BTreeSet;
+
+    use errseq::{Errno, Ret, Scheme, SchemeName};
+    use proptest::prelude::*;
+
+    use crate::{
+        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb,
+    };
+
+    pub fn name() -> impl Strategy<Value = Name> {
+        "[a-z][a-z0-9_]{0,5}".prop_map(|s| Name::new(&s).expect("valid by construction"))
+    }
+
+    pub fn errno() -> impl Strategy<Value = Errno> {
+        prop::sample::select(Errno::names().collect::<Vec<_>>())
+            .prop_map(|n| Errno::from_name(n).expect("listed"))
+    }
+
+    pub fn ret() -> impl Strategy<Value = Ret> {
+        prop_oneof![Just(Ret::OK), errno().prop_map(Ret::err)]
+    }
+
+    pub fn outcome() -> impl Strategy<Value = Outcome> {
+        prop_oneof![
+            ret().prop_map(Outcome::Is),
+            prop::collection::btree_set(ret(), 1..4).prop_map(Outcome::AnyOf),
+        ]
+    }
+
+    pub fn scheme_name() -> impl Strategy<Value = SchemeName> {
+        prop_oneof![
+            Just(SchemeName::Linux),
+            prop::sample::select(Scheme::ALL.to_vec()).prop_map(SchemeName::Exact)
+        ]
+    }
+
+    pub fn expect() -> impl Strategy<Value = Expect> {
+        (prop::option::of(outcome()), prop::collection::vec((scheme_name(), outcome()), 0..3))
+            .prop_filter("a default or an override", |(d, o)| d.is_some() || !o.is_empty())
+            .prop_map(|(default, overrides)| {
+                let mut seen = BTreeSet::new();
+                let overrides = overrides.into_iter().filter(|(n, _)| seen.insert(*n)).collect();
+                Expect { default, overrides }
+            })
+    }
+
+    pub fn event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
+            (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
+            name().prop_map(|fd| Event::Close { fd }),
+            (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
+            (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
+            name().prop_map(|file| Event::Heal { file }),
+            name().prop_map(|file| Event::Writeback { file }),
+            (name(), errno()).prop_map(|(file, errno)| Event::Error { file, errno }),
+            name().prop_map(|fd| Event::Fsync { fd }),
+            name().prop_map(|fd| Event::Fdatasync { fd }),
+            name().prop_map(|fd| Event::SyncFileRange { fd }),
+            name().prop_map(|fd| Event::Syncfs { fd }),
+            Just(Event::Sync),
+            name().prop_map(|file| Event::Flush { file }),
+            name().prop_map(|file| Event::Evict { file }),
+        ]
+    }
+
+    /// Comment text as the parser keeps it: one line, trimmed.
+    pub fn note() -> impl Strategy<Value = String> {
+        "[ -~é✓]{0,20}".prop_map(|s| s.trim().to_owned())
+    }
+
+    /// A label: a name that is not a keyword.
+    pub fn label() -> impl Strategy<Value = Name> {
+        name().prop_filter("not a keyword", |n| {
+            Verb::from_keyword(n.as_str()).is_none()
+                && !["as", "for", "exists", "never", "par", "end"].contains(&n.as_str())
+        })
+    }
+
+    pub fn stmt() -> impl Strategy<Value = Stmt> {
+        (event(), prop::option::of(label()), prop::option::of(expect()), prop::option::of(note())).prop_map(
+            |(event, label, expect, comment)| {
+                let expect = expect.filter(|_| event.verb().returns());
+                Stmt { event, label, expect, comment }
+            },
+        )
+    }
+
+    pub fn claim() -> impl Strategy<Value = Claim> {
+        let kind = prop_oneof![Just(ClaimKind::Exists), Just(ClaimKind::Never)];
+        let call = prop_oneof![label().prop_map(CallRef::Label), event().prop_map(CallRef::Call)];
+        let cond = (call, outcome()).prop_map(|(call, outcome)| Cond { call, outcome });
+        let schemes = prop::collection::btree_set(scheme_name(), 0..3).prop_map(|s| s.into_iter().collect());
+        (kind, prop::collection::vec(cond, 1..4), schemes, prop::option::of(note()))
+            .prop_map(|(kind, conds, schemes, comment)| Claim { kind, conds, schemes, comment })
+    }
+
+    /// Items as the parser leaves them: no gap first, last, or twice running.
+    pub fn normalise(items: Vec<Item>) -> Vec<Item> {
+        let mut out: Vec<Item> = Vec::new();
+        for item in items {
+            if matches!(item, Item::Gap) && matches!(out.last(), None | Some(Item::Gap)) {
+                continue;
+            }
+            out.push(item);
+        }
+        while matches!(out.last(), Some(Item::Gap)) {
+            out.pop();
+        }
+        out
+    }
+
+    pub fn flat_item() -> impl Strategy<Value = Item> {
+        prop_oneof![6 => stmt().prop_map(Item::Stmt), 1 => note().prop_map(Item::Note), 1 => Just(Item::Gap)]
+    }
+
+    pub fn item() -> impl Strategy<Value = Item> {
+        prop_oneof![
+            8 => flat_item(),
+            1 => claim().prop_map(Item::Claim),
+            1 => (prop::collection::vec(flat_item(), 0..4), stmt(), prop::option::of(note())).prop_map(|(mut items, s, comment)| {
+                items.push(Item::Stmt(s));
+                Item::Par(Par { items: normalise(items), comment })
+            }),
+        ]
+    }
+
+    pub fn scenario() -> impl Strategy<Value = Scenario> {
+        (
+            prop::option::of("[!-\"$-~][ -\"$-~]{0,30}".prop_map(|s| s.trim().to_owned())),
+            prop::option::of(
+                prop::collection::btree_set(scheme_name(), 1..4).prop_map(|s| s.into_iter().collect()),
+            ),
+            prop::option::of(prop::sample::select(Fs::ALL.to_vec())),
+            prop::collection::vec(note(), 0..3),
+            prop::collection::vec(item(), 0..25),
+        )
+            .prop_map(|(title, schemes, fs, head_notes, body)| {
+                let has_header = title.is_some() || schemes.is_some() || fs.is_some();
+                Scenario {
+                    title: title.filter(|t| !t.is_empty()),
+                    schemes,
+                    fs,
+                    head_notes: if has_header { head_notes } else { Vec::new() },
+                    body: normalise(body),
+                }
+            })
+    }
+}
