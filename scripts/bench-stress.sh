@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Worker stress against native threads (BENCHMARKS.md): the same stress
 # plan run by native threads on AtomicU32 (errseq-stress's native driver)
-# and by Web Workers on a SharedArrayBuffer with JS Atomics (the Stress
-# view, in headless Chromium through playwright-core), side by side in one
-# run, each plan REPEAT times per side; prints ops/s and the ratio.
+# and by Web Workers on one SharedArrayBuffer (the Stress view, in headless
+# Chromium through playwright-core) with each engine: wasm atomics on the
+# shared memory, and JS Atomics calls. Side by side in one run, each plan
+# REPEAT times per side, alternating; prints ops/s and the ratios.
 #
 #   bash scripts/bench-stress.sh            # REPEAT=5 OPS=4000000 by default
 #
@@ -22,8 +23,10 @@ printf '==> building the site (trunk build --release --dist %s) and the native d
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 trunk build --release --dist "$DIST" >"$log" 2>&1 || { cat "$log"; exit 1; }
-cargo build --release --locked -p errseq-stress --example native >"$log" 2>&1 || { cat "$log"; exit 1; }
-NATIVE="$TARGET/release/examples/native"
+# The native driver with the wasm module's own profile (opt-level 3, fat
+# LTO, one codegen unit, abort on panic), so both sides are compiled alike.
+cargo build --profile stress-wasm --locked -p errseq-stress --example native >"$log" 2>&1 || { cat "$log"; exit 1; }
+NATIVE="$TARGET/stress-wasm/examples/native"
 
 cd web
 DIST="$DIST" NATIVE="$NATIVE" REPEAT="$REPEAT" OPS="$OPS" node --input-type=module - <<'JS'
@@ -69,9 +72,12 @@ const chrome = await browser();
 const page = await chrome.newPage();
 await page.goto(base);
 await page.getByRole('tab', { name: 'Stress' }).click();
+// The view is a module of its own, loaded when the tab first opens.
+await page.waitForSelector('#stress .stress-fault');
 await page.$eval('.stress-fault', (details) => { details.open = true; });
 
-async function browserRun(p) {
+async function browserRun(p, engine) {
+  await page.selectOption('#stress-engine', engine);
   await page.selectOption('#stress-scheme', p.scheme);
   await page.fill('#stress-workers', String(p.workers));
   await page.selectOption('#stress-mode', p.mode);
@@ -100,18 +106,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const m = (x) => `${(x / 1e6).toFixed(1)} M`;
 console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}); ${await chrome.version()} headless; ${OPS} ops per worker, ` +
   `${REPEAT} runs per side, alternating; figures are medians (best in parentheses)\n`);
-console.log('| plan | native threads, ops/s | Web Workers, ops/s | workers / native |');
-console.log('|---|---|---|---|');
+console.log('| plan | native threads, ops/s | workers, wasm atomics | / native | workers, JS Atomics | / native |');
+console.log('|---|---|---|---|---|---|');
 for (const p of plans) {
   const native = [];
-  const workers = [];
+  const wasm = [];
+  const js = [];
   for (let i = 0; i < REPEAT; i++) {
     native.push(nativeRun(p));
-    workers.push(await browserRun(p));
+    wasm.push(await browserRun(p, 'wasm'));
+    js.push(await browserRun(p, 'js'));
   }
-  const [n, w] = [median(native), median(workers)];
+  const n = median(native);
+  const cell = (xs) => `${m(median(xs))} (${m(Math.max(...xs))}) | ${(100 * median(xs) / n).toFixed(1)}%`;
   console.log(`| ${p.scheme}, ${p.workers} worker${p.workers > 1 ? 's' : ''}, ${p.mode === 'own' ? 'own cursors' : 'one shared cursor'}, ${p.ratio}% sets ` +
-    `| ${m(n)} (${m(Math.max(...native))}) | ${m(w)} (${m(Math.max(...workers))}) | ${(100 * w / n).toFixed(1)}% |`);
+    `| ${m(n)} (${m(Math.max(...native))}) | ${cell(wasm)} | ${cell(js)} |`);
 }
 await chrome.close();
 server.close();

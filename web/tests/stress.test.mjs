@@ -1,5 +1,6 @@
-// The Stress view in headless Chromium: real Web Workers (Rust/wasm, built
-// by Trunk as workers) on one SharedArrayBuffer. Element ids are listed at
+// The Stress view in headless Chromium: real Web Workers (Rust/wasm) on one
+// SharedArrayBuffer, with either engine (wasm atomics on the shared memory,
+// or JS Atomics calls). Element ids are listed at
 // the top of web/src/stress.rs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -27,7 +28,8 @@ async function openStress(url = session.base) {
   return { page, problems, workers };
 }
 
-async function configure(page, { scheme = 'linux-4.13', workers = '2', mode = 'own', ops = '1000000', ratio = '5', fault = 'none' } = {}) {
+async function configure(page, { scheme = 'linux-4.13', workers = '2', mode = 'own', ops = '1000000', ratio = '5', fault = 'none', engine = 'wasm' } = {}) {
+  await page.selectOption('#stress-engine', engine);
   await page.selectOption('#stress-scheme', scheme);
   await page.fill('#stress-workers', workers);
   await page.selectOption('#stress-mode', mode);
@@ -52,11 +54,13 @@ async function responsiveness(page) {
   return Date.now() - t0;
 }
 
-test('a 2-worker stress run passes its invariant check', async () => {
+const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js' };
+
+for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its invariant check (${engine} engine)`, async () => {
   const { page, problems, workers } = await openStress();
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
   assert.equal(await page.locator('#stress-isolation').count(), 0);
-  await configure(page, { workers: '2', mode: 'own', ops: '1000000' });
+  await configure(page, { workers: '2', mode: 'own', ops: '1000000', engine });
   assert.equal(await run(page), 'finished', await page.textContent('#stress-status'));
   assert.equal(await page.getAttribute('#stress-verdict', 'data-passed'), 'true', await page.textContent('#stress-verdict'));
   const invariants = await page.$$eval('#stress-verdict li.invariant', (lis) => lis.map((li) => [li.querySelector('.name').textContent, li.dataset.passed]));
@@ -70,11 +74,12 @@ test('a 2-worker stress run passes its invariant check', async () => {
     assert.equal(await page.getAttribute(`#stress-worker-${i}`, 'data-state'), 'done');
   }
   assert.ok(Number(await page.getAttribute('#stress-throughput', 'data-ops-per-sec')) > 0);
+  assert.equal(await page.getAttribute('#stress-throughput', 'data-engine'), engine);
   assert.match(await page.textContent('#stress-verdict'), /error reports on 2 cursor\(s\)/);
   assert.equal(workers.length, 2, 'two Web Workers ran');
-  assert.ok(workers.every((w) => w.url.endsWith('/errseq-worker_loader.js')), JSON.stringify(workers));
+  assert.ok(workers.every((w) => w.url.endsWith(SCRIPTS[engine])), JSON.stringify(workers));
   assert.deepEqual(problems, [], 'no CSP violation or script error');
-  await screenshot(page, 'stress');
+  await screenshot(page, `stress-${engine}`);
   await page.close();
 });
 

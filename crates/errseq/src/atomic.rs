@@ -2,7 +2,11 @@
 //!
 //! Each [`Action`] becomes one instruction on an `AtomicU32`: loads and
 //! stores, `compare_exchange`, `fetch_or` and `fetch_and`; a lock is a
-//! spin on `compare_exchange(0, HELD)`. Everything is `SeqCst`, the same
+//! spin on `compare_exchange(0, HELD)`. The driver is [`AtomicSlice`], a
+//! borrowed run of cells, so the same code serves the threads' cells
+//! ([`AtomicCells`], owned) and the Stress view's wasm worker, whose cells
+//! are a range of a shared `WebAssembly.Memory` (there each step compiles
+//! to one of wasm's atomic instructions). Everything is `SeqCst`, the same
 //! interleaving semantics the explorer enumerates. (The kernel's
 //! `READ_ONCE` is weaker; the ordering its callers need comes from waiting
 //! on writeback, which this crate does not model.)
@@ -13,10 +17,13 @@
 
 use core::convert::Infallible;
 
+#[cfg(not(loom))]
+use core::sync::atomic::{AtomicU32, Ordering::SeqCst};
 #[cfg(loom)]
 use loom::sync::atomic::{AtomicU32, Ordering::SeqCst};
-#[cfg(not(loom))]
-use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
 
 use crate::memory::{Action, Memory, HELD};
 
@@ -47,20 +54,36 @@ impl AtomicCells {
     pub fn values(&self) -> Vec<u32> {
         self.cells.iter().map(|c| c.load(SeqCst)).collect()
     }
+
+    /// The cells as a [`Memory`] (`&AtomicCells` is one too).
+    pub fn slice(&self) -> AtomicSlice<'_> {
+        AtomicSlice(&self.cells)
+    }
 }
+
+/// Borrowed atomic cells, one [`Action`] per instruction. A step whose
+/// address is past the end panics (an address comes from a layout the
+/// caller sized the cells for).
+#[derive(Copy, Clone, Debug)]
+pub struct AtomicSlice<'a>(pub &'a [AtomicU32]);
 
 fn spin() {
     #[cfg(loom)]
     loom::thread::yield_now();
     #[cfg(not(loom))]
-    std::hint::spin_loop();
+    core::hint::spin_loop();
 }
 
-impl Memory for &AtomicCells {
-    type Stop = Infallible;
-
-    fn step(&mut self, action: Action) -> Result<u32, Infallible> {
-        let cell = &self.cells[action.addr().index()];
+/// Both drivers' step, written once: one step as one atomic instruction
+/// (a lock as a spin). A macro, not a shared function, because the
+/// optimizer treats the two differently: with the body in a helper (even
+/// `#[inline(always)]`) the native stress loop ran at half the speed it
+/// has with the body in each `step` (BENCHMARKS.md, "Worker stress against
+/// native threads").
+macro_rules! execute {
+    ($cells:expr, $action:expr) => {{
+        let action = $action;
+        let cell = &$cells[action.addr().index()];
         Ok(match action {
             Action::Load(_) => cell.load(SeqCst),
             Action::Store(_, v) => {
@@ -83,5 +106,21 @@ impl Memory for &AtomicCells {
                 0
             }
         })
+    }};
+}
+
+impl Memory for &AtomicCells {
+    type Stop = Infallible;
+
+    fn step(&mut self, action: Action) -> Result<u32, Infallible> {
+        execute!(self.cells, action)
+    }
+}
+
+impl Memory for AtomicSlice<'_> {
+    type Stop = Infallible;
+
+    fn step(&mut self, action: Action) -> Result<u32, Infallible> {
+        execute!(self.0, action)
     }
 }

@@ -23,7 +23,13 @@
 //! the kernel's: [`errseq`] is `lib/errseq.c`, [`legacy`] the flags,
 //! [`rfc`] the two versions of the seed, [`vfs`] the glue in `mm/filemap.c`.
 //!
-//! No I/O, no allocation on the hot path; builds for wasm32.
+//! No I/O, no allocation on the hot path; `no_std` (with `alloc`), so it
+//! builds for wasm32 both with std (the page) and without (the Stress
+//! view's shared-memory worker, `web/stress-wasm`).
+
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
 
 pub mod atomic;
 pub mod errno;

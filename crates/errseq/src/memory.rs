@@ -16,6 +16,8 @@
 //! Locks are steps too: `Lock` on a held lock blocks, which the explorer
 //! models as "not enabled" and a real driver as spinning.
 
+use alloc::vec;
+use alloc::vec::Vec;
 use core::fmt;
 
 /// The index of one 32-bit cell of memory.

@@ -19,6 +19,10 @@
 //!    to the word is a cmpxchg, and the wrapper of `run` counts those that
 //!    moved the counter, so a lost or torn atomic update shows here).
 
+use alloc::borrow::ToOwned;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use alloc::{format, vec};
 use core::fmt;
 
 use errseq::word::SEEN;

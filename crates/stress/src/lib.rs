@@ -1,10 +1,12 @@
 //! Stress: workers hammer one errseq word through the schemes' atomic
 //! steps, for real, and a checker judges the final state.
 //!
-//! The protocol is written once, over [`errseq::Memory`], and driven two
+//! The protocol is written once, over [`errseq::Memory`], and driven three
 //! ways: by native threads on `AtomicU32` ([`native::run_native`]) and, in
-//! the web app's Stress view, by Web Workers on a SharedArrayBuffer with
-//! JS `Atomics` (`web/worker`). Both start the workers behind one barrier,
+//! the web app's Stress view, by Web Workers on one shared memory, either
+//! through wasm's own atomic instructions (`web/stress-wasm`, the same
+//! `AtomicU32` code as the threads) or through calls of JS `Atomics`
+//! (`web/worker`). Both start the workers behind one barrier,
 //! run [`run::run_worker`] with the same [`Plan`], and hand a snapshot of
 //! the cells to [`check::check`].
 //!
@@ -15,10 +17,23 @@
 //!   is bounded by a counter budget;
 //! - [`run`]: one worker's loop, and how a double report is caught the
 //!   moment it happens;
-//! - [`check`]: the three invariants of a finished run.
+//! - [`check`]: the three invariants of a finished run;
+//! - [`memory_map`]: where a browser run keeps the plan, the workers'
+//!   stacks and the cells in its shared `WebAssembly.Memory`.
+//!
+//! `no_std` (with `alloc`) apart from the native driver, so that the Stress
+//! view's shared-memory worker (`web/stress-wasm`, built without std) runs
+//! this very loop.
+
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+#[cfg(all(not(test), not(target_arch = "wasm32")))]
+extern crate std;
 
 pub mod check;
 pub mod layout;
+pub mod memory_map;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod plan;
@@ -26,5 +41,6 @@ pub mod run;
 
 pub use check::{check, Invariant, Totals, Verdict};
 pub use layout::StressLayout;
+pub use memory_map::{MemoryMap, WorkerMap};
 pub use plan::{Budget, Fault, FaultKind, Plan, PlanError, Sharing, SCHEMES};
 pub use run::{finish, run_worker, throughput, WorkerCounts};

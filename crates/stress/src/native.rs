@@ -8,6 +8,9 @@
 //! its loop; the run's time is the slowest thread's, and its throughput
 //! all operations over that time (the page computes both the same way).
 
+// The crate is `no_std`; this driver is the one part that needs threads.
+use std::prelude::rust_2021::*;
+
 use std::fmt;
 use std::time::{Duration, Instant};
 

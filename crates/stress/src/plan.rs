@@ -6,6 +6,10 @@
 //! numbers ([`Plan::to_words`], [`Plan::from_words`]), so both sides decode
 //! the same thing without a serialization library.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use core::fmt;
 
 use errseq::{Errno, Scheme};
@@ -306,7 +310,7 @@ impl fmt::Display for PlanError {
     }
 }
 
-impl std::error::Error for PlanError {}
+impl core::error::Error for PlanError {}
 
 #[cfg(test)]
 mod tests {

@@ -220,88 +220,154 @@ pub fn run_worker<M: Memory>(
     layout: &StressLayout,
     index: u32,
 ) -> Result<WorkerCounts, M::Stop> {
-    let mapping = layout.mapping();
-    let word = mapping.wb_err;
-    let sb = layout.sb();
-    let k = plan.cursor_of(index);
-    let file = layout.file(k);
-    let threshold = (u64::from(plan.set_ppm) << 32) / u64::from(PPM);
+    let w = Worker::new(plan, layout, index);
     let limit = match plan.budget {
         Budget::Ops(n) => n,
         Budget::Millis(_) => u32::MAX,
     };
-    let fault = plan.fault.filter(|f| f.worker == index);
-    let fault_at = fault.map_or(u32::MAX, |f| f.after_ops);
-    let quota = layout.increment_quota();
-    let errnos = &plan.errnos;
     let mut rng = Rng::new(plan.seed, index);
     let mut c = WorkerCounts::default();
     let mut beat = 0;
 
     m.store(layout.worker(index, worker::STATE), RUNNING)?;
-    let mut t = Tally::new(m, word, file.wb_err);
+    let mut t = Tally::new(m, w.mapping.wb_err, w.file.wb_err);
     while c.ops < limit {
-        if c.ops % FLUSH_EVERY == 0 {
-            flush(t.inner, layout, index, &c, &mut beat)?;
-            if t.inner.load(STOP)? != 0 {
-                break;
-            }
+        flush(t.inner, layout, index, &c, &mut beat)?;
+        if t.inner.load(STOP)? != 0 {
+            break;
         }
-        if c.ops == fault_at {
-            inject(plan, index, fault.map(|f| f.kind));
+        let end = limit.min(c.ops.saturating_add(FLUSH_EVERY));
+        if !w.batch(&mut t, &mut c, &mut rng, end)? {
+            break;
         }
-        let r = rng.next_u64();
-        if (r & 0xffff_ffff) < threshold {
-            if c.increments >= quota {
-                t.inner.fetch_or(STOP, STOP_COUNTER_BUDGET)?;
-                break;
-            }
-            let errno = errnos[(r >> 32) as usize % errnos.len()];
-            t.begin();
-            plan.scheme.mapping_set_error(&mut t, mapping, sb, errno)?;
-            c.sets += 1;
-            c.changes += t.changes;
-            c.increments += t.increments;
-        } else {
-            t.begin();
-            let ret = if plan.sharing == Sharing::Unserialized {
-                es::check_and_advance(&mut t, word, file.wb_err)?
-            } else if plan.scheme.is_rfc() {
-                plan.scheme.fsync_report(&mut t, mapping, file)?
-            } else {
-                vfs::advance_file_cursor(&mut t, word, file)?
-            };
-            c.reports += 1;
-            if !ret.is_ok() {
-                c.errors += 1;
-                match t.confirmed_report() {
-                    Some(value) => {
-                        let (cell, bit) = layout.bitmap_bit(k, counter(value));
-                        if t.inner.fetch_or(cell, bit)? & bit != 0 {
-                            c.double += 1;
-                        }
-                    }
-                    None => c.unconfirmed += 1,
-                }
-            }
-        }
-        c.ops += 1;
     }
     flush(t.inner, layout, index, &c, &mut beat)?;
     Ok(c)
 }
 
+/// What one worker's operations need to know, fixed for the run.
+struct Worker<'p> {
+    plan: &'p Plan,
+    layout: &'p StressLayout,
+    index: u32,
+    mapping: errseq::Mapping,
+    sb: Addr,
+    cursor: u32,
+    file: errseq::File,
+    /// A set when the low half of a random word is below this.
+    threshold: u64,
+    fault: Option<(u32, FaultKind)>,
+    quota: u32,
+}
+
+impl<'p> Worker<'p> {
+    fn new(plan: &'p Plan, layout: &'p StressLayout, index: u32) -> Self {
+        let cursor = plan.cursor_of(index);
+        Worker {
+            plan,
+            layout,
+            index,
+            mapping: layout.mapping(),
+            sb: layout.sb(),
+            cursor,
+            file: layout.file(cursor),
+            threshold: (u64::from(plan.set_ppm) << 32) / u64::from(PPM),
+            fault: plan.fault.filter(|f| f.worker == index).map(|f| (f.after_ops, f.kind)),
+            quota: layout.increment_quota(),
+        }
+    }
+
+    /// Operations until `c.ops` reaches `end` (at most [`FLUSH_EVERY`] of
+    /// them); `false` when the counter budget stopped the run.
+    ///
+    /// Out of line on purpose: V8 starts a wasm function on its baseline
+    /// compiler and only calls made after the optimizing tier is ready run
+    /// the optimized code (it does not replace a running frame). A loop
+    /// that ran for the whole run inside one call would stay on baseline
+    /// code; a call per batch picks up the optimized code within the first
+    /// milliseconds. Natively it costs a call per 256 operations.
+    #[inline(never)]
+    fn batch<M: Memory>(
+        &self,
+        t: &mut Tally<'_, M>,
+        c: &mut WorkerCounts,
+        rng: &mut Rng,
+        end: u32,
+    ) -> Result<bool, M::Stop> {
+        while c.ops < end {
+            if let Some((at, kind)) = self.fault {
+                if c.ops == at {
+                    inject(self.plan, self.index, kind);
+                }
+            }
+            let r = rng.next_u64();
+            if (r & 0xffff_ffff) < self.threshold {
+                if c.increments >= self.quota {
+                    t.inner.fetch_or(STOP, STOP_COUNTER_BUDGET)?;
+                    return Ok(false);
+                }
+                let errnos = &self.plan.errnos;
+                self.set(t, c, errnos[(r >> 32) as usize % errnos.len()])?;
+            } else {
+                self.report(t, c)?;
+            }
+            c.ops += 1;
+        }
+        Ok(true)
+    }
+
+    fn set<M: Memory>(
+        &self,
+        t: &mut Tally<'_, M>,
+        c: &mut WorkerCounts,
+        errno: errseq::Errno,
+    ) -> Result<(), M::Stop> {
+        t.begin();
+        self.plan.scheme.mapping_set_error(t, self.mapping, self.sb, errno)?;
+        c.sets += 1;
+        c.changes += t.changes;
+        c.increments += t.increments;
+        Ok(())
+    }
+
+    fn report<M: Memory>(&self, t: &mut Tally<'_, M>, c: &mut WorkerCounts) -> Result<(), M::Stop> {
+        let word = self.mapping.wb_err;
+        t.begin();
+        let ret = if self.plan.sharing == Sharing::Unserialized {
+            es::check_and_advance(t, word, self.file.wb_err)?
+        } else if self.plan.scheme.is_rfc() {
+            self.plan.scheme.fsync_report(t, self.mapping, self.file)?
+        } else {
+            vfs::advance_file_cursor(t, word, self.file)?
+        };
+        c.reports += 1;
+        if ret.is_ok() {
+            return Ok(());
+        }
+        c.errors += 1;
+        match t.confirmed_report() {
+            Some(value) => {
+                let (cell, bit) = self.layout.bitmap_bit(self.cursor, counter(value));
+                if t.inner.fetch_or(cell, bit)? & bit != 0 {
+                    c.double += 1;
+                }
+            }
+            None => c.unconfirmed += 1,
+        }
+        Ok(())
+    }
+}
+
 /// The fault a plan injects: a panic, or a spin with no heartbeat that
 /// only terminating the worker ends.
-fn inject(plan: &Plan, index: u32, kind: Option<FaultKind>) {
+fn inject(plan: &Plan, index: u32, kind: FaultKind) {
     match kind {
-        Some(FaultKind::Panic) => {
+        FaultKind::Panic => {
             panic!("injected fault: worker {index} panics after {} ops", fault_after(plan))
         }
-        Some(FaultKind::Hang) => loop {
+        FaultKind::Hang => loop {
             core::hint::spin_loop();
         },
-        None => {}
     }
 }
 

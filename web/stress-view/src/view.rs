@@ -1,13 +1,18 @@
-//! The Stress view: real concurrency. N Web Workers (the `errseq-worker`
-//! crate, which Trunk builds as a worker) share one SharedArrayBuffer
-//! holding the errseq word, the cursors, per-worker counters and the
-//! per-cursor "reported" bitmaps, and each runs the scheme's atomic steps
-//! through `js_sys::Atomics` (`errseq_stress::run_worker`). Afterwards the
-//! page checks the invariants (`errseq_stress::check`) and shows the
-//! throughput and the per-worker counts.
+//! The Stress view: real concurrency. N Web Workers share one
+//! SharedArrayBuffer, the buffer of a shared `WebAssembly.Memory`, holding
+//! the errseq word, the cursors, per-worker counters and the per-cursor
+//! "reported" bitmaps, and each runs the scheme's atomic steps
+//! (`errseq_stress::run_worker`). Afterwards the page checks the
+//! invariants (`errseq_stress::check`) and shows the throughput and the
+//! per-worker counts.
 //!
-//! Protocol with the workers (see `web/worker/src/main.rs`): a worker posts
-//! "ready"; the page answers `[sab, plan, index]`; workers wait on the GO
+//! Two engines run the same loop ([`Engine`]): wasm's own atomic
+//! instructions, the module's memory being the shared one
+//! (`web/stress-wasm`), or calls of JS `Atomics` from a wasm-bindgen
+//! worker (`web/worker`). The page lays the memory out the same way for
+//! both (`errseq_stress::memory_map`) and speaks one protocol with them: a
+//! worker posts "ready"; the page answers `[memory, index, planAt,
+//! planLen, cellsAt, cellsLen, stackTop, outAt]`; workers wait on the GO
 //! cell, which the page raises once all have arrived; each posts "done".
 //! A poll every [`POLL_MS`] reads the live counts and heartbeats from the
 //! buffer. A worker that errors (`error`, `messageerror`, a panic message)
@@ -22,6 +27,7 @@
 //! | `stress` | the view's section |
 //! | `stress-isolation` | shown when the page is not cross-origin isolated: why, and how to fix it |
 //! | `stress-scheme`, `stress-workers`, `stress-mode` | scheme select, worker count (1..=8), mode select (`own`, `shared`, `unserialized`) |
+//! | `stress-engine` | engine select (`wasm`: wasm atomics on shared memory, `js`: JS `Atomics` calls) |
 //! | `stress-budget`, `stress-amount` | budget kind select (`ops` per worker, `seconds`) and its amount |
 //! | `stress-set-ratio`, `stress-errnos` | percent of ops that set an error; errno set (`EIO`, `EIO,ENOSPC`, ...) |
 //! | `stress-fault` | fault injection select (`none`, `panic`, `hang`: the last worker) |
@@ -30,22 +36,58 @@
 //! | `stress-failure` | a crashed or hung worker (`role=alert`), `data-worker` = its index, `data-after-go-ms` = when the page noticed, in ms after the start barrier opened |
 //! | `stress-counts` | per-worker counts; rows `stress-worker-N` with `data-ops`, `data-state` (starting, running, done; after a failure crashed, hung, terminated) |
 //! | `stress-verdict` | the invariant check, `data-passed`; one `li.invariant` each with `data-passed` |
-//! | `stress-throughput` | ops/s, `data-ops-per-sec` (all workers), `data-elapsed-us` (slowest worker) |
+//! | `stress-throughput` | ops/s, `data-ops-per-sec` (all workers), `data-elapsed-us` (slowest worker), `data-engine` |
 
 use errseq::{Errno, Scheme};
 use errseq_stress::layout::{worker, ARRIVED, CRASHED, DONE, GO, IDLE, RUNNING, STOP, STOP_REQUESTED};
 use errseq_stress::{
-    check, throughput, Budget, Fault, FaultKind, Plan, Sharing, StressLayout, Verdict, WorkerCounts, SCHEMES,
+    check, throughput, Budget, Fault, FaultKind, MemoryMap, Plan, Sharing, StressLayout, Verdict,
+    WorkerCounts, SCHEMES,
 };
 use gloo::timers::callback::{Interval, Timeout};
-use js_sys::{Array, Atomics, Int32Array, Reflect, SharedArrayBuffer, Uint32Array};
+use js_sys::{Array, Atomics, Int32Array, Object, Reflect, SharedArrayBuffer, Uint32Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, HtmlInputElement, HtmlSelectElement, MessageEvent, Worker};
 use yew::prelude::*;
 
-/// The worker's loader, as Trunk names it (worker file names are not hashed).
-const WORKER_URL: &str = "./errseq-worker_loader.js";
+/// What runs the loop in the workers.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// `web/stress-wasm`: the module's memory is the shared memory, each
+    /// step one of wasm's atomic instructions.
+    WasmAtomics,
+    /// `web/worker`: a wasm-bindgen module calling JS `Atomics` for each
+    /// step (what `js_sys::Atomics` offers).
+    JsAtomics,
+}
+
+impl Engine {
+    const ALL: [Engine; 2] = [Engine::WasmAtomics, Engine::JsAtomics];
+
+    fn id(self) -> &'static str {
+        match self {
+            Engine::WasmAtomics => "wasm",
+            Engine::JsAtomics => "js",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Engine::WasmAtomics => "wasm atomics on shared memory",
+            Engine::JsAtomics => "JS Atomics calls",
+        }
+    }
+
+    /// The worker's script. Neither name is hashed: Trunk does not hash
+    /// worker files, and scripts/build-stress-wasm.sh copies the other.
+    fn url(self) -> &'static str {
+        match self {
+            Engine::WasmAtomics => "./errseq-stress-worker.js",
+            Engine::JsAtomics => "./errseq-worker_loader.js",
+        }
+    }
+}
 /// How often the page reads the buffer.
 pub const POLL_MS: u32 = 100;
 /// A running worker whose heartbeat has not moved for this long is hung.
@@ -74,6 +116,7 @@ struct Form {
     set_percent: String,
     errnos: &'static str,
     fault: &'static str,
+    engine: Engine,
 }
 
 impl Default for Form {
@@ -87,6 +130,7 @@ impl Default for Form {
             set_percent: "5".to_owned(),
             errnos: ERRNO_SETS[0],
             fault: "none",
+            engine: Engine::WasmAtomics,
         }
     }
 }
@@ -190,11 +234,14 @@ struct Slot {
     told: Vec<u32>,
 }
 
-/// A run in progress: the buffer, the workers, the poll.
+/// A run in progress: the memory, the workers, the poll.
 struct Run {
     plan: Plan,
     layout: StressLayout,
-    sab: SharedArrayBuffer,
+    engine: Engine,
+    memory: WebAssembly::Memory,
+    map: MemoryMap,
+    /// The run's cells: a view of the memory's SharedArrayBuffer.
     cells: Int32Array,
     slots: Vec<Slot>,
     _poll: Interval,
@@ -254,13 +301,30 @@ impl Run {
     /// been read with a SeqCst load, so the plain copy sees all it wrote.
     fn snapshot(&mut self) -> Vec<u32> {
         self.refresh();
-        Uint32Array::new(&self.sab).to_vec()
+        Uint32Array::new_with_byte_offset_and_length(
+            &self.memory.buffer(),
+            self.map.cells_at(),
+            self.map.cells_len(),
+        )
+        .to_vec()
+    }
+
+    /// The start message for worker `i` (see the module).
+    fn start_message(&self, i: u32) -> Array {
+        let words = self.plan.to_words().len() as u32;
+        let m = self.map.worker(i, words);
+        let mut parts = vec![JsValue::from(self.memory.clone()), JsValue::from(i)];
+        parts.extend(
+            [m.plan_at, m.plan_len, m.cells_at, m.cells_len, m.stack_top, m.out_at].map(JsValue::from),
+        );
+        parts.iter().collect()
     }
 }
 
 /// What the view shows after a run.
 struct Outcome {
     plan: Plan,
+    engine: Engine,
     verdict: Option<Verdict>,
     counts: Vec<WorkerCounts>,
     /// Each worker's state at the end, in words.
@@ -281,6 +345,7 @@ pub enum Msg {
     SetRatio(String),
     Errnos(String),
     Fault(String),
+    Engine(String),
     Start,
     Stop,
     FromWorker(u32, JsValue),
@@ -370,6 +435,11 @@ impl Component for Stress {
                     _ => "none",
                 }
             }
+            Msg::Engine(id) => {
+                if let Some(e) = Engine::ALL.into_iter().find(|e| e.id() == id) {
+                    self.form.engine = e;
+                }
+            }
             Msg::Start => self.start(ctx),
             Msg::Stop => self.stop(),
             Msg::FromWorker(i, data) => self.on_worker_message(i, &data),
@@ -415,8 +485,9 @@ impl Component for Stress {
                 <h2 id="stress-title">{ "Stress: real concurrency" }</h2>
                 <p class="muted">
                     { "Web Workers run the scheme's atomic steps (set an error, or report it to fsync through a cursor) \
-                       on one SharedArrayBuffer with JS Atomics. Afterwards the page checks that no cursor was told an error \
-                       twice, that no cursor is ahead of the word, and that the counts add up." }
+                       on one SharedArrayBuffer, with wasm's own atomic instructions or with calls of JS Atomics. Afterwards \
+                       the page checks that no cursor was told an error twice, that no cursor is ahead of the word, and that \
+                       the counts add up." }
                 </p>
                 { self.isolation_notice() }
                 <form class="stress-form" {onsubmit} aria-label="stress plan">
@@ -461,6 +532,14 @@ impl Component for Stress {
                         <select id="stress-errnos" disabled={busy} onchange={select(Msg::Errnos)}>
                             { for ERRNO_SETS.iter().map(|s| html! {
                                 <option value={*s} selected={*s == form.errnos}>{ s.replace(',', ", ") }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="stress-field">
+                        <label for="stress-engine">{ "Engine" }</label>
+                        <select id="stress-engine" disabled={busy} onchange={select(Msg::Engine)}>
+                            { for Engine::ALL.iter().map(|e| html! {
+                                <option value={e.id()} selected={*e == form.engine}>{ e.describe() }</option>
                             }) }
                         </select>
                     </div>
@@ -525,13 +604,25 @@ impl Stress {
             }
         };
         let layout = StressLayout::new(&plan);
-        let bytes = (layout.len() * 4) as u32;
-        let sab = SharedArrayBuffer::new(bytes);
-        let cells = Int32Array::new(&sab);
+        let map = MemoryMap::new(&layout);
+        let memory = match shared_memory(&map) {
+            Ok(m) => m,
+            Err(why) => {
+                self.phase = Phase::Failed;
+                self.status = format!("Could not create the run's shared memory: {why}.");
+                return;
+            }
+        };
+        let sab: SharedArrayBuffer = memory.buffer().unchecked_into();
+        let words = plan.to_words();
+        Uint32Array::new_with_byte_offset_and_length(&sab, map.plan_at(), words.len() as u32)
+            .copy_from(&words);
+        let cells = Int32Array::new_with_byte_offset_and_length(&sab, map.cells_at(), map.cells_len());
+        let engine = self.form.engine;
         let link = ctx.link().clone();
         let mut slots = Vec::new();
         for i in 0..plan.workers {
-            match spawn(i, &link) {
+            match spawn(engine, i, &link) {
                 Ok(slot) => slots.push(slot),
                 Err(why) => {
                     for s in &slots {
@@ -548,18 +639,21 @@ impl Stress {
             Interval::new(POLL_MS, move || link.send_message(Msg::Tick))
         };
         self.status = format!(
-            "Starting {} worker{} ({}, {})…",
+            "Starting {} worker{} ({}, {}, {})…",
             plan.workers,
             if plan.workers == 1 { "" } else { "s" },
             plan.scheme,
-            plan.sharing.describe()
+            plan.sharing.describe(),
+            engine.describe()
         );
         self.phase = Phase::Starting;
         self.outcome = None;
         self.run = Some(Run {
             plan,
             layout,
-            sab,
+            engine,
+            memory,
+            map,
             cells,
             slots,
             _poll: poll,
@@ -594,13 +688,9 @@ impl Stress {
         let text = msg.and_then(|m| m.get(2).as_string()).unwrap_or_default();
         match kind.as_str() {
             "ready" => {
+                let start = run.start_message(i);
                 let Some(slot) = run.slots.get_mut(i as usize) else { return };
                 slot.ready = true;
-                let words: Vec<u32> = run.plan.to_words();
-                let start: Array =
-                    [JsValue::from(run.sab.clone()), Uint32Array::from(&words[..]).into(), JsValue::from(i)]
-                        .iter()
-                        .collect();
                 if let Err(e) = slot.worker.post_message(&start) {
                     self.fail(Some(i), format!("Could not send worker {i} its plan: {e:?}."));
                 }
@@ -741,6 +831,7 @@ impl Stress {
         self.outcome = Some(Outcome {
             states: run.slots.iter().map(|s| state_name(s.state)).collect(),
             plan: run.plan.clone(),
+            engine: run.engine,
             verdict: Some(verdict),
             counts,
             ops_per_sec,
@@ -783,6 +874,7 @@ impl Stress {
         self.outcome = Some(Outcome {
             states,
             plan: run.plan.clone(),
+            engine: run.engine,
             verdict: None,
             counts,
             ops_per_sec,
@@ -841,7 +933,8 @@ impl Stress {
     }
 
     fn verdict(&self) -> Html {
-        let Some(Outcome { verdict: Some(v), plan, ops_per_sec, slowest_us, counts, .. }) = &self.outcome
+        let Some(Outcome { verdict: Some(v), plan, engine, ops_per_sec, slowest_us, counts, .. }) =
+            &self.outcome
         else {
             return html! {};
         };
@@ -866,10 +959,10 @@ impl Stress {
                         percent(plan.set_ppm), plan.errnos.iter().map(|e| e.name()).collect::<Vec<_>>().join("/")) }</p>
                 </section>
                 <p id="stress-throughput" class="stress-throughput" data-ops-per-sec={format!("{ops_per_sec:.0}")}
-                    data-elapsed-us={slowest_us.to_string()}>
+                    data-elapsed-us={slowest_us.to_string()} data-engine={engine.id()}>
                     <strong>{ format!("{} in total", rate(*ops_per_sec)) }</strong>
-                    { format!(" over {:.1} ms (the slowest worker's time from the start barrier); per worker: {}.",
-                        f64::from(*slowest_us) / 1000.0, per_worker.join(", ")) }
+                    { format!(" with {}, over {:.1} ms (the slowest worker's time from the start barrier); per worker: {}.",
+                        engine.describe(), f64::from(*slowest_us) / 1000.0, per_worker.join(", ")) }
                 </p>
             </>
         }
@@ -906,9 +999,24 @@ fn state_name(state: u32) -> &'static str {
     }
 }
 
-/// Starts worker `i` with its handlers.
-fn spawn(i: u32, link: &html::Scope<Stress>) -> Result<Slot, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+/// A shared `WebAssembly.Memory` sized by `map`.
+fn shared_memory(map: &MemoryMap) -> Result<WebAssembly::Memory, String> {
+    let descriptor = Object::new();
+    for (key, value) in [
+        ("initial", JsValue::from(map.pages())),
+        ("maximum", JsValue::from(map.max_pages())),
+        ("shared", JsValue::TRUE),
+    ] {
+        Reflect::set(&descriptor, &JsValue::from_str(key), &value).map_err(|e| format!("{e:?}"))?;
+    }
+    WebAssembly::Memory::new(&descriptor).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |err| String::from(err.message()))
+    })
+}
+
+/// Starts worker `i` of `engine` with its handlers.
+fn spawn(engine: Engine, i: u32, link: &html::Scope<Stress>) -> Result<Slot, String> {
+    let worker = Worker::new(engine.url()).map_err(|e| format!("{e:?}"))?;
     let on_message = {
         let link = link.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {

@@ -23,7 +23,7 @@ use std::cell::RefCell;
 use errseq::memory::{complete, Action, Memory, HELD};
 use errseq_stress::layout::{worker, ARRIVED, CRASHED, GO};
 use errseq_stress::{finish, run_worker, Plan, StressLayout};
-use js_sys::{Array, Atomics, Int32Array, SharedArrayBuffer, Uint32Array};
+use js_sys::{Array, Atomics, Int32Array, SharedArrayBuffer, Uint32Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -150,21 +150,39 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Handles `[sab, plan, index]`: barrier, run, finish, "done".
+/// A non-negative whole number below `limit` at `i` of the message.
+fn number(msg: &Array, i: u32, limit: f64) -> Option<u32> {
+    msg.get(i).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < limit).map(|n| n as u32)
+}
+
+/// Handles `[memory, index, planAt, planLen, cellsAt, cellsLen, ..]`
+/// (`errseq_stress::memory_map`; the stack and counts regions are the
+/// other engine's): barrier, run, finish, "done".
 fn on_start(data: &JsValue) -> Result<(), (Option<u32>, String)> {
     let msg: &Array = data.dyn_ref().ok_or((None, "the start message is not an array".to_owned()))?;
-    let index = msg.get(2).as_f64().filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 64.0).map(|i| i as u32);
+    let index = number(msg, 1, 64.0);
     let fail = |why: String| (index, why);
     let index = index.ok_or_else(|| fail("the start message has no worker index".to_owned()))?;
+    let memory: WebAssembly::Memory =
+        msg.get(0).dyn_into().map_err(|_| fail("the start message has no WebAssembly.Memory".to_owned()))?;
     let sab: SharedArrayBuffer =
-        msg.get(0).dyn_into().map_err(|_| fail("the start message has no SharedArrayBuffer".to_owned()))?;
-    let words = Uint32Array::new(&msg.get(1)).to_vec();
+        memory.buffer().dyn_into().map_err(|_| fail("the run's memory is not shared".to_owned()))?;
+    let span = |at: u32, len: u32| {
+        let (at, len) = (number(msg, at, 4_294_967_296.0)?, number(msg, len, 4_294_967_296.0)?);
+        let fits = at % 4 == 0 && f64::from(at) + f64::from(len) * 4.0 <= f64::from(sab.byte_length());
+        fits.then_some((at, len))
+    };
+    let (plan_at, plan_len) =
+        span(2, 3).ok_or_else(|| fail("the plan's words are outside the memory".to_owned()))?;
+    let (cells_at, cells_len) =
+        span(4, 5).ok_or_else(|| fail("the run's cells are outside the memory".to_owned()))?;
+    let words = Uint32Array::new_with_byte_offset_and_length(&sab, plan_at, plan_len).to_vec();
     let plan = Plan::from_words(&words).map_err(|e| fail(e.to_string()))?;
     if index >= plan.workers {
         return Err(fail(format!("worker index {index} but the plan has {} workers", plan.workers)));
     }
     let layout = StressLayout::new(&plan);
-    let cells = Int32Array::new(&sab);
+    let cells = Int32Array::new_with_byte_offset_and_length(&sab, cells_at, cells_len);
     let mut m = JsCells::new(cells.clone(), &layout).map_err(fail)?;
     RUN.with(|r| *r.borrow_mut() = Some((cells.clone(), index, layout.worker(index, worker::STATE).0)));
     let js = |e: JsValue| fail(describe(&e));

@@ -1,0 +1,66 @@
+// The host of the Stress view's wasm-atomics worker (served as
+// errseq-stress-worker.js, next to errseq-stress.wasm; both are put there
+// by scripts/build-stress-wasm.sh). The loop itself is Rust, in the module
+// (web/stress-wasm/src); this file only gives it what stable Rust cannot
+// reach in wasm: a sleep on the start barrier (Atomics.wait), the clock,
+// and the messages to the page. Protocol, as the JS-Atomics worker's
+// (web/worker/src/main.rs):
+//
+//   worker -> page  ["ready"]                 once the module is compiled
+//   page -> worker  [memory, index, planAt, planLen, cellsAt, cellsLen, stackTop, outAt]
+//                   the run's shared WebAssembly.Memory and this worker's
+//                   part of it (errseq_stress::memory_map::WorkerMap)
+//   worker -> page  ["done", index, [ops, sets, reports, errors, double, us]]
+//                 | ["panic", index, message]   (then the trap is rethrown,
+//                                                so the page sees an error event)
+//                 | ["error", index, message]   the run was refused
+'use strict';
+
+let compiled = null;
+
+fetch(new URL('errseq-stress.wasm', self.location.href))
+  .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`errseq-stress.wasm: HTTP ${r.status}`))))
+  .then((bytes) => WebAssembly.compile(bytes))
+  .then((module) => {
+    compiled = module;
+    self.postMessage(['ready']);
+  })
+  .catch((e) => self.postMessage(['error', null, `the stress module did not load: ${e.message}`]));
+
+self.onmessage = (event) => {
+  const [memory, index, planAt, planLen, cellsAt, cellsLen, stackTop, outAt] = event.data;
+  const cells = new Int32Array(memory.buffer, cellsAt, cellsLen);
+  let said = '';
+  const env = {
+    memory,
+    // The barrier's sleep: bounded, the module calls again while GO is 0.
+    errseq_wait: (cell) => { Atomics.wait(cells, cell, 0, 100); },
+    errseq_now: () => performance.now(),
+    // A decoder cannot read shared memory: copy the bytes out first.
+    errseq_say: (ptr, len) => { said = new TextDecoder().decode(new Uint8Array(memory.buffer, ptr, len).slice()); },
+  };
+  let x;
+  try {
+    x = new WebAssembly.Instance(compiled, { env }).exports;
+  } catch (e) {
+    self.postMessage(['error', index, `the stress module could not start: ${e.message}`]);
+    return;
+  }
+  // Every instance starts on the module's one stack: move this one's to
+  // the region the page set aside for this worker.
+  x.__stack_pointer.value = stackTop;
+  let status;
+  try {
+    status = x.errseq_stress_run(planAt, planLen, cellsAt, cellsLen, index, outAt);
+  } catch (trap) {
+    x.__stack_pointer.value = stackTop;
+    x.errseq_stress_crashed(planAt, planLen, cellsAt, cellsLen, index);
+    self.postMessage(['panic', index, said || String(trap)]);
+    throw trap;
+  }
+  if (status !== 0) {
+    self.postMessage(['error', index, said]);
+    return;
+  }
+  self.postMessage(['done', index, Array.from(new Uint32Array(memory.buffer, outAt, 6))]);
+};
