@@ -3,7 +3,8 @@
 # it, with its JS host, next to the site: errseq-stress.wasm and
 # errseq-stress-worker.js. Trunk runs it as a post_build hook (Trunk.toml)
 # and it writes into Trunk's staging directory; given a directory as $1 it
-# writes there instead.
+# writes there instead. `--clippy` lints the module with the same flags
+# instead of building it (scripts/test.sh).
 #
 # Why not Trunk's own rust pipeline: the module is not a wasm-bindgen
 # module, and it needs flags the other crates must not get:
@@ -21,12 +22,16 @@
 # against 67 M ops/s for one worker, measured with bench-stress.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-${TRUNK_STAGING_DIR:?give an output directory, or run from Trunk}}"
 target="${CARGO_TARGET_DIR:-$PWD/target}/shared-memory"
+export RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals --cfg errseq_shared_memory"
+if [ "${1:-}" = --clippy ]; then
+  exec cargo clippy --locked -p errseq-stress-wasm --lib --target wasm32-unknown-unknown \
+    --target-dir "$target" -- -D warnings
+fi
+out="${1:-${TRUNK_STAGING_DIR:?give an output directory, or run from Trunk}}"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-if ! RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals --cfg errseq_shared_memory" \
-  cargo rustc --locked -p errseq-stress-wasm --lib --crate-type cdylib \
+if ! cargo rustc --locked -p errseq-stress-wasm --lib --crate-type cdylib \
   --target wasm32-unknown-unknown --profile stress-wasm --target-dir "$target" >"$log" 2>&1; then
   cat "$log" >&2
   exit 1

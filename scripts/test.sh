@@ -13,10 +13,7 @@ step "format" cargo fmt --all -- --check
 step "lints" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "lints, wasm32" cargo clippy -p errseq-web -p errseq-worker -p errseq-stress-view \
   --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
-step "lints, the shared-memory worker (wasm32 + atomics)" \
-  env RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals --cfg errseq_shared_memory" \
-  cargo clippy -p errseq-stress-wasm --lib --target wasm32-unknown-unknown --target-dir target/shared-memory \
-  --locked -- -D warnings
+step "lints, the shared-memory worker (wasm32 + atomics)" bash scripts/build-stress-wasm.sh --clippy
 step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked
 step "loom: errseq_t on real atomics, exhaustively; the explorer against loom" \
   env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \

@@ -12,6 +12,7 @@ use errseq::Ret;
 use errseq_explorer::trace::Trace;
 use errseq_explorer::{replay_string, Report, Violation};
 use errseq_model::Program;
+use errseq_render::thousands;
 use errseq_scenario::Parsed;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
@@ -28,17 +29,6 @@ pub struct ExploreProps {
 
 fn ret(r: Option<Ret>) -> String {
     r.map_or_else(String::new, |r| r.to_string())
-}
-
-fn thousands(n: u128) -> String {
-    let d = n.to_string();
-    d.chars().enumerate().fold(String::new(), |mut s, (i, c)| {
-        if i > 0 && (d.len() - i) % 3 == 0 {
-            s.push(',');
-        }
-        s.push(c);
-        s
-    })
 }
 
 #[function_component(ExploreView)]

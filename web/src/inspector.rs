@@ -61,13 +61,7 @@ fn bits(layout: Layout, f: Fields) -> Html {
 }
 
 fn flags(b: u32) -> String {
-    let mut v = Vec::new();
-    if b & errseq::word::AS_EIO != 0 {
-        v.push("AS_EIO");
-    }
-    if b & errseq::word::AS_ENOSPC != 0 {
-        v.push("AS_ENOSPC");
-    }
+    let v: Vec<&str> = errseq::word::flag_names(b).collect();
     if v.is_empty() {
         "none".into()
     } else {

@@ -7,7 +7,7 @@
 // (web/worker/src/main.rs):
 //
 //   worker -> page  ["ready"]                 once the module is compiled
-//   page -> worker  [memory, index, planAt, planLen, cellsAt, cellsLen, stackTop, outAt]
+//   page -> worker  [memory, index, planAt, planLen, cellsAt, cellsLen, outAt]
 //                   the run's shared WebAssembly.Memory and this worker's
 //                   part of it (errseq_stress::memory_map::WorkerMap)
 //   worker -> page  ["done", index, [ops, sets, reports, errors, double, us]]
@@ -28,7 +28,7 @@ fetch(new URL('errseq-stress.wasm', self.location.href))
   .catch((e) => self.postMessage(['error', null, `the stress module did not load: ${e.message}`]));
 
 self.onmessage = (event) => {
-  const [memory, index, planAt, planLen, cellsAt, cellsLen, stackTop, outAt] = event.data;
+  const [memory, index, planAt, planLen, cellsAt, cellsLen, outAt] = event.data;
   const cells = new Int32Array(memory.buffer, cellsAt, cellsLen);
   let said = '';
   const env = {
@@ -47,13 +47,13 @@ self.onmessage = (event) => {
     return;
   }
   // Every instance starts on the module's one stack: move this one's to
-  // the region the page set aside for this worker.
-  x.__stack_pointer.value = stackTop;
+  // the region the page set aside for this worker, below its counts.
+  x.__stack_pointer.value = outAt;
   let status;
   try {
     status = x.errseq_stress_run(planAt, planLen, cellsAt, cellsLen, index, outAt);
   } catch (trap) {
-    x.__stack_pointer.value = stackTop;
+    x.__stack_pointer.value = outAt;
     x.errseq_stress_crashed(planAt, planLen, cellsAt, cellsLen, index);
     self.postMessage(['panic', index, said || String(trap)]);
     throw trap;

@@ -31,6 +31,14 @@ pub const RFC_V1_CTR_INC: u32 = 1 << 12;
 pub const AS_EIO: u32 = 1 << 0;
 pub const AS_ENOSPC: u32 = 1 << 1;
 
+/// The names of the legacy flags set in `bits`, lowest bit first.
+pub fn flag_names(bits: u32) -> impl Iterator<Item = &'static str> {
+    [(AS_EIO, "AS_EIO"), (AS_ENOSPC, "AS_ENOSPC")]
+        .into_iter()
+        .filter(move |(bit, _)| bits & bit != 0)
+        .map(|(_, name)| name)
+}
+
 /// Which layout a word is in.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Layout {

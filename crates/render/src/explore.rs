@@ -28,7 +28,7 @@ fn ret(r: Option<Ret>) -> String {
 }
 
 /// `1,234,567`.
-fn thousands(n: u128) -> String {
+pub fn thousands(n: u128) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

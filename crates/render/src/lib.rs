@@ -19,7 +19,7 @@ use errseq::{Fields, Ret};
 use errseq_model::{Evaluation, State};
 use errseq_scenario::Parsed;
 
-pub use explore::{call_name, describe_step, outcomes, timeline_sets, trace_steps, violations};
+pub use explore::{call_name, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations};
 pub use table::Table;
 
 /// One result cell: blank for calls that return nothing.
@@ -95,13 +95,7 @@ pub fn word(f: Fields) -> String {
 }
 
 fn flags(bits: u32) -> String {
-    let mut names = Vec::new();
-    if bits & errseq::word::AS_EIO != 0 {
-        names.push("AS_EIO");
-    }
-    if bits & errseq::word::AS_ENOSPC != 0 {
-        names.push("AS_ENOSPC");
-    }
+    let names: Vec<&str> = errseq::word::flag_names(bits).collect();
     if names.is_empty() {
         "-".to_owned()
     } else {

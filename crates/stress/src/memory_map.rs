@@ -24,6 +24,7 @@
 //! has one code path; the JS engine ignores the regions.
 
 use crate::layout::StressLayout;
+use crate::plan::Plan;
 
 /// A wasm page.
 pub const PAGE: u32 = 65_536;
@@ -46,24 +47,30 @@ pub const HEAP_PAGES: u32 = 16;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct MemoryMap {
     workers: u32,
+    plan_len: u32,
     cells_len: u32,
 }
 
-/// What one worker is told: where the plan, its stack, its counts and the
-/// cells are. All byte offsets into the shared memory.
+/// What one worker is told: where the plan, its counts and the cells are.
+/// Offsets are bytes into the shared memory, lengths 32-bit words. Its
+/// stack grows down from `out_at`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct WorkerMap {
     pub plan_at: u32,
     pub plan_len: u32,
-    pub stack_top: u32,
     pub out_at: u32,
     pub cells_at: u32,
     pub cells_len: u32,
 }
 
 impl MemoryMap {
-    pub fn new(layout: &StressLayout) -> MemoryMap {
-        MemoryMap { workers: layout.workers(), cells_len: layout.len() as u32 }
+    /// The map of a run of `plan` (whose `Plan::to_words` it places).
+    pub fn new(plan: &Plan, layout: &StressLayout) -> MemoryMap {
+        MemoryMap {
+            workers: layout.workers(),
+            plan_len: plan.to_words().len() as u32,
+            cells_len: layout.len() as u32,
+        }
     }
 
     pub fn plan_at(&self) -> u32 {
@@ -92,14 +99,16 @@ impl MemoryMap {
         self.pages() + HEAP_PAGES
     }
 
-    /// Worker `w`'s part, for a plan of `plan_len` words.
-    pub fn worker(&self, w: u32, plan_len: u32) -> WorkerMap {
-        let out_at = self.region_at(w) + REGION_BYTES - OUT_BYTES;
+    pub fn plan_len(&self) -> u32 {
+        self.plan_len
+    }
+
+    /// Worker `w`'s part.
+    pub fn worker(&self, w: u32) -> WorkerMap {
         WorkerMap {
             plan_at: self.plan_at(),
-            plan_len,
-            stack_top: out_at,
-            out_at,
+            plan_len: self.plan_len,
+            out_at: self.region_at(w) + REGION_BYTES - OUT_BYTES,
             cells_at: self.cells_at(),
             cells_len: self.cells_len,
         }
@@ -109,22 +118,22 @@ impl MemoryMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Budget, Plan, Sharing, MAX_WORKERS};
+    use crate::plan::{Budget, Sharing, MAX_WORKERS};
     use errseq::Scheme;
 
     #[test]
     fn parts_are_disjoint_aligned_and_fit() {
         for workers in 1..=MAX_WORKERS {
             let plan = Plan::new(Scheme::Linux58, workers, Sharing::OwnCursor, Budget::Ops(1));
-            let words = plan.to_words().len() as u32;
+            let map = MemoryMap::new(&plan, &StressLayout::new(&plan));
+            let words = map.plan_len();
             assert!(words * 4 <= PLAN_BYTES);
-            let map = MemoryMap::new(&StressLayout::new(&plan));
             let mut spans = vec![(0, MODULE_BYTES), (map.plan_at(), map.plan_at() + words * 4)];
             for w in 0..workers {
-                let m = map.worker(w, words);
-                assert_eq!((m.stack_top % 16, m.cells_at % 64), (0, 0), "worker {w}");
+                let m = map.worker(w);
+                assert_eq!((m.out_at % 16, m.cells_at % 64), (0, 0), "worker {w}");
                 let region = map.region_at(w);
-                spans.push((region, m.stack_top));
+                spans.push((region, m.out_at));
                 spans.push((m.out_at, m.out_at + 6 * 4));
             }
             let cells_end = map.cells_at() + map.cells_len() * 4;

@@ -12,7 +12,7 @@
 //! worker (`web/worker`). The page lays the memory out the same way for
 //! both (`errseq_stress::memory_map`) and speaks one protocol with them: a
 //! worker posts "ready"; the page answers `[memory, index, planAt,
-//! planLen, cellsAt, cellsLen, stackTop, outAt]`; workers wait on the GO
+//! planLen, cellsAt, cellsLen, outAt]`; workers wait on the GO
 //! cell, which the page raises once all have arrived; each posts "done".
 //! A poll every [`POLL_MS`] reads the live counts and heartbeats from the
 //! buffer. A worker that errors (`error`, `messageerror`, a panic message)
@@ -311,12 +311,9 @@ impl Run {
 
     /// The start message for worker `i` (see the module).
     fn start_message(&self, i: u32) -> Array {
-        let words = self.plan.to_words().len() as u32;
-        let m = self.map.worker(i, words);
+        let m = self.map.worker(i);
         let mut parts = vec![JsValue::from(self.memory.clone()), JsValue::from(i)];
-        parts.extend(
-            [m.plan_at, m.plan_len, m.cells_at, m.cells_len, m.stack_top, m.out_at].map(JsValue::from),
-        );
+        parts.extend([m.plan_at, m.plan_len, m.cells_at, m.cells_len, m.out_at].map(JsValue::from));
         parts.iter().collect()
     }
 }
@@ -604,7 +601,7 @@ impl Stress {
             }
         };
         let layout = StressLayout::new(&plan);
-        let map = MemoryMap::new(&layout);
+        let map = MemoryMap::new(&plan, &layout);
         let memory = match shared_memory(&map) {
             Ok(m) => m,
             Err(why) => {
@@ -614,9 +611,8 @@ impl Stress {
             }
         };
         let sab: SharedArrayBuffer = memory.buffer().unchecked_into();
-        let words = plan.to_words();
-        Uint32Array::new_with_byte_offset_and_length(&sab, map.plan_at(), words.len() as u32)
-            .copy_from(&words);
+        Uint32Array::new_with_byte_offset_and_length(&sab, map.plan_at(), map.plan_len())
+            .copy_from(&plan.to_words());
         let cells = Int32Array::new_with_byte_offset_and_length(&sab, map.cells_at(), map.cells_len());
         let engine = self.form.engine;
         let link = ctx.link().clone();
@@ -1057,15 +1053,7 @@ fn spawn(engine: Engine, i: u32, link: &html::Scope<Stress>) -> Result<Slot, Str
 
 /// 1234567 → "1,234,567".
 fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    errseq_render::thousands(n.into())
 }
 
 fn rate(ops_per_sec: f64) -> String {

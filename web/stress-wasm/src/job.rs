@@ -47,10 +47,6 @@ impl Job {
         Ok(Job { plan, layout, index })
     }
 
-    pub fn plan(&self) -> &Plan {
-        &self.plan
-    }
-
     /// Barrier, run, finish; returns the [`COUNTS`]. `wait(go)` may return
     /// early (it is called again while GO is down); `now_ms` is a
     /// monotonic clock in milliseconds. A fault the plan injects into this

@@ -156,8 +156,8 @@ fn number(msg: &Array, i: u32, limit: f64) -> Option<u32> {
 }
 
 /// Handles `[memory, index, planAt, planLen, cellsAt, cellsLen, ..]`
-/// (`errseq_stress::memory_map`; the stack and counts regions are the
-/// other engine's): barrier, run, finish, "done".
+/// (`errseq_stress::memory_map`; the counts' place is the other engine's):
+/// barrier, run, finish, "done".
 fn on_start(data: &JsValue) -> Result<(), (Option<u32>, String)> {
     let msg: &Array = data.dyn_ref().ok_or((None, "the start message is not an array".to_owned()))?;
     let index = number(msg, 1, 64.0);

@@ -8,10 +8,10 @@
 //! 1. worker → page `["ready"]`, once its handler is installed (a message
 //!    sent before that would be lost);
 //! 2. page → worker `[memory, index, planAt, planLen, cellsAt, cellsLen,
-//!    stackTop, outAt]`: the run's shared `WebAssembly.Memory` (its buffer
-//!    is the SharedArrayBuffer), the worker's index, and where in it the
-//!    plan's words (`errseq_stress::Plan::to_words`) and the cells are
-//!    (`errseq_stress::memory_map`; the last two are for the other engine,
+//!    outAt]`: the run's shared `WebAssembly.Memory` (its buffer is the
+//!    SharedArrayBuffer), the worker's index, and where in it the plan's
+//!    words (`errseq_stress::Plan::to_words`) and the cells are
+//!    (`errseq_stress::memory_map`; `outAt` is for the other engine,
 //!    `web/stress-wasm`, whose module runs in that memory);
 //! 3. the worker adds itself to ARRIVED and sleeps in `Atomics.wait` on GO;
 //!    the page raises GO and notifies once every worker has arrived, so
