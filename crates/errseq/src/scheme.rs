@@ -6,6 +6,7 @@
 //! | `rfc-v1`     | rfc-v1 set under i_lock           | copy of the word | compare, never advance      |
 //! | `rfc-v2`     | rfc-v2 cmpxchg loop               | copy of the word | looping report under f_lock |
 //! | `linux-4.13` | errseq_set + legacy flag          | mark SEEN        | check-and-advance           |
+//! | `linux-4.14` | errseq_set + legacy flag          | mark SEEN        | check-and-advance; sync_file_range too |
 //! | `linux-4.17` | errseq_set + legacy flag          | unseen reads 0   | check-and-advance           |
 //! | `linux-5.8`  | errseq_set on mapping and sb + flag | as 4.17, and the sb | as 4.17; syncfs advances the sb cursor |
 //!
@@ -18,6 +19,28 @@
 //! cmpxchg when it would store what is there) and `rfc-v2-report-once`
 //! (Matthew Wilcox: the report does one cmpxchg and no loop). They are
 //! evaluated only when a scenario names them.
+//!
+//! # Changelog of this table
+//!
+//! - `linux-4.13` used to report sync_file_range through the cursor. As
+//!   released, 4.13 still waited with `filemap_fdatawait_range`, whose
+//!   `filemap_check_errors` test-and-clears the legacy flags and leaves
+//!   `f_wb_err` alone. "fs: convert sync_file_range to use errseq_t based
+//!   error-tracking" (Jeff Layton, posted 26 July 2017, after 4.13-rc1,
+//!   first released in 4.14) moved it to `file_fdatawait_range`. So
+//!   `linux-4.13` now follows 4.13 as released, and `linux-4.14` was added
+//!   for the converted sync_file_range; every other call returns the same
+//!   under both. Old scenarios and links naming `linux-4.13` now get
+//!   4.13's sync_file_range; `linux` still means the newest.
+//! - NFS's close under 4.13 and 4.17 used to sample and check without
+//!   consuming. That is 5.9's `nfs_file_flush` (67dd23f9e6fb); until then
+//!   close ran `vfs_fsync`, which consumes, and the 4.x schemes now do so.
+//! - Every scheme now waits for pages under writeback before reporting
+//!   (`__filemap_fdatawait_range`, mm/filemap.c), and `linux-4.12`'s wait
+//!   test-and-clears each page's `PG_error` and returns EIO, as 4.12 did
+//!   before "mm: don't TestClearPageError in __filemap_fdatawait_range"
+//!   (errseq series, merged for 4.13 in 088737f44bbf). See
+//!   `errseq_model::kernel`.
 
 use core::fmt;
 
@@ -40,14 +63,23 @@ pub enum Scheme {
     /// rfc-v2 with Matthew Wilcox's "don't loop" in the report.
     RfcV2ReportOnce,
     Linux413,
+    /// 4.13 plus sync_file_range converted to errseq_t.
+    Linux414,
     Linux417,
     Linux58,
 }
 
 impl Scheme {
     /// Every scheme, oldest first: what a scenario compares by default.
-    pub const ALL: [Scheme; 6] =
-        [Scheme::Linux412, Scheme::RfcV1, Scheme::RfcV2, Scheme::Linux413, Scheme::Linux417, Scheme::Linux58];
+    pub const ALL: [Scheme; 7] = [
+        Scheme::Linux412,
+        Scheme::RfcV1,
+        Scheme::RfcV2,
+        Scheme::Linux413,
+        Scheme::Linux414,
+        Scheme::Linux417,
+        Scheme::Linux58,
+    ];
 
     /// The review variants of rfc-v2, evaluated only when named.
     pub const VARIANTS: [Scheme; 2] = [Scheme::RfcV2SkipUnchanged, Scheme::RfcV2ReportOnce];
@@ -63,6 +95,7 @@ impl Scheme {
             Scheme::RfcV2SkipUnchanged => "rfc-v2-skip-unchanged",
             Scheme::RfcV2ReportOnce => "rfc-v2-report-once",
             Scheme::Linux413 => "linux-4.13",
+            Scheme::Linux414 => "linux-4.14",
             Scheme::Linux417 => "linux-4.17",
             Scheme::Linux58 => "linux-5.8",
         }
@@ -80,7 +113,8 @@ impl Scheme {
             Scheme::RfcV2 => "seed patch: cmpxchg loops, open does not mark SEEN",
             Scheme::RfcV2SkipUnchanged => "rfc-v2, but set skips the cmpxchg when nothing would change",
             Scheme::RfcV2ReportOnce => "rfc-v2, but the report does one cmpxchg and does not loop",
-            Scheme::Linux413 => "errseq_t as merged: open marks the error SEEN",
+            Scheme::Linux413 => "errseq_t as merged: open marks the error SEEN; sync_file_range still legacy",
+            Scheme::Linux414 => "4.13 with sync_file_range reporting through the cursor too",
             Scheme::Linux417 => "errseq_t: an unseen error is reported to later openers",
             Scheme::Linux58 => "errseq_t plus a per-superblock word reported by syncfs",
         }
@@ -139,7 +173,7 @@ impl Scheme {
             Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
                 rfc::v2_set(m, mapping.wb_err, e, self.review())?
             }
-            Scheme::Linux413 | Scheme::Linux417 => {
+            Scheme::Linux413 | Scheme::Linux414 | Scheme::Linux417 => {
                 errseq::set(m, mapping.wb_err, e)?;
             }
             Scheme::Linux58 => {
@@ -160,7 +194,7 @@ impl Scheme {
             Scheme::RfcV1 | Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
                 rfc::v2_open(m, mapping.wb_err, file.wb_err)
             }
-            Scheme::Linux413 => {
+            Scheme::Linux413 | Scheme::Linux414 => {
                 let since = errseq::sample(m, mapping.wb_err, Sampling::MarkSeen)?;
                 m.store(file.wb_err, since)
             }
@@ -186,10 +220,47 @@ impl Scheme {
             Scheme::RfcV2 | Scheme::RfcV2SkipUnchanged | Scheme::RfcV2ReportOnce => {
                 rfc::v2_report(m, mapping.wb_err, file.wb_err, file.lock, self.review())
             }
-            Scheme::Linux413 | Scheme::Linux417 | Scheme::Linux58 => {
+            Scheme::Linux413 | Scheme::Linux414 | Scheme::Linux417 | Scheme::Linux58 => {
                 vfs::file_check_and_advance_wb_err(m, mapping, file)
             }
         }
+    }
+
+    /// What one of sync_file_range's waits (WAIT_BEFORE, WAIT_AFTER)
+    /// reports once the range's writeback has ended (fs/sync.c).
+    ///
+    /// Up to 4.13 as released it was `filemap_fdatawait_range`, whose
+    /// `filemap_check_errors` test-and-clears the legacy flags: the file's
+    /// cursor stays where it was. 4.14's `file_fdatawait_range` checks and
+    /// advances the cursor like fsync. The seed's patches left
+    /// sync_file_range alone, so the rfc schemes report the legacy way
+    /// too, and since they never set the flags, they report nothing.
+    pub fn sync_file_range_report<M: Memory>(
+        self,
+        m: &mut M,
+        mapping: Mapping,
+        file: File,
+    ) -> Result<Ret, M::Stop> {
+        match self {
+            Scheme::Linux414 | Scheme::Linux417 | Scheme::Linux58 => {
+                vfs::file_check_and_advance_wb_err(m, mapping, file)
+            }
+            _ => legacy::check_errors(m, mapping.flags),
+        }
+    }
+
+    /// Whether waiting on writeback test-and-clears each page's `PG_error`
+    /// and returns EIO (`__filemap_fdatawait_range` up to 4.12).
+    ///
+    /// The rfc schemes leave it out, by choice: the seed's patches, written
+    /// against 4.11, did not touch that wait, so a kernel carrying them
+    /// would still have told the first waiter after a failure EIO from
+    /// `PG_error`. The same series removed the test before it merged ("mm:
+    /// don't TestClearPageError in __filemap_fdatawait_range"), and keeping
+    /// it would hide the designs of the word the rfc columns are there to
+    /// compare.
+    pub fn waits_clear_page_error(self) -> bool {
+        self == Scheme::Linux412
     }
 
     /// What syncfs reports once the filesystem has been synced. Before 5.8
@@ -202,13 +273,18 @@ impl Scheme {
         }
     }
 
-    /// NFS's `->flush`, run by every close(2): write the file back (the
-    /// caller's `write_back`) and report errors.
+    /// NFS's `->flush`, run by every close(2) of a file opened for
+    /// writing: write the file back (the caller's `write_back`) and report
+    /// errors (`nfs_file_flush`, fs/nfs/file.c).
     ///
-    /// From 4.13 it samples the word, writes back and checks against that
-    /// sample: it reports errors that arose during its own flush and leaves
-    /// the file's cursor alone. Before, it was an fsync: 4.12's
-    /// `vfs_fsync`, and in the seed the same report as fsync.
+    /// Up to 4.17 (and on to 5.8) it was a whole fsync, `vfs_fsync`, which
+    /// consumes what it reports; in the seed, the same report as fsync.
+    /// 5.9's "nfs: ensure correct writeback errors are returned on close()"
+    /// (67dd23f9e6fb) made it sample the word, write back and check against
+    /// that sample: it reports errors that arose during its own flush and
+    /// leaves the file's cursor alone. `linux-5.8` runs 5.9's flush (see
+    /// docs/scenario-format.md, the NFS profile); the 4.x schemes run
+    /// `vfs_fsync` through the model's NFS fsync.
     pub fn nfs_flush<M, W>(
         self,
         m: &mut M,
@@ -220,21 +296,23 @@ impl Scheme {
         M: Memory,
         W: FnOnce(&mut M) -> Result<(), M::Stop>,
     {
-        let how = match self {
-            Scheme::Linux412
-            | Scheme::RfcV1
-            | Scheme::RfcV2
-            | Scheme::RfcV2SkipUnchanged
-            | Scheme::RfcV2ReportOnce => {
-                write_back(m)?;
-                return self.fsync_report(m, mapping, file);
-            }
-            Scheme::Linux413 => Sampling::MarkSeen,
-            Scheme::Linux417 | Scheme::Linux58 => Sampling::UnseenAsZero,
-        };
-        let since = errseq::sample(m, mapping.wb_err, how)?;
+        if self != Scheme::Linux58 {
+            write_back(m)?;
+            return self.fsync_report(m, mapping, file);
+        }
+        let since = errseq::sample(m, mapping.wb_err, Sampling::UnseenAsZero)?;
         write_back(m)?;
         errseq::check(m, mapping.wb_err, since)
+    }
+
+    /// Whether sync_file_range's WRITE step waits for pages already under
+    /// writeback before writing them again (`WB_SYNC_ALL`) rather than
+    /// skipping them (`WB_SYNC_NONE`): since 5.2 ("fs/sync.c:
+    /// sync_file_range(2) may use WB_SYNC_ALL writeback", c553ea4fdf27)
+    /// when all three flags are given; before, never (since 4.4,
+    /// 23d0127096cb).
+    pub fn sync_file_range_writes_all(self, all_three: bool) -> bool {
+        all_three && self == Scheme::Linux58
     }
 
     /// An in-kernel `filemap_write_and_wait` that is not fsync: the legacy

@@ -270,27 +270,35 @@ fn linux_5_8_records_on_the_superblock_and_syncfs_reports_it_once() {
 }
 
 #[test]
-fn nfs_flush_reports_only_its_own_errors_and_keeps_the_cursor() {
-    let s = Scheme::Linux413;
+fn nfs_flush_since_5_9_reports_its_own_errors_and_keeps_the_cursor() {
+    let s = Scheme::Linux58;
     let mut m = cells();
     open(&mut m, s, A);
-    set(&mut m, s, Errno::EIO);
-    let quiet = complete(s.nfs_flush(&mut m, MAPPING, A, |_| Ok(())));
-    assert_eq!(quiet, Ret::OK, "4.13's sample marks the old error seen first");
     let noisy =
         complete(s.nfs_flush(&mut m, MAPPING, A, |m| s.mapping_set_error(m, MAPPING, SB, Errno::ENOSPC)));
     assert_eq!(noisy, ENOSPC);
     assert_eq!(m.0[A.wb_err.index()], 0, "close does not advance the cursor");
-    assert_eq!(fsync(&mut m, s, A), ENOSPC);
+    assert_eq!(fsync(&mut m, s, A), ENOSPC, "so fsync hears it again");
 }
 
 #[test]
-fn nfs_flush_4_17_reports_an_older_unseen_error() {
-    let s = Scheme::Linux417;
+fn nfs_flush_since_5_9_reports_an_older_unseen_error() {
+    let s = Scheme::Linux58;
     let mut m = cells();
     open(&mut m, s, A);
     set(&mut m, s, Errno::EIO);
     assert_eq!(complete(s.nfs_flush(&mut m, MAPPING, A, |_| Ok(()))), EIO);
+}
+
+#[test]
+fn nfs_flush_before_5_9_is_an_fsync_that_consumes() {
+    for s in [Scheme::Linux413, Scheme::Linux414, Scheme::Linux417] {
+        let mut m = cells();
+        open(&mut m, s, A);
+        set(&mut m, s, Errno::EIO);
+        assert_eq!(complete(s.nfs_flush(&mut m, MAPPING, A, |_| Ok(()))), EIO, "{s}");
+        assert_eq!(fsync(&mut m, s, A), Ret::OK, "{s}: vfs_fsync advanced the cursor");
+    }
 }
 
 #[test]

@@ -23,7 +23,7 @@ use crate::trace::{replay_with, Trace, TraceError};
 pub const VERSION: char = '1';
 
 /// Scheme letters of version 1. Append new schemes; never reorder.
-const SCHEMES: [(char, Scheme); 8] = [
+const SCHEMES: [(char, Scheme); 9] = [
     ('a', Scheme::Linux412),
     ('b', Scheme::RfcV1),
     ('c', Scheme::RfcV2),
@@ -32,6 +32,7 @@ const SCHEMES: [(char, Scheme); 8] = [
     ('f', Scheme::Linux58),
     ('g', Scheme::RfcV2SkipUnchanged),
     ('h', Scheme::RfcV2ReportOnce),
+    ('i', Scheme::Linux414),
 ];
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

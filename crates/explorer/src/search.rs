@@ -13,14 +13,15 @@
 //! path to reach a state is its lexicographically smallest schedule. Only
 //! a parent pointer per state is kept to rebuild it.
 //!
-//! A task blocks while its next step is a `Lock` of a held lock. A state
+//! A task blocks while its next step is a `Lock` of a held lock, or a wait
+//! for pages still under writeback (`errseq_model::kernel`). A state
 //! where no task can move but some are unfinished is a deadlock, reported
 //! with the schedule that leads there.
 
 use std::fmt;
 use std::hash::BuildHasherDefault;
 
-use errseq_model::kernel::apply_page_step;
+use errseq_model::kernel::{apply_page_step, page_step_enabled};
 use errseq_model::Layout;
 use indexmap::IndexMap;
 
@@ -33,6 +34,11 @@ type Map<V> = IndexMap<Vec<u32>, V, BuildHasherDefault<FxHasher>>;
 pub trait Machine {
     /// Performs `step` for `task`, returning the value the step yields.
     fn apply(&self, cells: &mut [u32], step: Step, task: usize) -> u32;
+
+    /// Whether `step` can be taken now: a lock must be free.
+    fn enabled(&self, step: Step, cells: &[u32]) -> bool {
+        step.action().is_none_or(|a| !a.is_blocked(cells))
+    }
 }
 
 /// The model's cells: core actions and page steps.
@@ -45,7 +51,15 @@ impl Machine for ModelMachine<'_> {
     fn apply(&self, cells: &mut [u32], step: Step, task: usize) -> u32 {
         match step {
             Step::Core(a) | Step::Ignored(a) => a.apply(cells, holder(task)),
-            Step::Page(p) => apply_page_step(cells, self.layout, p),
+            Step::Page(p) => apply_page_step(cells, self.layout, p, holder(task)),
+        }
+    }
+
+    /// Locks must be free, and waits find no page under writeback.
+    fn enabled(&self, step: Step, cells: &[u32]) -> bool {
+        match step {
+            Step::Core(a) | Step::Ignored(a) => !a.is_blocked(cells),
+            Step::Page(p) => page_step_enabled(cells, self.layout, p),
         }
     }
 }
@@ -53,11 +67,6 @@ impl Machine for ModelMachine<'_> {
 /// What a held lock cell stores: the holder's task number, from 1.
 pub fn holder(task: usize) -> u32 {
     u32::try_from(task + 1).unwrap_or(u32::MAX)
-}
-
-/// Whether a step can be taken now (a lock must be free).
-pub fn enabled(step: Step, cells: &[u32]) -> bool {
-    step.action().is_none_or(|a| !a.is_blocked(cells))
 }
 
 /// Limits that keep a search from running away.
@@ -262,7 +271,7 @@ pub fn explore<T: Task, M: Machine>(
                 continue;
             }
             let movable: Vec<usize> = (0..tasks.len())
-                .filter(|&i| entry.next[i].is_some_and(|s| enabled(s, state.cells())))
+                .filter(|&i| entry.next[i].is_some_and(|s| machine.enabled(s, state.cells())))
                 .collect();
             if movable.is_empty() {
                 return Err(SearchError::Deadlock { schedule: schedule(&parents, depth, index) });

@@ -11,7 +11,7 @@ use errseq_scenario::Fs;
 
 use crate::replay::{progress, Progress, Step};
 use crate::scenario::{OpTask, Schedule};
-use crate::search::{enabled, Machine, ModelMachine};
+use crate::search::{Machine, ModelMachine};
 
 /// One entry of a trace: a sequential event run whole, or one step of a
 /// task in a `par` block.
@@ -171,8 +171,9 @@ impl Tracer<'_> {
         }
         let mut schedule = Vec::new();
         while next.iter().any(Option::is_some) {
-            let movable: Vec<usize> =
-                (0..tasks.len()).filter(|&i| next[i].is_some_and(|s| enabled(s, &self.cells))).collect();
+            let movable: Vec<usize> = (0..tasks.len())
+                .filter(|&i| next[i].is_some_and(|s| machine.enabled(s, &self.cells)))
+                .collect();
             if movable.is_empty() {
                 return Err(TraceError(format!("block {}: deadlock, no task can move", b + 1)));
             }

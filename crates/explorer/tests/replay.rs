@@ -78,10 +78,11 @@ fn counts_match_the_binomial_for_independent_tasks() {
     let r = check(&p, Bounds::default()).expect("explores");
     let e = &r.columns[0].exploration;
     assert_eq!(e.outcomes.len(), 1);
-    // Each quiet fsync: writeback, load cursor, load word, clear AS_EIO,
-    // clear AS_ENOSPC, promise: 6 steps. C(12, 6) = 924.
-    assert_eq!(e.interleavings, 924);
-    assert_eq!(e.states, 49, "(6 + 1)^2 states: each task's progress, nothing shared changes the other");
+    // Each quiet fsync: submit (nothing dirty), wait, load cursor, load
+    // word, clear AS_EIO, clear AS_ENOSPC, promise: 7 steps.
+    // C(14, 7) = 3432.
+    assert_eq!(e.interleavings, 3432);
+    assert_eq!(e.states, 64, "(7 + 1)^2 states: each task's progress, nothing shared changes the other");
 }
 
 #[test]

@@ -2,35 +2,128 @@
 //!
 //! [`run`] performs one event under one scheme on a [`Kernel`]: the core
 //! crate's atomic [`Memory`] plus the page-cache steps writeback needs.
-//! Page steps are atomic too (one step writes back a whole file), so the
-//! explorer can interleave a call's page work with other tasks' errseq
-//! steps just like its own loads and cmpxchgs.
+//! Page steps are atomic too, so the explorer interleaves a call's page
+//! work with other tasks' errseq steps just like its loads and cmpxchgs.
 //!
-//! What a failed writeback leaves behind: the pages are marked clean with
-//! the new content still cached, so nothing retries them and the disk keeps
-//! the old content. Rebello et al. (USENIX ATC 2020) saw this on ext4 and
-//! xfs, and btrfs reverting the cached pages to the disk's; the live-kernel
-//! oracle (docs/oracle.md) finds all three keeping the new content on Linux
-//! 6.18, so every profile here does.
+//! # Writeback, as the kernel runs it
 //!
-//! sync and syncfs write files back in the order the scenario first
-//! mentions them. (The kernel goes by when each inode was dirtied; with
-//! several failing files, which error is "the latest" depends on it.)
+//! A page goes from dirty to *under writeback* (`PG_writeback`) when
+//! `write_cache_pages` (mm/page-writeback.c) submits it, and stays there
+//! until its I/O completes. The completion handler (`ext4_finish_bio`,
+//! fs/ext4/page-io.c; `iomap_finish_folio_write`, fs/iomap/buffered-io.c;
+//! xfs's `xfs_finish_page_writeback` before iomap) records a failure with
+//! `mapping_set_error` and only then calls `end_page_writeback`. So a
+//! writeback is four things here, each an atomic step or the scheme's own
+//! steps:
+//!
+//! 1. [`PageStep::StartWriteback`]: the file's dirty pages become clean and
+//!    under writeback, carrying the version they hold to the storage;
+//! 2. [`PageStep::EndIo`]: the I/O completes: the storage takes the pages,
+//!    or fails them (and, for 4.12, sets `PG_error`);
+//! 3. on failure, the scheme's `mapping_set_error`;
+//! 4. [`PageStep::EndWriteback`]: the pages leave writeback.
+//!
+//! The task that submits a page also completes it, in submission order.
+//! In the kernel the completion runs in interrupt context whenever the
+//! device answers; other tasks can run between every two of the steps
+//! above, which is what matters, but the model does not let one file's
+//! completion overtake another's that was submitted earlier by the same
+//! task (sync and syncfs submit file after file). The loop device the
+//! oracle uses completes in order too.
+//!
+//! Every call that waits (fsync, fdatasync, sync_file_range's waits,
+//! syncfs, sync, the in-kernel flush) waits with [`PageStep::Wait`], which
+//! the explorer does not let a task take while a page it waits for is
+//! under writeback (`__filemap_fdatawait_range`, mm/filemap.c): an fsync
+//! racing the flusher on its failing page sees the error, because the
+//! completion records it before the page leaves writeback. Up to 4.12 that
+//! wait also test-and-cleared each page's `PG_error` and returned EIO;
+//! "mm: don't TestClearPageError in __filemap_fdatawait_range" removed it
+//! in 4.13. `linux-4.12` keeps it ([`Scheme::waits_clear_page_error`]),
+//! so under 4.12 two fsyncs racing one failing page can both get EIO: one
+//! takes `PG_error`, the other `AS_EIO`; and `PG_error`'s EIO wins over
+//! an `AS_ENOSPC` that the same call clears. The rfc schemes leave it out
+//! (why: [`Scheme::waits_clear_page_error`]).
+//!
+//! A write to a page under writeback dirties it again; the data in flight
+//! stays what was submitted. An fsync (`WB_SYNC_ALL`) that finds such a
+//! page waits for the earlier writeback before it submits the page again
+//! (`write_cache_pages`); the flusher (`WB_SYNC_NONE`) skips it.
+//!
+//! # The order of writeback
+//!
+//! sync(2), syncfs(2) and the flusher write a superblock's inodes in the
+//! order of the `b_dirty` list, oldest dirtied first (`dirtied_when`,
+//! `queue_io` and `writeback_sb_inodes`, fs/fs-writeback.c). An inode is
+//! put at the list's young end when it goes from clean to dirty
+//! (`__mark_inode_dirty`); dirtying it again while it is dirty does not
+//! move it. It leaves the list only when the writeback of the lists finds
+//! it clean after writing it (`requeue_inode`): fsync and
+//! sync_file_range write its pages but leave it where it is. The model
+//! keeps a stamp per file ([`crate::layout::FileCells::dirtied`]) from a
+//! counter that stands for `jiffies`, and sync and syncfs take the files
+//! stamped before they started, oldest first, then wait for them all
+//! (`wait_sb_inodes`). With several failing files, the superblock's word
+//! and the legacy flags end up with what the last one wrote.
+//!
+//! `writeback FILE` is the flusher's work on one file as the oracle runs
+//! it (sync_file_range's WRITE, then waiting for that file alone): the
+//! pages are written without waiting for earlier writeback, nobody is
+//! told, and the inode keeps its place on the list.
+//!
+//! # What a failed writeback leaves behind
+//!
+//! The pages are marked clean with the new content still cached, so
+//! nothing retries them and the disk keeps the old content. Rebello et al.
+//! (USENIX ATC 2020) saw this on ext4 and xfs, and btrfs reverting the
+//! cached pages to the disk's; the live-kernel oracle (docs/oracle.md)
+//! finds all three keeping the new content on Linux 6.18, so every profile
+//! here does.
 
 use errseq::{Errno, Memory, Ret, Scheme};
 use errseq_scenario::{FileId, Fs};
 
-use crate::layout::Layout;
-use crate::program::{Op, SlotId};
+use crate::layout::{FileCells, Layout, PageCells};
+use crate::program::{Op, RangeSteps, SlotId};
 
-/// A step on the page cache and storage of one file.
+/// How a writeback treats a dirty page that is still under an earlier
+/// writeback (`wbc->sync_mode`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum SyncMode {
+    /// `WB_SYNC_ALL` (fsync, sync, syncfs): waits for it, then writes.
+    All,
+    /// `WB_SYNC_NONE` (the flusher, sync_file_range's WRITE): skips it.
+    None,
+}
+
+/// A step on the page cache and storage.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PageStep {
-    /// write(2) dirties a page: a new version in the cache.
+    /// write(2) dirties a page: a new version in the cache; a clean inode
+    /// goes to the young end of the dirty list.
     Dirty { file: FileId, page: usize },
-    /// Writes the file's dirty pages to its storage. Yields the errno the
-    /// storage failed with, or 0 (also when nothing was dirty).
-    Writeback { file: FileId },
+    /// Submits the file's dirty pages: each becomes clean and under
+    /// writeback by this task, carrying its cached version. Yields how
+    /// many it submitted. With [`SyncMode::All`] it cannot be taken while
+    /// a dirty page is still under writeback. With `requeue` (the
+    /// writeback of the inode lists) a file left with no dirty page leaves
+    /// the dirty list.
+    StartWriteback { file: FileId, mode: SyncMode, requeue: bool },
+    /// The I/O of the pages this task submitted completes: the storage
+    /// takes their versions, or fails them, setting `PG_error` when
+    /// `page_error`. Yields the errno the storage failed with, or 0.
+    EndIo { file: FileId, page_error: bool },
+    /// `end_page_writeback` for the pages whose I/O this task completed.
+    EndWriteback { file: FileId },
+    /// Waits until no page of `file` (of every file, when `None`) is under
+    /// writeback; cannot be taken before. With `clear_error`, then
+    /// test-and-clears their `PG_error`, yielding 1 if one was set.
+    Wait { file: Option<FileId>, clear_error: bool },
+    /// The oldest inode on the dirty list stamped after `after` and no
+    /// later than `upto`: yields its stamp, or 0 when there is none.
+    NextDirty { after: u32, upto: u32 },
+    /// Yields 1 + the file whose inode carries `stamp`, or 0.
+    FileDirtiedAt { stamp: u32 },
     /// Records that a sync call returned 0: what the application wrote to
     /// the file is now promised durable.
     Promise { file: FileId },
@@ -45,17 +138,60 @@ pub trait Kernel: Memory {
     fn page_step(&mut self, step: PageStep) -> Result<u32, Self::Stop>;
 }
 
-/// Performs a page step on plain cells.
-pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep) -> u32 {
+/// The `writeback` cell of a page submitted by `holder` (a task's lock
+/// holder number, from 1), before and after its I/O completed.
+fn submitted(holder: u32) -> u32 {
+    holder << 1
+}
+
+fn completed(holder: u32) -> u32 {
+    (holder << 1) | 1
+}
+
+/// Whether a page step can be taken now: waits wait for writeback.
+pub fn page_step_enabled(cells: &[u32], layout: &Layout, step: PageStep) -> bool {
+    let busy = |p: &PageCells| cells[p.writeback.index()] != 0;
     match step {
-        PageStep::Dirty { file, page } => {
-            let p = layout.files[file].pages[page];
-            cells[p.written.index()] += 1;
-            cells[p.cache.index()] = cells[p.written.index()];
-            cells[p.dirty.index()] = 1;
+        PageStep::StartWriteback { file, mode: SyncMode::All, .. } => {
+            !layout.files[file].pages.iter().any(|p| busy(p) && cells[p.dirty.index()] != 0)
+        }
+        PageStep::Wait { file: Some(file), .. } => !layout.files[file].pages.iter().any(busy),
+        PageStep::Wait { file: None, .. } => !layout.files.iter().flat_map(|f| &f.pages).any(busy),
+        _ => true,
+    }
+}
+
+/// Performs a page step on plain cells for the task whose lock holder
+/// number is `holder`. Callers check [`page_step_enabled`] first.
+pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holder: u32) -> u32 {
+    match step {
+        PageStep::Dirty { file, page } => dirty(cells, layout, file, page),
+        PageStep::StartWriteback { file, mode, requeue } => {
+            start_writeback(cells, &layout.files[file], mode, requeue, holder)
+        }
+        PageStep::EndIo { file, page_error } => end_io(cells, &layout.files[file], page_error, holder),
+        PageStep::EndWriteback { file } => {
+            for p in &layout.files[file].pages {
+                if cells[p.writeback.index()] == completed(holder) {
+                    cells[p.writeback.index()] = 0;
+                    cells[p.flight.index()] = 0;
+                }
+            }
             0
         }
-        PageStep::Writeback { file } => write_back(cells, layout, file),
+        PageStep::Wait { file, clear_error } => wait(cells, layout, file, clear_error),
+        PageStep::NextDirty { after, upto } => layout
+            .files
+            .iter()
+            .map(|f| cells[f.dirtied.index()])
+            .filter(|&t| t > after && t <= upto)
+            .min()
+            .unwrap_or(0),
+        PageStep::FileDirtiedAt { stamp } => layout
+            .files
+            .iter()
+            .position(|f| stamp != 0 && cells[f.dirtied.index()] == stamp)
+            .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         PageStep::Promise { file } => {
             for p in &layout.files[file].pages {
                 cells[p.promised.index()] = cells[p.written.index()];
@@ -66,9 +202,11 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep) -> u3
             let f = &layout.files[file];
             for p in &f.pages {
                 cells[p.cache.index()] = cells[p.disk.index()];
-                cells[p.dirty.index()] = 0;
+                for a in [p.dirty, p.writeback, p.flight, p.error] {
+                    cells[a.index()] = 0;
+                }
             }
-            for a in [f.mapping.wb_err, f.mapping.flags, f.mapping.i_lock] {
+            for a in [f.mapping.wb_err, f.mapping.flags, f.mapping.i_lock, f.dirtied] {
                 cells[a.index()] = 0;
             }
             0
@@ -76,25 +214,74 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep) -> u3
     }
 }
 
-fn write_back(cells: &mut [u32], layout: &Layout, file: FileId) -> u32 {
+fn dirty(cells: &mut [u32], layout: &Layout, file: FileId, page: usize) -> u32 {
     let f = &layout.files[file];
-    let failing = cells[f.storage.index()];
-    let mut wrote = false;
+    let p = f.pages[page];
+    cells[p.written.index()] += 1;
+    cells[p.cache.index()] = cells[p.written.index()];
+    cells[p.dirty.index()] = 1;
+    if cells[f.dirtied.index()] == 0 {
+        cells[layout.clock.index()] += 1;
+        cells[f.dirtied.index()] = cells[layout.clock.index()];
+    }
+    0
+}
+
+fn start_writeback(cells: &mut [u32], f: &FileCells, mode: SyncMode, requeue: bool, holder: u32) -> u32 {
+    let mut started = 0;
     for p in &f.pages {
-        if cells[p.dirty.index()] == 0 {
+        let under_writeback = cells[p.writeback.index()] != 0;
+        if cells[p.dirty.index()] == 0 || (under_writeback && mode == SyncMode::None) {
             continue;
         }
-        wrote = true;
         cells[p.dirty.index()] = 0;
+        cells[p.writeback.index()] = submitted(holder);
+        cells[p.flight.index()] = cells[p.cache.index()];
+        started += 1;
+    }
+    if requeue && f.pages.iter().all(|p| cells[p.dirty.index()] == 0) {
+        cells[f.dirtied.index()] = 0;
+    }
+    started
+}
+
+fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, holder: u32) -> u32 {
+    let failing = cells[f.storage.index()];
+    let mut failed = false;
+    for p in &f.pages {
+        if cells[p.writeback.index()] != submitted(holder) {
+            continue;
+        }
+        cells[p.writeback.index()] = completed(holder);
         if failing == 0 {
-            cells[p.disk.index()] = cells[p.cache.index()];
+            cells[p.disk.index()] = cells[p.flight.index()];
+        } else {
+            failed = true;
+            if page_error {
+                cells[p.error.index()] = 1;
+            }
         }
     }
-    if wrote {
+    if failed {
         failing
     } else {
         0
     }
+}
+
+fn wait(cells: &mut [u32], layout: &Layout, file: Option<FileId>, clear_error: bool) -> u32 {
+    if !clear_error {
+        return 0;
+    }
+    let files = match file {
+        Some(f) => &layout.files[f..=f],
+        None => &layout.files[..],
+    };
+    let mut had = 0;
+    for p in files.iter().flat_map(|f| &f.pages) {
+        had |= std::mem::take(&mut cells[p.error.index()]);
+    }
+    had
 }
 
 /// What every call needs to know besides its arguments.
@@ -103,6 +290,15 @@ pub struct Cx<'a> {
     pub scheme: Scheme,
     pub fs: Fs,
     pub layout: &'a Layout,
+}
+
+impl Cx<'_> {
+    /// Whether a failed completion sets `PG_error` where a wait will look:
+    /// only 4.12's waits test it, and the local filesystems set it.
+    /// (NFS's `PG_error` is not modelled.)
+    fn page_error(self) -> bool {
+        self.scheme.waits_clear_page_error() && self.fs != Fs::Nfs
+    }
 }
 
 /// Performs one event; `Some(result)` for calls that return one.
@@ -127,7 +323,7 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             return Ok(None);
         }
         Op::Writeback { file } => {
-            write_back_and_record(k, cx, file)?;
+            write_pages(k, cx, file, SyncMode::None, false)?;
             return Ok(None);
         }
         Op::Error { file, errno } => {
@@ -135,36 +331,87 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             return Ok(None);
         }
         Op::Evict { file } => {
-            write_back_and_record(k, cx, file)?;
+            write_pages(k, cx, file, SyncMode::All, true)?;
+            k.page_step(PageStep::Wait { file: Some(file), clear_error: false })?;
             k.page_step(PageStep::Drop { file })?;
             return Ok(None);
         }
         Op::Close { file, slot } => close(k, cx, file, slot)?,
         Op::Fsync { file, slot } => fsync(k, cx, file, slot)?,
+        Op::SyncFileRange { file, slot, steps } => sync_file_range(k, cx, file, slot, steps)?,
         Op::Syncfs { slot } => syncfs(k, cx, slot)?,
         Op::Sync => {
-            for file in 0..layout.files.len() {
-                write_back_and_record(k, cx, file)?;
-            }
+            sync_inodes(k, cx)?;
             Ret::OK
         }
         Op::Flush { file } => {
-            write_back_and_record(k, cx, file)?;
-            scheme.filemap_check_errors(k, layout.files[file].mapping)?
+            write_pages(k, cx, file, SyncMode::All, false)?;
+            let page_error = wait_on(k, cx, file)?;
+            with_page_error(page_error, scheme.filemap_check_errors(k, layout.files[file].mapping)?)
         }
     };
     Ok(Some(ret))
 }
 
-/// Writeback of one file; a failure is recorded on its mapping, as the
-/// end-of-I/O handler's `mapping_set_error` does, with the errno the
-/// filesystem gets to see (see [`recorded_errno`]).
-fn write_back_and_record<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Result<(), K::Stop> {
-    let code = k.page_step(PageStep::Writeback { file })?;
+/// Writes the file's dirty pages and completes their I/O, recording a
+/// failure on the mapping, as the completion handler does, with the
+/// errno the filesystem gets to see (see [`recorded_errno`]).
+fn write_pages<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    mode: SyncMode,
+    requeue: bool,
+) -> Result<(), K::Stop> {
+    if k.page_step(PageStep::StartWriteback { file, mode, requeue })? == 0 {
+        return Ok(());
+    }
+    let code = k.page_step(PageStep::EndIo { file, page_error: cx.page_error() })?;
     if let Some(errno) = Errno::new(code) {
         let recorded = recorded_errno(cx.fs, errno);
         cx.scheme.mapping_set_error(k, cx.layout.files[file].mapping, cx.layout.sb, recorded)?;
     }
+    k.page_step(PageStep::EndWriteback { file })?;
+    Ok(())
+}
+
+/// `__filemap_fdatawait_range` over the whole file: waits for its pages
+/// under writeback; under 4.12, whether one of them had `PG_error`.
+fn wait_on<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Result<bool, K::Stop> {
+    let clear_error = cx.scheme.waits_clear_page_error();
+    Ok(k.page_step(PageStep::Wait { file: Some(file), clear_error })? != 0)
+}
+
+/// 4.12's `filemap_fdatawait_range`: the wait's EIO wins over what
+/// `filemap_check_errors` returned (which ran all the same).
+fn with_page_error(page_error: bool, report: Ret) -> Ret {
+    if page_error {
+        Ret::err(Errno::EIO)
+    } else {
+        report
+    }
+}
+
+/// The writeback of the superblock's inode lists with waiting, as sync(2)
+/// and syncfs(2) run it (`sync_inodes_sb`): every inode dirtied before the
+/// call, oldest first, then `wait_sb_inodes`, which keeps the errors (in
+/// 4.12 its wait still clears `PG_error`, and drops what it found).
+fn sync_inodes<K: Kernel>(k: &mut K, cx: Cx<'_>) -> Result<(), K::Stop> {
+    let upto = k.load(cx.layout.clock)?;
+    let mut after = 0;
+    loop {
+        let stamp = k.page_step(PageStep::NextDirty { after, upto })?;
+        if stamp == 0 {
+            break;
+        }
+        after = stamp;
+        let Some(file) = k.page_step(PageStep::FileDirtiedAt { stamp })?.checked_sub(1) else {
+            continue;
+        };
+        write_pages(k, cx, file as FileId, SyncMode::All, true)?;
+    }
+    let clear_error = cx.scheme.waits_clear_page_error();
+    k.page_step(PageStep::Wait { file: None, clear_error })?;
     Ok(())
 }
 
@@ -209,21 +456,65 @@ pub fn recorded_errno(fs: Fs, errno: Errno) -> Errno {
     }
 }
 
-/// fsync, fdatasync, sync_file_range: write and wait, then report.
+/// fsync and fdatasync (`file_write_and_wait_range`): write, wait,
+/// report.
 fn fsync<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
-    write_back_and_record(k, cx, file)?;
-    let ret = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
+    write_pages(k, cx, file, SyncMode::All, false)?;
+    let page_error = wait_on(k, cx, file)?;
+    let report = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
+    let ret = with_page_error(page_error, report);
     if ret.is_ok() {
         k.page_step(PageStep::Promise { file })?;
     }
     Ok(ret)
 }
 
-/// syncfs: write back every file of the filesystem, then report.
-fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop> {
-    for file in 0..cx.layout.files.len() {
-        write_back_and_record(k, cx, file)?;
+/// sync_file_range(2) (fs/sync.c): WAIT_BEFORE, WRITE, WAIT_AFTER, each
+/// if asked. A failed WAIT_BEFORE ends the call (`goto out`, in every
+/// version): WRITE never runs and the pages stay dirty. WRITE reports
+/// nothing; see [`Scheme::sync_file_range_writes_all`] for how it treats
+/// pages still under writeback.
+fn sync_file_range<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    slot: SlotId,
+    steps: RangeSteps,
+) -> Result<Ret, K::Stop> {
+    if steps.wait_before {
+        let ret = range_wait(k, cx, file, slot)?;
+        if !ret.is_ok() {
+            return Ok(ret);
+        }
     }
+    if steps.write {
+        let mode = match cx.scheme.sync_file_range_writes_all(steps == RangeSteps::ALL) {
+            true => SyncMode::All,
+            false => SyncMode::None,
+        };
+        write_pages(k, cx, file, mode, false)?;
+    }
+    if !steps.wait_after {
+        return Ok(Ret::OK);
+    }
+    let ret = range_wait(k, cx, file, slot)?;
+    if ret.is_ok() && steps.write {
+        k.page_step(PageStep::Promise { file })?;
+    }
+    Ok(ret)
+}
+
+/// One of sync_file_range's waits, and what it reports.
+fn range_wait<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
+    let page_error = wait_on(k, cx, file)?;
+    let mapping = cx.layout.files[file].mapping;
+    let report = cx.scheme.sync_file_range_report(k, mapping, cx.layout.slots[slot])?;
+    Ok(with_page_error(page_error, report))
+}
+
+/// syncfs: write back and wait for every file of the filesystem, report.
+fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop> {
+    sync_inodes(k, cx)?;
     let ret = cx.scheme.syncfs_report(k, cx.layout.sb, cx.layout.slots[slot])?;
     if ret.is_ok() {
         for file in 0..cx.layout.files.len() {
@@ -239,7 +530,10 @@ fn close<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result
         return Ok(Ret::OK);
     }
     let mapping = cx.layout.files[file].mapping;
-    cx.scheme.nfs_flush(k, mapping, cx.layout.slots[slot], |k| write_back_and_record(k, cx, file))
+    cx.scheme.nfs_flush(k, mapping, cx.layout.slots[slot], |k| {
+        write_pages(k, cx, file, SyncMode::All, false)?;
+        wait_on(k, cx, file).map(drop)
+    })
 }
 
 /// Plain cells and a layout: the run-to-completion kernel.
@@ -258,7 +552,10 @@ impl Memory for Machine<'_> {
 }
 
 impl Kernel for Machine<'_> {
+    /// One task runs to completion, so a wait never finds another task's
+    /// writeback in flight.
     fn page_step(&mut self, step: PageStep) -> Result<u32, Self::Stop> {
-        Ok(apply_page_step(self.cells, self.layout, step))
+        debug_assert!(page_step_enabled(self.cells, self.layout, step), "{step:?} would block");
+        Ok(apply_page_step(self.cells, self.layout, step, errseq::memory::HELD))
     }
 }

@@ -27,6 +27,15 @@ pub struct PageCells {
     pub dirty: Addr,
     /// The version a successful fsync (or syncfs) last promised durable.
     pub promised: Addr,
+    /// Where the page stands in writeback (`PG_writeback`): 0 when not
+    /// under writeback; else the writer's task number shifted left once,
+    /// with bit 0 set once its I/O has completed (the completion has run,
+    /// `end_page_writeback` not yet). See [`crate::kernel`].
+    pub writeback: Addr,
+    /// The version the write under way carries to the storage.
+    pub flight: Addr,
+    /// `PG_error`: set by a failed completion; only 4.12's wait reads it.
+    pub error: Addr,
 }
 
 /// The cells of one file.
@@ -37,6 +46,10 @@ pub struct FileCells {
     /// write to it fails with.
     pub storage: Addr,
     pub pages: Vec<PageCells>,
+    /// The inode's place on the superblock's dirty list (`dirtied_when`
+    /// and `b_dirty`, fs/fs-writeback.c): 0 while the inode is clean, else
+    /// the tick of [`Layout::clock`] at which it went from clean to dirty.
+    pub dirtied: Addr,
 }
 
 impl FileCells {
@@ -50,6 +63,9 @@ impl FileCells {
 pub struct Layout {
     /// The superblock's word (`sb->s_wb_err`, 5.8+).
     pub sb: Addr,
+    /// A counter that orders dirtyings: `jiffies` for `dirtied_when`, but
+    /// strictly increasing, so two inodes never tie.
+    pub clock: Addr,
     pub files: Vec<FileCells>,
     /// Open file description slots.
     pub slots: Vec<File>,
@@ -85,6 +101,9 @@ impl Allocator {
             disk: self.cell(),
             dirty: self.cell(),
             promised: self.cell(),
+            writeback: self.cell(),
+            flight: self.cell(),
+            error: self.cell(),
         }
     }
 

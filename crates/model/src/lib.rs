@@ -18,7 +18,7 @@ pub mod program;
 pub mod state;
 
 pub use eval::{EvalError, Evaluation, Mismatch, Run};
-pub use kernel::{Cx, Kernel, PageStep};
+pub use kernel::{Cx, Kernel, PageStep, SyncMode};
 pub use layout::Layout;
-pub use program::{Op, Program, SlotId};
+pub use program::{Op, Program, RangeSteps, SlotId};
 pub use state::{DescState, FileState, PageState, State};

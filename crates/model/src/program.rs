@@ -12,8 +12,8 @@ use crate::layout::{Allocator, FileCells, Layout};
 /// An open file description slot (see [`crate::layout`]).
 pub type SlotId = usize;
 
-/// One event, resolved. fsync, fdatasync and sync_file_range are one op:
-/// the model has no metadata, so they write and report the same way.
+/// One event, resolved. fsync and fdatasync are one op: the model has no
+/// metadata, so they write and report the same way.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
     Open {
@@ -49,6 +49,13 @@ pub enum Op {
         file: FileId,
         slot: SlotId,
     },
+    /// sync_file_range(2) over the whole file, with the steps its flags
+    /// ask for.
+    SyncFileRange {
+        file: FileId,
+        slot: SlotId,
+        steps: RangeSteps,
+    },
     Syncfs {
         slot: SlotId,
     },
@@ -61,10 +68,31 @@ pub enum Op {
     },
 }
 
+/// Which of sync_file_range's steps run: `SYNC_FILE_RANGE_WAIT_BEFORE`,
+/// `_WRITE` and `_WAIT_AFTER`, in that order (fs/sync.c).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RangeSteps {
+    pub wait_before: bool,
+    pub write: bool,
+    pub wait_after: bool,
+}
+
+impl RangeSteps {
+    pub const ALL: RangeSteps = RangeSteps { wait_before: true, write: true, wait_after: true };
+}
+
 impl Op {
     /// Whether the call returns a result.
     pub fn returns(self) -> bool {
-        matches!(self, Op::Close { .. } | Op::Fsync { .. } | Op::Syncfs { .. } | Op::Sync | Op::Flush { .. })
+        matches!(
+            self,
+            Op::Close { .. }
+                | Op::Fsync { .. }
+                | Op::SyncFileRange { .. }
+                | Op::Syncfs { .. }
+                | Op::Sync
+                | Op::Flush { .. }
+        )
     }
 }
 
@@ -102,6 +130,7 @@ impl Program {
     pub fn compile(p: &Parsed) -> Program {
         let mut alloc = Allocator::default();
         let sb = alloc.cell();
+        let clock = alloc.cell();
         let pages = pages_per_file(p);
         let files: Vec<FileCells> = pages
             .iter()
@@ -109,11 +138,12 @@ impl Program {
                 mapping: alloc.mapping(),
                 storage: alloc.cell(),
                 pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
+                dirtied: alloc.cell(),
             })
             .collect();
         let (desc_slot, slot_count, blocks) = assign_slots(p);
         let slots = (0..slot_count).map(|_| alloc.file()).collect();
-        let layout = Layout { sb, files, slots, len: alloc.len() };
+        let layout = Layout { sb, clock, files, slots, len: alloc.len() };
         let ops = p
             .scenario
             .stmts()
@@ -231,9 +261,8 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
         Event::Heal { .. } => Op::Heal { file },
         Event::Writeback { .. } => Op::Writeback { file },
         Event::Error { errno, .. } => Op::Error { file, errno: *errno },
-        Event::Fsync { .. } | Event::Fdatasync { .. } | Event::SyncFileRange { .. } => {
-            Op::Fsync { file, slot }
-        }
+        Event::Fsync { .. } | Event::Fdatasync { .. } => Op::Fsync { file, slot },
+        Event::SyncFileRange { .. } => Op::SyncFileRange { file, slot, steps: RangeSteps::ALL },
         Event::Syncfs { .. } => Op::Syncfs { slot },
         Event::Sync => Op::Sync,
         Event::Flush { .. } => Op::Flush { file },
@@ -259,6 +288,9 @@ impl Program {
         if addr == l.sb {
             return "s_wb_err".to_owned();
         }
+        if addr == l.clock {
+            return "jiffies".to_owned();
+        }
         for (f, cells) in l.files.iter().enumerate() {
             let name = &self.files[f];
             let m = cells.mapping;
@@ -267,6 +299,9 @@ impl Program {
             if let Some((_, what)) = simple.iter().find(|(a, _)| *a == addr) {
                 return format!("{what}({name})");
             }
+            if addr == cells.dirtied {
+                return format!("dirtied_when({name})");
+            }
             for p in &cells.pages {
                 let parts = [
                     (p.written, "written"),
@@ -274,6 +309,9 @@ impl Program {
                     (p.disk, "disk"),
                     (p.dirty, "dirty"),
                     (p.promised, "promised"),
+                    (p.writeback, "writeback"),
+                    (p.flight, "in flight"),
+                    (p.error, "PG_error"),
                 ];
                 if let Some((_, what)) = parts.iter().find(|(a, _)| *a == addr) {
                     return format!("page {name}:{} {what}", p.number);

@@ -132,11 +132,12 @@ fn nfs_close_reports_errors_from_its_own_flush() {
 }
 
 #[test]
-fn nfs_close_does_not_report_an_error_it_did_not_flush_in_4_13() {
-    let text = "fs: nfs\nopen a f\nerror f EIO\nclose a\n";
+fn nfs_close_is_an_fsync_before_5_9_and_leaves_the_cursor_after() {
+    let text = "fs: nfs\nopen a f\ndup b a\nerror f EIO\nclose a\nfsync b\n";
     let (_, e) = eval(text);
-    assert_eq!(results(&e, Scheme::Linux413), ["0"]);
-    assert_eq!(results(&e, Scheme::Linux417), ["EIO"], "4.17's sample reads the unseen error as 0");
+    assert_eq!(results(&e, Scheme::Linux413), ["EIO", "0"], "vfs_fsync consumed it for the description");
+    assert_eq!(results(&e, Scheme::Linux417), ["EIO", "0"]);
+    assert_eq!(results(&e, Scheme::Linux58), ["EIO", "EIO"], "5.9's flush samples and checks");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! [`email`] is plain text for a fixed-width mail reader (mutt): the
 //! title, the filesystem profile, a table of events down and schemes
 //! across, no line wider than 72 columns (scheme headers are abbreviated,
-//! `4.12 v1 v2 4.13 4.17 5.8`, with a legend; event texts that would not
+//! `4.12 v1 v2 4.13 4.14 4.17 5.8`, with a legend; event texts that would not
 //! fit are shortened; a table too wide for one block is split into blocks
 //! of schemes), what does not hold, the claims, and the link on a line of
 //! its own (a link is never broken, so that line alone may be longer).
@@ -29,11 +29,12 @@ pub const WIDTH: usize = 72;
 const MIN_EVENT: usize = 16;
 
 /// Column headers of the email table.
-const SHORT: [(&str, &str); 9] = [
+const SHORT: [(&str, &str); 10] = [
     ("linux-4.12", "4.12"),
     ("rfc-v1", "v1"),
     ("rfc-v2", "v2"),
     ("linux-4.13", "4.13"),
+    ("linux-4.14", "4.14"),
     ("linux-4.17", "4.17"),
     ("linux-5.8", "5.8"),
     ("linux", "linux"),
@@ -516,16 +517,18 @@ mod corpus {
     }
 
     #[test]
-    fn six_schemes_get_short_headers_and_a_legend() {
+    fn every_scheme_gets_a_short_header_and_a_legend() {
         let (mail, _) = both(
             "title: one error, two fds\nopen a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO\n",
             LINK,
         );
         assert!(mail.starts_with("one error, two fds\nfs: ext4\n\n"), "{mail}");
-        assert!(mail.contains("\n   event       4.12  v1   v2   4.13  4.17  5.8\n"), "{mail}");
-        assert!(mail.contains("\n*  fsync b     0!    EIO  EIO  EIO   EIO   EIO\n"), "{mail}");
+        assert!(mail.contains("\n   event       4.12  v1   v2   4.13  4.14  4.17  5.8\n"), "{mail}");
+        assert!(mail.contains("\n*  fsync b     0!    EIO  EIO  EIO   EIO   EIO   EIO\n"), "{mail}");
         assert!(
-            mail.contains("\nschemes: linux-4.12 rfc-v1 rfc-v2 linux-4.13 linux-4.17 linux-5.8\n"),
+            mail.contains(
+                "\nschemes: linux-4.12 rfc-v1 rfc-v2 linux-4.13 linux-4.14 linux-4.17\n         linux-5.8\n"
+            ),
             "{mail}"
         );
         assert!(

@@ -7,7 +7,7 @@ use errseq::{Action, Ret};
 use errseq_explorer::trace::Trace;
 use errseq_explorer::verdict::Column;
 use errseq_explorer::{replay_string, Report, Step, Violation};
-use errseq_model::{PageStep, Program};
+use errseq_model::{PageStep, Program, SyncMode};
 use errseq_scenario::Parsed;
 
 use crate::table::Table;
@@ -251,13 +251,6 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
                 Action::Unlock(x) => format!("unlock {}", name(x)),
             }
         }
-        Step::Page(PageStep::Writeback { file }) => {
-            let f = &program.files[file];
-            match errseq::Errno::new(value) {
-                Some(e) => format!("write back {f}'s dirty pages: storage fails {e}"),
-                None => format!("write back {f}'s dirty pages"),
-            }
-        }
         Step::Page(PageStep::Dirty { file, page }) => {
             format!("dirty page {}:{}", program.files[file], program.layout.files[file].pages[page].number)
         }
@@ -265,5 +258,44 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
             format!("promise {}'s written pages are durable", program.files[file])
         }
         Step::Page(PageStep::Drop { file }) => format!("evict {}", program.files[file]),
+        Step::Page(p) => describe_writeback(program, p, value),
+    }
+}
+
+/// The writeback steps in words: `submit f's dirty pages (1)`.
+fn describe_writeback(program: &Program, step: PageStep, value: u32) -> String {
+    let file = |f: usize| program.files[f].to_string();
+    match step {
+        PageStep::StartWriteback { file: f, mode, requeue } => {
+            let how = match mode {
+                SyncMode::All => "waiting for earlier writeback",
+                SyncMode::None => "skipping pages under writeback",
+            };
+            let list = if requeue { "; a clean inode leaves the dirty list" } else { "" };
+            format!("submit {}'s dirty pages ({value}), {how}{list}", file(f))
+        }
+        PageStep::EndIo { file: f, .. } => match errseq::Errno::new(value) {
+            Some(e) => format!("I/O completes on {}: storage fails {e}", file(f)),
+            None => format!("I/O completes on {}: the storage has the pages", file(f)),
+        },
+        PageStep::EndWriteback { file: f } => format!("end writeback of {}'s pages", file(f)),
+        PageStep::Wait { file: f, clear_error } => {
+            let what = f.map_or_else(|| "every file".to_owned(), file);
+            let pg = if !clear_error {
+                ""
+            } else if value != 0 {
+                "; PG_error was set: EIO"
+            } else {
+                "; no PG_error"
+            };
+            format!("wait for writeback of {what}{pg}")
+        }
+        PageStep::NextDirty { .. } if value == 0 => "no more inodes on the dirty list".to_owned(),
+        PageStep::NextDirty { .. } => format!("next inode on the dirty list: dirtied at {value}"),
+        PageStep::FileDirtiedAt { stamp } => match value.checked_sub(1) {
+            Some(f) => format!("the inode dirtied at {stamp} is {}", file(f as usize)),
+            None => format!("no inode is dirtied at {stamp} any more"),
+        },
+        PageStep::Dirty { .. } | PageStep::Promise { .. } | PageStep::Drop { .. } => String::new(),
     }
 }

@@ -79,8 +79,9 @@
 //!   The bytes are UTF-8.
 //! - `scheme`: `u(4)`: 0 `linux-4.12`, 1 `rfc-v1`, 2 `rfc-v2`,
 //!   3 `linux-4.13`, 4 `linux-4.17`, 5 `linux-5.8`, 6 `linux`,
-//!   7 `rfc-v2-skip-unchanged`, 8 `rfc-v2-report-once`, 9–14 for schemes
-//!   to come; 15 is followed by a `text`, the scheme's id.
+//!   7 `rfc-v2-skip-unchanged`, 8 `rfc-v2-report-once`, 9 `linux-4.14`,
+//!   10–14 for schemes to come; 15 is followed by a `text`, the scheme's
+//!   id.
 //! - `ret`: `ue`: 0 for `0`, else the Linux errno number (5 = EIO,
 //!   28 = ENOSPC, 122 = EDQUOT).
 //! - `outcome`: `b` set; not a set: `ret`; a set: `ue` count, then that

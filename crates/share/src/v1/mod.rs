@@ -49,9 +49,9 @@ const PAR: u64 = 2;
 const EXISTS: u64 = 3;
 const NEVER: u64 = 4;
 
-/// Schemes by code (`u(4)`); 9 to 14 are free for new schemes; 15 spells
+/// Schemes by code (`u(4)`); 10 to 14 are free for new schemes; 15 spells
 /// the id out as text.
-const SCHEMES: [&str; 9] = [
+const SCHEMES: [&str; 10] = [
     "linux-4.12",
     "rfc-v1",
     "rfc-v2",
@@ -61,6 +61,7 @@ const SCHEMES: [&str; 9] = [
     "linux",
     "rfc-v2-skip-unchanged",
     "rfc-v2-report-once",
+    "linux-4.14",
 ];
 const SCHEME_BY_ID: u64 = 15;
 
