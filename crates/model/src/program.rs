@@ -231,6 +231,8 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
         Event::Heal { .. } => Op::Heal { file },
         Event::Writeback { .. } => Op::Writeback { file },
         Event::Error { errno, .. } => Op::Error { file, errno: *errno },
+        // sync_file_range's flags are not modelled yet: every form writes
+        // and reports as fsync does (the bare form's meaning).
         Event::Fsync { .. } | Event::Fdatasync { .. } | Event::SyncFileRange { .. } => {
             Op::Fsync { file, slot }
         }

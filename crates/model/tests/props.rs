@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use errseq::{Errno, Ret, Scheme};
 use errseq_model::Evaluation;
-use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt};
+use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt, SyncRange};
 use proptest::prelude::*;
 
 const FDS: [&str; 4] = ["a", "b", "c", "d"];
@@ -64,7 +64,7 @@ impl Builder {
             10 => match y % 3 {
                 0 => Event::Fsync { fd: n(pick(&open, x)) },
                 1 => Event::Fdatasync { fd: n(pick(&open, x)) },
-                _ => Event::SyncFileRange { fd: n(pick(&open, x)) },
+                _ => Event::SyncFileRange { fd: n(pick(&open, x)), flags: SyncRange::ALL },
             },
             11 => Event::Syncfs { fd: n(pick(&open, x)) },
             12 => Event::Sync,
@@ -203,7 +203,7 @@ impl Oracle {
                 self.latest.remove(file.as_str());
             }
             Event::Error { file, errno } => self.record(file.as_str(), *errno),
-            Event::Fsync { fd } | Event::Fdatasync { fd } | Event::SyncFileRange { fd } => {
+            Event::Fsync { fd } | Event::Fdatasync { fd } | Event::SyncFileRange { fd, .. } => {
                 let d = self.fds[fd.as_str()];
                 let file = self.desc_file[d].clone();
                 self.write_back(&file);

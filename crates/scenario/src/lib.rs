@@ -33,7 +33,7 @@ pub mod testing;
 
 pub use ast::{
     Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt,
-    Verb,
+    SyncRange, Verb,
 };
 pub use check::{Binding, Bindings, DescId, Description, FileId};
 pub use claim::ClaimSource;
