@@ -1,4 +1,6 @@
-//! The parser and checker against the spec's text and every kind of error.
+//! The parser and checker against the language's example (the one the
+//! first specification gave, still in docs/scenario-format.md) and every
+//! kind of error.
 
 use errseq::{Errno, Ret, Scheme, SchemeName};
 use errseq_scenario::{
