@@ -214,6 +214,7 @@ fn arg_label(a: Arg) -> &'static str {
         Arg::File => "file",
         Arg::Errno => "errno",
         Arg::Page => "page (optional)",
+        Arg::Flags => "flags (optional)",
     }
 }
 

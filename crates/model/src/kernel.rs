@@ -81,10 +81,10 @@
 //! here does.
 
 use errseq::{Errno, Memory, Ret, Scheme};
-use errseq_scenario::{FileId, Fs};
+use errseq_scenario::{FileId, Fs, SyncRange};
 
 use crate::layout::{FileCells, Layout, PageCells};
-use crate::program::{Op, RangeSteps, SlotId};
+use crate::program::{Op, SlotId};
 
 /// How a writeback treats a dirty page that is still under an earlier
 /// writeback (`wbc->sync_mode`).
@@ -479,7 +479,7 @@ fn sync_file_range<K: Kernel>(
     cx: Cx<'_>,
     file: FileId,
     slot: SlotId,
-    steps: RangeSteps,
+    steps: SyncRange,
 ) -> Result<Ret, K::Stop> {
     if steps.wait_before {
         let ret = range_wait(k, cx, file, slot)?;
@@ -488,7 +488,7 @@ fn sync_file_range<K: Kernel>(
         }
     }
     if steps.write {
-        let mode = match cx.scheme.sync_file_range_writes_all(steps == RangeSteps::ALL) {
+        let mode = match cx.scheme.sync_file_range_writes_all(steps == SyncRange::ALL) {
             true => SyncMode::All,
             false => SyncMode::None,
         };

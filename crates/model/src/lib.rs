@@ -20,5 +20,5 @@ pub mod state;
 pub use eval::{EvalError, Evaluation, Mismatch, Run};
 pub use kernel::{Cx, Kernel, PageStep, SyncMode};
 pub use layout::Layout;
-pub use program::{Op, Program, RangeSteps, SlotId};
+pub use program::{Op, Program, SlotId};
 pub use state::{DescState, FileState, PageState, State};

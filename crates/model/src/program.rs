@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use errseq::Errno;
-use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Parsed};
+use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Parsed, SyncRange};
 
 use crate::layout::{Allocator, FileCells, Layout};
 
@@ -54,7 +54,7 @@ pub enum Op {
     SyncFileRange {
         file: FileId,
         slot: SlotId,
-        steps: RangeSteps,
+        steps: SyncRange,
     },
     Syncfs {
         slot: SlotId,
@@ -66,19 +66,6 @@ pub enum Op {
     Evict {
         file: FileId,
     },
-}
-
-/// Which of sync_file_range's steps run: `SYNC_FILE_RANGE_WAIT_BEFORE`,
-/// `_WRITE` and `_WAIT_AFTER`, in that order (fs/sync.c).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct RangeSteps {
-    pub wait_before: bool,
-    pub write: bool,
-    pub wait_after: bool,
-}
-
-impl RangeSteps {
-    pub const ALL: RangeSteps = RangeSteps { wait_before: true, write: true, wait_after: true };
 }
 
 impl Op {
@@ -262,7 +249,7 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
         Event::Writeback { .. } => Op::Writeback { file },
         Event::Error { errno, .. } => Op::Error { file, errno: *errno },
         Event::Fsync { .. } | Event::Fdatasync { .. } => Op::Fsync { file, slot },
-        Event::SyncFileRange { .. } => Op::SyncFileRange { file, slot, steps: RangeSteps::ALL },
+        Event::SyncFileRange { flags, .. } => Op::SyncFileRange { file, slot, steps: *flags },
         Event::Syncfs { .. } => Op::Syncfs { slot },
         Event::Sync => Op::Sync,
         Event::Flush { .. } => Op::Flush { file },

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use errseq::{Errno, Ret, Scheme};
 use errseq_model::Evaluation;
-use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt};
+use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt, SyncRange};
 use proptest::prelude::*;
 
 const FDS: [&str; 4] = ["a", "b", "c", "d"];
@@ -65,7 +65,7 @@ impl Builder {
             10 => match y % 3 {
                 0 => Event::Fsync { fd: n(pick(&open, x)) },
                 1 => Event::Fdatasync { fd: n(pick(&open, x)) },
-                _ => Event::SyncFileRange { fd: n(pick(&open, x)) },
+                _ => Event::SyncFileRange { fd: n(pick(&open, x)), flags: SyncRange::ALL },
             },
             11 => Event::Syncfs { fd: n(pick(&open, x)) },
             12 => Event::Sync,
@@ -230,7 +230,8 @@ impl Oracle {
                 self.dirty_list.retain(|f| f != file.as_str());
             }
             Event::Error { file, errno } => self.record(file.as_str(), *errno),
-            Event::SyncFileRange { fd } => {
+            Event::SyncFileRange { fd, .. } => {
+                // The generator writes the bare call: all three steps.
                 // WAIT_BEFORE reports first; an error there skips WRITE
                 // (fs/sync.c), so the pages stay dirty.
                 let d = self.fds[fd.as_str()];

@@ -9,7 +9,7 @@
 //! | `fail FILE ERRNO`, `heal FILE` | a line to faultfs's `ctl` |
 //! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then sync(2) to wait: neither reports to any fd nor marks the error seen |
 //! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
-//! | `sync_file_range FD` | sync_file_range(2) `WAIT_BEFORE \| WRITE \| WAIT_AFTER` over the whole file |
+//! | `sync_file_range FD [FLAG...]` | sync_file_range(2) over the whole file with the flags written (`SYNC_FILE_RANGE_` and the word); none written: `WAIT_BEFORE \| WRITE \| WAIT_AFTER` |
 //! | `flush FILE` | ioctl(FS_IOC_FIEMAP, `FIEMAP_FLAG_SYNC`) on a private fd: `filemap_write_and_wait`, which test-and-clears the legacy flags |
 //! | `evict FILE` | as `writeback`, then posix_fadvise(DONTNEED) on a private fd and drop_caches 2 (twice: the first pass only ages the inode) |
 //! | `error FILE ERRNO` | refused: no system call records a writeback error without I/O |
@@ -20,7 +20,7 @@ use std::sync::atomic::Ordering;
 
 use errseq::{Errno, Ret, SchemeName};
 use errseq_model::Evaluation;
-use errseq_scenario::{Event, Name, Parsed};
+use errseq_scenario::{Event, Name, Parsed, SyncRange};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
@@ -375,15 +375,9 @@ impl Runner<'_> {
             }
             Event::Fsync { fd } => (returned(sys::fsync(self.fd(fd)?.as_fd())), "fsync"),
             Event::Fdatasync { fd } => (returned(sys::fdatasync(self.fd(fd)?.as_fd())), "fdatasync"),
-            Event::SyncFileRange { fd } => (
-                returned(sys::sync_file_range(
-                    self.fd(fd)?.as_fd(),
-                    sys::SYNC_FILE_RANGE_WAIT_BEFORE
-                        | sys::SYNC_FILE_RANGE_WRITE
-                        | sys::SYNC_FILE_RANGE_WAIT_AFTER,
-                )),
-                "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)",
-            ),
+            Event::SyncFileRange { fd, flags } => {
+                (returned(sys::sync_file_range(self.fd(fd)?.as_fd(), sync_flags(*flags))), sync_call(*flags))
+            }
             Event::Syncfs { fd } => (returned(sys::syncfs(self.fd(fd)?.as_fd())), "syncfs"),
             Event::Sync => {
                 sys::sync();
@@ -478,5 +472,43 @@ impl Runner<'_> {
             }
             let _ = sys::close(fd);
         }
+    }
+}
+
+/// sync_file_range(2)'s `flags` for the steps the scenario names.
+fn sync_flags(f: SyncRange) -> u32 {
+    let bit = |on: bool, flag: u32| if on { flag } else { 0 };
+    bit(f.wait_before, sys::SYNC_FILE_RANGE_WAIT_BEFORE)
+        | bit(f.write, sys::SYNC_FILE_RANGE_WRITE)
+        | bit(f.wait_after, sys::SYNC_FILE_RANGE_WAIT_AFTER)
+}
+
+/// The system call as the oracle's table shows it.
+fn sync_call(f: SyncRange) -> &'static str {
+    match (f.wait_before, f.write, f.wait_after) {
+        (true, true, true) => "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)",
+        (true, true, false) => "sync_file_range(WAIT_BEFORE|WRITE)",
+        (true, false, true) => "sync_file_range(WAIT_BEFORE|WAIT_AFTER)",
+        (false, true, true) => "sync_file_range(WRITE|WAIT_AFTER)",
+        (true, false, false) => "sync_file_range(WAIT_BEFORE)",
+        (false, true, false) => "sync_file_range(WRITE)",
+        (false, false, true) => "sync_file_range(WAIT_AFTER)",
+        (false, false, false) => "sync_file_range(0)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_file_range_flags_are_the_kernels() {
+        for bits in 0..8u32 {
+            let f = SyncRange { wait_before: bits & 1 != 0, write: bits & 2 != 0, wait_after: bits & 4 != 0 };
+            // SYNC_FILE_RANGE_WAIT_BEFORE 1, _WRITE 2, _WAIT_AFTER 4.
+            assert_eq!(sync_flags(f), bits);
+            assert_eq!(f.kernel_flags(), bits);
+        }
+        assert_eq!(sync_call(SyncRange::ALL), "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)");
     }
 }

@@ -106,6 +106,45 @@ impl Expect {
     }
 }
 
+/// Which steps of sync_file_range(2) run: SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER (fs/sync.c).
+///
+/// The text writes them as flags after the fd, in any order, or not at
+/// all for the three together (what `sync_file_range FD` meant before the
+/// flags existed). A value with no step set has no text: the parser never
+/// makes one, and the printer writes it as `NONE`, which does not parse,
+/// so it cannot silently turn into all three steps.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SyncRange {
+    pub wait_before: bool,
+    pub write: bool,
+    pub wait_after: bool,
+}
+
+impl SyncRange {
+    /// All three steps: the bare `sync_file_range FD`.
+    pub const ALL: SyncRange = SyncRange { wait_before: true, write: true, wait_after: true };
+
+    /// The flag words, in the kernel's order (the order of their bits).
+    pub const FLAGS: [&'static str; 3] = ["WAIT_BEFORE", "WRITE", "WAIT_AFTER"];
+
+    /// The flag words this value sets, in the kernel's order.
+    pub fn flag_words(self) -> impl Iterator<Item = &'static str> {
+        let set = [self.wait_before, self.write, self.wait_after];
+        SyncRange::FLAGS.into_iter().zip(set).filter(|(_, on)| *on).map(|(w, _)| w)
+    }
+
+    /// Whether at least one step runs: true of every value the text can say.
+    pub fn is_valid(self) -> bool {
+        self.wait_before || self.write || self.wait_after
+    }
+
+    /// The `flags` argument of sync_file_range(2): SYNC_FILE_RANGE_WAIT_BEFORE
+    /// is 1, _WRITE 2, _WAIT_AFTER 4 (include/uapi/linux/fs.h).
+    pub fn kernel_flags(self) -> u32 {
+        u32::from(self.wait_before) | u32::from(self.write) << 1 | u32::from(self.wait_after) << 2
+    }
+}
+
 /// One call of the scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
@@ -119,7 +158,7 @@ pub enum Event {
     Error { file: Name, errno: Errno },
     Fsync { fd: Name },
     Fdatasync { fd: Name },
-    SyncFileRange { fd: Name },
+    SyncFileRange { fd: Name, flags: SyncRange },
     Syncfs { fd: Name },
     Sync,
     Flush { file: Name },
@@ -157,7 +196,7 @@ impl Event {
             | Event::Write { fd, .. }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
-            | Event::SyncFileRange { fd }
+            | Event::SyncFileRange { fd, .. }
             | Event::Syncfs { fd } => Some(fd),
             Event::Dup { fd, .. } => Some(fd),
             _ => None,
@@ -196,6 +235,10 @@ pub enum Arg {
     Errno,
     /// An optional page number (write's, default 0).
     Page,
+    /// sync_file_range's flags: none (all three steps) or any of
+    /// `WAIT_BEFORE`, `WRITE`, `WAIT_AFTER`, each at most once, in any
+    /// order. Always the last argument.
+    Flags,
 }
 
 impl Verb {
@@ -245,7 +288,8 @@ impl Verb {
         match self {
             Verb::Open => &[Arg::NewFd, Arg::File],
             Verb::Dup => &[Arg::NewFd, Arg::Fd],
-            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::SyncFileRange | Verb::Syncfs => &[Arg::Fd],
+            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::Syncfs => &[Arg::Fd],
+            Verb::SyncFileRange => &[Arg::Fd, Arg::Flags],
             Verb::Write => &[Arg::Fd, Arg::Page],
             Verb::Fail | Verb::Error => &[Arg::File, Arg::Errno],
             Verb::Heal | Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
@@ -263,6 +307,7 @@ impl Verb {
                 Arg::File => " FILE",
                 Arg::Errno => " ERRNO",
                 Arg::Page => " [PAGE]",
+                Arg::Flags => " [WAIT_BEFORE] [WRITE] [WAIT_AFTER]",
             });
         }
         s

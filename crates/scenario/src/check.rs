@@ -300,7 +300,7 @@ impl<'a> Checker<'a> {
             Event::Write { fd, .. }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
-            | Event::SyncFileRange { fd }
+            | Event::SyncFileRange { fd, .. }
             | Event::Syncfs { fd } => {
                 let desc = self.open_fd(fd, 0);
                 Binding { file: desc_file(self, desc), desc }

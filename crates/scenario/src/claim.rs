@@ -42,16 +42,14 @@ pub(crate) fn claim_kind(word: &str) -> Option<ClaimKind> {
 const RESERVED: [&str; 6] = ["as", "for", "exists", "never", "par", "end"];
 
 /// `as LABEL` at the end of a call, when what precedes it still fits the
-/// call's shape (so an fd may itself be named `as`).
+/// call's shape (so an fd may itself be named `as`). Flags take any number
+/// of words here: too many is for the flag checks to explain.
 pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<'a>], Option<Tok<'a>>) {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| **a != Arg::Page).count();
+    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
+    let fits = |n: usize| n >= required && (n <= shape.len() || shape.contains(&Arg::Flags));
     match toks {
-        [args @ .., as_tok, label]
-            if as_tok.text == "as" && (required..=shape.len()).contains(&args.len()) =>
-        {
-            (args, Some(*label))
-        }
+        [args @ .., as_tok, label] if as_tok.text == "as" && fits(args.len()) => (args, Some(*label)),
         _ => (toks, None),
     }
 }

@@ -57,9 +57,13 @@ impl fmt::Display for Diagnostic {
 
 /// The closest of `candidates` to a misspelt `word`, if one is close.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let len = word.chars().count();
+    let limit = (len / 3).max(1);
+    // The distance is at least the difference in length: skipping those
+    // keeps the work bounded however long a mistyped word is.
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)

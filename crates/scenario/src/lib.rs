@@ -20,7 +20,7 @@
 //! every [`Diagnostic`] it found, each with a line, a column and a message
 //! that says what to write instead. Printing a scenario (`Display`) gives
 //! its canonical text, which parses back to an equal scenario. The full
-//! contract is `shared/spec/scenario-format.md`.
+//! contract is the repository's `docs/scenario-format.md`.
 
 pub mod ast;
 mod check;
@@ -33,7 +33,7 @@ pub mod testing;
 
 pub use ast::{
     Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt,
-    Verb,
+    SyncRange, Verb,
 };
 pub use check::{Binding, Bindings, DescId, Description, FileId};
 pub use claim::ClaimSource;

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use errseq::{Errno, Ret, SchemeName};
 
-use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb};
+use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, SyncRange, Verb};
 use crate::claim::{claim, claim_kind, label, split_label, ClaimSource};
 use crate::diag::{suggest, Diagnostic, Span};
 
@@ -365,7 +365,7 @@ pub(crate) fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
 /// Checks the arguments against the verb's shape and builds the event.
 pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| **a != Arg::Page).count();
+    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
     if toks.len() < required {
         let what = shape[toks.len()];
         let at = toks.last().map_or(verb_tok.span, |t| t.span);
@@ -375,13 +375,17 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
             format!("`{verb}` needs {}: `{}`", arg_noun(what), verb.usage()),
         ));
     }
-    if let Some(extra) = toks.get(shape.len()) {
-        let msg = if shape.is_empty() {
-            format!("`{verb}` takes no arguments")
-        } else {
-            format!("unexpected `{}`: the form is `{}`", extra.text, verb.usage())
-        };
-        return Err(Diagnostic::error(extra.span, msg));
+    // Flags take every word after the fixed arguments; their own checks
+    // say what is wrong with a word too many.
+    if !shape.contains(&Arg::Flags) {
+        if let Some(extra) = toks.get(shape.len()) {
+            let msg = if shape.is_empty() {
+                format!("`{verb}` takes no arguments")
+            } else {
+                format!("unexpected `{}`: the form is `{}`", extra.text, verb.usage())
+            };
+            return Err(Diagnostic::error(extra.span, msg));
+        }
     }
     let name = |i: usize| -> Result<Name, Diagnostic> { name(toks[i], shape[i]) };
     Ok(match verb {
@@ -395,12 +399,70 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
         Verb::Error => Event::Error { file: name(0)?, errno: errno(toks[1])? },
         Verb::Fsync => Event::Fsync { fd: name(0)? },
         Verb::Fdatasync => Event::Fdatasync { fd: name(0)? },
-        Verb::SyncFileRange => Event::SyncFileRange { fd: name(0)? },
+        Verb::SyncFileRange => Event::SyncFileRange { fd: name(0)?, flags: sync_flags(verb, &toks[1..])? },
         Verb::Syncfs => Event::Syncfs { fd: name(0)? },
         Verb::Sync => Event::Sync,
         Verb::Flush => Event::Flush { file: name(0)? },
         Verb::Evict => Event::Evict { file: name(0)? },
     })
+}
+
+/// sync_file_range's flag words: none means all three steps (the meaning
+/// of the call before it took flags); otherwise each written once, in any
+/// order.
+fn sync_flags(verb: Verb, toks: &[Tok<'_>]) -> Result<SyncRange, Diagnostic> {
+    if toks.is_empty() {
+        return Ok(SyncRange::ALL);
+    }
+    let mut flags = SyncRange { wait_before: false, write: false, wait_after: false };
+    let mut seen: Vec<Tok<'_>> = Vec::new();
+    for &tok in toks {
+        let slot = match tok.text {
+            "WAIT_BEFORE" => &mut flags.wait_before,
+            "WRITE" => &mut flags.write,
+            "WAIT_AFTER" => &mut flags.wait_after,
+            _ => return Err(unknown_flag(verb, tok, seen.len() + 1 == toks.len())),
+        };
+        if *slot {
+            let first = seen.iter().find(|t| t.text == tok.text).map_or(tok.span, |t| t.span);
+            return Err(Diagnostic::error(
+                tok.span,
+                format!(
+                    "`{}` is written twice (first at column {}); write each flag once",
+                    tok.text, first.col
+                ),
+            ));
+        }
+        *slot = true;
+        seen.push(tok);
+    }
+    Ok(flags)
+}
+
+fn unknown_flag(verb: Verb, tok: Tok<'_>, is_last: bool) -> Diagnostic {
+    let flags = SyncRange::FLAGS;
+    let list = format!("`{}`, `{}` or `{}`", flags[0], flags[1], flags[2]);
+    let upper = tok.text.to_ascii_uppercase();
+    let msg = if tok.text == "as" && is_last {
+        "`as` needs a label after it, as in `sync_file_range a WRITE as first`".to_owned()
+    } else if tok.text == "as" {
+        format!("`as LABEL` goes at the end of the call, after the flags: `{verb} FD [FLAG...] as LABEL`")
+    } else if flags.contains(&upper.as_str()) {
+        format!("flags are upper case: write `{upper}`")
+    } else if tok.text == "NONE" || tok.text == "0" {
+        format!(
+            "`{verb}` always runs at least one step: write one or more of {list}, \
+             or no flag for all three"
+        )
+    } else if let Some(s) = suggest(tok.text, flags) {
+        format!("unknown flag `{}`; did you mean `{s}`? (the form is `{}`)", tok.text, verb.usage())
+    } else {
+        format!(
+            "`{}` is not a flag of `{verb}`: write {list} (any of them, each once), or no flag for all three",
+            tok.text
+        )
+    };
+    Diagnostic::error(tok.span, msg)
 }
 
 fn arg_noun(arg: Arg) -> &'static str {
@@ -410,6 +472,7 @@ fn arg_noun(arg: Arg) -> &'static str {
         Arg::File => "a file",
         Arg::Errno => "an errno such as EIO",
         Arg::Page => "a page number",
+        Arg::Flags => "a flag",
     }
 }
 

@@ -2,12 +2,13 @@
 //!
 //! Headers first (title, schemes, fs) under the comments that stood among
 //! them, a blank line, then the body: one statement a line, `par` bodies
-//! indented by two spaces, a trailing comment two spaces after the code.
+//! indented by two spaces, a trailing comment two spaces after the code;
+//! sync_file_range's flags in the kernel's order (none for all three).
 //! Parsing the output gives back an equal scenario (see the property tests).
 
 use std::fmt::{self, Write};
 
-use crate::ast::{CallRef, Claim, Event, Expect, Item, Outcome, Scenario, Stmt};
+use crate::ast::{CallRef, Claim, Event, Expect, Item, Outcome, Scenario, Stmt, SyncRange};
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -20,11 +21,21 @@ impl fmt::Display for Event {
             Event::Fail { file, errno } | Event::Error { file, errno } => {
                 write!(f, "{verb} {file} {errno}")
             }
-            Event::Close { fd }
-            | Event::Fsync { fd }
-            | Event::Fdatasync { fd }
-            | Event::SyncFileRange { fd }
-            | Event::Syncfs { fd } => write!(f, "{verb} {fd}"),
+            Event::Close { fd } | Event::Fsync { fd } | Event::Fdatasync { fd } | Event::Syncfs { fd } => {
+                write!(f, "{verb} {fd}")
+            }
+            // Bare for all three steps, so old texts print as they did.
+            Event::SyncFileRange { fd, flags } if *flags == SyncRange::ALL => write!(f, "{verb} {fd}"),
+            // No step has no text; `NONE` fails to parse rather than read
+            // back as all three (see `SyncRange`).
+            Event::SyncFileRange { fd, flags } if !flags.is_valid() => write!(f, "{verb} {fd} NONE"),
+            Event::SyncFileRange { fd, flags } => {
+                write!(f, "{verb} {fd}")?;
+                for w in flags.flag_words() {
+                    write!(f, " {w}")?;
+                }
+                Ok(())
+            }
             Event::Heal { file }
             | Event::Writeback { file }
             | Event::Flush { file }

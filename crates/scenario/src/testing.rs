@@ -69,7 +69,8 @@ pub mod strategy {
     use proptest::prelude::*;
 
     use crate::{
-        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, Verb,
+        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt,
+        SyncRange, Verb,
     };
 
     pub fn name() -> impl Strategy<Value = Name> {
@@ -109,6 +110,19 @@ pub mod strategy {
             })
     }
 
+    /// sync_file_range's steps: any of the seven the text can say, the
+    /// bare call (all three) as often as the six others together.
+    pub fn sync_range() -> impl Strategy<Value = SyncRange> {
+        prop_oneof![
+            1 => Just(SyncRange::ALL),
+            1 => (1u8..7).prop_map(|bits| SyncRange {
+                wait_before: bits & 1 != 0,
+                write: bits & 2 != 0,
+                wait_after: bits & 4 != 0,
+            }),
+        ]
+    }
+
     pub fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
             (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
@@ -121,7 +135,7 @@ pub mod strategy {
             (name(), errno()).prop_map(|(file, errno)| Event::Error { file, errno }),
             name().prop_map(|fd| Event::Fsync { fd }),
             name().prop_map(|fd| Event::Fdatasync { fd }),
-            name().prop_map(|fd| Event::SyncFileRange { fd }),
+            (name(), sync_range()).prop_map(|(fd, flags)| Event::SyncFileRange { fd, flags }),
             name().prop_map(|fd| Event::Syncfs { fd }),
             Just(Event::Sync),
             name().prop_map(|file| Event::Flush { file }),

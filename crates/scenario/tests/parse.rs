@@ -1,7 +1,11 @@
-//! The parser and checker against the spec's text and every kind of error.
+//! The parser and checker against the language's example (the one the
+//! first specification gave, still in docs/scenario-format.md) and every
+//! kind of error.
 
 use errseq::{Errno, Ret, Scheme, SchemeName};
-use errseq_scenario::{parse, parse_bytes, Event, Fs, Item, Name, Outcome, Parsed, Scenario, Span};
+use errseq_scenario::{
+    parse, parse_bytes, Event, Fs, Item, Name, Outcome, Parsed, Scenario, Span, SyncRange, Verb,
+};
 
 fn ok(text: &str) -> Parsed {
     match parse(text) {
@@ -331,4 +335,190 @@ fn claim_errors() {
         err("par\n  sync\n  never sync = 0\nend\n").2,
         "`never` is about the whole scenario: put it after the block's `end`"
     );
+}
+
+// ---------------------------------------------------------------- sync_file_range's flags
+
+const ALL: SyncRange = SyncRange::ALL;
+const NO_STEP: SyncRange = SyncRange { wait_before: false, write: false, wait_after: false };
+
+/// The one event after `open a f`, and the scenario's canonical text.
+fn sfr(line: &str) -> (Event, String) {
+    let p = ok(&format!("open a f\n{line}\n"));
+    let (s, _) = p.scenario.stmts().nth(1).expect("the second event");
+    (s.event.clone(), p.scenario.to_string())
+}
+
+fn sfr_event(flags: SyncRange) -> Event {
+    Event::SyncFileRange { fd: name("a"), flags }
+}
+
+#[test]
+fn sync_file_range_without_flags_means_all_three_steps() {
+    let (e, text) = sfr("sync_file_range a");
+    assert_eq!(e, sfr_event(ALL));
+    assert_eq!(text, "open a f\nsync_file_range a\n");
+    assert_eq!(ALL.kernel_flags(), 7);
+}
+
+#[test]
+fn each_flag_alone() {
+    for (word, flags, bits) in [
+        ("WAIT_BEFORE", SyncRange { wait_before: true, ..NO_STEP }, 1),
+        ("WRITE", SyncRange { write: true, ..NO_STEP }, 2),
+        ("WAIT_AFTER", SyncRange { wait_after: true, ..NO_STEP }, 4),
+    ] {
+        let (e, text) = sfr(&format!("sync_file_range a {word}"));
+        assert_eq!(e, sfr_event(flags), "{word}");
+        assert_eq!(flags.kernel_flags(), bits, "{word}");
+        assert_eq!(text, format!("open a f\nsync_file_range a {word}\n"));
+    }
+}
+
+#[test]
+fn flags_in_any_order_print_in_the_kernels_order() {
+    let cases = [
+        ("WRITE WAIT_BEFORE", "WAIT_BEFORE WRITE"),
+        ("WAIT_AFTER WRITE", "WRITE WAIT_AFTER"),
+        ("WAIT_AFTER WAIT_BEFORE", "WAIT_BEFORE WAIT_AFTER"),
+        ("WAIT_BEFORE WAIT_AFTER", "WAIT_BEFORE WAIT_AFTER"),
+    ];
+    for (written, canonical) in cases {
+        let (_, text) = sfr(&format!("sync_file_range a {written}"));
+        assert_eq!(text, format!("open a f\nsync_file_range a {canonical}\n"), "{written}");
+    }
+    let (e, _) = sfr("sync_file_range a WRITE WAIT_AFTER");
+    assert_eq!(e, sfr_event(SyncRange { write: true, wait_after: true, ..NO_STEP }));
+    // All three, in any order, are the bare call.
+    for written in
+        ["WAIT_BEFORE WRITE WAIT_AFTER", "WAIT_AFTER WAIT_BEFORE WRITE", "WRITE WAIT_AFTER WAIT_BEFORE"]
+    {
+        let (e, text) = sfr(&format!("sync_file_range a {written}"));
+        assert_eq!(e, sfr_event(ALL), "{written}");
+        assert_eq!(text, "open a f\nsync_file_range a\n", "{written}");
+    }
+}
+
+#[test]
+fn flags_take_an_expectation_and_a_label() {
+    let p = ok("open a f\nsync_file_range a WRITE WAIT_BEFORE as w => EIO linux-4.12=0  # why\n\
+                sync_file_range a WAIT_AFTER=>0\nnever w = 0\n");
+    let (s, _) = p.scenario.stmts().nth(1).expect("sync_file_range");
+    assert_eq!(s.event, sfr_event(SyncRange { wait_before: true, write: true, ..NO_STEP }));
+    assert_eq!(s.label, Some(name("w")));
+    assert_eq!(s.expect.as_ref().and_then(|e| e.default.clone()), Some(Outcome::Is(Ret::err(Errno::EIO))));
+    assert_eq!(p.source.events[1].args.len(), 3, "the fd and both flags have spans");
+    assert_eq!(p.bindings.claims, vec![vec![1]]);
+    assert_eq!(
+        p.scenario.to_string(),
+        "open a f\nsync_file_range a WAIT_BEFORE WRITE as w => EIO linux-4.12=0  # why\n\
+         sync_file_range a WAIT_AFTER => 0\nnever w = 0\n"
+    );
+}
+
+#[test]
+fn claims_name_flagged_calls_by_their_text() {
+    let text = "open a f\nsync_file_range a\nsync_file_range a WRITE\n\
+                never sync_file_range a WRITE = EIO, sync_file_range a = 0\n";
+    let p = ok(text);
+    assert_eq!(p.bindings.claims, vec![vec![2, 1]], "the flags tell the two calls apart");
+    // Any order in the claim names the same call.
+    let p =
+        ok("open a f\nsync_file_range a WAIT_AFTER WRITE\nexists sync_file_range a WRITE WAIT_AFTER = 0\n");
+    assert_eq!(p.bindings.claims, vec![vec![1]]);
+    assert_eq!(
+        err("open a f\nsync_file_range a WRITE\nnever sync_file_range a = 0\n").2,
+        "no call `sync_file_range a` in this scenario"
+    );
+    assert_eq!(err("open a f\nsync_file_range a\nnever sync_file_range a WRIT = 0\n").0, 3);
+}
+
+#[test]
+fn a_repeated_flag_is_an_error_at_the_repeat() {
+    assert_eq!(
+        err("open a f\nsync_file_range a WRITE WRITE\n"),
+        (2, 25, "`WRITE` is written twice (first at column 19); write each flag once".into())
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range a WAIT_AFTER WRITE WAIT_AFTER as x => 0\n"),
+        (2, 36, "`WAIT_AFTER` is written twice (first at column 19); write each flag once".into())
+    );
+    let (line, col, _) = err("open a f\nsync_file_range a WRITE WAIT_BEFORE WAIT_AFTER WRITE\n");
+    assert_eq!((line, col), (2, 48));
+}
+
+#[test]
+fn an_unknown_flag_is_an_error_that_lists_the_flags() {
+    assert_eq!(
+        err("open a f\nsync_file_range a WRIET\n"),
+        (
+            2,
+            19,
+            "unknown flag `WRIET`; did you mean `WRITE`? \
+             (the form is `sync_file_range FD [WAIT_BEFORE] [WRITE] [WAIT_AFTER]`)"
+                .into()
+        )
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range a SYNC_FILE_RANGE_WRITE\n").2,
+        "`SYNC_FILE_RANGE_WRITE` is not a flag of `sync_file_range`: write `WAIT_BEFORE`, `WRITE` or \
+         `WAIT_AFTER` (any of them, each once), or no flag for all three"
+    );
+    assert_eq!(err("open a f\nsync_file_range a write\n").2, "flags are upper case: write `WRITE`");
+    assert_eq!(
+        err("open a f\nsync_file_range a b\n").2,
+        "`b` is not a flag of `sync_file_range`: write `WAIT_BEFORE`, `WRITE` or `WAIT_AFTER` \
+         (any of them, each once), or no flag for all three"
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range a NONE\n").2,
+        "`sync_file_range` always runs at least one step: write one or more of `WAIT_BEFORE`, `WRITE` \
+         or `WAIT_AFTER`, or no flag for all three"
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range a as x WRITE\n").2,
+        "`as LABEL` goes at the end of the call, after the flags: `sync_file_range FD [FLAG...] as LABEL`"
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range a WRITE as\n").2,
+        "`as` needs a label after it, as in `sync_file_range a WRITE as first`"
+    );
+    assert_eq!(
+        err("open a f\nsync_file_range\n"),
+        (
+            2,
+            16,
+            "`sync_file_range` needs an fd: `sync_file_range FD [WAIT_BEFORE] [WRITE] [WAIT_AFTER]`".into()
+        )
+    );
+    // A long word is refused at once, without a suggestion.
+    let long = "W".repeat(100_000);
+    assert!(err(&format!("open a f\nsync_file_range a {long}\n")).2.contains("is not a flag"));
+}
+
+#[test]
+fn flagged_calls_round_trip() {
+    let text =
+        "title: flags\n\nopen a f\nsync_file_range a WAIT_BEFORE\npar\n  sync_file_range a WRITE as w\n  \
+                error f EIO\nend\nsync_file_range a WAIT_BEFORE WAIT_AFTER => {0, EIO}\nsync_file_range a\n\
+                exists w = 0 for linux\n";
+    let p = ok(text);
+    assert_eq!(p.scenario.to_string(), text, "already canonical");
+    let again = ok(&p.scenario.to_string());
+    assert_eq!(again.scenario, p.scenario);
+    assert_eq!(Parsed::from_scenario(&p.scenario).expect("checks").scenario, p.scenario);
+}
+
+#[test]
+fn a_sync_file_range_with_no_step_does_not_print_as_all_three() {
+    let mut s = ok("open a f\nsync_file_range a\n").scenario;
+    let Some(Item::Stmt(st)) = s.body.get_mut(1) else { panic!("the call") };
+    st.event = sfr_event(NO_STEP);
+    assert_eq!(s.to_string(), "open a f\nsync_file_range a NONE\n");
+    assert!(Parsed::from_scenario(&s).is_err(), "refused, not read back as all three steps");
+}
+
+#[test]
+fn the_usage_shows_the_flags() {
+    assert_eq!(Verb::SyncFileRange.usage(), "sync_file_range FD [WAIT_BEFORE] [WRITE] [WAIT_AFTER]");
 }

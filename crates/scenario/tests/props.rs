@@ -66,6 +66,11 @@ fn line_soup() -> impl Strategy<Value = String> {
             "\t",
             "=>{0,EIO}",
             "linux=EIO",
+            "WAIT_BEFORE",
+            "WRITE",
+            "WAIT_AFTER",
+            "as",
+            "x",
         ]
         .map(String::from),
     );

@@ -24,7 +24,8 @@
 //! Everything a scenario can say survives a link: headers, comments
 //! (above the headers, on their own lines, after a call, on a `par`
 //! line), blank lines, labels, expectations with sets and per-scheme
-//! overrides, claims. `decode(&encode(s, r))` prints exactly as `s` does.
+//! overrides, claims, sync_file_range's flags (in calls and in claims).
+//! `decode(&encode(s, r))` prints exactly as `s` does.
 //! What [`decode`] returns is always what its canonical text says: the
 //! decoded scenario is printed and parsed again (without the fd-table
 //! checks, so a scenario that is still being written can be shared).
@@ -110,7 +111,8 @@
 //!
 //! - 0–14: a call: 0 `open`, 1 `dup`, 2 `close`, 3 `write`, 4 `fail`,
 //!   5 `heal`, 6 `writeback`, 7 `error`, 8 `fsync`, 9 `fdatasync`,
-//!   10 `sync_file_range`, 11 `syncfs`, 12 `sync`, 13 `flush`, 14 `evict`.
+//!   10 `sync_file_range` (bare: all three steps; with flags see kind 5
+//!   below), 11 `syncfs`, 12 `sync`, 13 `flush`, 14 `evict`.
 //!   Its operands follow in the order written: each fd or file a `name`,
 //!   an errno a `ue` (its number), write's page a `ue` (0 when not
 //!   written). Then, for calls that return a result (`close`, `fsync`,
@@ -128,7 +130,32 @@
 //!     a label (`name`) when 0, a call (`u(4)` and operands as above,
 //!     nothing more) when 1; then `outcome`. Then `ue` count of schemes
 //!     after `for`, that many `scheme`; then `b` comment, its `text` if set.
-//!   - 5–7: not used.
+//!     A condition's call may be a sync_file_range with flags: `u(4)` 15,
+//!     `u(3)` 5, then the fd and flags as in kind 5, nothing more (any
+//!     other kind after 15 there does not decode).
+//!   - 5: `sync_file_range FD FLAG...`, a call with flags: `name` (the fd),
+//!     `u(3)` flags (bit 2 `WAIT_BEFORE`, bit 1 `WRITE`, bit 0
+//!     `WAIT_AFTER`: the kernel's order, left to right), then the rest of
+//!     a call as above (`b` expectation, `b` more, label, expectation,
+//!     comment). Flags 0 and 7 are never written and do not decode: no
+//!     text says "no step", and all three is the bare call, code 10.
+//!   - 6–7: not used.
+//!
+//! ## Growth
+//!
+//! What version 1 gained after its first links were made, each without
+//! changing what an earlier link decodes to (the golden file checks it):
+//!
+//! - Entry kind 5, and code 15 in a claim's call: sync_file_range's flags
+//!   (scenario text: `sync_file_range FD [FLAG...]`). Before, kind 5 and a
+//!   claim's code 15 did not decode; code 10 still means the bare call. A
+//!   playground older than this refuses such a link (entry kind 5 or call
+//!   number 15 "is not one this playground knows") rather than misread it.
+//!
+//! A scenario built as data with a sync_file_range of no step has no text
+//! and no binary form: [`encode`] writes its printed text as a `text=`
+//! link, which does not decode, so the problem shows instead of the call
+//! turning into another.
 //!
 //! After the last entry come only the zero bits that fill the last
 //! character, then CHECK.
@@ -152,7 +179,7 @@
 //! and optionally `&replay=` and a percent-encoded replay string. The text
 //! is parsed as a file is, without the fd-table checks. The form has no
 //! version of its own: the scenario text is versioned
-//! (`shared/spec/scenario-format.md`).
+//! (`docs/scenario-format.md` in the repository).
 
 mod error;
 mod text;
@@ -178,8 +205,16 @@ pub const MAX_FRAGMENT: usize = 200_000;
 /// The fragment (without `#`) that carries `scenario` and, if given, a
 /// replay string: the newest format version.
 /// An empty replay string counts as none.
+///
+/// A scenario built as data that no text can say (a sync_file_range with
+/// no step) gets a `text=` link of its printed text, which does not
+/// decode: its meaning is never silently changed.
 pub fn encode(scenario: &Scenario, replay: Option<&str>) -> String {
-    v1::encode(scenario, replay.filter(|r| !r.is_empty()))
+    let replay = replay.filter(|r| !r.is_empty());
+    if !v1::can_encode(scenario) {
+        return text_fragment(&scenario.to_string(), replay);
+    }
+    v1::encode(scenario, replay)
 }
 
 /// `base` (whatever fragment it had dropped), `#`, and the fragment of

@@ -3,6 +3,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use errseq::Ret;
 use errseq_scenario::{parse, CallRef, Claim, ClaimKind, Cond, Item, Name, Outcome, Scenario};
 use errseq_share::{decode, encode, fragment_of, link, DecodeError, Kind};
@@ -127,4 +129,40 @@ fn a_short_link_cannot_stand_for_megabytes_of_text() {
     let e = err(&f);
     assert_eq!(e.kind(), Kind::Invalid);
     assert!(e.to_string().contains("more than 1048576 bytes of text"), "{e}");
+}
+
+#[test]
+fn sync_file_range_flags_0_and_7_do_not_decode() {
+    // `open a f`, then code 15, kind 5, name 0, the flags, no expectation, no more.
+    let with = |flags: &str| {
+        common::link_of_bits(&format!("00000 011 1 00000 1 00101 011 0000 0 1 0 1111 101 0 {flags} 0 0"))
+    };
+    let ok = decode(&with("010")).expect("WRITE decodes");
+    assert_eq!(ok.scenario.to_string(), "open a f\nsync_file_range a WRITE\n");
+    let e = err(&with("000"));
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(e.to_string().contains("no flag set"), "{e}");
+    let e = err(&with("111"));
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(e.to_string().contains("written as call 10"), "{e}");
+}
+
+#[test]
+fn a_claims_call_code_15_needs_kind_5() {
+    // `open a f`, `sync_file_range a WRITE`, then `never` with one
+    // condition whose call is code 15 followed by kind `k`.
+    let claim = |k: &str| {
+        common::link_of_bits(&format!(
+            "00000 011 1 00000 1 00101 00100 0000 0 1 0 1111 101 0 010 0 0 \
+             1111 100 010 1 1111 {k} 0 010 0 1 1 0"
+        ))
+    };
+    let ok = decode(&claim("101")).expect("kind 5 decodes");
+    assert_eq!(
+        ok.scenario.to_string(),
+        "open a f\nsync_file_range a WRITE\nnever sync_file_range a WRITE = 0\n"
+    );
+    let e = err(&claim("001"));
+    assert_eq!(e.kind(), Kind::Invalid);
+    assert!(e.to_string().contains("a claim's call is an entry of kind 1"), "{e}");
 }

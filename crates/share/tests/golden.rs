@@ -72,7 +72,7 @@ fn version_1_links_decode_to_their_stored_text_forever() {
 }
 
 /// Scenarios that use every part of the language, beyond the examples.
-const CRAFTED: [&str; 14] = [
+const CRAFTED: [&str; 15] = [
     "",
     "sync\n",
     "open a f\nfsync a => EIO\n",
@@ -87,6 +87,8 @@ const CRAFTED: [&str; 14] = [
     "open a f\n  \n\n\nfsync a\n",
     "title: a title only\n",
     "# only a comment\n",
+    // sync_file_range's flags (entry kind 5, and code 15 in a claim's call).
+    "title: sync_file_range with flags\n\nopen a f\nopen b f\nwrite a\nsync_file_range a WRITE\nfail f EIO\npar\n  sync_file_range a WAIT_BEFORE as wb\n  error f EIO\n  sync_file_range b WAIT_BEFORE WAIT_AFTER => {0, EIO}\nend\nsync_file_range a WRITE WAIT_AFTER => EIO linux-4.12=0  # note\nsync_file_range b WAIT_AFTER\nsync_file_range a => EIO\nnever wb = EIO, sync_file_range b WAIT_AFTER = 0 for linux\nexists sync_file_range a WRITE WAIT_AFTER = EIO\n",
 ];
 
 /// The replay strings carried by the crafted entries, by index.

@@ -155,3 +155,85 @@ fn the_crate_documentation_example_is_exact() {
     let fragment = encode(&s, None);
     assert_eq!(fragment, "1A4JWChRoq");
 }
+
+// ---------------------------------------------------------------- sync_file_range's flags
+
+/// `open a f` then one more entry: the bits before and after it.
+fn two_entries(second: &str) -> String {
+    // No headers; names `a`, `f`; two entries; `open a f`, nothing more.
+    common::link_of_bits(&format!("00000 011 1 00000 1 00101 011 0000 0 1 0 {second}"))
+}
+
+#[test]
+fn the_bare_call_encodes_as_before_flags_came() {
+    // Code 10, name 0, no expectation, no more.
+    assert_eq!(encode(&shared("open a f\nsync_file_range a\n"), None), two_entries("1010 0 0 0"));
+    // Writing all three flags is the bare call, bit for bit.
+    assert_eq!(
+        encode(&shared("open a f\nsync_file_range a WAIT_AFTER WRITE WAIT_BEFORE\n"), None),
+        two_entries("1010 0 0 0")
+    );
+}
+
+#[test]
+fn a_flagged_call_is_entry_kind_5() {
+    // Code 15, kind 5, name 0, flags 100 (WAIT_BEFORE), then the trailer:
+    // an expectation, no more; default `EIO`, no overrides.
+    assert_eq!(
+        encode(&shared("open a f\nsync_file_range a WAIT_BEFORE => EIO\n"), None),
+        two_entries("1111 101 0 100 1 0 1 0 00110 1")
+    );
+    assert_eq!(
+        encode(&shared("open a f\nsync_file_range a WRITE WAIT_AFTER\n"), None),
+        two_entries("1111 101 0 011 0 0")
+    );
+}
+
+#[test]
+fn flags_survive_a_link_in_calls_blocks_labels_and_claims() {
+    let texts = [
+        "open a f\nsync_file_range a WAIT_BEFORE\n",
+        "open a f\nsync_file_range a WRITE\n",
+        "open a f\nsync_file_range a WAIT_AFTER\n",
+        "open a f\nsync_file_range a WAIT_BEFORE WRITE => 0\n",
+        "open a f\nsync_file_range a WAIT_BEFORE WAIT_AFTER => {0, EIO} linux-4.12=0  # both waits\n",
+        "open a f\nsync_file_range a WRITE WAIT_AFTER as w => EIO\n",
+        "open a f\nopen b f\nwrite a\npar\n  sync_file_range a WRITE as w  # start\n  error f EIO\n  \
+         sync_file_range b WAIT_BEFORE\nend\nsync_file_range a\nsync_file_range b WRITE WAIT_AFTER\n\
+         never w = EIO, sync_file_range b WAIT_BEFORE = 0, sync_file_range a = 0 for linux\n\
+         exists sync_file_range b WRITE WAIT_AFTER = {0, EIO}\n",
+    ];
+    for text in texts {
+        let s = shared(text);
+        let fragment = encode(&s, Some("1a.B"));
+        assert!(fragment.starts_with('1'), "binary, not text=: {fragment}");
+        let back = decode(&fragment).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(back.scenario, s, "{text}");
+        assert_eq!(back.scenario.to_string(), text);
+        assert_eq!(back.replay.as_deref(), Some("1a.B"));
+    }
+}
+
+#[test]
+fn a_call_with_no_step_is_never_encoded_as_another_call() {
+    use errseq_scenario::{CallRef, Claim, ClaimKind, Cond, Event, Name, Outcome, SyncRange};
+    let none = SyncRange { wait_before: false, write: false, wait_after: false };
+    let call = Event::SyncFileRange { fd: Name::new("a").expect("name"), flags: none };
+    let mut s = shared("open a f\nsync_file_range a\n");
+    let Some(Item::Stmt(st)) = s.body.get_mut(1) else { panic!("the call") };
+    st.event = call.clone();
+    let fragment = encode(&s, None);
+    assert!(fragment.starts_with("text="), "{fragment}");
+    let e = decode(&fragment).expect_err("no text says it");
+    assert!(e.to_string().contains("always runs at least one step"), "{e}");
+    // In a claim too.
+    let mut s = shared("open a f\nsync_file_range a WRITE\n");
+    let cond = Cond { call: CallRef::Call(call), outcome: Outcome::Is(errseq::Ret::OK) };
+    s.body.push(Item::Claim(Claim {
+        kind: ClaimKind::Never,
+        conds: vec![cond],
+        schemes: vec![],
+        comment: None,
+    }));
+    assert!(encode(&s, None).starts_with("text="));
+}

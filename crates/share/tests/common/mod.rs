@@ -43,3 +43,20 @@ impl Rng {
 pub fn replay() -> impl Strategy<Value = Option<String>> {
     prop::option::of(prop_oneof!["1[a-h](\\.[A-Za-z0-9_-]{0,6}){0,3}", "[ -~é]{0,12}"])
 }
+
+/// A version-1 link made by hand from its bit string (`0`s and `1`s;
+/// anything else, such as spaces, is skipped): for links the encoder
+/// never writes, and to pin the encoder's bits.
+pub fn link_of_bits(bits: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let bits: Vec<u8> = bits.bytes().filter(|b| matches!(b, b'0' | b'1')).map(|b| b - b'0').collect();
+    let mut out = String::from("1");
+    for chunk in bits.chunks(6) {
+        let v = (0..6).fold(0usize, |v, i| v << 1 | usize::from(chunk.get(i).copied().unwrap_or(0)));
+        out.push(char::from(B64[v]));
+    }
+    // FNV-1a over the characters so far, modulo 62.
+    let hash = out.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    out.push(char::from(B64[(hash % 62) as usize]));
+    out
+}
