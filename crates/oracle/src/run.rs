@@ -7,16 +7,18 @@
 //! | `close FD` | close(2) |
 //! | `write FD PAGE` | pwrite(2) of one page at PAGE × 4096 |
 //! | `fail FILE ERRNO`, `heal FILE` | a line to faultfs's `ctl` |
-//! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then sync(2) to wait: neither reports to any fd nor marks the error seen |
+//! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then cachestat(2) until none of its pages is dirty or under writeback: neither reports to any fd nor marks the error seen, and no other file is written |
 //! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
 //! | `sync_file_range FD` | sync_file_range(2) `WAIT_BEFORE \| WRITE \| WAIT_AFTER` over the whole file |
 //! | `flush FILE` | ioctl(FS_IOC_FIEMAP, `FIEMAP_FLAG_SYNC`) on a private fd: `filemap_write_and_wait`, which test-and-clears the legacy flags |
-//! | `evict FILE` | as `writeback`, then posix_fadvise(DONTNEED) on a private fd and drop_caches 2 (twice: the first pass only ages the inode) |
+//! | `evict FILE` | as `writeback`, then sync(2) to clean the inode, posix_fadvise(DONTNEED) on a private fd and drop_caches 2 (twice: the first pass only ages the inode) |
 //! | `error FILE ERRNO` | refused: no system call records a writeback error without I/O |
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
+use std::path::Path;
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 use errseq::{Errno, Ret, SchemeName};
 use errseq_model::Evaluation;
@@ -33,6 +35,9 @@ use crate::{Fs, Injection, Observed, Options, OracleError, PageObs, Report, Row}
 /// `linux` scheme, evaluated with `fs`'s profile.
 pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError> {
     check_supported(parsed)?;
+    if writes_back(parsed) {
+        check_cachestat()?;
+    }
     let mut p = parsed.clone();
     p.scenario.schemes = Some(vec![SchemeName::Linux]);
     p.scenario.fs = Some(fs.profile());
@@ -70,6 +75,11 @@ pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleErro
         notes,
         injector: rig.status(),
     })
+}
+
+/// Whether the scenario has a call that waits for one file's writeback.
+fn writes_back(p: &Parsed) -> bool {
+    p.scenario.stmts().any(|(s, _)| matches!(s.event, Event::Writeback { .. } | Event::Evict { .. }))
 }
 
 /// Refuses calls with no system-call counterpart before anything runs.
@@ -154,6 +164,79 @@ fn done(r: Result<(), nix::errno::Errno>, what: &str) -> Observed {
 /// closing a read-only fd writes nothing back on ext4, xfs or btrfs.
 fn open_private(path: &std::path::Path) -> Result<OwnedFd, nix::errno::Errno> {
     nix::fcntl::open(path, OFlag::O_RDONLY | OFlag::O_NOATIME | OFlag::O_CLOEXEC, Mode::empty())
+}
+
+/// How long `writeback FILE` waits for the file's pages before giving up.
+const WRITEBACK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Between two looks at the file's pages: writeback through faultfs takes
+/// a millisecond or so.
+const WRITEBACK_POLL: Duration = Duration::from_micros(500);
+
+fn cachestat_error(e: nix::errno::Errno) -> OracleError {
+    match e {
+        nix::errno::Errno::ENOSYS => OracleError::Unavailable(
+            "cachestat(2) is missing (Linux 6.5+, CONFIG_CACHESTAT_SYSCALL); `writeback` and `evict` use it to \
+             wait for one file alone (sync(2) would write back every other dirty file too)"
+                .into(),
+        ),
+        e => OracleError::Setup(format!("cachestat(2): {e}")),
+    }
+}
+
+/// Whether cachestat(2) works here; asked before building anything for a
+/// scenario that writes back, so a kernel without it refuses at once.
+fn check_cachestat() -> Result<(), OracleError> {
+    let exe = std::env::current_exe().map_err(|e| OracleError::Setup(format!("current_exe: {e}")))?;
+    let fd = open_private(&exe).map_err(|e| OracleError::Setup(format!("{}: {e}", exe.display())))?;
+    sys::cachestat(fd.as_fd()).map(drop).map_err(cachestat_error)
+}
+
+/// `writeback FILE`: writes back this one file and waits for it, without
+/// reporting to any description or marking anything SEEN.
+///
+/// sync_file_range(2) with `SYNC_FILE_RANGE_WRITE` alone starts writeback
+/// (`filemap_fdatawrite_range_kick`, WB_SYNC_NONE; fs/sync.c) and checks
+/// no error. cachestat(2) then says when none of the file's pages is dirty
+/// or under writeback: the I/O completion records the error on the
+/// mapping (`mapping_set_error`) before it ends writeback
+/// (`ext4_finish_bio`, iomap's ioend completion, btrfs's
+/// `end_bbio_data_write`), so by then the error is there, unseen. Neither
+/// call reads or advances a cursor. WB_SYNC_NONE skips a page that is
+/// dirty again while still under writeback: such a page is sent again
+/// once its writeback ended.
+///
+/// The outer error is the oracle's (no cachestat, timeout); the inner one
+/// is sync_file_range's errno, a result of the call.
+fn write_back_alone(path: &Path, name: &str) -> Result<Result<(), nix::errno::Errno>, OracleError> {
+    let fd = match open_private(path) {
+        Ok(fd) => fd,
+        Err(e) => return Ok(Err(e)),
+    };
+    let started = Instant::now();
+    if let Err(e) = sys::sync_file_range(fd.as_fd(), sys::SYNC_FILE_RANGE_WRITE) {
+        return Ok(Err(e));
+    }
+    loop {
+        let st = sys::cachestat(fd.as_fd()).map_err(cachestat_error)?;
+        if st.dirty == 0 && st.writeback == 0 {
+            return Ok(Ok(()));
+        }
+        if started.elapsed() > WRITEBACK_TIMEOUT {
+            return Err(OracleError::Setup(format!(
+                "writeback of {name} did not finish within {} s ({} pages dirty, {} under writeback); \
+                 is faultfs answering?",
+                WRITEBACK_TIMEOUT.as_secs(),
+                st.dirty,
+                st.writeback
+            )));
+        }
+        if st.dirty > 0 && st.writeback == 0 {
+            if let Err(e) = sys::sync_file_range(fd.as_fd(), sys::SYNC_FILE_RANGE_WRITE) {
+                return Ok(Err(e));
+            }
+        }
+        std::thread::sleep(WRITEBACK_POLL);
+    }
 }
 
 impl Runner<'_> {
@@ -274,31 +357,48 @@ impl Runner<'_> {
         self.p.bindings.events[event].file.unwrap_or(0)
     }
 
-    /// Starts writeback of one file without waiting or reporting, then
-    /// waits for it with sync(2), which keeps errors for fsync.
-    fn writeback(&mut self, event: usize, file: usize) -> Result<(), nix::errno::Errno> {
-        let before = event.checked_sub(1).map(|e| self.model.state_after(0, e));
-        if let Some(st) = before {
-            let others: Vec<String> = st
-                .files()
-                .iter()
-                .filter(|f| f.id != file && f.pages.iter().any(|p| p.dirty))
-                .map(|f| f.name.to_string())
-                .collect();
-            if !others.is_empty() {
-                self.notes.push(format!(
-                    "event {}: sync(2), which waits for the writeback of {}, also wrote back {} (dirty in the model)",
-                    event + 1,
-                    self.files[file].name,
-                    others.join(", ")
-                ));
-            }
+    /// Makes `file`'s inode clean so that it can be evicted, after its
+    /// pages were written back alone.
+    ///
+    /// Its pages are clean, but the inode is not: dirtying a page set
+    /// `I_DIRTY_PAGES` on it (`__mark_inode_dirty`), and a write's new
+    /// mtime dirtied it too; only a writeback pass over the inode,
+    /// `__writeback_single_inode` (fs/fs-writeback.c), clears them. A
+    /// dirty inode is never put on the LRU (`inode_add_lru`) and pruning
+    /// skips it (`inode_lru_isolate`, fs/inode.c), so drop_caches would
+    /// leave it and its mapping's error in place (seen on ext4, xfs and
+    /// btrfs alike). From user space only sync(2), syncfs(2) and the
+    /// flusher make that pass. syncfs reports the superblock's error and
+    /// marks it SEEN, which changes what a later open samples; sync(2)
+    /// waits with `filemap_fdatawait_keep_errors` and touches no errseq
+    /// word, flag or cursor. Its cost: it also writes back every other
+    /// dirty file, so the report says when the model has one dirty then.
+    fn clean_inode(&mut self, event: usize, file: usize) {
+        let others: Vec<String> = event
+            .checked_sub(1)
+            .map(|e| self.model.state_after(0, e))
+            .map(|st| {
+                st.files()
+                    .iter()
+                    .filter(|f| f.id != file && f.pages.iter().any(|p| p.dirty))
+                    .map(|f| f.name.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !others.is_empty() {
+            self.notes.push(format!(
+                "event {}: `evict {}` runs sync(2) to clean the inode, which also wrote back {} (dirty in the model)",
+                event + 1,
+                self.files[file].name,
+                others.join(", ")
+            ));
         }
-        let fd = open_private(&self.rig.path(&self.files[file].name))?;
-        let r = sys::sync_file_range(fd.as_fd(), sys::SYNC_FILE_RANGE_WRITE);
-        let _ = sys::close(fd);
         sys::sync();
-        r
+    }
+
+    fn writeback(&self, file: usize) -> Result<Result<(), nix::errno::Errno>, OracleError> {
+        let info = &self.files[file];
+        write_back_alone(&self.rig.path(&info.name), &info.name)
     }
 
     fn call(&mut self, i: usize, ev: &Event) -> Result<(Observed, &'static str), OracleError> {
@@ -364,12 +464,14 @@ impl Runner<'_> {
                 (Observed::Done, "faultfs ctl: heal")
             }
             Event::Writeback { .. } => {
-                let r = self.writeback(i, self.file_of(i));
-                (done(r, "sync_file_range(WRITE)"), "sync_file_range(WRITE) + sync")
+                let r = self.writeback(self.file_of(i))?;
+                (done(r, "sync_file_range(WRITE)"), "sync_file_range(WRITE) + cachestat until clean")
             }
             Event::Evict { .. } => {
                 let file = self.file_of(i);
-                let r = self.writeback(i, file).and_then(|()| {
+                let r = self.writeback(file)?;
+                self.clean_inode(i, file);
+                let r = r.and_then(|()| {
                     // Drop this file's (now clean) pages, then unused inodes
                     // and dentries; level 2 leaves other files' pages alone
                     // as long as they are open.
@@ -381,7 +483,10 @@ impl Runner<'_> {
                 for _ in 0..2 {
                     sys::drop_caches(2).map_err(|e| OracleError::Setup(format!("drop_caches: {e}")))?;
                 }
-                (done(r, "writeback"), "sync_file_range(WRITE) + sync + fadvise(DONTNEED) + drop_caches 2")
+                (
+                    done(r, "writeback"),
+                    "sync_file_range(WRITE) + cachestat until clean + sync + fadvise(DONTNEED) + drop_caches 2",
+                )
             }
             Event::Error { .. } => {
                 return Err(OracleError::Setup("`error` has no system call (refused earlier)".into()));
@@ -491,5 +596,29 @@ impl Runner<'_> {
             }
             let _ = sys::close(fd);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kernel without cachestat(2) is "cannot run here" (exit 3), never
+    /// a silent fallback to sync(2).
+    #[test]
+    fn missing_cachestat_is_unavailable() {
+        match cachestat_error(nix::errno::Errno::ENOSYS) {
+            OracleError::Unavailable(why) => assert!(why.contains("cachestat(2)"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(cachestat_error(nix::errno::Errno::EBADF), OracleError::Setup(_)));
+    }
+
+    #[test]
+    fn writeback_and_evict_need_cachestat() {
+        let p = |t: &str| errseq_scenario::parse(t).expect("parses");
+        assert!(writes_back(&p("open a f\nwrite a\nwriteback f\n")));
+        assert!(writes_back(&p("open a f\nclose a\nevict f\n")));
+        assert!(!writes_back(&p("open a f\nwrite a\nfsync a\n")));
     }
 }
