@@ -197,13 +197,12 @@ impl Rig {
 
     /// Sends one line to faultfs's control file.
     pub fn control(&self, line: &str) -> Result<(), OracleError> {
-        let path = self.fuse_dir.join(CTL_NAME);
-        let mut f = File::options()
-            .write(true)
-            .open(&path)
-            .map_err(|e| OracleError::Setup(format!("{}: {e}", path.display())))?;
-        f.write_all(format!("{line}\n").as_bytes())
-            .map_err(|e| OracleError::Setup(format!("faultfs refused `{line}`: {e}")))
+        control(&self.ctl_path(), line)
+    }
+
+    /// faultfs's control file.
+    pub fn ctl_path(&self) -> PathBuf {
+        self.fuse_dir.join(CTL_NAME)
     }
 
     /// faultfs's counters, read directly.
@@ -225,6 +224,17 @@ impl Rig {
     pub fn path(&self, name: &str) -> PathBuf {
         self.mnt.join(name)
     }
+}
+
+/// Sends one line to faultfs's control file `ctl` (threads of a `par`
+/// block call this without the rig).
+pub(crate) fn control(ctl: &Path, line: &str) -> Result<(), OracleError> {
+    let mut f = File::options()
+        .write(true)
+        .open(ctl)
+        .map_err(|e| OracleError::Setup(format!("{}: {e}", ctl.display())))?;
+    f.write_all(format!("{line}\n").as_bytes())
+        .map_err(|e| OracleError::Setup(format!("faultfs refused `{line}`: {e}")))
 }
 
 impl Drop for Rig {
