@@ -282,3 +282,54 @@ fn run_block(
     let overlap = matches!((last_start, first_end), (Some(s), Some(e)) if s < e);
     Ok((timed.into_iter().map(|t| t.0).collect(), overlap))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use errseq::{Ret, Scheme};
+    use errseq_explorer::{JointOutcome, Schedule};
+
+    fn eio() -> Ret {
+        Ret::from(errseq::Errno::new(libc::EIO as u32).expect("EIO is in the table"))
+    }
+
+    /// The kernel's tally next to the model's outcomes: a kernel outcome
+    /// the model lacks is impossible (a failure), a model outcome the
+    /// kernel lacks is only unseen.
+    #[test]
+    fn joint_outcomes_compare_kernel_and_model() {
+        let p =
+            errseq_scenario::parse("open a f\nopen b f\npar\n  fsync a\n  fsync b\nend\n").expect("parses");
+        let calls = returning_calls(&p);
+        assert_eq!(calls.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["4:fsync a", "5:fsync b"]);
+        assert!(calls.iter().all(|c| c.block == Some(0)));
+        let outcome = |a: Ret, b: Ret, count: u128| JointOutcome {
+            results: vec![None, None, Some(a), Some(b)],
+            count,
+            schedule: Schedule::default(),
+        };
+        let model = Exploration {
+            scheme: Scheme::ALL[Scheme::ALL.len() - 1],
+            outcomes: vec![outcome(Ret::OK, eio(), 3), outcome(eio(), eio(), 5)],
+            states: 10,
+            interleavings: 8,
+            saturated: false,
+        };
+        let r = |x: Ret| Observed::Returned(x);
+        let tally = vec![(vec![r(eio()), r(eio())], 290), (vec![r(Ret::OK), r(Ret::OK)], 10)];
+        let joints = joints(&calls, &model, tally);
+        let report = ParReport {
+            runs: 300,
+            overlapped: 300,
+            calls: calls.clone(),
+            outcomes: joints,
+            saturated: false,
+            elapsed: std::time::Duration::ZERO,
+        };
+        assert!(!report.agrees());
+        assert_eq!((report.kernel_outcomes(), report.model_outcomes()), (2, 2));
+        let bad: Vec<String> = report.impossible().map(|o| o.describe(&calls)).collect();
+        assert_eq!(bad, ["4:fsync a=0, 5:fsync b=0"]);
+        assert_eq!(report.outcomes.iter().filter(|o| o.unseen()).count(), 1);
+    }
+}
