@@ -60,8 +60,9 @@ enum Command {
         max_states: usize,
     },
     /// Run scenarios as real system calls on a filesystem whose storage fails on command, next to
-    /// the model's `linux` results (needs root, /dev/fuse, loop devices; exit 0 agree, 1 disagree,
-    /// 2 malformed or unsupported call, 3 cannot run here)
+    /// the model's `linux` results; a scenario with `par` blocks runs --runs times, its joint
+    /// outcomes next to the explorer's (needs root, /dev/fuse, loop devices; exit 0 agree, 1
+    /// disagree, 2 malformed or unsupported call, 3 cannot run here)
     Oracle {
         /// Scenario files, or - for standard input
         #[arg(required = true)]
@@ -75,6 +76,9 @@ enum Command {
         /// Wait this long after each call (to watch from another terminal)
         #[arg(long)]
         pause_ms: Option<u64>,
+        /// Runs of a scenario with `par` blocks, each on fresh files
+        #[arg(long, default_value_t = errseq_oracle::DEFAULT_RUNS, value_parser = oracle::runs_arg)]
+        runs: usize,
     },
     /// The oracle's agreement table (scenario x filesystem), as Markdown
     OracleTable {
@@ -87,6 +91,9 @@ enum Command {
         /// Replace the table between its markers in this Markdown file
         #[arg(long)]
         write: Option<String>,
+        /// Runs of a scenario with `par` blocks, each on fresh files
+        #[arg(long, default_value_t = errseq_oracle::DEFAULT_RUNS, value_parser = oracle::runs_arg)]
+        runs: usize,
     },
     /// Print the share link of a scenario: the playground's address and the scenario in its fragment
     Url {
@@ -343,20 +350,24 @@ fn main() -> ExitCode {
         Command::Explore { file, replay, scheme, max_states } => {
             explore_command(&file, replay.as_deref(), scheme, max_states)
         }
-        Command::Oracle { files, fs, inject, pause_ms } => match oracle::options(inject, pause_ms) {
-            Ok(opts) => oracle::run(&files, &fs, &opts),
-            Err(code) => code,
-        },
-        Command::OracleTable { files, fs, write } => match oracle::options(None, None) {
+        Command::Oracle { files, fs, inject, pause_ms, runs } => {
+            match oracle::options(inject, pause_ms, runs) {
+                Ok(opts) => oracle::run(&files, &fs, &opts),
+                Err(code) => code,
+            }
+        }
+        Command::OracleTable { files, fs, write, runs } => match oracle::options(None, None, runs) {
             Ok(opts) => oracle::agreement_table(&files, &fs, write.as_deref(), &opts),
             Err(code) => code,
         },
         Command::Url { file, base, replay } => url(&file, &base, replay.as_deref()),
         Command::Decode { link } => decode(&link),
         Command::Render { file, markdown, base } => render(&file, markdown, &base),
-        Command::OraclePages { fs, write } => match oracle::options(None, None) {
-            Ok(opts) => oracle::page_table(&fs, write.as_deref(), &opts),
-            Err(code) => code,
-        },
+        Command::OraclePages { fs, write } => {
+            match oracle::options(None, None, errseq_oracle::DEFAULT_RUNS) {
+                Ok(opts) => oracle::page_table(&fs, write.as_deref(), &opts),
+                Err(code) => code,
+            }
+        }
     }
 }

@@ -1,6 +1,11 @@
 //! `errseq oracle`: scenarios on the live kernel (crate `errseq-oracle`).
 //!
-//! Exit status: 0 every call agrees, 1 a call disagrees, 2 a scenario is
+//! A scenario with `par` blocks runs `--runs` times (default 300); it
+//! agrees when every joint outcome the kernel produced is one the
+//! explorer finds for `linux`.
+//!
+//! Exit status: 0 every call agrees, 1 a call disagrees (or the kernel
+//! produced a joint outcome the model says is impossible), 2 a scenario is
 //! malformed, unreadable or uses a call with no system call, 3 the oracle
 //! cannot run here (not root, no /dev/fuse, no loop devices, no mkfs) or
 //! its setup failed, 130 interrupted (after cleaning up).
@@ -29,13 +34,22 @@ fn error_code(e: &OracleError) -> u8 {
     }
 }
 
+/// `--runs`: at least one.
+pub fn runs_arg(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{s}`: want a number of runs, 1 or more")),
+    }
+}
+
 /// Options with Ctrl-C caught, so an interrupted run still cleans up.
-pub fn options(inject: Option<Injection>, pause_ms: Option<u64>) -> Result<Options, ExitCode> {
+pub fn options(inject: Option<Injection>, pause_ms: Option<u64>, runs: usize) -> Result<Options, ExitCode> {
     match errseq_oracle::interrupt_on_signals() {
         Ok(flag) => Ok(Options {
             injection: inject,
             interrupt: Some(flag),
             pause: pause_ms.map(Duration::from_millis),
+            runs: Some(runs),
         }),
         Err(e) => {
             eprintln!("errseq: cannot catch signals ({e}); Ctrl-C would leave mounts behind");

@@ -56,6 +56,10 @@ const CORPUS: &[(&str, &str)] = &[
     ),
     ("oracle-13-two-late-openers", include_str!("../../../examples/oracle-13-two-late-openers.errseq")),
     ("oracle-14-sync-then-syncfs", include_str!("../../../examples/oracle-14-sync-then-syncfs.errseq")),
+    ("21-syncfs-writeback-order", include_str!("../../../examples/21-syncfs-writeback-order.errseq")),
+    ("22-wait-before-skips-write", include_str!("../../../examples/22-wait-before-skips-write.errseq")),
+    ("oracle-15-healthy-neighbour", include_str!("../../../examples/oracle-15-healthy-neighbour.errseq")),
+    ("oracle-18-writeback-one-file", include_str!("../../../examples/oracle-18-writeback-one-file.errseq")),
 ];
 
 #[wasm_bindgen_test]

@@ -15,8 +15,10 @@
 //! filesystem's mkfs; [`preflight`] says what is missing.
 
 pub mod content;
+mod exec;
 pub mod faultfs;
 pub mod pages;
+mod par;
 mod rig;
 mod run;
 mod sys;
@@ -144,13 +146,21 @@ pub struct Options {
     /// Sleep this long after every call (to watch a run, or to test that
     /// Ctrl-C cleans up).
     pub pause: Option<std::time::Duration>,
+    /// How many times a scenario with `par` blocks runs (`None`:
+    /// [`DEFAULT_RUNS`]).
+    pub runs: Option<usize>,
 }
+
+/// How many times a scenario with `par` blocks runs by default: each run
+/// is one draw of the kernel's scheduling, and the report counts the joint
+/// outcomes seen.
+pub const DEFAULT_RUNS: usize = 300;
 
 /// Why a scenario was not run to the end.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OracleError {
-    /// The scenario uses a call with no system-call counterpart (or a
-    /// `par` block); nothing was run.
+    /// The scenario uses a call with no system-call counterpart, or the
+    /// explorer cannot enumerate its `par` blocks; nothing was run.
     Unsupported { line: u32, call: String, reason: String },
     /// This machine cannot run the oracle (not root, no /dev/fuse, no loop
     /// devices, no mkfs): tests skip with this reason.
@@ -259,6 +269,136 @@ pub struct Row {
     pub pages: Vec<PageObs>,
 }
 
+/// A call that returns, in a scenario with `par` blocks: one column of
+/// its joint outcomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParCall {
+    /// Event number (0-based, text order).
+    pub event: usize,
+    pub line: u32,
+    /// Its label, or `LINE:call` (as `errseq explore` heads its columns).
+    pub name: String,
+    /// The `par` block it is a task of (0-based), if any.
+    pub block: Option<usize>,
+}
+
+/// One joint outcome: a result for every call that returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Joint {
+    /// In [`ParReport::calls`] order.
+    pub results: Vec<Observed>,
+    /// Runs of the kernel that produced it.
+    pub runs: usize,
+    /// Interleavings of the model (`linux`) that produce it; 0: none, the
+    /// model says it cannot happen.
+    pub interleavings: u128,
+}
+
+impl Joint {
+    /// The kernel produced it and the model says it cannot happen.
+    pub fn impossible(&self) -> bool {
+        self.runs > 0 && self.interleavings == 0
+    }
+
+    /// The model has it and the kernel was not seen to produce it.
+    pub fn unseen(&self) -> bool {
+        self.runs == 0
+    }
+
+    /// `name=result, ...`, the results of calls that return something.
+    pub fn describe(&self, calls: &[ParCall]) -> String {
+        calls.iter().zip(&self.results).map(|(c, r)| format!("{}={r}", c.name)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A scenario with `par` blocks, run many times on the live kernel, next
+/// to the explorer's joint outcomes for `linux`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParReport {
+    pub runs: usize,
+    /// Runs in which the tasks of every block were all in their system
+    /// calls at one moment (a run where one task ended before another
+    /// began tested no race).
+    pub overlapped: usize,
+    /// The columns: every call that returns, in text order (in, before and
+    /// after the blocks).
+    pub calls: Vec<ParCall>,
+    /// Every joint outcome the kernel or the model has, sorted by results.
+    pub outcomes: Vec<Joint>,
+    /// The model's counts are lower bounds (the explorer's counts
+    /// saturated).
+    pub saturated: bool,
+    /// Wall-clock time of all the runs.
+    pub elapsed: std::time::Duration,
+}
+
+impl ParReport {
+    /// Whether every joint outcome the kernel produced is one the model has.
+    pub fn agrees(&self) -> bool {
+        !self.outcomes.iter().any(Joint::impossible)
+    }
+
+    /// Distinct joint outcomes the kernel produced.
+    pub fn kernel_outcomes(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.runs > 0).count()
+    }
+
+    /// Distinct joint outcomes the model has.
+    pub fn model_outcomes(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.interleavings > 0).count()
+    }
+
+    pub fn impossible(&self) -> impl Iterator<Item = &Joint> + '_ {
+        self.outcomes.iter().filter(|o| o.impossible())
+    }
+}
+
+impl fmt::Display for ParReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let block = |c: &ParCall| c.block.map_or(String::new(), |b| format!(" (par {})", b + 1));
+        let mut head: Vec<String> = self.calls.iter().map(|c| format!("{}{}", c.name, block(c))).collect();
+        head.extend(["kernel runs".to_owned(), "model interleavings".to_owned()]);
+        let rows: Vec<(char, Vec<String>)> = self
+            .outcomes
+            .iter()
+            .map(|o| {
+                let mark = if o.impossible() {
+                    '✗'
+                } else if o.unseen() {
+                    '·'
+                } else {
+                    ' '
+                };
+                let mut cells: Vec<String> = o.results.iter().map(Observed::to_string).collect();
+                cells.push(o.runs.to_string());
+                cells.push(if o.interleavings == 0 { "-".to_owned() } else { o.interleavings.to_string() });
+                (mark, cells)
+            })
+            .collect();
+        let widths: Vec<usize> = (0..head.len())
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r.1[i].chars().count())
+                    .chain([head[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| -> String {
+            cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ")
+        };
+        writeln!(f, "joint outcomes of the calls that return (✗ impossible in the model, · not seen):")?;
+        writeln!(f, "  {}", line(&head).trim_end())?;
+        for (mark, cells) in &rows {
+            writeln!(f, "{mark} {}", line(cells).trim_end())?;
+        }
+        if self.saturated {
+            writeln!(f, "(the model's counts saturated: lower bounds)")?;
+        }
+        Ok(())
+    }
+}
+
 /// A scenario run on the live kernel, call by call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
@@ -276,12 +416,17 @@ pub struct Report {
     pub notes: Vec<String>,
     /// faultfs's counters at the end.
     pub injector: String,
+    /// For a scenario with `par` blocks: its joint outcomes over many runs
+    /// (`rows` and `final_pages` are then empty).
+    pub par: Option<ParReport>,
 }
 
 impl Report {
-    /// Whether every call's kernel result is the model's.
+    /// Whether every call's kernel result is the model's (with `par`
+    /// blocks: whether every joint outcome the kernel produced is one the
+    /// model has).
     pub fn agrees(&self) -> bool {
-        self.rows.iter().all(|r| r.agrees)
+        self.rows.iter().all(|r| r.agrees) && self.par.as_ref().is_none_or(ParReport::agrees)
     }
 
     pub fn disagreements(&self) -> impl Iterator<Item = &Row> + '_ {
@@ -322,6 +467,9 @@ impl fmt::Display for Report {
             self.fs,
             self.injection.id()
         )?;
+        if let Some(par) = &self.par {
+            return par_text(self, par, f);
+        }
         let call_w = self.rows.iter().map(|r| r.call.chars().count()).max().unwrap_or(4).max(4);
         let k_w = self.rows.iter().map(|r| r.kernel.to_string().chars().count()).max().unwrap_or(6).max(6);
         writeln!(
@@ -360,5 +508,52 @@ impl fmt::Display for Report {
             write!(f, "; page contents differ from the model (≠)")?;
         }
         writeln!(f)
+    }
+}
+
+/// The report of a scenario with `par` blocks.
+fn par_text(r: &Report, par: &ParReport, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    writeln!(
+        f,
+        "{} runs in {:.1} s, each on fresh files after a remount; the tasks of a par block start together (barrier)",
+        par.runs,
+        par.elapsed.as_secs_f64()
+    )?;
+    writeln!(f, "the tasks' system calls overlapped in {} of {} runs", par.overlapped, par.runs)?;
+    write!(f, "{par}")?;
+    for n in &r.notes {
+        writeln!(f, "note: {n}")?;
+    }
+    writeln!(f, "faultfs: {}", r.injector.trim().replace('\n', "; "))?;
+    let (k, m) = (par.kernel_outcomes(), par.model_outcomes());
+    let unseen = par.outcomes.iter().filter(|o| o.unseen()).count();
+    let bad: Vec<&Joint> = par.impossible().collect();
+    if bad.is_empty() {
+        write!(
+            f,
+            "{} runs: {k} joint outcome{}, all possible in the model's linux ({m} in the model",
+            par.runs,
+            s(k)
+        )?;
+        if unseen > 0 {
+            write!(f, ", {unseen} not seen")?;
+        }
+        writeln!(f, ")")
+    } else {
+        let runs: usize = bad.iter().map(|o| o.runs).sum();
+        writeln!(
+            f,
+            "{} runs: {} of {k} joint outcomes ({runs} runs) are impossible in the model's linux (✗)",
+            par.runs,
+            bad.len()
+        )
+    }
+}
+
+fn s(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }

@@ -131,8 +131,11 @@ pub fn measure_with(fs: Fs, options: Option<&str>, opts: &Options) -> Result<Pag
     let mut rig = Rig::with_options(fs, options)?;
     let mut rows: Vec<(&'static str, String)> = Vec::new();
     let path = rig.path("f");
-    let open =
-        |flags: OFlag| nix::fcntl::open(&path, flags | OFlag::O_CLOEXEC, Mode::from_bits_truncate(0o644));
+    // O_NOATIME: the experiment's reads must not dirty the inode between
+    // its fsyncs (see `run::open_private`).
+    let open = |flags: OFlag| {
+        nix::fcntl::open(&path, flags | OFlag::O_NOATIME | OFlag::O_CLOEXEC, Mode::from_bits_truncate(0o644))
+    };
     let a = open(OFlag::O_RDWR | OFlag::O_CREAT).map_err(setup("create f"))?;
     for pg in 0..2 {
         sys::pwrite(a.as_fd(), &page_bytes(0, pg, 0), u64::from(pg) * PAGE as u64)

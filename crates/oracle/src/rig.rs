@@ -154,6 +154,7 @@ impl Rig {
         let backing = backing.to_string_lossy();
         let dev = cmd("losetup", &["--find", "--show", &backing]).map_err(OracleError::Setup)?;
         rig.loop_dev = Some(dev.clone());
+        no_merges(&dev)?;
         let mkfs_args: Vec<&str> = match fs {
             Fs::Ext4 => {
                 vec!["-q", "-F", "-b", "4096", "-E", "lazy_itable_init=0,lazy_journal_init=0,nodiscard"]
@@ -196,13 +197,12 @@ impl Rig {
 
     /// Sends one line to faultfs's control file.
     pub fn control(&self, line: &str) -> Result<(), OracleError> {
-        let path = self.fuse_dir.join(CTL_NAME);
-        let mut f = File::options()
-            .write(true)
-            .open(&path)
-            .map_err(|e| OracleError::Setup(format!("{}: {e}", path.display())))?;
-        f.write_all(format!("{line}\n").as_bytes())
-            .map_err(|e| OracleError::Setup(format!("faultfs refused `{line}`: {e}")))
+        control(&self.ctl_path(), line)
+    }
+
+    /// faultfs's control file.
+    pub fn ctl_path(&self) -> PathBuf {
+        self.fuse_dir.join(CTL_NAME)
     }
 
     /// faultfs's counters, read directly.
@@ -226,6 +226,17 @@ impl Rig {
     }
 }
 
+/// Sends one line to faultfs's control file `ctl` (threads of a `par`
+/// block call this without the rig).
+pub(crate) fn control(ctl: &Path, line: &str) -> Result<(), OracleError> {
+    let mut f = File::options()
+        .write(true)
+        .open(ctl)
+        .map_err(|e| OracleError::Setup(format!("{}: {e}", ctl.display())))?;
+    f.write_all(format!("{line}\n").as_bytes())
+        .map_err(|e| OracleError::Setup(format!("faultfs refused `{line}`: {e}")))
+}
+
 impl Drop for Rig {
     fn drop(&mut self) {
         if self.mounted {
@@ -243,6 +254,32 @@ impl Drop for Rig {
         }
         remove_rig_dir(&self.dir);
     }
+}
+
+/// Stops the loop device's queue from merging requests.
+///
+/// The block layer merges adjacent requests (in the plug list and the I/O
+/// scheduler) whatever file they came from: `sync` writing f and g, whose
+/// blocks are neighbours on the image, sends faultfs one write that
+/// covers both, and failing f's extents then fails g's data too (seen on
+/// ext4, xfs and btrfs: `examples/oracle-15-healthy-neighbour.errseq`).
+/// `queue/nomerges` = 2 sets `QUEUE_FLAG_NOMERGES` (`queue_nomerges_store`,
+/// block/blk-sysfs.c), and `blk_mq_attempt_bio_merge` (block/blk-mq.c)
+/// then tries neither the plug merge nor the scheduler's: each bio reaches
+/// faultfs as a request of its own, and a filesystem builds a bio from
+/// one inode's pages only (one writeback context per inode).
+fn no_merges(dev: &str) -> Result<(), OracleError> {
+    let name = dev.trim_start_matches("/dev/");
+    let path = format!("/sys/block/{name}/queue/nomerges");
+    std::fs::write(&path, "2\n").map_err(|e| OracleError::Setup(format!("writing 2 to {path}: {e}")))?;
+    let now = std::fs::read_to_string(&path).map_err(|e| OracleError::Setup(format!("{path}: {e}")))?;
+    if now.trim() != "2" {
+        return Err(OracleError::Setup(format!(
+            "{path} reads `{}` after writing 2: merged requests could fail a healthy neighbour",
+            now.trim()
+        )));
+    }
+    Ok(())
 }
 
 /// Removes a rig's directory without ever descending into a mount that

@@ -1,60 +1,54 @@
-//! One scenario on the live kernel.
-//!
-//! | call | system calls |
-//! |---|---|
-//! | `open FD FILE` | open(2) `O_RDWR` (files are created beforehand) |
-//! | `dup NEW FD` | dup(2) |
-//! | `close FD` | close(2) |
-//! | `write FD PAGE` | pwrite(2) of one page at PAGE × 4096 |
-//! | `fail FILE ERRNO`, `heal FILE` | a line to faultfs's `ctl` |
-//! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then sync(2) to wait: neither reports to any fd nor marks the error seen |
-//! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
-//! | `sync_file_range FD [FLAG...]` | sync_file_range(2) over the whole file with the flags written (`SYNC_FILE_RANGE_` and the word); none written: `WAIT_BEFORE \| WRITE \| WAIT_AFTER` |
-//! | `flush FILE` | ioctl(FS_IOC_FIEMAP, `FIEMAP_FLAG_SYNC`) on a private fd: `filemap_write_and_wait`, which test-and-clears the legacy flags |
-//! | `evict FILE` | as `writeback`, then posix_fadvise(DONTNEED) on a private fd and drop_caches 2 (twice: the first pass only ages the inode) |
-//! | `error FILE ERRNO` | refused: no system call records a writeback error without I/O |
+//! One scenario on the live kernel, call by call (scenarios with `par`
+//! blocks go to [`crate::par`]). The system calls of each call are in
+//! [`crate::exec`].
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::Ordering;
 
-use errseq::{Errno, Ret, SchemeName};
+use errseq::SchemeName;
 use errseq_model::Evaluation;
-use errseq_scenario::{Event, Name, Parsed, SyncRange};
-use nix::fcntl::OFlag;
-use nix::sys::stat::Mode;
+use errseq_scenario::{Event, Name, Parsed};
 
-use crate::content::{page_bytes, tag, Version, PAGE};
+use crate::content::{Version, PAGE};
+use crate::exec::{check_cachestat, create_files, open_private, write_versions, writes_back, Cx, FileInfo};
 use crate::rig::Rig;
 use crate::sys;
 use crate::{Fs, Injection, Observed, Options, OracleError, PageObs, Report, Row};
 
 /// Runs `parsed` on a fresh `fs` and compares every call with the model's
 /// `linux` scheme, evaluated with `fs`'s profile.
+///
+/// A scenario with `par` blocks runs many times instead, and its joint
+/// outcomes are compared with the explorer's ([`crate::par`]).
 pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError> {
     check_supported(parsed)?;
-    let mut p = parsed.clone();
-    p.scenario.schemes = Some(vec![SchemeName::Linux]);
-    p.scenario.fs = Some(fs.profile());
+    if writes_back(parsed) {
+        check_cachestat()?;
+    }
+    let p = for_linux_on(parsed, fs);
+    if p.scenario.has_par() {
+        return crate::par::run(parsed, &p, fs, opts);
+    }
     let model = Evaluation::new(&p).map_err(|e| OracleError::Unsupported {
         line: p.source.blocks.first().map_or(0, |b| b.line),
         call: "par".into(),
         reason: e.to_string(),
     })?;
     let injection = opts.injection.unwrap_or(Injection::default_for(fs));
-    let mut notes = Vec::new();
-    if let Some(h) = parsed.scenario.fs {
-        if h != fs.profile() {
-            notes.push(format!(
-                "the scenario's header says `fs: {}`; the model was evaluated with the {} profile, the filesystem under test",
-                h.id(),
-                fs.id()
-            ));
-        }
-    }
+    let notes = profile_note(parsed, fs).into_iter().collect();
     let rig = Rig::new(fs)?;
-    let mut r =
-        Runner { rig: &rig, p: &p, model: &model, injection, fds: HashMap::new(), files: Vec::new(), notes };
+    let versions = write_versions(&p);
+    let mut r = Runner {
+        rig: &rig,
+        p: &p,
+        model: &model,
+        injection,
+        versions: &versions,
+        fds: HashMap::new(),
+        files: Vec::new(),
+        notes,
+    };
     let result = r.go(opts);
     // Close what the scenario left open before the rig goes.
     r.fds.clear();
@@ -69,22 +63,35 @@ pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleErro
         final_pages,
         notes,
         injector: rig.status(),
+        par: None,
+    })
+}
+
+/// The scenario as the model sees it for this run: the `linux` scheme
+/// alone, with the profile of the filesystem under test.
+fn for_linux_on(parsed: &Parsed, fs: Fs) -> Parsed {
+    let mut p = parsed.clone();
+    p.scenario.schemes = Some(vec![SchemeName::Linux]);
+    p.scenario.fs = Some(fs.profile());
+    p
+}
+
+/// Says so when the scenario's `fs:` header is not the filesystem under
+/// test (the model then uses the latter's profile).
+pub(crate) fn profile_note(parsed: &Parsed, fs: Fs) -> Option<String> {
+    parsed.scenario.fs.filter(|h| *h != fs.profile()).map(|h| {
+        format!(
+            "the scenario's header says `fs: {}`; the model was evaluated with the {} profile, the filesystem under test",
+            h.id(),
+            fs.id()
+        )
     })
 }
 
 /// Refuses calls with no system-call counterpart before anything runs.
 fn check_supported(p: &Parsed) -> Result<(), OracleError> {
-    for (i, (stmt, place)) in p.scenario.stmts().enumerate() {
+    for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
         let line = p.source.events.get(i).map_or(0, |s| s.line());
-        if place != errseq_scenario::Place::Top {
-            return Err(OracleError::Unsupported {
-                line,
-                call: stmt.event.to_string(),
-                reason:
-                    "`par` blocks need the interleaving explorer; a live kernel cannot replay an interleaving"
-                        .into(),
-            });
-        }
         if let Event::Error { .. } = stmt.event {
             return Err(OracleError::Unsupported {
                 line,
@@ -98,114 +105,22 @@ fn check_supported(p: &Parsed) -> Result<(), OracleError> {
     Ok(())
 }
 
-/// A scenario file on the filesystem under test.
-struct FileInfo {
-    name: String,
-    /// Image offset of each page (`None`: not fixed, btrfs).
-    phys: Vec<Option<u64>>,
-    /// Image byte ranges of the file's data.
-    extents: Vec<(u64, u64)>,
-}
-
 struct Runner<'a> {
     rig: &'a Rig,
     p: &'a Parsed,
     model: &'a Evaluation,
     injection: Injection,
+    versions: &'a [u32],
     fds: HashMap<Name, OwnedFd>,
     files: Vec<FileInfo>,
     notes: Vec<String>,
 }
 
-fn errno_of(e: nix::errno::Errno) -> i32 {
-    e as i32
-}
-
-/// A sync call's result as the model spells it.
-fn returned(r: Result<(), nix::errno::Errno>) -> Observed {
-    match r {
-        Ok(()) => Observed::Returned(Ret::OK),
-        Err(e) => match Errno::new(errno_of(e) as u32) {
-            Some(x) => Observed::Returned(Ret::from(x)),
-            None => Observed::Failed { errno: errno_of(e), what: "errno unknown to the model".into() },
-        },
-    }
-}
-
-fn done(r: Result<(), nix::errno::Errno>, what: &str) -> Observed {
-    match r {
-        Ok(()) => Observed::Done,
-        Err(e) => Observed::Failed { errno: errno_of(e), what: what.into() },
-    }
-}
-
-fn open_ro(path: &std::path::Path) -> Result<OwnedFd, nix::errno::Errno> {
-    nix::fcntl::open(path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-}
-
 impl Runner<'_> {
-    fn setup_err(&self, what: String) -> OracleError {
-        OracleError::Setup(what)
-    }
-
-    /// Creates every file with its pages at version 0, synced, and finds
-    /// where its data lives.
+    /// Creates every file at version 0, synced, then starts from a clean,
+    /// cold cache: nothing dirty, nothing cached.
     fn create_files(&mut self) -> Result<(), OracleError> {
-        let b = &self.p.bindings;
-        let mut pages = vec![1u32; b.files.len()];
-        for (i, (stmt, _)) in self.p.scenario.stmts().enumerate() {
-            if let (Event::Write { page, .. }, Some(f)) = (&stmt.event, b.events[i].file) {
-                pages[f] = pages[f].max(page + 1);
-            }
-        }
-        for (fi, name) in b.files.iter().enumerate() {
-            let path = self.rig.path(name.as_str());
-            let fd = nix::fcntl::open(
-                &path,
-                OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC,
-                Mode::from_bits_truncate(0o644),
-            )
-            .map_err(|e| self.setup_err(format!("creating {}: {e}", path.display())))?;
-            for pg in 0..pages[fi] {
-                sys::pwrite(fd.as_fd(), &page_bytes(fi, pg, 0), u64::from(pg) * PAGE as u64)
-                    .map_err(|e| self.setup_err(format!("writing {}: {e}", path.display())))?;
-            }
-            sys::fsync(fd.as_fd()).map_err(|e| self.setup_err(format!("fsync {}: {e}", path.display())))?;
-            let extents = sys::fiemap(fd.as_fd(), 0)
-                .map_err(|e| self.setup_err(format!("FIEMAP {}: {e}", path.display())))?;
-            let fixed = self.rig.fs != Fs::Btrfs;
-            let mut phys = Vec::new();
-            for pg in 0..pages[fi] {
-                let off = u64::from(pg) * PAGE as u64;
-                let e = extents.iter().find(|e| e.logical <= off && off < e.logical + e.length);
-                phys.push(match e {
-                    Some(e)
-                        if fixed
-                            && e.flags
-                                & (sys::FIEMAP_EXTENT_UNKNOWN
-                                    | sys::FIEMAP_EXTENT_DELALLOC
-                                    | sys::FIEMAP_EXTENT_ENCODED)
-                                == 0 =>
-                    {
-                        Some(e.physical + off - e.logical)
-                    }
-                    _ => None,
-                });
-            }
-            if self.injection == Injection::Extents && phys.iter().any(Option::is_none) {
-                return Err(self.setup_err(format!(
-                    "{}: the data of {name} has no fixed place on the image (FIEMAP); use --inject tag",
-                    self.rig.fs
-                )));
-            }
-            sys::close(fd).map_err(|e| self.setup_err(format!("close {}: {e}", path.display())))?;
-            self.files.push(FileInfo {
-                name: name.as_str().to_owned(),
-                phys,
-                extents: extents.iter().map(|e| (e.physical, e.length)).collect(),
-            });
-        }
-        // Start from a clean, cold cache: nothing dirty, nothing cached.
+        self.files = create_files(self.rig, self.p, self.injection)?;
         sys::sync();
         let _ = sys::drop_caches(3);
         Ok(())
@@ -251,148 +166,65 @@ impl Runner<'_> {
         Ok((rows, final_pages))
     }
 
-    fn fd(&self, name: &Name) -> Result<&OwnedFd, OracleError> {
-        self.fds.get(name).ok_or_else(|| {
-            OracleError::Setup(format!("fd {name} is not open (scenario checker should have caught this)"))
-        })
-    }
-
-    fn file_of(&self, event: usize) -> usize {
-        self.p.bindings.events[event].file.unwrap_or(0)
-    }
-
-    /// Starts writeback of one file without waiting or reporting, then
-    /// waits for it with sync(2), which keeps errors for fsync.
-    fn writeback(&mut self, event: usize, file: usize) -> Result<(), nix::errno::Errno> {
-        let before = event.checked_sub(1).map(|e| self.model.state_after(0, e));
-        if let Some(st) = before {
-            let others: Vec<String> = st
-                .files()
-                .iter()
-                .filter(|f| f.id != file && f.pages.iter().any(|p| p.dirty))
-                .map(|f| f.name.to_string())
-                .collect();
-            if !others.is_empty() {
-                self.notes.push(format!(
-                    "event {}: sync(2), which waits for the writeback of {}, also wrote back {} (dirty in the model)",
-                    event + 1,
-                    self.files[file].name,
-                    others.join(", ")
-                ));
-            }
+    /// Before `evict`: its sync(2) (see `Cx::evict`) also writes back
+    /// every other dirty file; the report says so when the model has one.
+    ///
+    /// `evict` needs that sync(2) to make the inode clean. Its pages are
+    /// clean after the writeback, but the inode is not: dirtying a page
+    /// set `I_DIRTY_PAGES` on it (`__mark_inode_dirty`), and a write's new
+    /// mtime dirtied it too; only a writeback pass over the inode,
+    /// `__writeback_single_inode` (fs/fs-writeback.c), clears them. A
+    /// dirty inode is never put on the LRU (`inode_add_lru`) and pruning
+    /// skips it (`inode_lru_isolate`, fs/inode.c), so drop_caches would
+    /// leave it and its mapping's error in place (seen on ext4, xfs and
+    /// btrfs alike). From user space only sync(2), syncfs(2) and the
+    /// flusher make that pass. syncfs reports the superblock's error and
+    /// marks it SEEN, which changes what a later open samples; sync(2)
+    /// waits with `filemap_fdatawait_keep_errors` and touches no errseq
+    /// word, flag or cursor.
+    fn note_evict(&mut self, event: usize, file: usize) {
+        let others: Vec<String> = event
+            .checked_sub(1)
+            .map(|e| self.model.state_after(0, e))
+            .map(|st| {
+                st.files()
+                    .iter()
+                    .filter(|f| f.id != file && f.pages.iter().any(|p| p.dirty))
+                    .map(|f| f.name.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !others.is_empty() {
+            self.notes.push(format!(
+                "event {}: `evict {}` runs sync(2) to clean the inode, which also wrote back {} (dirty in the model)",
+                event + 1,
+                self.files[file].name,
+                others.join(", ")
+            ));
         }
-        let fd = open_ro(&self.rig.path(&self.files[file].name))?;
-        let r = sys::sync_file_range(fd.as_fd(), sys::SYNC_FILE_RANGE_WRITE);
-        let _ = sys::close(fd);
-        sys::sync();
-        r
     }
 
     fn call(&mut self, i: usize, ev: &Event) -> Result<(Observed, &'static str), OracleError> {
-        Ok(match ev {
-            Event::Open { fd, .. } => {
-                let path = self.rig.path(&self.files[self.file_of(i)].name);
-                match nix::fcntl::open(&path, OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty()) {
-                    Ok(f) => {
-                        self.fds.insert(fd.clone(), f);
-                        (Observed::Done, "open(O_RDWR)")
-                    }
-                    Err(e) => (Observed::Failed { errno: errno_of(e), what: "open".into() }, "open(O_RDWR)"),
-                }
-            }
-            Event::Dup { new, fd } => {
-                let r = sys::dup(self.fd(fd)?.as_fd());
-                match r {
-                    Ok(f) => {
-                        self.fds.insert(new.clone(), f);
-                        (Observed::Done, "dup")
-                    }
-                    Err(e) => (Observed::Failed { errno: errno_of(e), what: "dup".into() }, "dup"),
-                }
-            }
-            Event::Close { fd } => {
-                let f =
-                    self.fds.remove(fd).ok_or_else(|| OracleError::Setup(format!("fd {fd} is not open")))?;
-                (returned(sys::close(f)), "close")
-            }
-            Event::Write { fd, page } => {
-                let file = self.file_of(i);
-                let version = self
-                    .model
-                    .state_after(0, i)
-                    .file(file)
-                    .pages
-                    .iter()
-                    .find(|p| p.number == *page)
-                    .map_or(1, |p| p.written);
-                let buf = page_bytes(file, *page, version);
-                let r = sys::pwrite(self.fd(fd)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
-                (done(r, "pwrite"), "pwrite")
-            }
-            Event::Fail { errno, .. } => {
-                let f = &self.files[self.file_of(i)];
-                let line = match self.injection {
-                    Injection::Extents => format!(
-                        "fail {} {} extents {}",
-                        f.name,
-                        errno.number(),
-                        f.extents.iter().map(|(s, l)| format!("{s}+{l}")).collect::<Vec<_>>().join(",")
-                    ),
-                    Injection::Tag => {
-                        format!("fail {} {} tag {}", f.name, errno.number(), tag(self.file_of(i)))
-                    }
-                };
-                self.rig.control(&line)?;
-                (Observed::Done, "faultfs ctl: fail")
-            }
-            Event::Heal { .. } => {
-                let line = format!("heal {}", self.files[self.file_of(i)].name);
-                self.rig.control(&line)?;
-                (Observed::Done, "faultfs ctl: heal")
-            }
-            Event::Writeback { .. } => {
-                let r = self.writeback(i, self.file_of(i));
-                (done(r, "sync_file_range(WRITE)"), "sync_file_range(WRITE) + sync")
-            }
-            Event::Evict { .. } => {
-                let file = self.file_of(i);
-                let r = self.writeback(i, file).and_then(|()| {
-                    // Drop this file's (now clean) pages, then unused inodes
-                    // and dentries; level 2 leaves other files' pages alone
-                    // as long as they are open.
-                    let fd = open_ro(&self.rig.path(&self.files[file].name))?;
-                    let r = sys::fadvise_dontneed(fd.as_fd());
-                    let _ = sys::close(fd);
-                    r
-                });
-                for _ in 0..2 {
-                    sys::drop_caches(2).map_err(|e| OracleError::Setup(format!("drop_caches: {e}")))?;
-                }
-                (done(r, "writeback"), "sync_file_range(WRITE) + sync + fadvise(DONTNEED) + drop_caches 2")
-            }
-            Event::Error { .. } => {
-                return Err(OracleError::Setup("`error` has no system call (refused earlier)".into()));
-            }
-            Event::Fsync { fd } => (returned(sys::fsync(self.fd(fd)?.as_fd())), "fsync"),
-            Event::Fdatasync { fd } => (returned(sys::fdatasync(self.fd(fd)?.as_fd())), "fdatasync"),
-            Event::SyncFileRange { fd, flags } => {
-                (returned(sys::sync_file_range(self.fd(fd)?.as_fd(), sync_flags(*flags))), sync_call(*flags))
-            }
-            Event::Syncfs { fd } => (returned(sys::syncfs(self.fd(fd)?.as_fd())), "syncfs"),
-            Event::Sync => {
-                sys::sync();
-                (Observed::Returned(Ret::OK), "sync")
-            }
-            Event::Flush { .. } => {
-                let path = self.rig.path(&self.files[self.file_of(i)].name);
-                let r = open_ro(&path).and_then(|fd| {
-                    let r = sys::fiemap(fd.as_fd(), sys::FIEMAP_FLAG_SYNC).map(drop);
-                    let _ = sys::close(fd);
-                    r
-                });
-                (returned(r), "ioctl(FS_IOC_FIEMAP, FIEMAP_FLAG_SYNC)")
-            }
-        })
+        if let Event::Evict { .. } = ev {
+            self.note_evict(i, self.p.bindings.events[i].file.unwrap_or(0));
+        }
+        let closing = match ev {
+            Event::Close { fd } => self.fds.remove(fd),
+            _ => None,
+        };
+        let cx = Cx {
+            mnt: &self.rig.mnt,
+            ctl: self.rig.ctl_path(),
+            files: &self.files,
+            injection: self.injection,
+            bindings: &self.p.bindings,
+            versions: self.versions,
+        };
+        let did = cx.call(i, ev, &self.fds, closing)?;
+        if let Some((name, fd)) = did.opened {
+            self.fds.insert(name, fd);
+        }
+        Ok((did.kernel, did.syscalls))
     }
 
     /// Reads back every page the model tracks. With `drop`, first drops
@@ -405,7 +237,7 @@ impl Runner<'_> {
                 continue;
             }
             let info = &self.files[f.id];
-            let fd = open_ro(&self.rig.path(&info.name));
+            let fd = open_private(&self.rig.path(&info.name));
             let read = |pg: u32| -> Version {
                 let Ok(fd) = &fd else {
                     return Version::Unreadable(fd.as_ref().err().map_or(libc::EIO, |e| *e as i32));
@@ -460,7 +292,7 @@ impl Runner<'_> {
             return;
         }
         for f in &self.files {
-            let Ok(fd) = open_ro(&self.rig.path(&f.name)) else { continue };
+            let Ok(fd) = open_private(&self.rig.path(&f.name)) else { continue };
             if let Ok(ext) = sys::fiemap(fd.as_fd(), 0) {
                 let now: Vec<(u64, u64)> = ext.iter().map(|e| (e.physical, e.length)).collect();
                 if now != f.extents {
@@ -472,43 +304,5 @@ impl Runner<'_> {
             }
             let _ = sys::close(fd);
         }
-    }
-}
-
-/// sync_file_range(2)'s `flags` for the steps the scenario names.
-fn sync_flags(f: SyncRange) -> u32 {
-    let bit = |on: bool, flag: u32| if on { flag } else { 0 };
-    bit(f.wait_before, sys::SYNC_FILE_RANGE_WAIT_BEFORE)
-        | bit(f.write, sys::SYNC_FILE_RANGE_WRITE)
-        | bit(f.wait_after, sys::SYNC_FILE_RANGE_WAIT_AFTER)
-}
-
-/// The system call as the oracle's table shows it.
-fn sync_call(f: SyncRange) -> &'static str {
-    match (f.wait_before, f.write, f.wait_after) {
-        (true, true, true) => "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)",
-        (true, true, false) => "sync_file_range(WAIT_BEFORE|WRITE)",
-        (true, false, true) => "sync_file_range(WAIT_BEFORE|WAIT_AFTER)",
-        (false, true, true) => "sync_file_range(WRITE|WAIT_AFTER)",
-        (true, false, false) => "sync_file_range(WAIT_BEFORE)",
-        (false, true, false) => "sync_file_range(WRITE)",
-        (false, false, true) => "sync_file_range(WAIT_AFTER)",
-        (false, false, false) => "sync_file_range(0)",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sync_file_range_flags_are_the_kernels() {
-        for bits in 0..8u32 {
-            let f = SyncRange { wait_before: bits & 1 != 0, write: bits & 2 != 0, wait_after: bits & 4 != 0 };
-            // SYNC_FILE_RANGE_WAIT_BEFORE 1, _WRITE 2, _WAIT_AFTER 4.
-            assert_eq!(sync_flags(f), bits);
-            assert_eq!(f.kernel_flags(), bits);
-        }
-        assert_eq!(sync_call(SyncRange::ALL), "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)");
     }
 }

@@ -25,10 +25,31 @@ pub enum Cell {
     },
     /// The scenario uses a call with no system call.
     Refused(String),
+    /// A scenario with `par` blocks, run `runs` times: how many distinct
+    /// joint outcomes the kernel produced and the model has, and those of
+    /// the kernel's that the model says are impossible (`name=result, ...
+    /// (N runs)`).
+    Par {
+        runs: usize,
+        kernel: usize,
+        model: usize,
+        impossible: Vec<String>,
+    },
 }
 
 impl Cell {
     pub fn from_report(r: &Report) -> Cell {
+        if let Some(par) = &r.par {
+            return Cell::Par {
+                runs: par.runs,
+                kernel: par.kernel_outcomes(),
+                model: par.model_outcomes(),
+                impossible: par
+                    .impossible()
+                    .map(|o| format!("{} ({} runs)", o.describe(&par.calls), o.runs))
+                    .collect(),
+            };
+        }
         let pages_agree = r.pages_agree();
         if r.agrees() {
             return Cell::Agree { calls: r.rows.len(), pages_agree };
@@ -44,7 +65,11 @@ impl Cell {
     }
 
     pub fn agrees(&self) -> bool {
-        matches!(self, Cell::Agree { .. })
+        match self {
+            Cell::Agree { .. } => true,
+            Cell::Par { impossible, .. } => impossible.is_empty(),
+            Cell::Disagree { .. } | Cell::Refused(_) => false,
+        }
     }
 
     fn markdown(&self) -> String {
@@ -55,7 +80,22 @@ impl Cell {
                 format!("**disagree**: {}{}", calls.join("; "), pages(*pages_agree))
             }
             Cell::Refused(why) => format!("refused: {why}"),
+            Cell::Par { runs, kernel, model, impossible } if impossible.is_empty() => {
+                format!("{runs} runs, {kernel} outcome{} ⊆ model ({model})", plural(*kernel))
+            }
+            Cell::Par { runs, impossible, .. } => format!(
+                "**disagree**: {runs} runs, not in the model: {}",
+                impossible.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join("; ")
+            ),
         }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -138,4 +178,19 @@ pub fn write_section(path: &str, begin: &str, end: &str, text: &str) -> std::io:
         _ => format!("{old}\n{begin}\n{text}{end}\n"),
     };
     std::fs::write(path, new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn par_cells_show_runs_and_outcomes() {
+        let ok = Cell::Par { runs: 300, kernel: 2, model: 3, impossible: Vec::new() };
+        assert!(ok.agrees());
+        assert_eq!(ok.markdown(), "300 runs, 2 outcomes ⊆ model (3)");
+        let bad = Cell::Par { runs: 300, kernel: 1, model: 1, impossible: vec!["x=0 (12 runs)".into()] };
+        assert!(!bad.agrees());
+        assert_eq!(bad.markdown(), "**disagree**: 300 runs, not in the model: `x=0 (12 runs)`");
+    }
 }
