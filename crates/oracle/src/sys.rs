@@ -151,9 +151,7 @@ pub fn cachestat(fd: BorrowedFd<'_>) -> Result<CacheStat, Errno> {
     Ok(CacheStat { cached: cs.nr_cache, dirty: cs.nr_dirty, writeback: cs.nr_writeback })
 }
 
-pub const SYNC_FILE_RANGE_WAIT_BEFORE: u32 = libc::SYNC_FILE_RANGE_WAIT_BEFORE;
 pub const SYNC_FILE_RANGE_WRITE: u32 = libc::SYNC_FILE_RANGE_WRITE;
-pub const SYNC_FILE_RANGE_WAIT_AFTER: u32 = libc::SYNC_FILE_RANGE_WAIT_AFTER;
 
 pub fn fsync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
     nix::unistd::fsync(fd)
@@ -214,4 +212,17 @@ pub fn fadvise_dontneed(fd: impl AsFd) -> Result<(), Errno> {
 /// and inodes, 3 both. Only clean, unused objects go.
 pub fn drop_caches(level: u8) -> std::io::Result<()> {
     std::fs::write("/proc/sys/vm/drop_caches", format!("{level}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use errseq_scenario::SyncRange;
+
+    #[test]
+    fn the_scenarios_sync_file_range_flags_are_the_kernels() {
+        let only = |wait_before, write, wait_after| SyncRange { wait_before, write, wait_after }.kernel_flags();
+        assert_eq!(only(true, false, false), libc::SYNC_FILE_RANGE_WAIT_BEFORE);
+        assert_eq!(only(false, true, false), libc::SYNC_FILE_RANGE_WRITE);
+        assert_eq!(only(false, false, true), libc::SYNC_FILE_RANGE_WAIT_AFTER);
+    }
 }
