@@ -394,6 +394,20 @@ impl Cx<'_> {
     }
 }
 
+/// The system call as the oracle's table shows it.
+fn sync_call(f: errseq_scenario::SyncRange) -> &'static str {
+    match (f.wait_before, f.write, f.wait_after) {
+        (true, true, true) => "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)",
+        (true, true, false) => "sync_file_range(WAIT_BEFORE|WRITE)",
+        (true, false, true) => "sync_file_range(WAIT_BEFORE|WAIT_AFTER)",
+        (false, true, true) => "sync_file_range(WRITE|WAIT_AFTER)",
+        (true, false, false) => "sync_file_range(WAIT_BEFORE)",
+        (false, true, false) => "sync_file_range(WRITE)",
+        (false, false, true) => "sync_file_range(WAIT_AFTER)",
+        (false, false, false) => "sync_file_range(0)",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,19 +436,5 @@ mod tests {
         let p = errseq_scenario::parse("open a f\nopen b g\nwrite a\nwrite b\nwrite a 1\nwrite a\n")
             .expect("parses");
         assert_eq!(write_versions(&p), vec![0, 0, 1, 1, 1, 2]);
-    }
-}
-
-/// The system call as the oracle's table shows it.
-fn sync_call(f: errseq_scenario::SyncRange) -> &'static str {
-    match (f.wait_before, f.write, f.wait_after) {
-        (true, true, true) => "sync_file_range(WAIT_BEFORE|WRITE|WAIT_AFTER)",
-        (true, true, false) => "sync_file_range(WAIT_BEFORE|WRITE)",
-        (true, false, true) => "sync_file_range(WAIT_BEFORE|WAIT_AFTER)",
-        (false, true, true) => "sync_file_range(WRITE|WAIT_AFTER)",
-        (true, false, false) => "sync_file_range(WAIT_BEFORE)",
-        (false, true, false) => "sync_file_range(WRITE)",
-        (false, false, true) => "sync_file_range(WAIT_AFTER)",
-        (false, false, false) => "sync_file_range(0)",
     }
 }

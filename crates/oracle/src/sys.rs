@@ -220,7 +220,8 @@ mod tests {
 
     #[test]
     fn the_scenarios_sync_file_range_flags_are_the_kernels() {
-        let only = |wait_before, write, wait_after| SyncRange { wait_before, write, wait_after }.kernel_flags();
+        let only =
+            |wait_before, write, wait_after| SyncRange { wait_before, write, wait_after }.kernel_flags();
         assert_eq!(only(true, false, false), libc::SYNC_FILE_RANGE_WAIT_BEFORE);
         assert_eq!(only(false, true, false), libc::SYNC_FILE_RANGE_WRITE);
         assert_eq!(only(false, false, true), libc::SYNC_FILE_RANGE_WAIT_AFTER);
