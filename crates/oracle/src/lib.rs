@@ -226,10 +226,16 @@ impl std::error::Error for OracleError {}
 /// what left mounts and loop devices behind. To end the process at once
 /// use SIGKILL; the next run then removes what it left
 /// ([`STATE_DIR`]).
+///
+/// A signal the process started with ignored stays ignored, as coreutils
+/// do: `nohup` ignores SIGHUP so that the run survives the terminal, and
+/// a non-interactive shell ignores SIGINT for its background jobs.
 pub fn interrupt_on_signals() -> std::io::Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register(sig, flag.clone())?;
+        if !sys::ignored(sig) {
+            signal_hook::flag::register(sig, flag.clone())?;
+        }
     }
     Ok(flag)
 }

@@ -76,6 +76,17 @@ fn runnable() -> Option<std::sync::MutexGuard<'static, ()>> {
     Some(SERIAL.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
+/// Whether this process ignores SIGINT or SIGHUP (bits 1 and 0 of
+/// `SigIgn` in /proc/self/status).
+fn sigint_ignored() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+        .is_some_and(|m| m & 0b11 != 0)
+}
+
 /// A child oracle, its stderr read line by line on a thread.
 struct Run {
     child: Child,
@@ -86,7 +97,18 @@ struct Run {
 
 impl Run {
     fn start(tmpdir: &Path, pause_at: Option<&str>) -> Run {
-        let mut cmd = Command::new(std::env::current_exe().expect("test binary"));
+        let exe = std::env::current_exe().expect("test binary");
+        // The oracle leaves a signal it starts with ignored ignored (as
+        // under nohup); a test run started in the background by a
+        // non-interactive shell has SIGINT ignored, so its children get
+        // the default back through coreutils' env.
+        let mut cmd = if sigint_ignored() {
+            let mut c = Command::new("env");
+            c.arg("--default-signal=INT,HUP").arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
         cmd.args(["--exact", "child", "--nocapture", "--test-threads=1", "--quiet"])
             .env(CHILD_VAR, scenario())
             .env("TMPDIR", tmpdir)
