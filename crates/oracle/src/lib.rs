@@ -170,7 +170,7 @@ pub struct Options {
     /// [`OracleError::Interrupted`] after tearing the stack down.
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Sleep this long after every call (to watch a run, or to test that
-    /// Ctrl-C cleans up).
+    /// Ctrl-C cleans up); the interrupt flag ends the sleep at once.
     pub pause: Option<std::time::Duration>,
     /// How many times a scenario with `par` blocks runs (`None`:
     /// [`DEFAULT_RUNS`]).

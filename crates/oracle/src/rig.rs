@@ -332,7 +332,8 @@ impl Drop for Rig {
     /// stays in the record (marked `left`), which a later run removes
     /// once this process has exited.
     fn drop(&mut self) {
-        let Some(dir) = self.record.as_ref().map(|r| r.dir.clone()) else { return };
+        // The rig's directory: the record's, which holds both mount points.
+        let dir = self.fuse_dir.parent().map_or_else(|| self.fuse_dir.clone(), Path::to_path_buf);
         if self.mounted {
             let _ = self.note(&format!("- mount {}", self.mnt.display()));
             state::umount(&self.mnt);
