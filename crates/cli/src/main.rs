@@ -183,11 +183,7 @@ pub(crate) fn load(out: &mut Out, path: &Path) -> Result<Parsed, Malformed> {
         Malformed
     })?;
     if more {
-        errln!(
-            out,
-            "{shown}:1:1: the text is larger than {} bytes (16 MiB), more than errseq reads: split it",
-            limits::MAX_INPUT_BYTES
-        );
+        errln!(out, "{shown}:{}", limits::input_too_big());
         return Err(Malformed);
     }
     match parse_bytes(&bytes) {
@@ -348,7 +344,7 @@ fn decode(out: &mut Out, link: &str) -> ExitCode {
         // what is read from a pipe that never ends.
         match read_limited(std::io::stdin().lock(), MAX_INPUT_BYTES) {
             Ok((_, true)) => {
-                errln!(out, "errseq: the link on standard input is larger than {MAX_INPUT_BYTES} bytes");
+                errln!(out, "errseq: the link on standard input: {}", limits::input_too_big().message);
                 return ExitCode::from(2);
             }
             Ok((bytes, false)) => String::from_utf8_lossy(&bytes).into_owned(),

@@ -50,6 +50,18 @@ pub(crate) fn thousands(n: usize) -> String {
     out
 }
 
+/// Input that did not end within [`MAX_INPUT_BYTES`] (what a reader that
+/// stops there can say).
+pub fn input_too_big() -> Diagnostic {
+    Diagnostic::error(
+        Span::new(1, 1, 1),
+        format!(
+            "the text is larger than {} bytes (16 MiB), more than errseq reads: split it",
+            thousands(MAX_INPUT_BYTES)
+        ),
+    )
+}
+
 /// The text is too big to read at all.
 pub fn too_many_bytes(len: usize) -> Diagnostic {
     Diagnostic::error(
