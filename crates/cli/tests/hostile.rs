@@ -357,16 +357,17 @@ fn commands(d: &Path) -> Vec<Vec<String>> {
 fn a_closed_pipe_ends_quietly_with_status_141() {
     let d = dir("pipe");
     for args in commands(&d) {
-        let mut child = Command::new(BIN)
+        // The reader is gone before the program starts: `| head -0`,
+        // with no race (a pipe the child could fill first would not fail).
+        let (reader, writer) = nix::unistd::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(BIN)
             .args(&args)
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
+            .stdout(Stdio::from(writer))
             .stderr(Stdio::piped())
-            .spawn()
+            .output()
             .expect("run errseq");
-        // The reader goes away before a byte is written: `| head -0`.
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("wait");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(141), "{args:?}: {stderr}");
         assert!(stderr.is_empty(), "{args:?}: a closed pipe is not an error to report: {stderr}");

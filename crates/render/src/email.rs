@@ -481,6 +481,27 @@ mod tests {
     }
 
     #[test]
+    fn wrapping_a_huge_word_is_linear() {
+        let word = "x".repeat(2_000_000);
+        let start = std::time::Instant::now();
+        let lines = wrap(&word, 72, "", "");
+        assert_eq!(lines.len(), 2_000_000usize.div_ceil(72));
+        assert!(lines.iter().all(|l| l.chars().count() <= 72));
+        // Quadratic, this took minutes; linear, milliseconds (debug).
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn markdown_free_text_is_escaped_and_inert() {
+        assert_eq!(
+            escape("a|b *c* _d_ `e` <f> [g](h) &amp; #i ~j~"),
+            "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\<f\\> \\[g\\](h) \\&amp; \\#i \\~j\\~"
+        );
+        // The escape's backslash is escaped too, so Markdown shows `\x1b`.
+        assert_eq!(escape("\x1b[2J\u{202e}"), "\\\\x1b\\[2J\\\\u{202e}");
+    }
+
+    #[test]
     fn fitting_marks_the_cut() {
         assert_eq!(fit("fsync a", 10), "fsync a");
         assert_eq!(fit("sync_file_range long_name", 10), "sync_fi...");
@@ -538,6 +559,17 @@ mod corpus {
                     println!("==== {what}\n{mail}\n---- markdown\n{md}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_hostile_title_is_inert_in_mail_and_markdown() {
+        let (mail, md) =
+            both("title: \x1b]0;PWNED\x07\x1b[2J\u{202e}x | *y*\nopen a f\nfsync a => 0\n", LINK);
+        assert!(mail.starts_with("\\x1b]0;PWNED\\x07\\x1b[2J\\u{202e}x | *y*\n"), "{mail}");
+        assert!(md.starts_with("### \\\\x1b\\]0;PWNED\\\\x07\\\\x1b\\[2J\\\\u{202e}x \\| \\*y\\*\n"), "{md}");
+        for out in [&mail, &md] {
+            assert!(!out.chars().any(errseq_scenario::inert::is_control), "{out}");
         }
     }
 
