@@ -32,7 +32,8 @@ fn undo_and_redo_walk_the_history() {
     while d.undo() {
         steps += 1;
     }
-    assert!(steps >= 100, "at least a hundred steps: {steps}");
+    assert_eq!(steps, HISTORY, "the page keeps exactly HISTORY (200) steps");
+    assert_eq!(d.text(), "sync # 49\n", "the oldest kept text: the one the 51st replacement replaced");
 }
 
 #[wasm_bindgen_test]

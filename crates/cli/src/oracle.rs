@@ -6,9 +6,12 @@
 //!
 //! Exit status: 0 every call agrees, 1 a call disagrees (or the kernel
 //! produced a joint outcome the model says is impossible), 2 a scenario is
-//! malformed, unreadable or uses a call with no system call, 3 the oracle
-//! cannot run here (not root, no /dev/fuse, no loop devices, no mkfs) or
-//! its setup failed, 130 interrupted (after cleaning up).
+//! malformed, unreadable, uses a call with no system call or is too big
+//! for the oracle's image, 3 the oracle cannot run here (not root, no
+//! /dev/fuse, no loop devices, no mkfs, no room in $TMPDIR), 4 the
+//! oracle's own setup or a system call it relies on failed mid-run (the
+//! message says which), 130 interrupted by SIGINT, SIGTERM or SIGHUP
+//! (after the teardown finished, whatever signals came meanwhile).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +33,8 @@ pub fn inject_arg(s: &str) -> Result<Injection, String> {
 fn error_code(e: &OracleError) -> u8 {
     match e {
         OracleError::Unsupported { .. } => 2,
-        OracleError::Unavailable(_) | OracleError::Setup(_) => 3,
+        OracleError::Unavailable(_) => 3,
+        OracleError::Setup(_) => 4,
         OracleError::Interrupted => 130,
     }
 }
@@ -59,6 +63,8 @@ pub fn options(
         }),
         Err(e) => {
             errln!(out, "errseq: cannot catch signals ({e}); Ctrl-C would leave mounts behind");
+            // Cannot run here: without the handlers a Ctrl-C ends the
+            // process halfway through its mounts.
             Err(ExitCode::from(3))
         }
     }
@@ -101,6 +107,8 @@ pub fn run(out: &mut Out, files: &[PathBuf], fss: &[Fs], opts: &Options) -> Exit
                 Err(e) => {
                     errln!(out, "{}: {e}", path.display());
                     let code = error_code(&e);
+                    // Interrupted, or the machine or the oracle failed:
+                    // the next scenario would fail the same way.
                     if code >= 3 {
                         return ExitCode::from(code);
                     }
@@ -177,4 +185,21 @@ pub fn page_table(out: &mut Out, fss: &[Fs], write: Option<&str>, opts: &Options
         errln!(out, "wrote the page-state table into {path}");
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// docs/oracle.md's exit statuses: 3 only for "cannot run here", 130
+    /// for a signal, whatever the stage it came in.
+    #[test]
+    fn exit_statuses_are_the_documented_ones() {
+        let unsupported =
+            OracleError::Unsupported { line: 1, call: "error f EIO".into(), reason: String::new() };
+        assert_eq!(error_code(&unsupported), 2);
+        assert_eq!(error_code(&OracleError::Unavailable("not root".into())), 3);
+        assert_eq!(error_code(&OracleError::Setup("mkfs failed".into())), 4);
+        assert_eq!(error_code(&OracleError::Interrupted), 130);
+    }
 }

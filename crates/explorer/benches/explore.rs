@@ -20,7 +20,7 @@ fn parsed(text: &str) -> Parsed {
 }
 
 fn explore(c: &mut Criterion) {
-    let mut g = c.benchmark_group("explore_all_six_schemes");
+    let mut g = c.benchmark_group("explore_every_scheme");
     g.sample_size(20);
     for (name, text) in [("3_tasks", THREE_TASKS), ("4_tasks", FOUR_TASKS)] {
         let p = parsed(text);

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use errseq::{Errno, Ret};
@@ -128,6 +129,7 @@ pub(crate) fn writes_back(p: &Parsed) -> bool {
 pub(crate) fn write_back_alone(
     path: &Path,
     name: &str,
+    interrupt: Option<&AtomicBool>,
 ) -> Result<Result<(), nix::errno::Errno>, OracleError> {
     let fd = match open_private(path) {
         Ok(fd) => fd,
@@ -138,6 +140,7 @@ pub(crate) fn write_back_alone(
         return Ok(Err(e));
     }
     loop {
+        crate::check_interrupt(interrupt)?;
         let st = sys::cachestat(fd.as_fd()).map_err(cachestat_error)?;
         if st.dirty == 0 && st.writeback == 0 {
             return Ok(Ok(()));
@@ -181,6 +184,56 @@ pub(crate) fn write_versions(p: &Parsed) -> Vec<u32> {
         .collect()
 }
 
+/// How many pages each file gets: every page from 0 to the highest one
+/// the scenario writes (at least one), by file.
+fn pages_per_file(p: &Parsed) -> Vec<u64> {
+    let b = &p.bindings;
+    let mut pages = vec![1u64; b.files.len()];
+    for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
+        if let (Event::Write { page, .. }, Some(f)) = (&stmt.event, b.events[i].file) {
+            pages[f] = pages[f].max(u64::from(*page) + 1);
+        }
+    }
+    pages
+}
+
+/// The image `p` needs on `fs` ([`Fs::image_size`]), or, when the
+/// scenario would have the oracle write more than [`crate::MAX_PAGES`]
+/// pages, why not: refused before anything is built, naming the write
+/// with the highest page.
+pub(crate) fn image_for(p: &Parsed, fs: Fs) -> Result<u64, OracleError> {
+    let pages = pages_per_file(p);
+    let total: u64 = pages.iter().sum();
+    if total <= crate::MAX_PAGES {
+        return Ok(fs.image_size(pages.len() as u64, total));
+    }
+    let highest = p
+        .scenario
+        .stmts()
+        .enumerate()
+        .filter_map(|(i, (s, _))| match s.event {
+            Event::Write { page, .. } => Some((page, i, s.event.to_string())),
+            _ => None,
+        })
+        .max_by_key(|w| w.0);
+    let (line, call) = highest
+        .map(|(_, i, call)| (p.source.events.get(i).map_or(0, |e| e.line()), call))
+        .unwrap_or((1, "open".into()));
+    Err(OracleError::Unsupported {
+        line,
+        call,
+        reason: format!(
+            "the scenario is too big for the oracle: it writes every page of every file from 0 to the \
+             highest one written, {total} pages ({} MiB) in {} files here, and the oracle's limit is {} \
+             pages ({} MiB); use lower page numbers or fewer files",
+            (total * 4096) >> 20,
+            pages.len(),
+            crate::MAX_PAGES,
+            (crate::MAX_PAGES * 4096) >> 20
+        ),
+    })
+}
+
 /// Creates every file with its pages at version 0, synced, and finds
 /// where its data lives.
 pub(crate) fn create_files(
@@ -190,14 +243,11 @@ pub(crate) fn create_files(
 ) -> Result<Vec<FileInfo>, OracleError> {
     let setup = |what: String| OracleError::Setup(what);
     let b = &p.bindings;
-    let mut pages = vec![1u32; b.files.len()];
-    for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
-        if let (Event::Write { page, .. }, Some(f)) = (&stmt.event, b.events[i].file) {
-            pages[f] = pages[f].max(page + 1);
-        }
-    }
+    let pages = pages_per_file(p);
     let mut files = Vec::new();
     for (fi, name) in b.files.iter().enumerate() {
+        // At most MAX_PAGES (checked by `image_for` before the rig).
+        let count = u32::try_from(pages[fi]).unwrap_or(u32::MAX);
         let path = rig.path(name.as_str());
         let fd = nix::fcntl::open(
             &path,
@@ -205,7 +255,7 @@ pub(crate) fn create_files(
             Mode::from_bits_truncate(0o644),
         )
         .map_err(|e| setup(format!("creating {}: {e}", path.display())))?;
-        for pg in 0..pages[fi] {
+        for pg in 0..count {
             sys::pwrite(fd.as_fd(), &page_bytes(fi, pg, 0), u64::from(pg) * PAGE as u64)
                 .map_err(|e| setup(format!("writing {}: {e}", path.display())))?;
         }
@@ -214,7 +264,7 @@ pub(crate) fn create_files(
             sys::fiemap(fd.as_fd(), 0).map_err(|e| setup(format!("FIEMAP {}: {e}", path.display())))?;
         let fixed = rig.fs != Fs::Btrfs;
         let unusable = sys::FIEMAP_EXTENT_UNKNOWN | sys::FIEMAP_EXTENT_DELALLOC | sys::FIEMAP_EXTENT_ENCODED;
-        let phys: Vec<Option<u64>> = (0..pages[fi])
+        let phys: Vec<Option<u64>> = (0..count)
             .map(|pg| {
                 let off = u64::from(pg) * PAGE as u64;
                 extents
@@ -252,6 +302,8 @@ pub(crate) struct Cx<'a> {
     pub bindings: &'a Bindings,
     /// By event: the version a `write` writes.
     pub versions: &'a [u32],
+    /// Ctrl-C, for the waits inside a call (`writeback`, `evict`).
+    pub interrupt: Option<&'a AtomicBool>,
 }
 
 /// What a call did.
@@ -304,7 +356,7 @@ impl Cx<'_> {
     }
 
     fn writeback(&self, event: usize) -> Result<Result<(), nix::errno::Errno>, OracleError> {
-        write_back_alone(&self.path_of(event), &self.files[self.file_of(event)].name)
+        write_back_alone(&self.path_of(event), &self.files[self.file_of(event)].name, self.interrupt)
     }
 
     /// `evict FILE`, after the file's writeback and the sync(2) that cleans

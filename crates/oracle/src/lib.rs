@@ -5,14 +5,16 @@
 //! The stack (see `docs/oracle.md` for why):
 //!
 //! ```text
-//! scenario fds ─ ext4 | xfs | btrfs ─ /dev/loopN ─ faultfs `image` (FUSE, this process) ─ /tmp file
+//! scenario fds ─ ext4 | xfs | btrfs ─ /dev/loopN ─ faultfs `image` (FUSE, this process) ─ unnamed $TMPDIR file
 //!                                                   faultfs `ctl`: fail / heal rules
 //! ```
 //!
 //! [`run`] builds that stack for one scenario, runs it, tears it down
 //! (also on error, panic and, with [`interrupt_on_signals`], Ctrl-C), and
 //! returns a [`Report`]. It needs root, `/dev/fuse`, loop devices and the
-//! filesystem's mkfs; [`preflight`] says what is missing.
+//! filesystem's mkfs; [`preflight`] says what is missing. What it creates
+//! is recorded under [`STATE_DIR`], where the next run finds what a
+//! killed one left (see `state.rs` and docs/oracle.md).
 
 pub mod content;
 mod exec;
@@ -21,18 +23,21 @@ pub mod pages;
 mod par;
 mod rig;
 mod run;
+mod state;
 mod sys;
 pub mod table;
 
 use std::fmt;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use errseq::Ret;
 
 pub use content::Version;
 pub use rig::preflight;
 pub use run::run;
+pub use state::STATE_DIR;
 
 /// A filesystem the oracle can build and mount.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -87,15 +92,36 @@ impl Fs {
         }
     }
 
-    /// Sparse image size: mkfs.xfs refuses less than 300 MB.
-    pub(crate) fn image_size(self) -> u64 {
-        match self {
-            Fs::Ext4 => 64 << 20,
-            Fs::Xfs => 320 << 20,
-            Fs::Btrfs => 256 << 20,
-        }
+    /// The image's size for `files` files holding `pages` pages in all
+    /// (sparse: only what is written takes room). Each filesystem's
+    /// minimum (mkfs.xfs refuses less than 300 MB; 64 MiB keeps ext4's
+    /// journal and inode tables small), or room for the data twice (the
+    /// versions a scenario writes, copy-on-write: three times on btrfs),
+    /// 16 KiB per file of metadata, an eighth more for inode tables and
+    /// allocation groups, and a fixed part for the journal or log.
+    pub fn image_size(self, files: u64, pages: u64) -> u64 {
+        let data = pages.saturating_mul(PAGE_BYTES);
+        let meta = files.saturating_mul(16 << 10);
+        let (min, fixed, need) = match self {
+            Fs::Ext4 => (64 << 20, 48 << 20, data.saturating_mul(2).saturating_add(meta)),
+            Fs::Xfs => (320 << 20, 64 << 20, data.saturating_mul(2).saturating_add(meta)),
+            Fs::Btrfs => {
+                (256 << 20, 128 << 20, data.saturating_mul(3).saturating_add(meta.saturating_mul(2)))
+            }
+        };
+        let size = need.saturating_add(need / 8).saturating_add(fixed).max(min);
+        // Whole MiB.
+        size.div_ceil(1 << 20).saturating_mul(1 << 20)
     }
 }
+
+/// A page, as the oracle writes it.
+const PAGE_BYTES: u64 = 4096;
+
+/// The most pages a scenario may make the oracle write (every page of
+/// every file, from 0 to the highest one written): 65,536, 256 MiB of
+/// data. A larger scenario is refused before anything is built.
+pub const MAX_PAGES: u64 = 65_536;
 
 impl fmt::Display for Fs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -144,7 +170,7 @@ pub struct Options {
     /// [`OracleError::Interrupted`] after tearing the stack down.
     pub interrupt: Option<Arc<AtomicBool>>,
     /// Sleep this long after every call (to watch a run, or to test that
-    /// Ctrl-C cleans up).
+    /// Ctrl-C cleans up); the interrupt flag ends the sleep at once.
     pub pause: Option<std::time::Duration>,
     /// How many times a scenario with `par` blocks runs (`None`:
     /// [`DEFAULT_RUNS`]).
@@ -189,18 +215,77 @@ impl fmt::Display for OracleError {
 impl std::error::Error for OracleError {}
 
 /// Makes SIGINT, SIGTERM and SIGHUP set the returned flag instead of
-/// killing the process, so a run in progress stops between two calls and
-/// cleans up; a second signal ends the process at once (the next run
-/// sweeps what is left). Pass the flag in [`Options::interrupt`].
+/// killing the process. Pass it in [`Options::interrupt`]: a run in
+/// progress stops at its next step or wait (within about 20 ms, or when
+/// the system call or command in progress returns), tears everything
+/// down and returns [`OracleError::Interrupted`].
+///
+/// Signals only ever set the flag. A second Ctrl-C does not end the
+/// process at once: the teardown runs to its end whatever arrives
+/// meanwhile (it takes well under a second), since ending it halfway is
+/// what left mounts and loop devices behind. To end the process at once
+/// use SIGKILL; the next run then removes what it left
+/// ([`STATE_DIR`]).
+///
+/// A signal the process started with ignored stays ignored, as coreutils
+/// do: `nohup` ignores SIGHUP so that the run survives the terminal, and
+/// a non-interactive shell ignores SIGINT for its background jobs.
 pub fn interrupt_on_signals() -> std::io::Result<Arc<AtomicBool>> {
     let flag = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
-        signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone())?;
-        signal_hook::flag::register(sig, flag.clone())?;
+        if !sys::ignored(sig) {
+            signal_hook::flag::register(sig, flag.clone())?;
+        }
     }
     Ok(flag)
 }
 
+/// Whether a signal asked the run to stop.
+pub(crate) fn interrupted(flag: Option<&AtomicBool>) -> bool {
+    flag.is_some_and(|f| f.load(Ordering::SeqCst))
+}
+
+pub(crate) fn check_interrupt(flag: Option<&AtomicBool>) -> Result<(), OracleError> {
+    if interrupted(flag) {
+        Err(OracleError::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
+/// A setup error while the flag is set is the signal's doing (a wait or
+/// command cut short): reported as [`OracleError::Interrupted`].
+pub(crate) fn settle<T>(r: Result<T, OracleError>, flag: Option<&AtomicBool>) -> Result<T, OracleError> {
+    match r {
+        Err(OracleError::Setup(_)) if interrupted(flag) => Err(OracleError::Interrupted),
+        r => r,
+    }
+}
+
+/// The environment variable of the test hook [`stage`].
+pub const PAUSE_AT_VAR: &str = "ERRSEQ_ORACLE_PAUSE_AT";
+
+/// Test hook: with `ERRSEQ_ORACLE_PAUSE_AT=STAGE` (or `STAGE=MS`) the run
+/// says `paused at stage STAGE (PID N)` on stderr and waits there
+/// (default 60 s), so a test can kill or interrupt it at a known point.
+/// Stages, in order: `locked` (lock held, leftovers recovered),
+/// `faultfs` (mounted), `loop` (attached), `mounted` (the filesystem
+/// under test), `mid-run` (after the first call), `teardown` (after the
+/// filesystem's unmount, before the loop device's detach). The wait ends
+/// early on Ctrl-C, except in the teardown, which signals do not cut
+/// short. It only ever pauses.
+pub(crate) fn stage(name: &str, interrupt: Option<&AtomicBool>) -> Result<(), OracleError> {
+    let Ok(want) = std::env::var(PAUSE_AT_VAR) else { return Ok(()) };
+    let (at, ms) = match want.split_once('=') {
+        Some((at, ms)) => (at, ms.parse().unwrap_or(60_000)),
+        None => (want.as_str(), 60_000),
+    };
+    if at != name {
+        return Ok(());
+    }
+    state::say(&format!("paused at stage {name} (PID {})", std::process::id()));
+    state::sleep(Duration::from_millis(ms), interrupt)
+}
 /// `uname -r`.
 pub fn kernel_release() -> String {
     nix::sys::utsname::uname()

@@ -24,7 +24,7 @@ use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
 use crate::content::{page_bytes, tag, Version, PAGE};
-use crate::rig::Rig;
+use crate::rig::{Build, Rig};
 use crate::{sys, Fs, Options, OracleError};
 
 /// The measurements, one `(question, answer)` per row.
@@ -127,8 +127,15 @@ pub fn measure(fs: Fs, opts: &Options) -> Result<PageReport, OracleError> {
 
 /// Runs the experiment with mount options (`data=journal` on ext4).
 pub fn measure_with(fs: Fs, options: Option<&str>, opts: &Options) -> Result<PageReport, OracleError> {
-    let interrupted = || opts.interrupt.as_ref().is_some_and(|f| f.load(std::sync::atomic::Ordering::SeqCst));
-    let mut rig = Rig::with_options(fs, options)?;
+    crate::settle(measure_on(fs, options, opts), opts.interrupt.as_deref())
+}
+
+fn measure_on(fs: Fs, options: Option<&str>, opts: &Options) -> Result<PageReport, OracleError> {
+    let interrupt = opts.interrupt.as_deref();
+    let interrupted = || crate::interrupted(interrupt);
+    // Two files of three pages at most: the smallest image.
+    let image = fs.image_size(2, 6);
+    let mut rig = Rig::new(fs, &Build { data: options, size: image, interrupt })?;
     let mut rows: Vec<(&'static str, String)> = Vec::new();
     let path = rig.path("f");
     // O_NOATIME: the experiment's reads must not dirty the inode between

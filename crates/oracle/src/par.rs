@@ -20,7 +20,6 @@
 
 use std::collections::HashMap;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::Ordering;
 use std::sync::Barrier;
 use std::time::Instant;
 
@@ -28,25 +27,33 @@ use errseq_explorer::{Bounds, Exploration};
 use errseq_scenario::{Event, Item, Name, Parsed, Place, Stmt};
 
 use crate::exec::{create_files, open_private, write_versions, Cx, Did, FileInfo};
-use crate::rig::Rig;
+use crate::rig::{Build, Rig};
 use crate::{Fs, Injection, Joint, Observed, Options, OracleError, ParCall, ParReport, Report, DEFAULT_RUNS};
 
 /// Runs `parsed` (as `p`: the `linux` scheme, `fs`'s profile) `runs`
 /// times and compares its joint outcomes with the explorer's.
-pub(crate) fn run(parsed: &Parsed, p: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError> {
+pub(crate) fn run(
+    parsed: &Parsed,
+    p: &Parsed,
+    fs: Fs,
+    size: u64,
+    opts: &Options,
+) -> Result<Report, OracleError> {
     let model = explore(p)?;
     let calls = returning_calls(p);
     let injection = opts.injection.unwrap_or(Injection::default_for(fs));
     let runs = opts.runs.unwrap_or(DEFAULT_RUNS).max(1);
     let versions = write_versions(p);
-    let mut rig = Rig::new(fs)?;
+    let interrupt = opts.interrupt.as_deref();
+    let mut rig = Rig::new(fs, &Build { data: None, size, interrupt })?;
     let started = Instant::now();
     let mut tally: Vec<(Vec<Observed>, usize)> = Vec::new();
     let mut overlapped = 0;
     let mut files: Vec<FileInfo> = Vec::new();
-    for _ in 0..runs {
-        if interrupted(opts) {
-            return Err(OracleError::Interrupted);
+    for run in 0..runs {
+        crate::check_interrupt(interrupt)?;
+        if run == 1 {
+            crate::stage("mid-run", interrupt)?;
         }
         files = fresh_files(&mut rig, p, injection, &files)?;
         let cx = Cx {
@@ -56,6 +63,7 @@ pub(crate) fn run(parsed: &Parsed, p: &Parsed, fs: Fs, opts: &Options) -> Result
             injection,
             bindings: &p.bindings,
             versions: &versions,
+            interrupt,
         };
         let (results, overlap) = one_run(&cx, p, opts)?;
         overlapped += usize::from(overlap);
@@ -78,10 +86,6 @@ pub(crate) fn run(parsed: &Parsed, p: &Parsed, fs: Fs, opts: &Options) -> Result
         injector: rig.status(),
         par: Some(ParReport { runs, overlapped, calls, outcomes, saturated: model.saturated, elapsed }),
     })
-}
-
-fn interrupted(opts: &Options) -> bool {
-    opts.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
 }
 
 /// The explorer's joint outcomes of `p` under `linux` (the only scheme `p`
@@ -191,8 +195,9 @@ fn one_run(cx: &Cx<'_>, p: &Parsed, opts: &Options) -> Result<(Vec<Observed>, bo
     for item in &p.scenario.body {
         match item {
             Item::Stmt(s) => {
-                if interrupted(opts) {
-                    return Err(OracleError::Interrupted);
+                crate::check_interrupt(cx.interrupt)?;
+                if let Some(d) = opts.pause {
+                    crate::state::sleep(d, cx.interrupt)?;
                 }
                 let closing = closing_fd(&s.event, &mut fds);
                 let did = cx.call(event, &s.event, &fds, closing)?;

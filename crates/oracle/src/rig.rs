@@ -1,28 +1,27 @@
 //! The stack under test: faultfs (FUSE, in this process) → its `image` →
 //! a loop device → mkfs → mounted. Built per scenario, torn down on drop
-//! (also when unwinding from a panic); leftovers of a killed run are swept
-//! away by the next one.
+//! (also when unwinding from a panic). Every piece is written into the
+//! rig's record in the state directory ([`crate::state`]) before it is
+//! made and after, so that a later run can remove exactly what a killed
+//! one left.
 
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::FileExt;
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use nix::fcntl::{Flock, FlockArg};
+use nix::fcntl::OFlag;
 use nix::mount::{MntFlags, MsFlags};
+use nix::sys::stat::Mode;
 
 use crate::faultfs::{FaultFs, Injector, CTL_NAME, IMAGE_NAME};
-use crate::{Fs, OracleError};
-
-/// Where every rig lives: `/tmp/errseq-oracle-PID-N`.
-const PREFIX: &str = "errseq-oracle-";
-/// Held (flock) while a rig exists: one rig at a time on the machine, so
-/// sync(2) and drop_caches of one run never touch another's files, and any
-/// rig directory found while holding it is a leftover.
-const LOCK: &str = "/tmp/errseq-oracle.lock";
+use crate::state::{self, Lock, Proc, Record};
+use crate::{check_interrupt, stage, Fs, OracleError};
 
 /// Why the oracle cannot run here, or `Ok`.
 pub fn preflight(fs: Fs) -> Result<(), String> {
@@ -58,9 +57,19 @@ fn which(tool: &str) -> Option<PathBuf> {
 }
 
 /// Runs a command; its stderr in the error.
-fn cmd(program: &str, args: &[&str]) -> Result<String, String> {
+///
+/// The child gets a process group of its own and no terminal input: a
+/// Ctrl-C at the terminal goes to the whole foreground group, and must
+/// reach only the oracle (which stops between steps and cleans up), never
+/// kill a `losetup -d` of the teardown or a `mkfs` halfway.
+pub(crate) fn cmd(program: &str, args: &[&str]) -> Result<String, String> {
     let exe = which(program).unwrap_or_else(|| program.into());
-    let out = Command::new(&exe).args(args).output().map_err(|e| format!("{program}: {e}"))?;
+    let out = Command::new(&exe)
+        .args(args)
+        .stdin(Stdio::null())
+        .process_group(0)
+        .output()
+        .map_err(|e| format!("{program}: {e}"))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
     } else {
@@ -73,10 +82,19 @@ fn cmd(program: &str, args: &[&str]) -> Result<String, String> {
     }
 }
 
+/// How to build a rig.
+pub(crate) struct Build<'a> {
+    /// Mount options (`data=journal`, ...).
+    pub data: Option<&'a str>,
+    /// The image's size in bytes ([`Fs::image_size`]).
+    pub size: u64,
+    /// Ctrl-C: checked between the steps of the setup and in every wait.
+    pub interrupt: Option<&'a AtomicBool>,
+}
+
 /// A mounted filesystem on a failing-capable image.
 pub struct Rig {
     pub fs: Fs,
-    pub dir: PathBuf,
     /// Where the filesystem under test is mounted.
     pub mnt: PathBuf,
     /// The FUSE mount (holds `image` and `ctl`).
@@ -88,73 +106,94 @@ pub struct Rig {
     data: Option<String>,
     session: Option<fuser::BackgroundSession>,
     injector: Arc<Mutex<Injector>>,
-    _lock: Flock<File>,
+    /// What this rig made, for the teardown and for a later run's
+    /// recovery if this process is killed. `None` once removed.
+    record: Option<Record>,
+    /// Dropped after the teardown (fields drop after `Drop::drop`), so
+    /// the next run starts only once everything is gone.
+    _lock: Lock,
 }
 
 impl Rig {
-    pub fn new(fs: Fs) -> Result<Rig, OracleError> {
-        Rig::with_options(fs, None)
+    pub(crate) fn new(fs: Fs, b: &Build<'_>) -> Result<Rig, OracleError> {
+        preflight(fs).map_err(OracleError::Unavailable)?;
+        let tmp = std::env::temp_dir();
+        check_room(&tmp, b.size)?;
+        // A child killed or a system call cut short by the signal is the
+        // interrupt's doing, not a setup failure.
+        crate::settle(Rig::build(fs, b, &tmp), b.interrupt)
     }
 
-    /// With mount options (`data=journal`, ...).
-    pub fn with_options(fs: Fs, data: Option<&str>) -> Result<Rig, OracleError> {
-        preflight(fs).map_err(OracleError::Unavailable)?;
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(LOCK)
-            .map_err(|e| OracleError::Setup(format!("{LOCK}: {e}")))?;
-        let lock = Flock::lock(lock, FlockArg::LockExclusive)
-            .map_err(|(_, e)| OracleError::Setup(format!("flock {LOCK}: {e}")))?;
-        sweep_leftovers();
-
-        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("{PREFIX}{}-{n}", std::process::id()));
-        let setup = |e: std::io::Error| OracleError::Setup(format!("{}: {e}", dir.display()));
-        std::fs::create_dir_all(dir.join("fuse")).map_err(setup)?;
-        std::fs::create_dir_all(dir.join("mnt")).map_err(setup)?;
-        let image_path = dir.join("image.raw");
-        let image = File::options()
-            .create(true)
-            .truncate(true)
-            .read(true)
-            .write(true)
-            .open(&image_path)
-            .map_err(setup)?;
-        image.set_len(fs.image_size()).map_err(setup)?;
+    fn build(fs: Fs, b: &Build<'_>, tmp: &Path) -> Result<Rig, OracleError> {
+        let lock = state::lock(b.interrupt)?;
+        let state_dir = state::state_dir()?;
+        state::recover_all(&state_dir, b.interrupt)?;
+        stage("locked", b.interrupt)?;
+        let mut record = Record::create(&state_dir, Proc::me()?)?;
+        // The image has no name: an O_TMPFILE in $TMPDIR, freed by the
+        // kernel when its last fd closes, also when the process is
+        // killed. Nothing in $TMPDIR is ever created, named or removed.
+        let image = tmpfile(tmp)?;
+        let setup = |e: std::io::Error| OracleError::Setup(format!("the image in {}: {e}", tmp.display()));
+        image.set_len(b.size).map_err(setup)?;
+        record.note(&format!("image O_TMPFILE in {} ({} bytes)", tmp.display(), b.size))?;
         let image2 = image.try_clone().map_err(setup)?;
+        let dir = record.dir.clone();
         let injector = Arc::new(Mutex::new(Injector::default()));
         let mut rig = Rig {
             fs,
             mnt: dir.join("mnt"),
             fuse_dir: dir.join("fuse"),
-            dir,
             image: image2,
             loop_dev: None,
             mounted: false,
-            data: None,
+            data: b.data.map(str::to_owned),
             session: None,
             injector: injector.clone(),
+            record: Some(record),
             _lock: lock,
         };
+        // From here on, an error drops `rig`, whose teardown removes what
+        // the record lists.
+        rig.note(&format!("+ dir {}", dir.display()))?;
+        let mkdir = |p: &Path| {
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(p)
+                .map_err(|e| OracleError::Setup(format!("creating {}: {e}", p.display())))
+        };
+        mkdir(&dir)?;
+        let m = std::fs::symlink_metadata(&dir)
+            .map_err(|e| OracleError::Setup(format!("{}: {e}", dir.display())))?;
+        rig.note(&format!("= dir {} {}:{}", dir.display(), m.dev(), m.ino()))?;
+        mkdir(&rig.fuse_dir)?;
+        mkdir(&rig.mnt)?;
+        check_interrupt(b.interrupt)?;
+
         let mut cfg = fuser::Config::default();
         cfg.mount_options = vec![
-            fuser::MountOption::FSName("errseq-faultfs".into()),
+            fuser::MountOption::FSName(state::FUSE_NAME.into()),
             fuser::MountOption::NoDev,
             fuser::MountOption::NoSuid,
         ];
-        let session = fuser::spawn_mount(FaultFs::new(image, fs.image_size(), injector), &rig.fuse_dir, &cfg)
+        rig.note(&format!("+ fuse {}", rig.fuse_dir.display()))?;
+        let session = fuser::spawn_mount(FaultFs::new(image, b.size, injector), &rig.fuse_dir, &cfg)
             .map_err(|e| {
                 OracleError::Setup(format!("mounting faultfs on {}: {e}", rig.fuse_dir.display()))
             })?;
         rig.session = Some(session);
+        rig.note(&format!("= fuse {}", rig.fuse_dir.display()))?;
+        stage("faultfs", b.interrupt)?;
+
         let backing = rig.fuse_dir.join(IMAGE_NAME);
-        let backing = backing.to_string_lossy();
-        let dev = cmd("losetup", &["--find", "--show", &backing]).map_err(OracleError::Setup)?;
+        rig.note(&format!("+ loop {}", backing.display()))?;
+        let dev =
+            cmd("losetup", &["--find", "--show", &backing.to_string_lossy()]).map_err(OracleError::Setup)?;
         rig.loop_dev = Some(dev.clone());
+        rig.note(&format!("= loop {dev} {}", backing.display()))?;
         no_merges(&dev)?;
+        stage("loop", b.interrupt)?;
+
         let mkfs_args: Vec<&str> = match fs {
             Fs::Ext4 => {
                 vec!["-q", "-F", "-b", "4096", "-E", "lazy_itable_init=0,lazy_journal_init=0,nodiscard"]
@@ -165,13 +204,23 @@ impl Rig {
         let mut args = mkfs_args;
         args.push(&dev);
         cmd(fs.mkfs(), &args).map_err(OracleError::Setup)?;
-        rig.data = data.map(str::to_owned);
+        check_interrupt(b.interrupt)?;
         rig.mount()?;
+        stage("mounted", b.interrupt)?;
         Ok(rig)
+    }
+
+    /// Appends to the record.
+    fn note(&mut self, line: &str) -> Result<(), OracleError> {
+        match &mut self.record {
+            Some(r) => r.note(line),
+            None => Ok(()),
+        }
     }
 
     fn mount(&mut self) -> Result<(), OracleError> {
         let dev = self.loop_dev.clone().unwrap_or_default();
+        self.note(&format!("+ mount {} {} {dev}", self.mnt.display(), self.fs.id()))?;
         nix::mount::mount(
             Some(dev.as_str()),
             &self.mnt,
@@ -183,7 +232,7 @@ impl Rig {
             OracleError::Setup(format!("mount -t {} {dev} {}: {e}", self.fs.id(), self.mnt.display()))
         })?;
         self.mounted = true;
-        Ok(())
+        self.note(&format!("= mount {}", self.mnt.display()))
     }
 
     /// Unmounts and mounts again: what the disk holds, as the filesystem
@@ -192,6 +241,7 @@ impl Rig {
         nix::mount::umount2(&self.mnt, MntFlags::empty())
             .map_err(|e| OracleError::Setup(format!("umount {}: {e}", self.mnt.display())))?;
         self.mounted = false;
+        self.note(&format!("- mount {}", self.mnt.display()))?;
         self.mount()
     }
 
@@ -226,6 +276,45 @@ impl Rig {
     }
 }
 
+/// An unnamed file in `dir` (open(2) `O_TMPFILE`).
+fn tmpfile(dir: &Path) -> Result<File, OracleError> {
+    let fd: OwnedFd = nix::fcntl::open(
+        dir,
+        OFlag::O_TMPFILE | OFlag::O_RDWR | OFlag::O_CLOEXEC,
+        Mode::from_bits_truncate(0o600),
+    )
+    .map_err(|e| {
+        OracleError::Unavailable(format!(
+            "cannot make the image, an unnamed file (O_TMPFILE) in {}: {e}; set TMPDIR to a directory \
+             on ext4, xfs, btrfs or tmpfs",
+            dir.display()
+        ))
+    })?;
+    Ok(File::from(fd))
+}
+
+/// Refuses before anything is built when `$TMPDIR` has too little room
+/// for what the image will hold: the scenario's data, twice (versions and
+/// copy-on-write), and what mkfs writes (inode tables, journal or log:
+/// about an eighth of the image, plus 32 MiB). The image is sparse, so
+/// its size is not what counts.
+fn check_room(tmp: &Path, size: u64) -> Result<(), OracleError> {
+    let Ok(st) = nix::sys::statvfs::statvfs(tmp) else { return Ok(()) };
+    // Both are u64 on Linux (fsblkcnt_t, c_ulong).
+    let free = st.blocks_available().saturating_mul(st.fragment_size());
+    let want = size / 4 + (32 << 20);
+    if free < want {
+        return Err(OracleError::Unavailable(format!(
+            "the image needs about {} MiB in {} (TMPDIR), which has {} MiB free; \
+             set TMPDIR to a filesystem with more room",
+            want >> 20,
+            tmp.display(),
+            free >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// Sends one line to faultfs's control file `ctl` (threads of a `par`
 /// block call this without the rig).
 pub(crate) fn control(ctl: &Path, line: &str) -> Result<(), OracleError> {
@@ -238,21 +327,53 @@ pub(crate) fn control(ctl: &Path, line: &str) -> Result<(), OracleError> {
 }
 
 impl Drop for Rig {
+    /// The teardown. Not interruptible: signals only set the flag, and
+    /// every step runs whatever arrives meanwhile. What it cannot remove
+    /// stays in the record (marked `left`), which a later run removes
+    /// once this process has exited.
     fn drop(&mut self) {
+        // The rig's directory: the record's, which holds both mount points.
+        let dir = self.fuse_dir.parent().map_or_else(|| self.fuse_dir.clone(), Path::to_path_buf);
         if self.mounted {
-            umount(&self.mnt);
+            let _ = self.note(&format!("- mount {}", self.mnt.display()));
+            state::umount(&self.mnt);
             self.mounted = false;
         }
+        // Test hook: kill or interrupt the teardown halfway.
+        let _ = stage("teardown", None);
         if let Some(dev) = self.loop_dev.take() {
-            detach(&dev);
-        }
-        if let Some(s) = self.session.take() {
-            // Unmounts faultfs and joins its thread.
-            if s.umount_and_join().is_err() {
-                umount(&self.fuse_dir);
+            let _ = self.note(&format!("- loop {dev}"));
+            if let Err(e) = state::detach(&dev) {
+                state::say(&e);
             }
         }
-        remove_rig_dir(&self.dir);
+        if let Some(s) = self.session.take() {
+            let _ = self.note(&format!("- fuse {}", self.fuse_dir.display()));
+            // Unmounts faultfs and joins its thread.
+            if s.umount_and_join().is_err() {
+                state::umount(&self.fuse_dir);
+            }
+        }
+        let _ = std::fs::remove_dir(&self.mnt);
+        let _ = std::fs::remove_dir(&self.fuse_dir);
+        let _ = std::fs::remove_dir(&dir);
+        let left = state::remains(&dir);
+        if left.is_empty() {
+            let _ = self.note(&format!("- dir {}", dir.display()));
+            if let Some(r) = self.record.take() {
+                let path = r.path().to_owned();
+                if let Err(e) = r.remove() {
+                    state::say(&format!("cannot remove {}: {e}", path.display()));
+                }
+            }
+        } else {
+            let _ = self.note(&format!("left {}", left.join(", ")));
+            let path = self.record.as_ref().map(|r| r.path().display().to_string()).unwrap_or_default();
+            state::say(&format!(
+                "could not remove {}; {path} lists it, and the next run removes it once this process has exited",
+                left.join(", ")
+            ));
+        }
     }
 }
 
@@ -280,80 +401,4 @@ fn no_merges(dev: &str) -> Result<(), OracleError> {
         )));
     }
     Ok(())
-}
-
-/// Removes a rig's directory without ever descending into a mount that
-/// might still be there.
-fn remove_rig_dir(dir: &Path) {
-    let _ = std::fs::remove_file(dir.join("image.raw"));
-    let _ = std::fs::remove_dir(dir.join("mnt"));
-    let _ = std::fs::remove_dir(dir.join("fuse"));
-    let _ = std::fs::remove_dir(dir);
-}
-
-fn umount(path: &Path) {
-    for _ in 0..20 {
-        match nix::mount::umount2(path, MntFlags::empty()) {
-            Ok(()) | Err(nix::errno::Errno::EINVAL) | Err(nix::errno::Errno::ENOENT) => return,
-            Err(nix::errno::Errno::EBUSY) => std::thread::sleep(Duration::from_millis(50)),
-            Err(_) => break,
-        }
-    }
-    let _ = nix::mount::umount2(path, MntFlags::MNT_DETACH);
-}
-
-fn detach(dev: &str) {
-    for _ in 0..20 {
-        if cmd("losetup", &["-d", dev]).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Removes mounts, loop devices and directories of rigs whose process
-/// died without cleaning up. Only called with the lock held.
-fn sweep_leftovers() {
-    let tmp = std::env::temp_dir();
-    let ours = |p: &str| {
-        Path::new(p)
-            .strip_prefix(&tmp)
-            .ok()
-            .and_then(|r| r.components().next())
-            .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with(PREFIX))
-    };
-    // Filesystems first (deepest mount points first), then loops, then FUSE.
-    let mut mounts: Vec<String> = std::fs::read_to_string("/proc/self/mountinfo")
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split(' ').nth(4).map(|s| s.replace("\\040", " ")))
-        .filter(|m| ours(m))
-        .collect();
-    mounts.sort_by_key(|m| std::cmp::Reverse(m.ends_with("/mnt")));
-    for m in mounts.iter().filter(|m| m.ends_with("/mnt")) {
-        umount(Path::new(m));
-    }
-    if let Ok(entries) = std::fs::read_dir("/sys/block") {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with("loop") {
-                continue;
-            }
-            let backing = std::fs::read_to_string(e.path().join("loop/backing_file")).unwrap_or_default();
-            if ours(backing.trim()) {
-                detach(&format!("/dev/{name}"));
-            }
-        }
-    }
-    for m in mounts.iter().filter(|m| !m.ends_with("/mnt")) {
-        umount(Path::new(m));
-    }
-    if let Ok(entries) = std::fs::read_dir(&tmp) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if ours(&p.to_string_lossy()) && p.is_dir() {
-                remove_rig_dir(&p);
-            }
-        }
-    }
 }

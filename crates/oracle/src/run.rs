@@ -4,15 +4,17 @@
 
 use std::collections::HashMap;
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::AtomicBool;
 
 use errseq::SchemeName;
 use errseq_model::Evaluation;
 use errseq_scenario::{Event, Name, Parsed};
 
 use crate::content::{Version, PAGE};
-use crate::exec::{check_cachestat, create_files, open_private, write_versions, writes_back, Cx, FileInfo};
-use crate::rig::Rig;
+use crate::exec::{
+    check_cachestat, create_files, image_for, open_private, write_versions, writes_back, Cx, FileInfo,
+};
+use crate::rig::{Build, Rig};
 use crate::sys;
 use crate::{Fs, Injection, Observed, Options, OracleError, PageObs, Report, Row};
 
@@ -22,13 +24,18 @@ use crate::{Fs, Injection, Observed, Options, OracleError, PageObs, Report, Row}
 /// A scenario with `par` blocks runs many times instead, and its joint
 /// outcomes are compared with the explorer's ([`crate::par`]).
 pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError> {
+    crate::settle(run_on(parsed, fs, opts), opts.interrupt.as_deref())
+}
+
+fn run_on(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError> {
     check_supported(parsed)?;
+    let size = image_for(parsed, fs)?;
     if writes_back(parsed) {
         check_cachestat()?;
     }
     let p = for_linux_on(parsed, fs);
     if p.scenario.has_par() {
-        return crate::par::run(parsed, &p, fs, opts);
+        return crate::par::run(parsed, &p, fs, size, opts);
     }
     let model = Evaluation::new(&p).map_err(|e| OracleError::Unsupported {
         line: p.source.blocks.first().map_or(0, |b| b.line),
@@ -37,7 +44,8 @@ pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleErro
     })?;
     let injection = opts.injection.unwrap_or(Injection::default_for(fs));
     let notes = profile_note(parsed, fs).into_iter().collect();
-    let rig = Rig::new(fs)?;
+    let interrupt = opts.interrupt.as_deref();
+    let rig = Rig::new(fs, &Build { data: None, size, interrupt })?;
     let versions = write_versions(&p);
     let mut r = Runner {
         rig: &rig,
@@ -48,6 +56,7 @@ pub fn run(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleErro
         fds: HashMap::new(),
         files: Vec::new(),
         notes,
+        interrupt,
     };
     let result = r.go(opts);
     // Close what the scenario left open before the rig goes.
@@ -114,6 +123,7 @@ struct Runner<'a> {
     fds: HashMap<Name, OwnedFd>,
     files: Vec<FileInfo>,
     notes: Vec<String>,
+    interrupt: Option<&'a AtomicBool>,
 }
 
 impl Runner<'_> {
@@ -131,12 +141,13 @@ impl Runner<'_> {
         let mut rows = Vec::new();
         let stmts: Vec<_> = self.p.scenario.stmts().map(|(s, _)| s.clone()).collect();
         for (i, stmt) in stmts.iter().enumerate() {
-            if opts.interrupt.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
-                return Err(OracleError::Interrupted);
-            }
+            crate::check_interrupt(self.interrupt)?;
             let (kernel, syscalls) = self.call(i, &stmt.event)?;
             if let Some(d) = opts.pause {
-                std::thread::sleep(d);
+                crate::state::sleep(d, self.interrupt)?;
+            }
+            if i == 0 {
+                crate::stage("mid-run", self.interrupt)?;
             }
             let model = self.model.run(0).results[i];
             let agrees = match (&kernel, model) {
@@ -219,6 +230,7 @@ impl Runner<'_> {
             injection: self.injection,
             bindings: &self.p.bindings,
             versions: self.versions,
+            interrupt: self.interrupt,
         };
         let did = cx.call(i, ev, &self.fds, closing)?;
         if let Some((name, fd)) = did.opened {

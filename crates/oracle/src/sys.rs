@@ -1,8 +1,8 @@
 //! The system calls the oracle makes, as functions returning the errno.
 //!
-//! Most come from `nix`. Three have no safe wrapper there: FIEMAP (an
-//! ioctl), sync_file_range(2) and cachestat(2); they are the only unsafe
-//! code of the crate.
+//! Most come from `nix`. Four have no safe wrapper there: FIEMAP (an
+//! ioctl), sync_file_range(2), cachestat(2) and reading a signal's
+//! disposition (sigaction(2)); they are the only unsafe code of the crate.
 
 #![allow(unsafe_code)]
 
@@ -151,6 +151,19 @@ pub fn cachestat(fd: BorrowedFd<'_>) -> Result<CacheStat, Errno> {
     Ok(CacheStat { cached: cs.nr_cache, dirty: cs.nr_dirty, writeback: cs.nr_writeback })
 }
 
+/// Whether `sig` is ignored (SIG_IGN), as `nohup` leaves SIGHUP and a
+/// non-interactive shell leaves SIGINT for a background job. Only reads
+/// the disposition: sigaction(2) with no new action.
+pub fn ignored(sig: libc::c_int) -> bool {
+    let mut old = std::mem::MaybeUninit::<libc::sigaction>::zeroed();
+    // SAFETY: a null new action only reads; `old` is a properly sized
+    // `struct sigaction` the kernel fills in, live for the call.
+    let r = unsafe { libc::sigaction(sig, std::ptr::null(), old.as_mut_ptr()) };
+    // SAFETY: zero-initialised, then filled in by the kernel on success;
+    // read only then.
+    r == 0 && unsafe { old.assume_init() }.sa_sigaction == libc::SIG_IGN
+}
+
 pub const SYNC_FILE_RANGE_WRITE: u32 = libc::SYNC_FILE_RANGE_WRITE;
 
 pub fn fsync(fd: BorrowedFd<'_>) -> Result<(), Errno> {
@@ -217,6 +230,20 @@ pub fn drop_caches(level: u8) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use errseq_scenario::SyncRange;
+
+    #[test]
+    fn an_ignored_signal_is_seen_as_ignored() {
+        // SIGURG: ignored by default in the sense of SIG_DFL, never set to
+        // SIG_IGN by the harness; set it here and put it back.
+        let sig = libc::SIGURG;
+        assert!(!super::ignored(sig));
+        // SAFETY: SIG_IGN and SIG_DFL install no handler code.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+        assert!(super::ignored(sig));
+        // SAFETY: as above.
+        unsafe { libc::signal(sig, libc::SIG_DFL) };
+        assert!(!super::ignored(sig));
+    }
 
     #[test]
     fn the_scenarios_sync_file_range_flags_are_the_kernels() {
