@@ -15,6 +15,8 @@ step "lints, wasm32" cargo clippy -p errseq-web -p errseq-worker -p errseq-stres
   --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "lints, the shared-memory worker (wasm32 + atomics)" bash scripts/build-stress-wasm.sh --clippy
 step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked
+step "hostile input at the issue's sizes (10 MB words and titles), release build" \
+  env ERRSEQ_HOSTILE_SCALE=10 cargo test --release --locked -p errseq-cli --test hostile
 step "loom: errseq_t on real atomics, exhaustively; the explorer against loom" \
   env RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
   cargo test -p errseq -p errseq-explorer --release --locked --test loom --test loom_vs_explorer -- --nocapture

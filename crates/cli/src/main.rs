@@ -2,11 +2,18 @@
 //! them against the live kernel.
 //!
 //! Exit status: 0 when everything holds, 1 when an expectation or a claim
-//! fails, 2 when a scenario is malformed, cannot be read, or is too big to
-//! explore (with `FILE:LINE:COL: message` on stderr, the form editors jump
-//! to).
+//! fails, 2 when a scenario is malformed, cannot be read, is past a limit
+//! or is too big to explore (with `FILE:LINE:COL: message` on stderr, the
+//! form editors jump to); 141 when standard output is closed under it
+//! (`| head -1`), 74 on any other write error (see [`out`]).
+//!
+//! Nothing here prints but through [`out::Out`] (clippy's `print_stdout`
+//! and `print_stderr` are denied in this crate).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod oracle;
+mod out;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -14,9 +21,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use errseq::SchemeName;
-use errseq_explorer::{replay_string, Bounds, Report};
-use errseq_model::Evaluation;
+use errseq_explorer::{replay_string, Bounds, Report, Violation};
+use errseq_scenario::limits::{self, MAX_INPUT_BYTES};
 use errseq_scenario::{parse_bytes, Parsed};
+
+use crate::out::{errln, outln, Out};
 
 #[derive(Parser)]
 #[command(
@@ -147,37 +156,55 @@ fn scheme_arg(s: &str) -> Result<SchemeName, String> {
 /// A failure that ends the command with status 2, already reported.
 pub(crate) struct Malformed;
 
-pub(crate) fn load(path: &Path) -> Result<Parsed, Malformed> {
-    let shown = path.display();
-    let bytes = if path == Path::new("-") {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+/// At most `limit` bytes of `r`, and whether there was more.
+fn read_limited(r: impl Read, limit: usize) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut buf = Vec::new();
+    r.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    let more = buf.len() > limit;
+    buf.truncate(limit);
+    Ok((buf, more))
+}
+
+/// A scenario file (or `-`, standard input), read up to the size limit:
+/// a bigger input (`/dev/zero`) is refused after that many bytes, not
+/// read until memory runs out.
+fn read_input(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
+    if path == Path::new("-") {
+        read_limited(std::io::stdin().lock(), MAX_INPUT_BYTES)
     } else {
-        std::fs::read(path)
-    };
-    let bytes = bytes.map_err(|e| {
-        eprintln!("errseq: cannot read {shown}: {e}");
+        read_limited(std::fs::File::open(path)?, MAX_INPUT_BYTES)
+    }
+}
+
+pub(crate) fn load(out: &mut Out, path: &Path) -> Result<Parsed, Malformed> {
+    let shown = path.display();
+    let (bytes, more) = read_input(path).map_err(|e| {
+        errln!(out, "errseq: cannot read {shown}: {e}");
         Malformed
     })?;
+    if more {
+        errln!(out, "{shown}:{}", limits::input_too_big());
+        return Err(Malformed);
+    }
     match parse_bytes(&bytes) {
         Ok(p) => {
             for w in &p.warnings {
-                eprintln!("{shown}:{w}");
+                errln!(out, "{shown}:{w}");
             }
             Ok(p)
         }
         Err(diagnostics) => {
             for d in &diagnostics {
-                eprintln!("{shown}:{d}");
+                errln!(out, "{shown}:{d}");
             }
             Err(Malformed)
         }
     }
 }
 
-fn explore(path: &Path, p: &Parsed, bounds: Bounds) -> Result<Report, Malformed> {
+fn explore(out: &mut Out, path: &Path, p: &Parsed, bounds: Bounds) -> Result<Report, Malformed> {
     errseq_explorer::check(p, bounds).map_err(|e| {
-        eprintln!("{}: {e}", path.display());
+        errln!(out, "{}: {e}", path.display());
         Malformed
     })
 }
@@ -190,14 +217,17 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn check(files: &[PathBuf]) -> ExitCode {
+fn check(out: &mut Out, files: &[PathBuf]) -> ExitCode {
     let (mut malformed, mut failed) = (false, false);
     for path in files {
-        let Ok(p) = load(path) else {
+        if out.failed() {
+            break;
+        }
+        let Ok(p) = load(out, path) else {
             malformed = true;
             continue;
         };
-        let Ok(r) = explore(path, &p, Bounds::default()) else {
+        let Ok(r) = explore(out, path, &p, Bounds::default()) else {
             malformed = true;
             continue;
         };
@@ -210,13 +240,13 @@ fn check(files: &[PathBuf]) -> ExitCode {
                 said.push(plural(claims, "claim"));
             }
             said.push(plural(r.columns.len(), "scheme"));
-            println!("{}: ok ({})", path.display(), said.join(", "));
+            outln!(out, "{}: ok ({})", path.display(), said.join(", "));
         } else {
             failed = true;
             let n = r.violations.len();
             let word = if n == 1 { "expectation or claim fails" } else { "expectations or claims fail" };
-            println!("{}: {n} {word}", path.display());
-            print!("{}", errseq_render::violations(&p, &r));
+            outln!(out, "{}: {n} {word}", path.display());
+            out.print(&errseq_render::violations(&p, &r));
         }
     }
     match (malformed, failed) {
@@ -232,142 +262,177 @@ fn only(p: &mut Parsed, scheme: Option<SchemeName>) {
     }
 }
 
-fn run(path: &Path, scheme: Option<SchemeName>) -> ExitCode {
-    let Ok(mut p) = load(path) else { return ExitCode::from(2) };
+fn run(out: &mut Out, path: &Path, scheme: Option<SchemeName>) -> ExitCode {
+    let Ok(mut p) = load(out, path) else { return ExitCode::from(2) };
     only(&mut p, scheme);
     if p.scenario.has_par() {
         // Results are sets over the interleavings: the explorer's business.
-        let Ok(r) = explore(path, &p, Bounds::default()) else { return ExitCode::from(2) };
-        print!("{}", errseq_render::timeline_sets(&p, &r));
-        println!("\n(par blocks: `errseq explore` lists the joint outcomes and counterexamples)");
+        let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
+        out.print(&errseq_render::timeline_sets(&p, &r));
+        outln!(out, "\n(par blocks: `errseq explore` lists the joint outcomes and counterexamples)");
         return if r.violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     }
-    let e = match Evaluation::new(&p) {
-        Ok(e) => e,
-        Err(err) => {
-            eprintln!("{}:{err}", path.display());
-            return ExitCode::from(2);
-        }
-    };
+    // Sequential: results only, or the state after each event printed as
+    // the model steps; never a copy of the state per event.
+    let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
     match scheme {
-        Some(_) => print!("{}", errseq_render::trace(&p, &e, 0)),
-        None => print!("{}", errseq_render::timeline(&p, &e)),
+        Some(name) => {
+            for block in errseq_render::trace(&p, &r.program, name) {
+                out.print(&block);
+                if out.failed() {
+                    break;
+                }
+            }
+        }
+        None => out.print(&errseq_render::timeline(&p, &r)),
     }
-    if e.mismatches(&p).is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    if r.violations.iter().any(|v| matches!(v, Violation::Expect { .. })) {
         ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn explore_command(
+    out: &mut Out,
     path: &Path,
     replay: Option<&str>,
     scheme: Option<SchemeName>,
     max_states: usize,
 ) -> ExitCode {
-    let Ok(mut p) = load(path) else { return ExitCode::from(2) };
+    let Ok(mut p) = load(out, path) else { return ExitCode::from(2) };
     only(&mut p, scheme);
     if let Some(s) = replay {
         let program = errseq_model::Program::compile(&p);
         return match replay_string::decode(&program, p.scenario.fs(), s) {
             Ok(trace) => {
-                println!("{} under {}:", s.trim(), trace.scheme);
+                outln!(out, "{} under {}:", errseq_scenario::quote(s.trim()), trace.scheme);
                 for line in errseq_render::trace_steps(&p, &program, &trace) {
-                    println!("  {line}");
+                    outln!(out, "  {line}");
                 }
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("{}: {e}", path.display());
+                errln!(out, "{}: {e}", path.display());
                 ExitCode::from(2)
             }
         };
     }
     let bounds = Bounds { max_states, ..Bounds::default() };
-    let Ok(r) = explore(path, &p, bounds) else { return ExitCode::from(2) };
+    let Ok(r) = explore(out, path, &p, bounds) else { return ExitCode::from(2) };
     for column in 0..r.columns.len() {
-        println!("{}", errseq_render::outcomes(&p, &r, column));
+        outln!(out, "{}", errseq_render::outcomes(&p, &r, column));
     }
     if r.violations.is_empty() {
-        println!("every expectation and claim holds");
+        outln!(out, "every expectation and claim holds");
         ExitCode::SUCCESS
     } else {
-        print!("{}", errseq_render::violations(&p, &r));
+        out.print(&errseq_render::violations(&p, &r));
         ExitCode::from(1)
     }
 }
 
-fn url(path: &Path, base: &str, replay: Option<&str>) -> ExitCode {
-    let Ok(p) = load(path) else { return ExitCode::from(2) };
-    println!("{}", errseq_share::link(base, &p.scenario, replay));
+fn url(out: &mut Out, path: &Path, base: &str, replay: Option<&str>) -> ExitCode {
+    let Ok(p) = load(out, path) else { return ExitCode::from(2) };
+    outln!(out, "{}", errseq_share::link(base, &p.scenario, replay));
     ExitCode::SUCCESS
 }
 
-fn decode(link: &str) -> ExitCode {
+fn decode(out: &mut Out, link: &str) -> ExitCode {
     let link = if link == "-" {
-        let mut buf = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut buf) {
-            eprintln!("errseq: cannot read standard input: {e}");
-            return ExitCode::from(2);
+        // A link is at most a few hundred kilobytes; the text limit bounds
+        // what is read from a pipe that never ends.
+        match read_limited(std::io::stdin().lock(), MAX_INPUT_BYTES) {
+            Ok((_, true)) => {
+                errln!(out, "errseq: the link on standard input: {}", limits::input_too_big().message);
+                return ExitCode::from(2);
+            }
+            Ok((bytes, false)) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) => {
+                errln!(out, "errseq: cannot read standard input: {e}");
+                return ExitCode::from(2);
+            }
         }
-        buf
     } else {
         link.to_owned()
     };
     match errseq_share::decode(&link) {
         Ok(shared) => {
-            print!("{}", shared.scenario);
+            out.print(&shared.scenario.to_string());
             if let Some(r) = shared.replay {
-                eprintln!("the link reopens the interleaving {r}: errseq explore FILE --replay {r}");
+                let r = errseq_scenario::quote(&r);
+                errln!(out, "the link reopens the interleaving {r}: errseq explore FILE --replay {r}");
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("errseq: {e}");
+            errln!(out, "errseq: {e}");
             ExitCode::from(2)
         }
     }
 }
 
-fn render(path: &Path, markdown: bool, base: &str) -> ExitCode {
-    let Ok(p) = load(path) else { return ExitCode::from(2) };
-    let Ok(r) = explore(path, &p, Bounds::default()) else { return ExitCode::from(2) };
+fn render(out: &mut Out, path: &Path, markdown: bool, base: &str) -> ExitCode {
+    let Ok(p) = load(out, path) else { return ExitCode::from(2) };
+    let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
     let link = errseq_share::link(base, &p.scenario, None);
     if markdown {
-        print!("{}", errseq_render::markdown(&p, &r, &link));
+        out.print(&errseq_render::markdown(&p, &r, &link));
     } else {
-        print!("{}", errseq_render::email(&p, &r, &link));
+        out.print(&errseq_render::email(&p, &r, &link));
     }
     ExitCode::SUCCESS
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Usage errors, `--help` and `--version`, printed through [`Out`] like
+/// everything else (clap would print them itself, ignoring a full disk).
+fn parse_args(out: &mut Out) -> Result<Cli, ExitCode> {
+    Cli::try_parse().map_err(|e| {
+        let text = e.render().to_string();
+        let text = text.trim_end();
+        if e.use_stderr() {
+            out.eprintln(text);
+        } else {
+            out.println(text);
+        }
+        ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+    })
+}
+
+fn command(out: &mut Out, cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check { files } => check(&files),
-        Command::Run { file, scheme } => run(&file, scheme),
+        Command::Check { files } => check(out, &files),
+        Command::Run { file, scheme } => run(out, &file, scheme),
         Command::Explore { file, replay, scheme, max_states } => {
-            explore_command(&file, replay.as_deref(), scheme, max_states)
+            explore_command(out, &file, replay.as_deref(), scheme, max_states)
         }
         Command::Oracle { files, fs, inject, pause_ms, runs } => {
-            match oracle::options(inject, pause_ms, runs) {
-                Ok(opts) => oracle::run(&files, &fs, &opts),
+            match oracle::options(out, inject, pause_ms, runs) {
+                Ok(opts) => oracle::run(out, &files, &fs, &opts),
                 Err(code) => code,
             }
         }
-        Command::OracleTable { files, fs, write, runs } => match oracle::options(None, None, runs) {
-            Ok(opts) => oracle::agreement_table(&files, &fs, write.as_deref(), &opts),
+        Command::OracleTable { files, fs, write, runs } => match oracle::options(out, None, None, runs) {
+            Ok(opts) => oracle::agreement_table(out, &files, &fs, write.as_deref(), &opts),
             Err(code) => code,
         },
-        Command::Url { file, base, replay } => url(&file, &base, replay.as_deref()),
-        Command::Decode { link } => decode(&link),
-        Command::Render { file, markdown, base } => render(&file, markdown, &base),
+        Command::Url { file, base, replay } => url(out, &file, &base, replay.as_deref()),
+        Command::Decode { link } => decode(out, &link),
+        Command::Render { file, markdown, base } => render(out, &file, markdown, &base),
         Command::OraclePages { fs, write } => {
-            match oracle::options(None, None, errseq_oracle::DEFAULT_RUNS) {
-                Ok(opts) => oracle::page_table(&fs, write.as_deref(), &opts),
+            match oracle::options(out, None, None, errseq_oracle::DEFAULT_RUNS) {
+                Ok(opts) => oracle::page_table(out, &fs, write.as_deref(), &opts),
                 Err(code) => code,
             }
         }
     }
+}
+
+fn main() -> ExitCode {
+    let mut out = Out::new();
+    let status = match parse_args(&mut out) {
+        Ok(cli) => command(&mut out, cli),
+        Err(code) => code,
+    };
+    out.finish(status)
 }

@@ -20,6 +20,7 @@ use std::time::Duration;
 use errseq_oracle::{table, Fs, Injection, Options, OracleError};
 
 use crate::load;
+use crate::out::{errln, outln, Out};
 
 pub fn fs_arg(s: &str) -> Result<Fs, String> {
     Fs::from_id(s).ok_or_else(|| format!("unknown filesystem `{s}`; the oracle builds ext4, xfs and btrfs"))
@@ -47,7 +48,12 @@ pub fn runs_arg(s: &str) -> Result<usize, String> {
 }
 
 /// Options with Ctrl-C caught, so an interrupted run still cleans up.
-pub fn options(inject: Option<Injection>, pause_ms: Option<u64>, runs: usize) -> Result<Options, ExitCode> {
+pub fn options(
+    out: &mut Out,
+    inject: Option<Injection>,
+    pause_ms: Option<u64>,
+    runs: usize,
+) -> Result<Options, ExitCode> {
     match errseq_oracle::interrupt_on_signals() {
         Ok(flag) => Ok(Options {
             injection: inject,
@@ -56,7 +62,7 @@ pub fn options(inject: Option<Injection>, pause_ms: Option<u64>, runs: usize) ->
             runs: Some(runs),
         }),
         Err(e) => {
-            eprintln!("errseq: cannot catch signals ({e}); Ctrl-C would leave mounts behind");
+            errln!(out, "errseq: cannot catch signals ({e}); Ctrl-C would leave mounts behind");
             // Cannot run here: without the handlers a Ctrl-C ends the
             // process halfway through its mounts.
             Err(ExitCode::from(3))
@@ -65,10 +71,10 @@ pub fn options(inject: Option<Injection>, pause_ms: Option<u64>, runs: usize) ->
 }
 
 /// Each scenario on each filesystem (default: the scenario's `fs:`).
-pub fn run(files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
+pub fn run(out: &mut Out, files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
     let mut worst = 0u8;
     for path in files {
-        let Ok(parsed) = load(path) else {
+        let Ok(parsed) = load(out, path) else {
             worst = worst.max(2);
             continue;
         };
@@ -77,7 +83,8 @@ pub fn run(files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
                 Some(f) => vec![f],
                 None => {
                     let id = parsed.scenario.fs().id();
-                    eprintln!(
+                    errln!(
+                        out,
                         "{}: the oracle cannot build {id} (fs: header); pass --fs ext4|xfs|btrfs",
                         path.display()
                     );
@@ -89,16 +96,16 @@ pub fn run(files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
             fss.to_vec()
         };
         for fs in targets {
-            println!("== {} on {fs}", path.display());
+            outln!(out, "== {} on {fs}", path.display());
             match errseq_oracle::run(&parsed, fs, opts) {
                 Ok(report) => {
-                    print!("{report}");
+                    out.print(&report.to_string());
                     if !report.agrees() {
                         worst = worst.max(1);
                     }
                 }
                 Err(e) => {
-                    eprintln!("{}: {e}", path.display());
+                    errln!(out, "{}: {e}", path.display());
                     let code = error_code(&e);
                     // Interrupted, or the machine or the oracle failed:
                     // the next scenario would fail the same way.
@@ -115,18 +122,24 @@ pub fn run(files: &[PathBuf], fss: &[Fs], opts: &Options) -> ExitCode {
 
 /// The agreement table (scenario × filesystem), printed or written into a
 /// Markdown file between its markers.
-pub fn agreement_table(files: &[PathBuf], fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
+pub fn agreement_table(
+    out: &mut Out,
+    files: &[PathBuf],
+    fss: &[Fs],
+    write: Option<&str>,
+    opts: &Options,
+) -> ExitCode {
     let fss = if fss.is_empty() { vec![Fs::Ext4] } else { fss.to_vec() };
     let mut scenarios = Vec::new();
     for path in files {
-        let Ok(p) = load(path) else { return ExitCode::from(2) };
+        let Ok(p) = load(out, path) else { return ExitCode::from(2) };
         scenarios.push((path.display().to_string(), p));
     }
-    let progress = |file: &str, fs: Fs| eprintln!("running {file} on {fs}");
+    let progress = |file: &str, fs: Fs| errln!(out, "running {file} on {fs}");
     let t = match table::Table::measure(&scenarios, &fss, opts, progress) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("errseq: {e}");
+            errln!(out, "errseq: {e}");
             return ExitCode::from(error_code(&e));
         }
     };
@@ -134,30 +147,30 @@ pub fn agreement_table(files: &[PathBuf], fss: &[Fs], write: Option<&str>, opts:
     match write {
         Some(path) => {
             if let Err(e) = table::write_into(path, &md) {
-                eprintln!("errseq: {path}: {e}");
+                errln!(out, "errseq: {path}: {e}");
                 return ExitCode::from(2);
             }
-            eprintln!("wrote the agreement table into {path}");
+            errln!(out, "wrote the agreement table into {path}");
         }
-        None => print!("{md}"),
+        None => out.print(&md),
     }
     ExitCode::SUCCESS
 }
 
 /// What a failed fsync leaves in the cache and on disk (Rebello et al.).
-pub fn page_table(fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
+pub fn page_table(out: &mut Out, fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
     let fss = if fss.is_empty() { Fs::ALL.to_vec() } else { fss.to_vec() };
     let mut reports = Vec::new();
     for fs in fss {
         match errseq_oracle::pages::measure(fs, opts) {
             Ok(r) => {
                 if write.is_none() {
-                    print!("{r}");
+                    out.print(&r.to_string());
                 }
                 reports.push(r);
             }
             Err(e) => {
-                eprintln!("errseq: {fs}: {e}");
+                errln!(out, "errseq: {fs}: {e}");
                 return ExitCode::from(error_code(&e));
             }
         }
@@ -166,10 +179,10 @@ pub fn page_table(fss: &[Fs], write: Option<&str>, opts: &Options) -> ExitCode {
         let md = errseq_oracle::pages::markdown(&reports);
         let (begin, end) = (errseq_oracle::pages::BEGIN, errseq_oracle::pages::END);
         if let Err(e) = table::write_section(path, begin, end, &md) {
-            eprintln!("errseq: {path}: {e}");
+            errln!(out, "errseq: {path}: {e}");
             return ExitCode::from(2);
         }
-        eprintln!("wrote the page-state table into {path}");
+        errln!(out, "wrote the page-state table into {path}");
     }
     ExitCode::SUCCESS
 }

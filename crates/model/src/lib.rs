@@ -16,9 +16,11 @@ pub mod kernel;
 pub mod layout;
 pub mod program;
 pub mod state;
+pub mod stream;
 
 pub use eval::{EvalError, Evaluation, Mismatch, Run};
 pub use kernel::{Cx, Kernel, PageStep, SyncMode};
 pub use layout::Layout;
 pub use program::{Op, Program, SlotId};
 pub use state::{DescState, FileState, PageState, State};
+pub use stream::Stepper;

@@ -1,7 +1,7 @@
 //! A checked scenario compiled for evaluation: every name resolved to
 //! cells, every event to an [`Op`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use errseq::Errno;
@@ -118,7 +118,7 @@ impl Program {
         let mut alloc = Allocator::default();
         let sb = alloc.cell();
         let clock = alloc.cell();
-        let pages = pages_per_file(p);
+        let (pages, page_index) = pages_per_file(p);
         let files: Vec<FileCells> = pages
             .iter()
             .map(|numbers| FileCells {
@@ -135,7 +135,7 @@ impl Program {
             .scenario
             .stmts()
             .zip(&p.bindings.events)
-            .map(|((stmt, _), b)| op(&stmt.event, *b, &layout, &desc_slot))
+            .map(|((stmt, _), b)| op(&stmt.event, *b, &page_index, &desc_slot))
             .collect();
         let fd_changes =
             p.scenario.stmts().zip(&p.bindings.events).map(|((s, _), b)| fd_change(&s.event, *b)).collect();
@@ -169,18 +169,24 @@ impl Program {
     }
 }
 
-/// The page numbers each file is written at, in order of first write.
-fn pages_per_file(p: &Parsed) -> Vec<Vec<u32>> {
+/// Where each written page is among its file's pages.
+type PageIndex = HashMap<(FileId, u32), usize>;
+
+/// The page numbers each file is written at, in order of first write, and
+/// the index of each (a map, so a write costs a lookup, not a scan of the
+/// file's pages).
+fn pages_per_file(p: &Parsed) -> (Vec<Vec<u32>>, PageIndex) {
     let mut pages: Vec<Vec<u32>> = vec![Vec::new(); p.bindings.files.len()];
-    let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
+    let mut index = PageIndex::new();
     for ((stmt, _), b) in p.scenario.stmts().zip(&p.bindings.events) {
         if let (Event::Write { page, .. }, Some(file)) = (&stmt.event, b.file) {
-            if seen.insert((file, *page)) {
+            index.entry((file, *page)).or_insert_with(|| {
                 pages[file].push(*page);
-            }
+                pages[file].len() - 1
+            });
         }
     }
-    pages
+    (pages, index)
 }
 
 /// Gives each description the lowest free slot when it is opened, and
@@ -232,7 +238,7 @@ fn assign_slots(p: &Parsed) -> (Vec<SlotId>, usize, Vec<Range<usize>>) {
     (slot_of, count, blocks)
 }
 
-fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
+fn op(e: &Event, b: Binding, page_index: &PageIndex, desc_slot: &[SlotId]) -> Op {
     // The checker resolved every name of a valid scenario; 0 is never used.
     let file = b.file.unwrap_or(0);
     let slot = b.desc.map_or(0, |d| desc_slot[d]);
@@ -241,7 +247,7 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
         Event::Dup { .. } => Op::Dup,
         Event::Close { .. } => Op::Close { file, slot },
         Event::Write { page, .. } => {
-            let index = layout.files[file].pages.iter().position(|p| p.number == *page).unwrap_or(0);
+            let index = page_index.get(&(file, *page)).copied().unwrap_or(0);
             Op::Write { file, page: index }
         }
         Event::Fail { errno, .. } => Op::Fail { file, errno: *errno },

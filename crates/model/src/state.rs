@@ -3,7 +3,7 @@
 use errseq::{Errno, Fields, Scheme};
 use errseq_scenario::{DescId, FileId, Name};
 
-use crate::program::Program;
+use crate::program::{OpenFd, Program};
 
 /// The state after some event, under one scheme.
 #[derive(Copy, Clone, Debug)]
@@ -13,6 +13,9 @@ pub struct State<'a> {
     cells: &'a [u32],
     /// How many events have run (for the fd table).
     events: usize,
+    /// The fd table after those events, when the caller keeps it (a
+    /// stepper does); otherwise it is rebuilt from the events.
+    fds: Option<&'a [OpenFd]>,
 }
 
 /// One page of a file.
@@ -67,7 +70,19 @@ pub struct DescState {
 
 impl<'a> State<'a> {
     pub fn new(program: &'a Program, scheme: Scheme, cells: &'a [u32], events: usize) -> State<'a> {
-        State { program, scheme, cells, events }
+        State { program, scheme, cells, events, fds: None }
+    }
+
+    /// A state whose fd table the caller keeps up to date: reading its
+    /// descriptions then costs the table, not a replay of every event.
+    pub fn with_fds(
+        program: &'a Program,
+        scheme: Scheme,
+        cells: &'a [u32],
+        events: usize,
+        fds: &'a [OpenFd],
+    ) -> State<'a> {
+        State { program, scheme, cells, events, fds: Some(fds) }
     }
 
     pub fn scheme(&self) -> Scheme {
@@ -117,12 +132,18 @@ impl<'a> State<'a> {
 
     /// The descriptions with an fd open on them, in the order opened.
     pub fn descriptions(&self) -> Vec<DescState> {
+        let table = match self.fds {
+            Some(fds) => std::borrow::Cow::Borrowed(fds),
+            None => std::borrow::Cow::Owned(self.program.fds_after(self.events)),
+        };
         let mut out: Vec<DescState> = Vec::new();
-        for open in self.program.fds_after(self.events) {
-            if let Some(d) = out.iter_mut().find(|d| d.id == open.desc) {
-                d.fds.push(open.fd);
+        let mut at: std::collections::HashMap<DescId, usize> = std::collections::HashMap::new();
+        for open in table.iter().cloned() {
+            if let Some(&i) = at.get(&open.desc) {
+                out[i].fds.push(open.fd);
                 continue;
             }
+            at.insert(open.desc, out.len());
             let slot = self.program.layout.slots[self.program.desc_slot[open.desc]];
             out.push(DescState {
                 id: open.desc,

@@ -14,11 +14,12 @@
 //!
 //! [`markdown`] says the same as a GitHub table, with the link.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use errseq::{Ret, SchemeName};
 use errseq_explorer::{replay_string, Report, Violation};
-use errseq_scenario::{Claim, Item, Parsed, Stmt};
+use errseq_scenario::{inert, Claim, Item, Parsed, Stmt};
 
 use crate::table::Table;
 
@@ -103,10 +104,15 @@ fn cell(set: &[Option<Ret>], sep: &str) -> String {
     }
 }
 
-fn failed(r: &Report, event: usize, column: usize) -> bool {
+/// The (event, column) of every failed expectation, looked up per cell.
+fn failed_cells(r: &Report) -> HashSet<(usize, usize)> {
     r.violations
         .iter()
-        .any(|v| matches!(v, Violation::Expect { event: e, column: c, .. } if *e == event && *c == column))
+        .filter_map(|v| match v {
+            Violation::Expect { event, column, .. } => Some((*event, *column)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `s` in at most `w` characters, `...` marking a cut.
@@ -122,29 +128,38 @@ fn fit(s: &str, w: usize) -> String {
 
 /// Words of `text` in lines of at most `width` characters, the first line
 /// after the prefix `first`, the others after `rest`; a word longer than
-/// a line is cut.
+/// a line is cut. Linear in the text: the line's length is counted as it
+/// grows, and a long word is cut in pieces without moving the rest of it.
 fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = first.to_owned();
+    let mut len = first.chars().count();
     let mut empty = true;
     for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while !word.is_empty() {
-            let len = line.chars().count();
+        let mut word = word;
+        let mut word_len = word.chars().count();
+        while word_len > 0 {
             let sep = usize::from(!empty);
-            if len + sep + word.len() <= width {
+            if len + sep + word_len <= width {
                 if !empty {
                     line.push(' ');
                 }
-                line.extend(word.drain(..));
+                line.push_str(word);
+                len += sep + word_len;
+                word_len = 0;
                 empty = false;
             } else if !empty {
                 lines.push(std::mem::replace(&mut line, rest.to_owned()));
+                len = rest.chars().count();
                 empty = true;
             } else {
-                let room = width.saturating_sub(len).max(1).min(word.len());
-                line.extend(word.drain(..room));
+                let room = width.saturating_sub(len).max(1).min(word_len);
+                let cut = word.char_indices().nth(room).map_or(word.len(), |(i, _)| i);
+                line.push_str(&word[..cut]);
+                word = &word[cut..];
+                word_len -= room;
                 lines.push(std::mem::replace(&mut line, rest.to_owned()));
+                len = rest.chars().count();
             }
         }
     }
@@ -162,26 +177,27 @@ fn claim_text(c: &Claim) -> String {
 }
 
 /// For each claim (text order), the schemes under which it fails, with
-/// how.
-fn claim_failures(p: &Parsed, r: &Report, claim: usize) -> Vec<String> {
+/// how: one pass over the violations, not one per claim.
+fn claim_failures(p: &Parsed, r: &Report) -> HashMap<usize, Vec<String>> {
     let fs = p.scenario.fs();
-    r.violations
-        .iter()
-        .filter_map(|v| match v {
-            Violation::Never { claim: c, column, count, schedule } if *c == claim => {
-                let col = &r.columns[*column];
-                let replay = replay_string::encode(&r.program, col.exploration.scheme, fs, schedule)
-                    .map_or_else(|_| String::new(), |s| format!(", replay {s}"));
-                let n =
-                    if *count == 1 { "1 interleaving".to_owned() } else { format!("{count} interleavings") };
-                Some(format!("{}: {n}{replay}", col.name))
-            }
-            Violation::Exists { claim: c, column } if *c == claim => {
-                Some(format!("{}: no interleaving", r.columns[*column].name))
-            }
-            _ => None,
-        })
-        .collect()
+    let mut out: HashMap<usize, Vec<String>> = HashMap::new();
+    let said = r.violations.iter().filter_map(|v| match v {
+        Violation::Never { claim, column, count, schedule } => {
+            let col = &r.columns[*column];
+            let replay = replay_string::encode(&r.program, col.exploration.scheme, fs, schedule)
+                .map_or_else(|_| String::new(), |s| format!(", replay {s}"));
+            let n = if *count == 1 { "1 interleaving".to_owned() } else { format!("{count} interleavings") };
+            Some((*claim, format!("{}: {n}{replay}", col.name)))
+        }
+        Violation::Exists { claim, column } => {
+            Some((*claim, format!("{}: no interleaving", r.columns[*column].name)))
+        }
+        Violation::Expect { .. } => None,
+    });
+    for (claim, text) in said {
+        out.entry(claim).or_default().push(text);
+    }
+    out
 }
 
 /// Failed expectations, one sentence each.
@@ -212,7 +228,7 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
         out.push('\n');
     };
     if let Some(t) = &p.scenario.title {
-        for l in wrap(t, WIDTH, "", "") {
+        for l in wrap(&inert(t), WIDTH, "", "") {
             line(&l);
         }
     }
@@ -248,11 +264,12 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
     if !claims.is_empty() {
         line("");
         line("Claims:");
+        let mut failures = claim_failures(p, r);
         for (i, c) in claims.iter().enumerate() {
             for l in wrap(&claim_text(c), WIDTH, "  ", "      ") {
                 line(&l);
             }
-            let fails = claim_failures(p, r, i);
+            let fails = failures.remove(&i).unwrap_or_default();
             if fails.is_empty() {
                 line("    holds");
             } else {
@@ -278,6 +295,7 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
 fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
     let rows = rows(p);
     let ncol = r.columns.len();
+    let failed = failed_cells(r);
     // Cells by row and column, and whether the row differs.
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut marks: Vec<&str> = Vec::new();
@@ -292,7 +310,7 @@ fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
                         .enumerate()
                         .map(|(c, set)| {
                             let mut s = cell(set, ",");
-                            if failed(r, event, c) {
+                            if failed.contains(&(event, c)) {
                                 s.push('!');
                             }
                             s
@@ -377,6 +395,7 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
         rule.push_str("---|");
     }
     let _ = writeln!(out, "{head}\n{rule}");
+    let failed = failed_cells(r);
     for row in rows(p) {
         let indent = if row.task { "&emsp;" } else { "" };
         let Some(event) = row.event else {
@@ -387,7 +406,7 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
         let mark = if sets.windows(2).any(|w| w[0] != w[1]) { " \\* " } else { " " };
         let _ = write!(out, "|{mark}| {indent}`{}` |", row.text);
         for (c, set) in sets.iter().enumerate() {
-            let bad = if failed(r, event, c) { " ✗" } else { "" };
+            let bad = if failed.contains(&(event, c)) { " ✗" } else { "" };
             let _ = write!(out, " {}{bad} |", cell(set, ", "));
         }
         out.push('\n');
@@ -408,8 +427,9 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
     let claims: Vec<&Claim> = p.scenario.claims().collect();
     if !claims.is_empty() {
         out.push_str("**Claims**\n\n");
+        let mut failures = claim_failures(p, r);
         for (i, c) in claims.iter().enumerate() {
-            let fails = claim_failures(p, r, i);
+            let fails = failures.remove(&i).unwrap_or_default();
             let verdict = if fails.is_empty() {
                 "holds".to_owned()
             } else {
@@ -428,11 +448,16 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
     out
 }
 
-/// Markdown's special characters in free text, escaped.
+/// Free text for Markdown: made [`inert`], then every character that
+/// GitHub's Markdown could read as markup inside a line escaped with a
+/// backslash: emphasis, code, links and images (`[`), HTML and entities,
+/// headings, table cells, strikethrough. Free text never starts a line
+/// here (it follows `### ` or `- `), so list and quote markers are
+/// harmless.
 fn escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if "\\`*_[]<>#|~".contains(c) {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in inert(s).chars() {
+        if "\\`*_[]<>#|~&".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -453,6 +478,27 @@ mod tests {
             assert!(l.chars().count() <= 12, "{l}");
         }
         assert_eq!(wrap("", 10, "", ""), vec![""]);
+    }
+
+    #[test]
+    fn wrapping_a_huge_word_is_linear() {
+        let word = "x".repeat(2_000_000);
+        let start = std::time::Instant::now();
+        let lines = wrap(&word, 72, "", "");
+        assert_eq!(lines.len(), 2_000_000usize.div_ceil(72));
+        assert!(lines.iter().all(|l| l.chars().count() <= 72));
+        // Quadratic, this took minutes; linear, milliseconds (debug).
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn markdown_free_text_is_escaped_and_inert() {
+        assert_eq!(
+            escape("a|b *c* _d_ `e` <f> [g](h) &amp; #i ~j~"),
+            "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\<f\\> \\[g\\](h) \\&amp; \\#i \\~j\\~"
+        );
+        // The escape's backslash is escaped too, so Markdown shows `\x1b`.
+        assert_eq!(escape("\x1b[2J\u{202e}"), "\\\\x1b\\[2J\\\\u{202e}");
     }
 
     #[test]
@@ -513,6 +559,17 @@ mod corpus {
                     println!("==== {what}\n{mail}\n---- markdown\n{md}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_hostile_title_is_inert_in_mail_and_markdown() {
+        let (mail, md) =
+            both("title: \x1b]0;PWNED\x07\x1b[2J\u{202e}x | *y*\nopen a f\nfsync a => 0\n", LINK);
+        assert!(mail.starts_with("\\x1b]0;PWNED\\x07\\x1b[2J\\u{202e}x | *y*\n"), "{mail}");
+        assert!(md.starts_with("### \\\\x1b\\]0;PWNED\\\\x07\\\\x1b\\[2J\\\\u{202e}x \\| \\*y\\*\n"), "{md}");
+        for out in [&mail, &md] {
+            assert!(!out.chars().any(errseq_scenario::inert::is_control), "{out}");
         }
     }
 

@@ -8,18 +8,39 @@ use errseq_explorer::trace::Trace;
 use errseq_explorer::verdict::Column;
 use errseq_explorer::{replay_string, Report, Step, Violation};
 use errseq_model::{PageStep, Program, SyncMode};
-use errseq_scenario::Parsed;
+use errseq_scenario::{Parsed, Stmt};
 
 use crate::table::Table;
 
 /// How a call is named in a header: its label, or `LINE:call`.
 pub fn call_name(p: &Parsed, event: usize) -> String {
-    match p.scenario.stmts().nth(event) {
-        Some((s, _)) => match &s.label {
+    name_of(p, p.scenario.stmts().nth(event).map(|(s, _)| s), event)
+}
+
+fn name_of(p: &Parsed, stmt: Option<&Stmt>, event: usize) -> String {
+    match stmt {
+        Some(s) => match &s.label {
             Some(label) => label.to_string(),
-            None => format!("{}:{}", p.source.events[event].line(), s.event),
+            None => format!("{}:{}", p.source.events.get(event).map_or(0, |e| e.line()), s.event),
         },
         None => format!("event {event}"),
+    }
+}
+
+/// The calls by event number, to name many of them without a pass over
+/// the scenario each.
+struct Calls<'p> {
+    p: &'p Parsed,
+    stmts: Vec<&'p Stmt>,
+}
+
+impl<'p> Calls<'p> {
+    fn new(p: &'p Parsed) -> Calls<'p> {
+        Calls { p, stmts: p.scenario.stmts().map(|(s, _)| s).collect() }
+    }
+
+    fn name(&self, event: usize) -> String {
+        name_of(self.p, self.stmts.get(event).copied(), event)
     }
 }
 
@@ -92,7 +113,8 @@ pub fn outcomes(p: &Parsed, r: &Report, column: usize) -> String {
         thousands(e.states as u128)
     );
     let mut t = Table::new();
-    let mut head: Vec<String> = calls.iter().map(|&i| call_name(p, i)).collect();
+    let names = Calls::new(p);
+    let mut head: Vec<String> = calls.iter().map(|&i| names.name(i)).collect();
     head.extend(["interleavings".to_owned(), "replay".to_owned()]);
     t.row(head);
     for o in &e.outcomes {
@@ -112,6 +134,17 @@ pub fn outcomes(p: &Parsed, r: &Report, column: usize) -> String {
 /// actual), then, for scenarios with `par` blocks, a counterexample for
 /// each violation that has one, step by step with its replay string.
 pub fn violations(p: &Parsed, r: &Report) -> String {
+    let names = Calls::new(p);
+    let claims: Vec<String> = p
+        .scenario
+        .claims()
+        .map(|c| {
+            let mut c = c.clone();
+            c.comment = None;
+            c.to_string()
+        })
+        .collect();
+    let claim_text = |claim: usize| claims.get(claim).cloned().unwrap_or_default();
     let mut t = Table::new().right_align(0);
     t.row(["line", "what", "scheme", "expected", "actual"]);
     for v in &r.violations {
@@ -119,15 +152,15 @@ pub fn violations(p: &Parsed, r: &Report) -> String {
         let row = match v {
             Violation::Expect { event, expected, actual, .. } => {
                 let line = p.source.events[*event].line().to_string();
-                [line, call_name(p, *event), scheme, expected.to_string(), ret(*actual)]
+                [line, names.name(*event), scheme, expected.to_string(), ret(*actual)]
             }
             Violation::Never { claim, count, .. } => {
-                let text = claim_text(p, *claim);
+                let text = claim_text(*claim);
                 let n = format!("{} interleavings", thousands(*count));
                 [claim_line(p, *claim).to_string(), text, scheme, "never".into(), n]
             }
             Violation::Exists { claim, .. } => {
-                let text = claim_text(p, *claim);
+                let text = claim_text(*claim);
                 [claim_line(p, *claim).to_string(), text, scheme, "exists".into(), "none".into()]
             }
         };
@@ -174,19 +207,6 @@ fn v_claim_line(p: &Parsed, v: &Violation) -> u32 {
     }
 }
 
-/// A claim as written, without its comment.
-fn claim_text(p: &Parsed, claim: usize) -> String {
-    p.scenario
-        .claims()
-        .nth(claim)
-        .map(|c| {
-            let mut c = c.clone();
-            c.comment = None;
-            c.to_string()
-        })
-        .unwrap_or_default()
-}
-
 fn claim_line(p: &Parsed, claim: usize) -> u32 {
     p.source.claims.get(claim).map_or(0, |c| c.keyword.line)
 }
@@ -197,8 +217,9 @@ pub fn trace_steps(p: &Parsed, program: &Program, trace: &Trace) -> Vec<String> 
     let mut t = Table::new().right_align(0);
     t.row(["step", "who", "does", "changes"]);
     let mut n = 0;
+    let names = Calls::new(p);
     for s in &trace.steps {
-        let who = call_name(p, s.event);
+        let who = names.name(s.event);
         // Slots are named by the fds open before the event (or its block).
         let at = program.blocks.iter().find(|b| b.contains(&s.event)).map_or(s.event, |b| b.start);
         let changes: Vec<String> = s

@@ -13,11 +13,13 @@ pub use email::{email, markdown};
 mod explore;
 mod table;
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
-use errseq::{Fields, Ret};
-use errseq_model::{Evaluation, State};
-use errseq_scenario::Parsed;
+use errseq::{Fields, Ret, SchemeName};
+use errseq_explorer::{Report, Violation};
+use errseq_model::{Evaluation, Program, State, Stepper};
+use errseq_scenario::{inert, Parsed};
 
 pub use explore::{call_name, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations};
 pub use table::Table;
@@ -27,35 +29,49 @@ fn cell(r: Option<Ret>) -> String {
     r.map_or_else(String::new, |r| r.to_string())
 }
 
-/// Events down, schemes across. A `*` before the event marks a row where
-/// the schemes disagree; a `✗` after a result marks a failed expectation.
-pub fn timeline(p: &Parsed, e: &Evaluation) -> String {
-    let mismatches = e.mismatches(p);
+/// Events down, schemes across, for a scenario without `par` blocks
+/// (explored: one joint outcome per scheme). A `*` before the event marks
+/// a row where the schemes disagree; a `✗` after a result marks a failed
+/// expectation.
+pub fn timeline(p: &Parsed, r: &Report) -> String {
+    let failed: HashSet<(usize, usize)> = r
+        .violations
+        .iter()
+        .filter_map(|v| match v {
+            Violation::Expect { event, column, .. } => Some((*event, *column)),
+            _ => None,
+        })
+        .collect();
+    let result = |column: usize, event: usize| -> Option<Ret> {
+        r.columns[column].exploration.outcomes.first().and_then(|o| o.results.get(event).copied().flatten())
+    };
     let mut t = Table::new().right_align(0);
     let mut head = vec!["line".to_owned(), "  event".to_owned()];
-    head.extend(e.columns.iter().map(|(n, _)| n.to_string()));
+    head.extend(r.columns.iter().map(|c| c.name.to_string()));
     t.row(head);
     for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
         let line = p.source.events[event].line();
-        let mark = if e.differs(event) { '*' } else { ' ' };
+        let first = result(0, event);
+        let differs = (1..r.columns.len()).any(|c| result(c, event) != first);
+        let mark = if differs { '*' } else { ' ' };
         let mut row = vec![line.to_string(), format!("{mark} {}", stmt.event)];
-        for (column, r) in e.row(event).enumerate() {
-            let failed = mismatches.iter().any(|m| m.event == event && m.column == column);
-            row.push(if failed { format!("{} ✗", cell(r)) } else { cell(r) });
+        for column in 0..r.columns.len() {
+            let r = result(column, event);
+            row.push(if failed.contains(&(event, column)) { format!("{} ✗", cell(r)) } else { cell(r) });
         }
         t.row(row);
     }
     let mut out = String::new();
     if let Some(title) = &p.scenario.title {
-        let _ = writeln!(out, "{title}");
+        let _ = writeln!(out, "{}", inert(title));
     }
     let _ = writeln!(out, "fs: {}", p.scenario.fs().id());
     let _ = writeln!(out);
     for line in t.lines() {
         let _ = writeln!(out, "{line}");
     }
-    if !mismatches.is_empty() {
-        let _ = writeln!(out, "\n✗ {} expectation(s) failed", mismatches.len());
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\n✗ {} expectation(s) failed", failed.len());
     }
     out
 }
@@ -64,8 +80,9 @@ pub fn timeline(p: &Parsed, e: &Evaluation) -> String {
 pub fn mismatches(p: &Parsed, e: &Evaluation) -> String {
     let mut t = Table::new().right_align(0);
     t.row(["line", "event", "scheme", "expected", "actual"]);
+    let stmts: Vec<_> = p.scenario.stmts().map(|(s, _)| s).collect();
     for m in e.mismatches(p) {
-        let stmt = p.scenario.stmts().nth(m.event).map(|(s, _)| s.event.to_string()).unwrap_or_default();
+        let stmt = stmts.get(m.event).map(|s| s.event.to_string()).unwrap_or_default();
         t.row([
             p.source.events[m.event].line().to_string(),
             stmt,
@@ -149,29 +166,33 @@ pub fn state(s: &State<'_>) -> Vec<String> {
     out
 }
 
-/// `errseq run --scheme`: every event with its result under one column,
-/// followed by the state after it.
-pub fn trace(p: &Parsed, e: &Evaluation, column: usize) -> String {
-    let mut out = String::new();
-    let name = e.columns[column].0;
-    let _ = writeln!(
-        out,
-        "{}scheme {name} ({}), fs {}",
+/// `errseq run --scheme`: the scheme's header, then every event with its
+/// result followed by the state after it, one event per item. The model
+/// runs as the items are taken, keeping one state ([`Stepper`]), so
+/// memory does not grow with the events and a caller can stop early.
+pub fn trace<'a>(p: &'a Parsed, program: &'a Program, name: SchemeName) -> impl Iterator<Item = String> + 'a {
+    let header = format!(
+        "{}scheme {name} ({}), fs {}\n",
         title_line(p),
         name.resolve().summary(),
         p.scenario.fs().id()
     );
-    for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
-        let line = p.source.events[event].line();
-        let result = e.run(column).results[event].map_or_else(String::new, |r| format!("  -> {r}"));
-        let _ = writeln!(out, "\n{line:>4}  {}{result}", stmt.event);
-        for l in state(&e.state_after(column, event)) {
+    let mut stepper = Stepper::new(program, name.resolve(), p.scenario.fs());
+    let mut stmts = p.scenario.stmts();
+    let events = std::iter::from_fn(move || {
+        let (stmt, _) = stmts.next()?;
+        let (event, result) = stepper.step()?;
+        let line = p.source.events.get(event).map_or(0, |s| s.line());
+        let result = result.map_or_else(String::new, |r| format!("  -> {r}"));
+        let mut out = format!("\n{line:>4}  {}{result}\n", stmt.event);
+        for l in state(&stepper.state()) {
             let _ = writeln!(out, "        {l}");
         }
-    }
-    out
+        Some(out)
+    });
+    std::iter::once(header).chain(events)
 }
 
 fn title_line(p: &Parsed) -> String {
-    p.scenario.title.as_ref().map_or_else(String::new, |t| format!("{t}\n"))
+    p.scenario.title.as_ref().map_or_else(String::new, |t| format!("{}\n", inert(t)))
 }

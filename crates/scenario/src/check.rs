@@ -10,11 +10,11 @@
 //! before the block, because the tasks run at once: no task may use, open
 //! or close a name that another task of the block opens or closes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use errseq::Scheme;
 
-use crate::ast::{CallRef, Event, Item, Name, Scenario, Stmt};
+use crate::ast::{CallRef, Event, Item, Name, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
 use crate::parse::{SourceMap, StmtSource};
 
@@ -66,6 +66,11 @@ struct Checker<'a> {
     source: Option<&'a SourceMap>,
     out: Bindings,
     fds: BTreeMap<Name, Open>,
+    /// The open fds of each file, kept with `fds` (by [`Checker::set_fd`]),
+    /// so `evict` costs a lookup, not a scan of the table.
+    open_on: HashMap<FileId, BTreeMap<Name, Open>>,
+    /// Each file's id, so a mention costs a lookup, not a scan.
+    file_ids: HashMap<Name, FileId>,
     /// Where each fd name was last closed, for messages.
     closed: BTreeMap<Name, u32>,
     errors: Vec<Diagnostic>,
@@ -87,7 +92,8 @@ pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnost
         }
     }
     let labels = c.labels(s);
-    c.out.claims = s.claims().enumerate().map(|(i, claim)| c.claim(s, &labels, i, claim)).collect();
+    let calls = Calls::new(s);
+    c.out.claims = s.claims().enumerate().map(|(i, claim)| c.claim(&calls, &labels, i, claim)).collect();
     let warnings = unchecked_overrides(s, source);
     if c.errors.is_empty() {
         Ok((c.out, warnings))
@@ -148,7 +154,7 @@ impl<'a> Checker<'a> {
     /// Resolves each condition of claim `n` to an event that returns.
     fn claim(
         &mut self,
-        s: &Scenario,
+        s: &Calls<'_>,
         labels: &BTreeMap<Name, usize>,
         n: usize,
         claim: &crate::ast::Claim,
@@ -167,7 +173,7 @@ impl<'a> Checker<'a> {
 
     fn resolve_ref(
         &self,
-        s: &Scenario,
+        s: &Calls<'_>,
         labels: &BTreeMap<Name, usize>,
         call: &CallRef,
     ) -> Result<usize, String> {
@@ -177,22 +183,20 @@ impl<'a> Checker<'a> {
                 .get(l)
                 .ok_or_else(|| format!("no call is labelled `{l}`; label one, as in `fsync a as {l}`"))?,
             CallRef::Call(want) => {
-                let found: Vec<usize> =
-                    s.stmts().enumerate().filter(|(_, (st, _))| &st.event == want).map(|(i, _)| i).collect();
-                match found.as_slice() {
-                    [] => return Err(format!("no call `{want}` in this scenario")),
-                    [one] => *one,
-                    [a, b, ..] => {
+                match s.by_text.get(want).copied().unwrap_or_default() {
+                    [None, _] => return Err(format!("no call `{want}` in this scenario")),
+                    [Some(one), None] => one,
+                    [Some(a), Some(b)] => {
                         return Err(format!(
                             "`{want}` is called at lines {} and {}; label the one you mean (`{want} as x`) and write `x` here",
-                            line(*a),
-                            line(*b)
+                            line(a),
+                            line(b)
                         ))
                     }
                 }
             }
         };
-        let verb = s.stmts().nth(event).map(|(st, _)| st.event.verb());
+        let verb = s.verbs.get(event).copied();
         match verb {
             Some(v) if !v.returns() => {
                 Err(format!("`{v}` at line {} returns nothing; claims are about results", line(event)))
@@ -218,13 +222,13 @@ impl<'a> Checker<'a> {
     }
 
     fn file(&mut self, name: &Name) -> FileId {
-        match self.out.files.iter().position(|f| f == name) {
-            Some(i) => i,
-            None => {
-                self.out.files.push(name.clone());
-                self.out.files.len() - 1
-            }
+        if let Some(&id) = self.file_ids.get(name) {
+            return id;
         }
+        self.out.files.push(name.clone());
+        let id = self.out.files.len() - 1;
+        self.file_ids.insert(name.clone(), id);
+        id
     }
 
     /// Resolves an fd that must be open (argument `arg` of the call).
@@ -257,7 +261,26 @@ impl<'a> Checker<'a> {
 
     fn bind(&mut self, fd: &Name, desc: DescId) {
         let line = self.line();
-        self.fds.insert(fd.clone(), Open { desc, line });
+        self.set_fd(fd, Some(Open { desc, line }));
+    }
+
+    /// Binds `fd` (or unbinds it, with `None`): the one place the fd table
+    /// changes, so the per-file index stays in step.
+    fn set_fd(&mut self, fd: &Name, open: Option<Open>) {
+        let old = match &open {
+            Some(o) => self.fds.insert(fd.clone(), o.clone()),
+            None => self.fds.remove(fd),
+        };
+        if let Some(old) = old {
+            let file = self.out.descriptions[old.desc].file;
+            if let Some(on) = self.open_on.get_mut(&file) {
+                on.remove(fd);
+            }
+        }
+        if let Some(o) = open {
+            let file = self.out.descriptions[o.desc].file;
+            self.open_on.entry(file).or_default().insert(fd.clone(), o);
+        }
     }
 
     fn stmt(&mut self, stmt: &Stmt) {
@@ -291,7 +314,7 @@ impl<'a> Checker<'a> {
             Event::Close { fd } => {
                 let desc = self.open_fd(fd, 0);
                 if desc.is_some() {
-                    self.fds.remove(fd);
+                    self.set_fd(fd, None);
                     let line = self.line();
                     self.closed.insert(fd.clone(), line);
                 }
@@ -307,8 +330,7 @@ impl<'a> Checker<'a> {
             }
             Event::Evict { file } => {
                 let id = self.file(file);
-                if let Some((fd, o)) = self.fds.iter().find(|(_, o)| self.out.descriptions[o.desc].file == id)
-                {
+                if let Some((fd, o)) = self.open_on.get(&id).and_then(|on| on.iter().next()) {
                     let msg = format!(
                         "cannot evict `{file}` while fd `{fd}` has it open (since line {}); close it first",
                         o.line
@@ -330,34 +352,52 @@ impl<'a> Checker<'a> {
     /// their effects apply, in task order.
     fn par<'s>(&mut self, tasks: impl Iterator<Item = &'s Stmt>) {
         let tasks: Vec<&Stmt> = tasks.collect();
-        let before = self.fds.clone();
         let first_event = self.event;
-        let mut after = before.clone();
-        // Pass 1: resolve each task alone; note the names it rebinds.
+        // Pass 1: resolve each task alone; note the names it rebinds. A
+        // task touches only the names it mentions: what they were bound to
+        // before the block is kept, and put back after each task (a copy
+        // of the whole table per task or block would be quadratic).
+        let mut before: HashMap<Name, Option<Open>> = HashMap::new();
+        let mut after: Vec<(Name, Option<Open>)> = Vec::new();
         let mut rebinds: Vec<Vec<Name>> = Vec::new();
         for (i, stmt) in tasks.iter().enumerate() {
             self.event = first_event + i;
-            self.fds = before.clone();
+            for (_, name) in fd_names(&stmt.event) {
+                before.entry(name.clone()).or_insert_with(|| self.fds.get(name).cloned());
+            }
             let binding = self.resolve(&stmt.event);
             self.out.events.push(binding);
             let mut mine = Vec::new();
             for (_, name) in fd_names(&stmt.event) {
-                let now = self.fds.get(name);
-                if now.map(|o| o.desc) != before.get(name).map(|o| o.desc) {
-                    match now {
-                        Some(o) => after.insert(name.clone(), o.clone()),
-                        None => after.remove(name),
-                    };
+                let was = before.get(name).cloned().flatten();
+                let now = self.fds.get(name).cloned();
+                if now.as_ref().map(|o| o.desc) != was.as_ref().map(|o| o.desc) {
+                    after.push((name.clone(), now));
                     mine.push(name.clone());
                 }
+                self.set_fd(name, was);
             }
             rebinds.push(mine);
         }
-        // Pass 2: no task may mention a name another task rebinds.
+        // Pass 2: no task may mention a name another task rebinds. The
+        // first two tasks that rebind each name are enough to find one
+        // other than the task at hand.
+        let mut rebinders: HashMap<&Name, [Option<usize>; 2]> = HashMap::new();
+        for (j, names) in rebinds.iter().enumerate() {
+            for name in names {
+                let slot = rebinders.entry(name).or_default();
+                match slot {
+                    [None, _] => slot[0] = Some(j),
+                    [Some(_), None] => slot[1] = Some(j),
+                    _ => {}
+                }
+            }
+        }
         for (i, stmt) in tasks.iter().enumerate() {
             self.event = first_event + i;
             for (arg, name) in fd_names(&stmt.event) {
-                let Some(j) = (0..tasks.len()).find(|&j| j != i && rebinds[j].contains(name)) else {
+                let others = rebinders.get(name).copied().unwrap_or_default();
+                let Some(j) = others.into_iter().flatten().find(|&j| j != i) else {
                     continue;
                 };
                 self.event = first_event + j;
@@ -370,8 +410,38 @@ impl<'a> Checker<'a> {
                 self.errors.push(Diagnostic::error(self.arg_span(arg), msg));
             }
         }
-        self.fds = after;
+        // All the tasks' effects, in task order.
+        for (name, open) in after {
+            self.set_fd(&name, open);
+        }
         self.event = first_event + tasks.len();
+    }
+}
+
+/// The calls of a scenario, indexed once for its claims: each claim
+/// condition then costs a lookup, not a pass over the scenario.
+struct Calls<'s> {
+    verbs: Vec<Verb>,
+    /// The first two events with each text.
+    by_text: HashMap<&'s Event, [Option<usize>; 2]>,
+}
+
+impl<'s> Calls<'s> {
+    fn new(s: &'s Scenario) -> Calls<'s> {
+        let mut calls = Calls { verbs: Vec::new(), by_text: HashMap::new() };
+        if s.claims().next().is_none() {
+            return calls;
+        }
+        for (i, (st, _)) in s.stmts().enumerate() {
+            calls.verbs.push(st.event.verb());
+            let slot = calls.by_text.entry(&st.event).or_default();
+            match slot {
+                [None, _] => slot[0] = Some(i),
+                [Some(_), None] => slot[1] = Some(i),
+                _ => {}
+            }
+        }
+        calls
     }
 }
 

@@ -55,6 +55,9 @@ pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<
 }
 
 pub(crate) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
+    if let Some(d) = crate::limits::name_too_long(tok.text, tok.span) {
+        return Err(d);
+    }
     let reserved = Verb::from_keyword(tok.text).is_some() || RESERVED.contains(&tok.text);
     match Name::new(tok.text) {
         Some(n) if !reserved => Ok(n),
@@ -65,7 +68,7 @@ pub(crate) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
             tok.span,
             format!(
                 "`{}` is not a valid label: use lower-case letters, digits and `_`, starting with a letter",
-                tok.text
+                crate::inert::quote(tok.text)
             ),
         )),
     }
@@ -93,7 +96,7 @@ pub(crate) fn claim(
         };
         if !matches!(toks.get(pos), Some((ETok::Eq, _))) {
             let span = toks.get(pos).map_or(Span::new(line, last.span.col + last.span.len, 1), |t| t.1);
-            let said: Vec<&str> = words.iter().map(|w| w.text).collect();
+            let said: Vec<String> = words.iter().take(4).map(|w| crate::inert::quote(w.text)).collect();
             return Err(Diagnostic::error(
                 span,
                 format!("expected `= RESULT` after `{}`; {form}", said.join(" ")),

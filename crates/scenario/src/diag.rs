@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::limits::MAX_SUGGEST_LEN;
+
 /// A place in the text: 1-based line and column (columns count characters,
 /// not bytes), and how many characters the problem spans (at least 1).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,11 +58,20 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The closest of `candidates` to a misspelt `word`, if one is close.
+/// Bounded work however long `word` is: a word longer than
+/// [`MAX_SUGGEST_LEN`] gets no suggestion (no keyword, errno or scheme id
+/// is nearly that long), and a candidate whose length differs from the
+/// word's by more than the distance allowed is skipped unmeasured.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    if word.len() > 4 * MAX_SUGGEST_LEN {
+        return None;
+    }
     let len = word.chars().count();
+    if len > MAX_SUGGEST_LEN {
+        return None;
+    }
     let limit = (len / 3).max(1);
-    // The distance is at least the difference in length: skipping those
-    // keeps the work bounded however long a mistyped word is.
+    // The distance is at least the difference in length.
     candidates
         .into_iter()
         .filter(|c| c.chars().count().abs_diff(len) <= limit)
@@ -72,28 +83,28 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Edit distance counting a swap of neighbours as one edit (optimal string
 /// alignment), case-insensitive, so `fsnyc` suggests `fsync` and `eio` `EIO`.
+/// Three rows of the table, not the whole of it.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
     let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    // d[i][j]: distance between a[..i] and b[..j].
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    // prev2, prev, row: distances of a[..i-2], a[..i-1], a[..i] to b[..j].
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut row = vec![0usize; b.len() + 1];
     for i in 1..=a.len() {
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (prev[j] + 1).min(row[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(prev2[j - 2] + 1);
             }
-            d[i][j] = best;
+            row[j] = best;
         }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
     }
-    d[a.len()][b.len()]
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -105,5 +116,9 @@ mod tests {
         assert_eq!(suggest("fsnyc", ["fsync", "sync", "syncfs"]), Some("fsync"));
         assert_eq!(suggest("eio", ["EIO", "EDOM"]), Some("EIO"));
         assert_eq!(suggest("banana", ["fsync", "open"]), None);
+        assert_eq!(suggest("EIOO", ["EIO"]), Some("EIO"));
+        assert_eq!(suggest("ab", ["ba"]), Some("ba"));
+        assert_eq!(suggest(&"E".repeat(65), ["EIO"]), None);
+        assert_eq!(suggest(&"é".repeat(100), ["EIO"]), None);
     }
 }

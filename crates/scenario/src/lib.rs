@@ -26,6 +26,8 @@ pub mod ast;
 mod check;
 mod claim;
 pub mod diag;
+pub mod inert;
+pub mod limits;
 mod parse;
 mod print;
 #[cfg(feature = "test-support")]
@@ -38,6 +40,7 @@ pub use ast::{
 pub use check::{Binding, Bindings, DescId, Description, FileId};
 pub use claim::ClaimSource;
 pub use diag::{Diagnostic, Severity, Span};
+pub use inert::{inert, quote};
 pub use parse::{parse_unchecked, SourceMap, StmtSource};
 
 /// A scenario that parsed and passed the checks.
@@ -51,7 +54,8 @@ pub struct Parsed {
 }
 
 /// Parses and checks scenario text. On failure, every error found (and
-/// any warnings), in line order.
+/// any warnings), in line order. A text past the [`limits`] is refused
+/// with one error that names the limit.
 pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let sorted = |mut d: Vec<Diagnostic>| {
         d.sort_by_key(|d| (d.span, d.severity));
@@ -59,27 +63,44 @@ pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     };
     let (scenario, source) = parse::parse_unchecked(text).map_err(sorted)?;
     let (bindings, warnings) = check::check(&scenario, &source).map_err(sorted)?;
+    limits::check_pages(&scenario, &source, &bindings).map_err(|d| vec![d])?;
     Ok(Parsed { scenario, source, bindings, warnings: sorted(warnings) })
 }
 
-/// [`parse`] for raw bytes: text that is not UTF-8 is a diagnostic too.
+/// [`parse`] for raw bytes: a byte-order mark is skipped, and text that is
+/// not UTF-8 is a diagnostic too, with the line, column and byte offset of
+/// the first bad byte.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, Vec<Diagnostic>> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => parse(text),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-            let byte = bytes[e.valid_up_to()];
-            let span =
-                Span::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX), 1);
-            Err(vec![Diagnostic::error(
-                span,
-                format!("the text is not UTF-8 (byte {byte:#04x}); save it as UTF-8"),
-            )])
-        }
+    if bytes.len() > limits::MAX_INPUT_BYTES {
+        return Err(vec![limits::too_many_bytes(bytes.len())]);
     }
+    let bom = if bytes.starts_with("\u{feff}".as_bytes()) { 3 } else { 0 };
+    match std::str::from_utf8(&bytes[bom..]) {
+        Ok(text) => parse(text),
+        Err(e) => Err(vec![not_utf8(&bytes[bom..], e.valid_up_to(), bom)]),
+    }
+}
+
+/// Where the first byte that is not UTF-8 is, counting lines as the
+/// parser does (`\n`, `\r\n` and a lone `\r` each end one).
+fn not_utf8(bytes: &[u8], at: usize, skipped: usize) -> Diagnostic {
+    let good = &bytes[..at];
+    let text = String::from_utf8_lossy(good);
+    let mut lines = parse::lines(&text);
+    let mut line = lines.by_ref().count().max(1);
+    let ends_line = good.last().is_some_and(|&b| b == b'\n' || b == b'\r');
+    let col = if ends_line {
+        line += 1;
+        1
+    } else {
+        parse::lines(&text).last().map_or(0, |l| l.chars().count()) + 1
+    };
+    let byte = bytes.get(at).copied().unwrap_or(0);
+    let span = Span::new(u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX), 1);
+    Diagnostic::error(
+        span,
+        format!("the text is not UTF-8 (byte {byte:#04x} at byte offset {}); save it as UTF-8", at + skipped),
+    )
 }
 
 impl Parsed {

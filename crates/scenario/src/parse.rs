@@ -14,6 +14,8 @@ use errseq::{Errno, Ret, SchemeName};
 use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, SyncRange, Verb};
 use crate::claim::{claim, claim_kind, label, split_label, ClaimSource};
 use crate::diag::{suggest, Diagnostic, Span};
+use crate::inert::quote;
+use crate::limits;
 
 /// Where the parts of one statement are in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,12 +95,36 @@ struct Parser {
     seen_headers: Vec<&'static str>,
 }
 
+/// The lines of `text`: each ends at `\n`, `\r\n` or a lone `\r` (the
+/// line ending of old Mac files; read as one line, such a file would lose
+/// everything after a header into its value). A last line with no ending
+/// counts; nothing after the last ending does.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, next) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (&rest[..i], &rest[i + 2..]),
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        rest = next;
+        Some(line)
+    })
+}
+
 /// Parses without the scenario checks (fd table rules): what a formatter
-/// needs, since it must work on scenarios whose fds are still wrong.
+/// needs, since it must work on scenarios whose fds are still wrong. A
+/// byte-order mark at the start is skipped; a text past the [`limits`]
+/// is refused before it is parsed.
 pub fn parse_unchecked(text: &str) -> Result<(Scenario, SourceMap), Vec<Diagnostic>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    limits::check_text(text).map_err(|d| vec![d])?;
     let mut p = Parser::default();
     let mut last_line = 0;
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in lines(text).enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         p.line(line, n);
         last_line = n;
@@ -114,6 +140,7 @@ pub fn parse_unchecked(text: &str) -> Result<(Scenario, SourceMap), Vec<Diagnost
         p.scenario.body.pop();
     }
     if p.errors.is_empty() {
+        limits::check_names(&p.scenario, &p.source).map_err(|d| vec![d])?;
         Ok((p.scenario, p.source))
     } else {
         Err(p.errors)
@@ -220,7 +247,10 @@ impl Parser {
                 .map_or(String::new(), |s| format!("; did you mean `{s}:`?"));
             return self.err(
                 span,
-                format!("unknown header `{key}:`{hint} (headers are `title:`, `schemes:` and `fs:`)"),
+                format!(
+                    "unknown header `{}:`{hint} (headers are `title:`, `schemes:` and `fs:`)",
+                    quote(key)
+                ),
             );
         };
         if self.seen_headers.contains(&key) {
@@ -237,7 +267,7 @@ impl Parser {
                 Some(fs) => self.scenario.fs = Some(fs),
                 None => self.err(
                     value_span,
-                    format!("unknown filesystem `{value}`; profiles are ext4, xfs, btrfs and nfs"),
+                    format!("unknown filesystem `{}`; profiles are ext4, xfs, btrfs and nfs", quote(value)),
                 ),
             },
         }
@@ -359,7 +389,7 @@ pub(crate) fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("calls are {}", calls.join(", ")),
     };
-    Diagnostic::error(tok.span, format!("unknown call `{}`; {hint}", tok.text))
+    Diagnostic::error(tok.span, format!("unknown call `{}`; {hint}", quote(tok.text)))
 }
 
 /// Checks the arguments against the verb's shape and builds the event.
@@ -382,7 +412,7 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
             let msg = if shape.is_empty() {
                 format!("`{verb}` takes no arguments")
             } else {
-                format!("unexpected `{}`: the form is `{}`", extra.text, verb.usage())
+                format!("unexpected `{}`: the form is `{}`", quote(extra.text), verb.usage())
             };
             return Err(Diagnostic::error(extra.span, msg));
         }
@@ -455,11 +485,11 @@ fn unknown_flag(verb: Verb, tok: Tok<'_>, is_last: bool) -> Diagnostic {
              or no flag for all three"
         )
     } else if let Some(s) = suggest(tok.text, flags) {
-        format!("unknown flag `{}`; did you mean `{s}`? (the form is `{}`)", tok.text, verb.usage())
+        format!("unknown flag `{}`; did you mean `{s}`? (the form is `{}`)", quote(tok.text), verb.usage())
     } else {
         format!(
             "`{}` is not a flag of `{verb}`: write {list} (any of them, each once), or no flag for all three",
-            tok.text
+            quote(tok.text)
         )
     };
     Diagnostic::error(tok.span, msg)
@@ -477,10 +507,13 @@ fn arg_noun(arg: Arg) -> &'static str {
 }
 
 fn name(tok: Tok<'_>, arg: Arg) -> Result<Name, Diagnostic> {
+    if let Some(d) = limits::name_too_long(tok.text, tok.span) {
+        return Err(d);
+    }
     Name::new(tok.text).ok_or_else(|| {
         let what = if arg == Arg::File { "file" } else { "fd" };
         let hint = if Errno::from_name(tok.text).is_some() {
-            format!("; `{}` is an errno, and an errno goes after the file", tok.text)
+            format!("; `{}` is an errno, and an errno goes after the file", quote(tok.text))
         } else {
             String::new()
         };
@@ -488,7 +521,7 @@ fn name(tok: Tok<'_>, arg: Arg) -> Result<Name, Diagnostic> {
             tok.span,
             format!(
                 "`{}` is not a valid {what} name: use lower-case letters, digits and `_`, starting with a letter{hint}",
-                tok.text
+                quote(tok.text)
             ),
         )
     })
@@ -500,7 +533,11 @@ fn page(tok: Tok<'_>) -> Result<u32, Diagnostic> {
         Ok(p) if digits => Ok(p),
         _ => Err(Diagnostic::error(
             tok.span,
-            format!("`{}` is not a page number: write a whole number from 0 to {}", tok.text, u32::MAX),
+            format!(
+                "`{}` is not a page number: write a whole number from 0 to {}",
+                quote(tok.text),
+                u32::MAX
+            ),
         )),
     }
 }
@@ -513,9 +550,12 @@ fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {
     let msg = if Errno::from_name(&upper).is_some() {
         format!("errno names are upper case: write `{upper}`")
     } else if let Some(s) = suggest(tok.text, Errno::names()) {
-        format!("unknown errno `{}`; did you mean `{s}`?", tok.text)
+        format!("unknown errno `{}`; did you mean `{s}`?", quote(tok.text))
     } else {
-        format!("unknown errno `{}`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS", tok.text)
+        format!(
+            "unknown errno `{}`: use a Linux errno name such as EIO, ENOSPC, EDQUOT or EROFS",
+            quote(tok.text)
+        )
     };
     Err(Diagnostic::error(tok.span, msg))
 }
@@ -526,7 +566,7 @@ pub(crate) fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("schemes are {}", SchemeName::all_ids().collect::<Vec<_>>().join(", ")),
         };
-        Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", tok.text))
+        Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", quote(tok.text)))
     })
 }
 
@@ -594,13 +634,14 @@ fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
         };
         let name = scheme_name(Tok { text: w, span })?;
         if !starts_override(pos) {
+            let w = quote(w);
             return Err(Diagnostic::error(span, format!("`{w}` needs `=RESULT` after it, as in `{w}=0`")));
         }
         pos += 2;
         if expect.overrides.iter().any(|(n, _)| *n == name) {
             return Err(Diagnostic::error(
                 span,
-                format!("`{w}` has two expectations on this line; keep one"),
+                format!("`{}` has two expectations on this line; keep one", quote(w)),
             ));
         }
         let o = outcome(&toks, &mut pos)?;
@@ -666,7 +707,7 @@ fn result(word: &str, span: Span) -> Result<Ret, Diagnostic> {
         if word.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             Diagnostic::error(
                 span,
-                format!("`{word}` is not a result: write `0` or an errno name such as `EIO`"),
+                format!("`{}` is not a result: write `0` or an errno name such as `EIO`", quote(word)),
             )
         } else {
             d

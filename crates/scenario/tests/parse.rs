@@ -263,13 +263,82 @@ fn unchecked_overrides_are_warnings() {
 #[test]
 fn bytes_that_are_not_utf8_are_a_diagnostic() {
     let d = parse_bytes(b"open a f\nfsync \xff\n").expect_err("not UTF-8");
-    assert_eq!(d[0].to_string(), "2:7: the text is not UTF-8 (byte 0xff); save it as UTF-8");
+    assert_eq!(
+        d[0].to_string(),
+        "2:7: the text is not UTF-8 (byte 0xff at byte offset 15); save it as UTF-8"
+    );
 }
 
 #[test]
 fn crlf_text_parses() {
     let p = ok("open a f\r\nfsync a => EIO\r\n");
     assert_eq!(p.scenario.stmts().count(), 2);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let p = parse_bytes(b"\xef\xbb\xbftitle: t\nopen a f\nfsync a => 0\n").expect("BOM skipped");
+    assert_eq!(p.scenario.title.as_deref(), Some("t"));
+    let p = ok("\u{feff}title: t\nopen a f\n");
+    assert_eq!(p.scenario.title.as_deref(), Some("t"));
+    let d = parse_bytes(b"\xef\xbb\xbfopen a f\n\xff").expect_err("not UTF-8");
+    assert_eq!(
+        d[0].to_string(),
+        "2:1: the text is not UTF-8 (byte 0xff at byte offset 12); save it as UTF-8"
+    );
+}
+
+#[test]
+fn cr_only_and_mixed_line_endings_end_lines() {
+    for text in [
+        "title: t\ropen a f\rfsync a => 0\r",
+        "title: t\r\nopen a f\nfsync a => 0\r",
+        "title: t\ropen a f\r\nfsync a => 0",
+    ] {
+        let p = ok(text);
+        assert_eq!(p.scenario.title.as_deref(), Some("t"), "{text:?}");
+        assert_eq!(p.scenario.stmts().count(), 2, "{text:?}");
+        assert_eq!(p.source.events[1].line(), 3, "{text:?}");
+    }
+    let d = parse("open a f\rfsnyc a\r").expect_err("misspelt");
+    assert_eq!(d[0].to_string(), "2:1: unknown call `fsnyc`; did you mean `fsync`?");
+}
+
+#[test]
+fn long_and_hostile_tokens_are_cut_and_escaped_in_messages() {
+    let long = "E".repeat(10_000);
+    let d = parse(&format!("open a f\nfail f {long}\n")).expect_err("unknown errno");
+    let msg = d[0].to_string();
+    assert!(msg.len() < 200, "{msg}");
+    assert!(msg.contains(&format!("`{}…`", "E".repeat(40))), "{msg}");
+    let d = parse("open a f\nfail f E\x1b]0;X\x07\n").expect_err("unknown errno");
+    assert!(d[0].message.contains("E\\x1b]0;X\\x07"), "{}", d[0]);
+    assert!(!d[0].message.contains('\x1b'), "{}", d[0]);
+}
+
+#[test]
+fn limits_are_refused_up_front_with_the_limit_named() {
+    use errseq_scenario::limits;
+    let name = "n".repeat(limits::MAX_NAME_LEN + 1);
+    let d = parse(&format!("open {name} f\n")).expect_err("name too long");
+    assert_eq!(d[0].to_string(), "1:6: this name has 257 characters; names have at most 256");
+    let mut text = String::new();
+    for i in 0..=limits::MAX_NAMES {
+        text.push_str(&format!("error f{i} EIO\n"));
+    }
+    let d = parse(&text).expect_err("too many names");
+    assert!(d[0].message.contains("a scenario has at most 16,384 names"), "{}", d[0]);
+    assert_eq!(d[0].span.line, 16_385);
+    let d = parse(&"\n".repeat(limits::MAX_LINES + 1)).expect_err("too many lines");
+    assert!(d[0].message.contains("more than 1,048,576 lines"), "{}", d[0]);
+    let d = parse_bytes(&vec![b' '; limits::MAX_INPUT_BYTES + 1]).expect_err("too big");
+    assert!(d[0].message.contains("at most 16,777,216 bytes"), "{}", d[0]);
+    let mut text = "open a f\n".to_owned();
+    for i in 0..=limits::MAX_PAGES {
+        text.push_str(&format!("write a {i}\n"));
+    }
+    let d = parse(&text).expect_err("too many pages");
+    assert!(d[0].message.contains("at most 65,536 distinct pages"), "{}", d[0]);
 }
 
 #[test]
