@@ -300,8 +300,38 @@ fn explore_command(
 
 fn url(path: &Path, base: &str, replay: Option<&str>) -> ExitCode {
     let Ok(p) = load(path) else { return ExitCode::from(2) };
-    println!("{}", errseq_share::link(base, &p.scenario, replay));
-    ExitCode::SUCCESS
+    // A replay string goes into the link only if it names an interleaving
+    // of this scenario, and in the newest form (which has a check).
+    let replay = match replay {
+        None => None,
+        Some(s) => {
+            let program = errseq_model::Program::compile(&p);
+            let fs = p.scenario.fs();
+            let encoded = replay_string::decode(&program, fs, s)
+                .and_then(|t| replay_string::encode(&program, t.scheme, fs, &t.schedule));
+            match encoded {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    eprintln!(
+                        "{}: --replay: {e} (the replay strings `errseq explore` prints fit)",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    // What url makes, decode reads: the same limits, refused here.
+    match errseq_share::try_link(base, &p.scenario, replay.as_deref()) {
+        Ok(link) => {
+            println!("{link}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: no share link carries this scenario: {e}", path.display());
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn decode(link: &str) -> ExitCode {
