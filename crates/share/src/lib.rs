@@ -2,24 +2,32 @@
 //! fragment of a URL.
 //!
 //! ```text
-//! http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww
+//! http://127.0.0.1:8080/#2ASCWEWAgkZImQUbFRkDBWqOoqwAAr
 //! http://127.0.0.1:8080/#text=open%20a%20f%0Afsync%20a%0A
 //! ```
 //!
 //! [`encode`] writes the binary form: a version character, then the
 //! scenario in a compact encoding made for this language (names in a
 //! table, calls as 4-bit codes, numbers in Exp-Golomb codes, errnos by
-//! number, schemes by a stable code), in base64url, then a check
-//! character. A ten-call scenario with one-letter names fits in about 30
+//! number, schemes by a stable code), in base64url, then two check
+//! characters. A ten-call scenario with one-letter names fits in about 30
 //! characters, so a whole link fits one line of mail. The last character
 //! is always a letter or a digit: chat and mail programs that turn URLs
 //! into links leave a trailing `_`, `-`, `=` or `.` out.
+//!
+//! No single edit goes through: a link with one character changed, added,
+//! lost, or two neighbours swapped, anywhere, does not decode (section
+//! [Version 2](crate#version-2) says why; `tests/edits.rs` tries every
+//! such edit of every example's link). Damage beyond one edit passes the
+//! check about once in 2,048 times, and then decodes only if what it makes
+//! still reads as a scenario.
 //!
 //! [`decode`] reads that form, and also `text=` followed by the
 //! percent-encoded scenario text (for links typed by hand or made by
 //! documentation generators; [`text_fragment`] writes one). Every link
 //! ever made keeps decoding: each format version has its own module
-//! ([`v1`](crate#version-1)), which a later version leaves untouched.
+//! ([`v1`](crate#version-1), [`v2`](crate#version-2)), which a later
+//! version leaves as it reads.
 //!
 //! Everything a scenario can say survives a link: headers, comments
 //! (above the headers, on their own lines, after a call, on a `par`
@@ -30,18 +38,89 @@
 //! decoded scenario is printed and parsed again (without the fd-table
 //! checks, so a scenario that is still being written can be shared).
 //!
+//! # Limits
+//!
 //! Decoding never panics, takes time linear in the link's length, and
 //! refuses links beyond fixed limits before allocating for them: 200,000
 //! characters; in the binary form 4,096 names of at most 256 characters,
 //! 10,000 lines (entries of the body and of par blocks, and comments
 //! among the headers), 64 KiB of text in all (title, comments, replay
-//! string), and a scenario that prints to at most 1 MiB; in the `text=`
-//! form 64 KiB of scenario text.
+//! string), 1,000 conditions in a claim, and a scenario that prints to at
+//! most 1 MiB; in the `text=` form 64 KiB of scenario text.
+//!
+//! The limits on names, lines and text hold for the scenario a `text=`
+//! link carries too, so that they are one rule about scenarios:
+//! [`try_encode`] (and `errseq url`) refuses to make a link of a scenario
+//! past them, with the limit in words, and makes nothing [`decode`] then
+//! refuses (it decodes what it made before giving it out). [`encode`]
+//! makes a link anyway, which [`decode`] refuses.
+//!
+//! # Version 2
+//!
+//! ```text
+//! fragment = "2" PAYLOAD [PAD] CHECK CHECK
+//! ```
+//!
+//! - `2` is the version.
+//! - PAYLOAD is version 1's bit string (below, "The bit string"),
+//!   unchanged, in base64url as in version 1: six bits a character, the
+//!   last one filled up with zero bits.
+//! - PAD is one `A` (six zero bits) when the characters would otherwise
+//!   be odd in number: a fragment of version 2 has an even number of
+//!   characters. The decoder takes at most eleven zero bits after the
+//!   scenario's last bit.
+//! - CHECK CHECK complete a CRC-11 over the values (0–63) of all the
+//!   characters, version and PAD included: read as one polynomial over
+//!   GF(2), six bits a character, first character highest, the whole
+//!   fragment is a multiple of `G = x^11 + x^9 + x^8 + x^7 + x^2 + 1`
+//!   (FlexRay's CRC-11). The two characters are `C = M·x^12 mod G` (`M`
+//!   being everything before them), in twelve bits, most significant
+//!   first; when the second would be `-` or `_` (62, 63), `C + G` instead,
+//!   whose last six bits are then 58 or 59. So the last character is a
+//!   letter or a digit, and each payload has one fragment.
+//!   ([`check`] computes it; the explorer's replay strings use it too.)
+//! - Whitespace anywhere is skipped and not counted.
+//!
+//! Why every single edit shows:
+//!
+//! - A character added or lost anywhere makes the count odd.
+//! - A character changed adds `e(x)·x^(6k)` to the polynomial, with `e`
+//!   the XOR of the two values (nonzero, degree at most 5); two different
+//!   neighbours swapped add `e(x)·(x^6 + 1)·x^(6k)`. `G` has no factor
+//!   `x`, so it would have to divide `e` or `e·(x^6 + 1)`. It divides
+//!   neither for any of the 63 values of `e`: degree 11 is more than 5, and
+//!   the 63 divisions of the second kind are a unit test
+//!   (`check::tests::no_single_edit_is_a_multiple_of_g`). The CRC covers
+//!   every character, so this holds at the version, the padding and the
+//!   check characters too.
+//! - An edit at the start can make another version's link: the version
+//!   changed to `1`, a `1` put in front, the `2` lost before or swapped
+//!   with a `1`. Version 1's decoder refuses the first always (two
+//!   characters are left over after the scenario), and [`decode`] refuses
+//!   any version-1 link that becomes a valid version-2 link by undoing
+//!   one such edit, rather than trust version 1's single check character.
+//!   Any other first character is not a version this playground reads.
+//!
+//! Two check characters are the fewest a last-place check can do it
+//! with: one character would have to tell apart the 64 values of another
+//! with the 62 a last character may take.
+//!
+//! A link that fails its check is read once more without it, to say what
+//! happened: it ends inside the scenario or before its check characters
+//! (cut short, and where), or something in it changed (damaged).
+//!
+//! Example: `open a f` / `fsync a => EIO` is version 1's 45 bits
+//! (below, "Example"): `2`, `A4JWChRo`, then `A` (with the version, the
+//! eight characters of the bits are nine, an odd count), then the check
+//! `YW`: `2A4JWChRoAYW`.
 //!
 //! # Version 1
 //!
 //! The format, bit by bit. It is frozen: links of version 1 decode the
 //! same forever. Its tables (calls, schemes, profiles) may only grow.
+//! Its bit string is version 2's payload; only its characters differ
+//! (one check character, weaker: it lets about one in 62 single edits
+//! through).
 //!
 //! ## Characters
 //!
@@ -99,7 +178,7 @@
 //! [schemes]         ue count, that many scheme
 //! [fs]              ue: 0 ext4, 1 xfs, 2 btrfs, 3 nfs
 //! [head-comments]   ue count, that many text (comment lines among the headers)
-//! [replay]          text (a replay string of the explorer, such as 1f.UNUH)
+//! [replay]          text (a replay string of the explorer, such as 2fAAHgJa)
 //! ENTRIES           the body
 //! ```
 //!
