@@ -26,7 +26,7 @@ test('the copied link opens the same scenario in a fresh page', async () => {
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
   const link = await copied(page, '#copy-link', 'link');
-  assert.ok(link.startsWith(session.base + '#1'), link);
+  assert.ok(link.startsWith(session.base + '#2'), link);
   const fragment = link.slice(link.indexOf('#') + 1);
   assert.doesNotMatch(fragment, /[-_=.]$/, 'linkifiers keep the last character');
   const fresh = await session.chrome.newContext();
@@ -82,7 +82,7 @@ test('the email text fits a 72-column mail and carries the link', async () => {
   const mail = await copied(page, '#copy-email', 'email');
   const lines = mail.split('\n');
   const link = lines.find((l) => l.startsWith('http'));
-  assert.ok(link?.startsWith(session.base + '#1'), mail);
+  assert.ok(link?.startsWith(session.base + '#2'), mail);
   for (const l of lines.filter((l) => l !== link)) {
     assert.ok([...l].length <= 72, `too wide: ${l}`);
   }
@@ -95,7 +95,7 @@ test('?embed renders results and posts its height to a parent on another origin'
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
   const snippet = await copied(page, '#copy-embed', 'embed');
-  assert.match(snippet, /^<iframe src="[^"]+\?embed#1[^"]+"/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#2[^"]+"/);
   // A documentation page elsewhere, not cross-origin isolated.
   const docs = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });

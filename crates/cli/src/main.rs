@@ -334,8 +334,39 @@ fn explore_command(
 
 fn url(out: &mut Out, path: &Path, base: &str, replay: Option<&str>) -> ExitCode {
     let Ok(p) = load(out, path) else { return ExitCode::from(2) };
-    outln!(out, "{}", errseq_share::link(base, &p.scenario, replay));
-    ExitCode::SUCCESS
+    // A replay string goes into the link only if it names an interleaving
+    // of this scenario, and in the newest form (which has a check).
+    let replay = match replay {
+        None => None,
+        Some(s) => {
+            let program = errseq_model::Program::compile(&p);
+            let fs = p.scenario.fs();
+            let encoded = replay_string::decode(&program, fs, s)
+                .and_then(|t| replay_string::encode(&program, t.scheme, fs, &t.schedule));
+            match encoded {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    errln!(
+                        out,
+                        "{}: --replay: {e} (the replay strings `errseq explore` prints fit)",
+                        path.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    // What url makes, decode reads: the same limits, refused here.
+    match errseq_share::try_link(base, &p.scenario, replay.as_deref()) {
+        Ok(link) => {
+            outln!(out, "{link}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            errln!(out, "{}: no share link carries this scenario: {e}", path.display());
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn decode(out: &mut Out, link: &str) -> ExitCode {

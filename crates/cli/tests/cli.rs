@@ -192,11 +192,15 @@ fn explore_lists_joint_outcomes_with_counts_and_replay_strings() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("linux-5.8: 6 joint outcomes from 10,385,564 interleavings"), "{stdout}");
     assert!(stdout.contains("  x    y    z    interleavings  replay"), "{stdout}");
-    assert!(stdout.contains("  0    EIO  EIO  53,900         1f.AFX9AQ"), "{stdout}");
-    let replay = errseq(&["explore", path.to_str().expect("path"), "--replay", "1f.AFX9AQ"], None);
-    let steps = text(&replay.stdout);
-    assert!(steps.contains("store f_sb_err(a,b) = 0x00001000"), "the cursor goes backwards:\n{steps}");
-    assert!(steps.contains("z               runs alone; returns EIO"), "{steps}");
+    assert!(stdout.contains("  0    EIO  EIO  53,900         2fAFV_gAAH"), "{stdout}");
+    // The string printed, and the version-1 string of the same
+    // interleaving (made before replay strings had a check), both open it.
+    for s in ["2fAFV_gAAH", "1f.AFX9AQ"] {
+        let replay = errseq(&["explore", path.to_str().expect("path"), "--replay", s], None);
+        let steps = text(&replay.stdout);
+        assert!(steps.contains("store f_sb_err(a,b) = 0x00001000"), "the cursor goes backwards:\n{steps}");
+        assert!(steps.contains("z               runs alone; returns EIO"), "{steps}");
+    }
 }
 
 #[test]
@@ -206,7 +210,7 @@ fn explore_reports_a_counterexample_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("  10  never b1 = 0, b2 = 0  linux-4.12  never"), "{stdout}");
-    assert!(stdout.contains("counterexample for line 10 under linux-4.12 (replay 1a."), "{stdout}");
+    assert!(stdout.contains("counterexample for line 10 under linux-4.12 (replay 2a"), "{stdout}");
 }
 
 #[test]
@@ -252,7 +256,7 @@ fn url_then_decode_gives_the_canonical_text() {
         let link = text(&out.stdout);
         assert_eq!(link.lines().count(), 1, "{shown}: {link}");
         let link = link.trim_end();
-        assert!(link.starts_with("http://127.0.0.1:8080/#1"), "{shown}: {link}");
+        assert!(link.starts_with("http://127.0.0.1:8080/#2"), "{shown}: {link}");
         assert!(link.ends_with(|c: char| c.is_ascii_alphanumeric()), "{shown}: {link}");
         let back = errseq(&["decode", link], None);
         assert!(back.status.success(), "{shown}: {}", text(&back.stderr));
@@ -271,14 +275,78 @@ fn url_takes_a_base_and_a_replay_string() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let link = text(&out.stdout);
-    assert!(link.starts_with("https://errseq.example/play#1"), "{link}");
+    assert!(link.starts_with("https://errseq.example/play#2"), "{link}");
     let back = errseq(&["decode", "-"], Some(&link));
     assert!(back.status.success(), "{}", text(&back.stderr));
     assert_eq!(text(&back.stdout), race);
-    assert!(text(&back.stderr).contains("--replay 1f.AFX9AQ"), "{}", text(&back.stderr));
+    // The link carries the interleaving in the newest form, with its check.
+    assert!(text(&back.stderr).contains("--replay 2fAFV_gAAH"), "{}", text(&back.stderr));
     let by_text = errseq(&["decode", "#text=open+a+f%0Afsync+a+%3D%3E+EIO"], None);
     assert!(by_text.status.success(), "{}", text(&by_text.stderr));
     assert_eq!(text(&by_text.stdout), "open a f\nfsync a => EIO\n");
+}
+
+#[test]
+fn url_refuses_a_replay_string_that_does_not_fit_the_scenario() {
+    let race = "open a f\ndup b a\npar\n  syncfs a as x\n  error f EIO\n  syncfs b as y\nend\n";
+    for (replay, words) in [
+        ("1z.A", "replay string `1z.A`: `z` is not a scheme letter"),
+        ("anything", "replay string `anything`: version `a` is not one this program reads"),
+        ("2fAFV_gAAI", "replay string `2fAFV_gAAI`: its last two characters do not match the others"),
+        ("2fAFV_gAH", "replay string `2fAFV_gAH`: it has an odd number of characters"),
+        ("1f.A.A", "replay string `1f.A.A`: it has 2 blocks; this scenario has 1 par block(s)"),
+    ] {
+        let out = errseq(&["url", "-", "--replay", replay], Some(race));
+        assert_eq!(out.status.code(), Some(2), "{replay}");
+        assert!(out.stdout.is_empty(), "{replay}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.starts_with("-: --replay: "), "{stderr}");
+        assert!(stderr.contains(words), "{stderr}");
+    }
+}
+
+/// Scenarios at each limit of a link, and one past it.
+fn at_and_past_each_limit() -> Vec<(String, String, &'static str)> {
+    let opens = |n: usize| (0..n).map(|i| format!("open n{i} f\n")).collect::<String>();
+    let long = |n: usize| format!("open a{} f\n", "x".repeat(n - 1));
+    let syncs = |n: usize| "sync\n".repeat(n);
+    let notes = |n: usize| format!("# {}\n# {}\nsync\n", "x".repeat(32_768), "y".repeat(n - 32_768));
+    vec![
+        (opens(4095), opens(4096), "the scenario has 4097 names"),
+        (long(256), long(257), "has 257 characters; a link carries names of at most 256"),
+        (syncs(10_000), syncs(10_001), "the scenario has 10001 lines"),
+        (notes(65_536), notes(65_537), "take 65537 bytes; a link carries at most 65536"),
+    ]
+}
+
+/// Percent-encodes every byte: a `text=` link of `text`.
+fn text_link(text: &str) -> String {
+    let mut out = String::from("#text=");
+    for b in text.bytes() {
+        out.push_str(&format!("%{b:02X}"));
+    }
+    out
+}
+
+#[test]
+fn url_makes_what_decode_reads_and_refuses_what_decode_refuses() {
+    for (at, past, words) in at_and_past_each_limit() {
+        let out = errseq(&["url", "-"], Some(&at));
+        assert!(out.status.success(), "{words}: {}", text(&out.stderr));
+        let back = errseq(&["decode", "-"], Some(&text(&out.stdout)));
+        assert!(back.status.success(), "{words}: {}", text(&back.stderr));
+        assert_eq!(text(&back.stdout), parse(&at).expect("valid").scenario.to_string(), "{words}");
+
+        let out = errseq(&["url", "-"], Some(&past));
+        assert_eq!(out.status.code(), Some(2), "{words}");
+        assert!(out.stdout.is_empty(), "{words}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.starts_with("-: no share link carries this scenario: "), "{stderr}");
+        assert!(stderr.contains(words), "{stderr}");
+        // The same scenario in a link typed by hand: refused too.
+        let back = errseq(&["decode", "-"], Some(&text_link(&past)));
+        assert_eq!(back.status.code(), Some(2), "{words}");
+    }
 }
 
 #[test]
@@ -297,7 +365,7 @@ fn a_corrupted_link_exits_2_with_the_reason() {
     let out = errseq(&["decode", "http://127.0.0.1:8080/#7AAAA"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("unknown format version 7: this playground reads version 1"),
+        text(&out.stderr).contains("unknown format version 7: this playground reads versions 1 and 2"),
         "{}",
         text(&out.stderr)
     );
@@ -329,5 +397,5 @@ fn render_fits_72_columns_with_the_link_on_its_own_line() {
     assert!(md.starts_with("### t\n"), "{md}");
     assert!(md.contains("| | event | linux-4.12 | linux |\n|---|---|---|---|\n"), "{md}");
     assert!(md.contains("| \\* | `fsync b` | 0 ✗ | EIO |"), "{md}");
-    assert!(md.contains("](https://errseq.example/#1"), "{md}");
+    assert!(md.contains("](https://errseq.example/#2"), "{md}");
 }

@@ -1,12 +1,21 @@
 //! Replay strings: a short, versioned name for one interleaving.
 //!
-//! Version 1 reads `1` `<scheme letter>` then, for each `par` block, `.`
-//! and the block's choices in base64url (no padding). At each step of a
-//! block, the task that moves is written as its position among the tasks
-//! that could move then, in as few bits as that number of tasks needs
-//! (none when only one could), least significant bit first. Steps where
-//! only one task can move cost nothing, so a counterexample of three tasks
-//! and thirty steps takes a handful of characters.
+//! Version 2 (written): `2`, the scheme letter, then the choices of every
+//! `par` block, block after block, in base64url (most significant bit
+//! first), a zero character when needed to make the count of characters
+//! even, and two check characters: the check of share links
+//! (`errseq_share::check`, a CRC-11 over the characters' 6-bit values),
+//! so that no single changed, added, lost or swapped character goes
+//! unnoticed. At each step of a block, the task that moves is written as
+//! its position among the tasks that could move then, in as few bits as
+//! that number of tasks needs (none when only one could). Steps where only
+//! one task can move cost nothing, so a counterexample of three tasks and
+//! thirty steps takes a handful of characters. Every character is a
+//! letter, a digit, `-` or `_`, and the last a letter or a digit.
+//!
+//! Version 1 (still read): `1` `<scheme letter>` then, for each `par`
+//! block, `.` and the block's choices in base64url, least significant bit
+//! first within bytes, without a check.
 //!
 //! Decoding replays the scenario to know how many tasks could move at each
 //! step, so a string is only meaningful with the scenario it was made for;
@@ -16,13 +25,18 @@ use errseq::Scheme;
 use errseq_model::Program;
 use errseq_scenario::Fs;
 
+use errseq_share::check;
+
 use crate::scenario::Schedule;
 use crate::trace::{replay_with, Trace, TraceError};
 
 /// The version this module writes.
-pub const VERSION: char = '1';
+pub const VERSION: char = '2';
 
-/// Scheme letters of version 1. Append new schemes; never reorder.
+/// The version written before checks came: still read.
+const VERSION_1: char = '1';
+
+/// Scheme letters (both versions). Append new schemes; never reorder.
 const SCHEMES: [(char, Scheme); 9] = [
     ('a', Scheme::Linux412),
     ('b', Scheme::RfcV1),
@@ -50,15 +64,117 @@ pub fn encode(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) ->
         .map(|(c, _)| *c)
         .ok_or_else(|| TraceError(format!("scheme {scheme} has no replay letter")))?;
     let trace = crate::trace::replay(program, scheme, fs, schedule)?;
+    // Blocks run one after another, so one stream in the order of the
+    // steps reads back block by block.
+    let mut bits: Vec<bool> = Vec::new();
+    for step in &trace.steps {
+        if step.task.is_some() {
+            let k = step.enabled.len();
+            let task = step.task.map_or(0, |(_, t)| t);
+            let choice = step.enabled.iter().position(|&t| t == task).unwrap_or(0);
+            bits.extend((0..width(k)).rev().map(|i| choice >> i & 1 == 1));
+        }
+    }
+    let mut symbols = vec![value(VERSION).unwrap_or(0), value(letter).unwrap_or(0)];
+    symbols.extend(
+        bits.chunks(6).map(|c| c.iter().enumerate().fold(0u8, |v, (i, &b)| v | u8::from(b) << (5 - i))),
+    );
+    check::seal(&mut symbols);
+    Ok(symbols.into_iter().map(|v| char::from(B64[usize::from(v & 63)])).collect())
+}
+
+/// The value of a base64url character.
+fn value(c: char) -> Option<u8> {
+    B64.iter().position(|&b| char::from(b) == c).map(|v| v as u8)
+}
+
+/// Reopens the interleaving a replay string names (of either version).
+pub fn decode(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+    match text.trim().chars().next() {
+        Some(VERSION) => decode_v2(program, fs, text),
+        Some(VERSION_1) => decode_v1(program, fs, text),
+        Some(v) => Err(TraceError(format!(
+            "replay string `{text}`: version `{v}` is not one this program reads (it reads {VERSION_1} and {VERSION})"
+        ))),
+        None => Err(TraceError(format!("replay string `{text}`: it is empty"))),
+    }
+}
+
+fn scheme_of(letter: char) -> Option<Scheme> {
+    SCHEMES.iter().find(|(c, _)| *c == letter).map(|(_, s)| *s)
+}
+
+fn decode_v2(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+    let err = |m: String| TraceError(format!("replay string `{text}`: {m}"));
+    let mut symbols = Vec::new();
+    for (i, c) in text.trim().chars().enumerate() {
+        let v = value(c).ok_or_else(|| {
+            err(format!("`{}` (character {}) is not a letter, a digit, `-` or `_`", c.escape_debug(), i + 1))
+        })?;
+        symbols.push(v);
+    }
+    if let Err(failure) = check::verify(&symbols) {
+        let why = match failure {
+            check::Failure::TooShort => "it is too short to be one (cut?)",
+            check::Failure::OddLength => "it has an odd number of characters: one was added or lost",
+            _ => "its last two characters do not match the others: a character was changed, added or lost",
+        };
+        return Err(err(format!("{why}; copy it again, exactly as `errseq explore` printed it")));
+    }
+    let letter = char::from(B64[usize::from(symbols[1] & 63)]);
+    let scheme = scheme_of(letter).ok_or_else(|| err(format!("`{letter}` is not a scheme letter")))?;
+    let payload = &symbols[2..symbols.len() - 2];
+    let total = payload.len() * 6;
+    let mut read = 0usize;
+    let bit = |i: usize| payload.get(i / 6).is_some_and(|v| v >> (5 - i % 6) & 1 == 1);
+    let trace = replay_with(program, scheme, fs, |b, enabled| {
+        let k = enabled.len();
+        let w = width(k) as usize;
+        if read + w > total {
+            return Err(err(format!("it ends before the tasks of block {} are done", b + 1)));
+        }
+        let choice = (read..read + w).fold(0usize, |v, i| v << 1 | usize::from(bit(i)));
+        read += w;
+        enabled
+            .get(choice)
+            .copied()
+            .ok_or_else(|| err(format!("block {}: choice {choice} of {k} tasks does not exist", b + 1)))
+    })?;
+    // What follows the last choice: zero bits filling its character, and
+    // at most one more zero character (the one that makes the count even).
+    if total - read >= 12 || (read..total).any(bit) {
+        return Err(err("it goes on after the tasks are done; was it made for another scenario?".into()));
+    }
+    Ok(trace)
+}
+
+/// The version-1 string of `schedule`, as strings were written before
+/// version 2: for tests that such strings still read. New strings are
+/// version 2 ([`encode`]).
+#[doc(hidden)]
+pub fn encode_version_1(
+    program: &Program,
+    scheme: Scheme,
+    fs: Fs,
+    schedule: &Schedule,
+) -> Result<String, TraceError> {
+    let letter = SCHEMES
+        .iter()
+        .find(|(_, s)| *s == scheme)
+        .map(|(c, _)| *c)
+        .ok_or_else(|| TraceError(format!("scheme {scheme} has no replay letter")))?;
+    let trace = crate::trace::replay(program, scheme, fs, schedule)?;
     let mut blocks: Vec<Bits> = vec![Bits::default(); program.blocks.len()];
     for step in &trace.steps {
         if let Some((b, task)) = step.task {
             let k = step.enabled.len();
             let choice = step.enabled.iter().position(|&t| t == task).unwrap_or(0);
-            blocks[b].push(choice as u64, width(k));
+            if let Some(bits) = blocks.get_mut(b) {
+                bits.push(choice as u64, width(k));
+            }
         }
     }
-    let mut out = format!("{VERSION}{letter}");
+    let mut out = format!("{VERSION_1}{letter}");
     for b in blocks {
         out.push('.');
         out.push_str(&b.to_base64());
@@ -66,25 +182,13 @@ pub fn encode(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) ->
     Ok(out)
 }
 
-/// Reopens the interleaving a replay string names.
-pub fn decode(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+fn decode_v1(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
     let err = |m: String| TraceError(format!("replay string `{text}`: {m}"));
     let mut parts = text.trim().split('.');
     let head = parts.next().unwrap_or("");
-    let mut chars = head.chars();
-    match chars.next() {
-        Some(VERSION) => {}
-        Some(v) => {
-            return Err(err(format!("version `{v}` is not one this program reads (it reads {VERSION})")))
-        }
-        None => return Err(err("it is empty".into())),
-    }
+    let mut chars = head.chars().skip(1);
     let letter = chars.next().ok_or_else(|| err("the scheme letter is missing after the version".into()))?;
-    let scheme = SCHEMES
-        .iter()
-        .find(|(c, _)| *c == letter)
-        .map(|(_, s)| *s)
-        .ok_or_else(|| err(format!("`{letter}` is not a scheme letter")))?;
+    let scheme = scheme_of(letter).ok_or_else(|| err(format!("`{letter}` is not a scheme letter")))?;
     if chars.next().is_some() {
         return Err(err("expected `.` after the scheme letter".into()));
     }
@@ -120,7 +224,7 @@ pub fn decode(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError
     Ok(trace)
 }
 
-/// A little-endian bit string.
+/// A little-endian bit string: version 1's blocks.
 #[derive(Clone, Debug, Default)]
 struct Bits {
     bytes: Vec<u8>,
@@ -190,6 +294,34 @@ impl Bits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const RACE: &str =
+        "schemes: linux-4.12 linux-4.13 linux-5.8\nopen a f\nopen b f\npar\n  fsync a\n  error f EIO\n  \
+                        fsync b\nend\nfsync a\npar\n  error f ENOSPC\n  close b\nend\nfsync a\n";
+
+    #[test]
+    fn version_1_strings_still_decode_and_both_versions_name_the_same_interleaving() {
+        let p = errseq_scenario::parse(RACE).expect("valid");
+        let r = crate::check(&p, crate::Bounds::default()).expect("explores");
+        let fs = p.scenario.fs();
+        let mut n = 0;
+        for c in &r.columns {
+            let scheme = c.name.resolve();
+            for o in &c.exploration.outcomes {
+                let old = encode_version_1(&r.program, scheme, fs, &o.schedule).expect("encodes");
+                let new = encode(&r.program, scheme, fs, &o.schedule).expect("encodes");
+                assert!(old.starts_with('1') && new.starts_with('2'), "{old} {new}");
+                assert!(new.ends_with(|c: char| c.is_ascii_alphanumeric()), "{new}");
+                for s in [&old, &new] {
+                    let t = decode(&r.program, fs, s).expect("decodes");
+                    assert_eq!(t.schedule, o.schedule, "{s}");
+                    assert_eq!(t.scheme, scheme);
+                }
+                n += 1;
+            }
+        }
+        assert!(n > 5);
+    }
 
     #[test]
     fn widths() {

@@ -51,14 +51,22 @@ fn strings_that_do_not_fit_say_why() {
     let err = |s: &str| replay_string::decode(&r.program, fs, s).expect_err(s).to_string();
     assert_eq!(err(""), "replay string ``: it is empty");
     assert_eq!(
-        err("2d.A.A"),
-        "replay string `2d.A.A`: version `2` is not one this program reads (it reads 1)"
+        err("3d.A.A"),
+        "replay string `3d.A.A`: version `3` is not one this program reads (it reads 1 and 2)"
+    );
+    assert!(
+        err("2d.A.A").contains("`.` (character 3) is not a letter, a digit, `-` or `_`"),
+        "{}",
+        err("2d.A.A")
     );
     assert_eq!(err("1z.A.A"), "replay string `1z.A.A`: `z` is not a scheme letter");
     assert_eq!(err("1d.A"), "replay string `1d.A`: it has 1 blocks; this scenario has 2 par block(s)");
     assert_eq!(err("1d.A*.A"), "replay string `1d.A*.A`: block 1: `*` is not a base64url character");
     assert_eq!(err("1d.."), "replay string `1d..`: block 1 ends before its tasks do");
-    let long = format!("{good}AAAA");
+    let long = format!(
+        "{}AAAA",
+        replay_string::encode_version_1(&r.program, Scheme::Linux413, fs, &o.schedule).expect("encodes")
+    );
     assert_eq!(
         err(&long),
         format!("replay string `{long}`: block 2 goes on after its tasks are done; was it made for another scenario?")
@@ -93,4 +101,54 @@ fn too_big_is_a_clear_error_not_a_hang() {
     .expect("valid");
     let err = check(&p, Bounds { max_states: 10_000, ..Bounds::default() }).expect_err("too big");
     assert!(err.to_string().starts_with("more than 10000 distinct states"), "{err}");
+}
+
+/// Every single edit of every replay string of RACE (every character
+/// changed to every other of the alphabet, every character of the
+/// alphabet and `.` inserted everywhere, every character deleted, every
+/// two neighbours swapped) is refused: none names another interleaving.
+#[test]
+fn no_single_edit_of_a_replay_string_goes_through() {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
+    let p = parse(RACE).expect("valid");
+    let r = check(&p, Bounds::default()).expect("explores");
+    let fs = p.scenario.fs();
+    let mut edits = 0;
+    for c in &r.columns {
+        let scheme = c.name.resolve();
+        for o in &c.exploration.outcomes {
+            let s = replay_string::encode(&r.program, scheme, fs, &o.schedule).expect("encodes");
+            let chars: Vec<char> = s.chars().collect();
+            let mut tries: Vec<String> = Vec::new();
+            for i in 0..=chars.len() {
+                for a in ALPHABET.chars() {
+                    if i < chars.len() && a != chars[i] {
+                        let mut t = chars.clone();
+                        t[i] = a;
+                        tries.push(t.into_iter().collect());
+                    }
+                    let mut t = chars.clone();
+                    t.insert(i, a);
+                    tries.push(t.into_iter().collect());
+                }
+                if i < chars.len() {
+                    let mut t = chars.clone();
+                    t.remove(i);
+                    tries.push(t.into_iter().collect());
+                }
+                if i + 1 < chars.len() && chars[i] != chars[i + 1] {
+                    let mut t = chars.clone();
+                    t.swap(i, i + 1);
+                    tries.push(t.into_iter().collect());
+                }
+            }
+            for t in tries {
+                if let Ok(trace) = replay_string::decode(&r.program, fs, &t) {
+                    panic!("{t} (an edit of {s}) names {:?} under {}", trace.schedule, trace.scheme);
+                }
+                edits += 1;
+            }
+        }
+    }
+    assert!(edits > 10_000, "{edits}");
 }

@@ -27,6 +27,9 @@ pub enum Kind {
     /// A `text=` link whose scenario text does not parse, or whose
     /// percent-encoding is broken.
     BadText,
+    /// A scenario beyond what a link carries (names, lines, text): the
+    /// same limits [`crate::try_encode`] holds a scenario to.
+    TooBig,
 }
 
 /// A link that does not decode: [`Kind`] and a message that says which
@@ -70,3 +73,28 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// A scenario no link carries: which limit it passes, in a sentence
+/// about the scenario ("the scenario has 4097 names ...").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooBig {
+    message: String,
+}
+
+impl TooBig {
+    pub(crate) fn new(message: String) -> TooBig {
+        TooBig { message }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TooBig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TooBig {}

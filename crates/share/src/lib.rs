@@ -2,24 +2,32 @@
 //! fragment of a URL.
 //!
 //! ```text
-//! http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww
+//! http://127.0.0.1:8080/#2ASCWEWAgkZImQUbFRkDBWqOoqwAAr
 //! http://127.0.0.1:8080/#text=open%20a%20f%0Afsync%20a%0A
 //! ```
 //!
 //! [`encode`] writes the binary form: a version character, then the
 //! scenario in a compact encoding made for this language (names in a
 //! table, calls as 4-bit codes, numbers in Exp-Golomb codes, errnos by
-//! number, schemes by a stable code), in base64url, then a check
-//! character. A ten-call scenario with one-letter names fits in about 30
+//! number, schemes by a stable code), in base64url, then two check
+//! characters. A ten-call scenario with one-letter names fits in about 30
 //! characters, so a whole link fits one line of mail. The last character
 //! is always a letter or a digit: chat and mail programs that turn URLs
 //! into links leave a trailing `_`, `-`, `=` or `.` out.
+//!
+//! No single edit goes through: a link with one character changed, added,
+//! lost, or two neighbours swapped, anywhere, does not decode (section
+//! [Version 2](crate#version-2) says why; `tests/edits.rs` tries every
+//! such edit of every example's link). Damage beyond one edit passes the
+//! check about once in 2,048 times, and then decodes only if what it makes
+//! still reads as a scenario.
 //!
 //! [`decode`] reads that form, and also `text=` followed by the
 //! percent-encoded scenario text (for links typed by hand or made by
 //! documentation generators; [`text_fragment`] writes one). Every link
 //! ever made keeps decoding: each format version has its own module
-//! ([`v1`](crate#version-1)), which a later version leaves untouched.
+//! ([`v1`](crate#version-1), [`v2`](crate#version-2)), which a later
+//! version leaves as it reads.
 //!
 //! Everything a scenario can say survives a link: headers, comments
 //! (above the headers, on their own lines, after a call, on a `par`
@@ -30,18 +38,89 @@
 //! decoded scenario is printed and parsed again (without the fd-table
 //! checks, so a scenario that is still being written can be shared).
 //!
+//! # Limits
+//!
 //! Decoding never panics, takes time linear in the link's length, and
 //! refuses links beyond fixed limits before allocating for them: 200,000
 //! characters; in the binary form 4,096 names of at most 256 characters,
 //! 10,000 lines (entries of the body and of par blocks, and comments
 //! among the headers), 64 KiB of text in all (title, comments, replay
-//! string), and a scenario that prints to at most 1 MiB; in the `text=`
-//! form 64 KiB of scenario text.
+//! string), 1,000 conditions in a claim, and a scenario that prints to at
+//! most 1 MiB; in the `text=` form 64 KiB of scenario text.
+//!
+//! The limits on names, lines and text hold for the scenario a `text=`
+//! link carries too, so that they are one rule about scenarios:
+//! [`try_encode`] (and `errseq url`) refuses to make a link of a scenario
+//! past them, with the limit in words, and makes nothing [`decode`] then
+//! refuses (it decodes what it made before giving it out). [`encode`]
+//! makes a link anyway, which [`decode`] refuses.
+//!
+//! # Version 2
+//!
+//! ```text
+//! fragment = "2" PAYLOAD [PAD] CHECK CHECK
+//! ```
+//!
+//! - `2` is the version.
+//! - PAYLOAD is version 1's bit string (below, "The bit string"),
+//!   unchanged, in base64url as in version 1: six bits a character, the
+//!   last one filled up with zero bits.
+//! - PAD is one `A` (six zero bits) when the characters would otherwise
+//!   be odd in number: a fragment of version 2 has an even number of
+//!   characters. The decoder takes at most eleven zero bits after the
+//!   scenario's last bit.
+//! - CHECK CHECK complete a CRC-11 over the values (0–63) of all the
+//!   characters, version and PAD included: read as one polynomial over
+//!   GF(2), six bits a character, first character highest, the whole
+//!   fragment is a multiple of `G = x^11 + x^9 + x^8 + x^7 + x^2 + 1`
+//!   (FlexRay's CRC-11). The two characters are `C = M·x^12 mod G` (`M`
+//!   being everything before them), in twelve bits, most significant
+//!   first; when the second would be `-` or `_` (62, 63), `C + G` instead,
+//!   whose last six bits are then 58 or 59. So the last character is a
+//!   letter or a digit, and each payload has one fragment.
+//!   ([`check`] computes it; the explorer's replay strings use it too.)
+//! - Whitespace anywhere is skipped and not counted.
+//!
+//! Why every single edit shows:
+//!
+//! - A character added or lost anywhere makes the count odd.
+//! - A character changed adds `e(x)·x^(6k)` to the polynomial, with `e`
+//!   the XOR of the two values (nonzero, degree at most 5); two different
+//!   neighbours swapped add `e(x)·(x^6 + 1)·x^(6k)`. `G` has no factor
+//!   `x`, so it would have to divide `e` or `e·(x^6 + 1)`. It divides
+//!   neither for any of the 63 values of `e`: degree 11 is more than 5, and
+//!   the 63 divisions of the second kind are a unit test
+//!   (`check::tests::no_single_edit_is_a_multiple_of_g`). The CRC covers
+//!   every character, so this holds at the version, the padding and the
+//!   check characters too.
+//! - An edit at the start can make another version's link: the version
+//!   changed to `1`, a `1` put in front, the `2` lost before or swapped
+//!   with a `1`. Version 1's decoder refuses the first always (two
+//!   characters are left over after the scenario), and [`decode`] refuses
+//!   any version-1 link that becomes a valid version-2 link by undoing
+//!   one such edit, rather than trust version 1's single check character.
+//!   Any other first character is not a version this playground reads.
+//!
+//! Two check characters are the fewest a last-place check can do it
+//! with: one character would have to tell apart the 64 values of another
+//! with the 62 a last character may take.
+//!
+//! A link that fails its check is read once more without it, to say what
+//! happened: it ends inside the scenario or before its check characters
+//! (cut short, and where), or something in it changed (damaged).
+//!
+//! Example: `open a f` / `fsync a => EIO` is version 1's 45 bits
+//! (below, "Example"): `2`, `A4JWChRo`, then `A` (with the version, the
+//! eight characters of the bits are nine, an odd count), then the check
+//! `YW`: `2A4JWChRoAYW`.
 //!
 //! # Version 1
 //!
 //! The format, bit by bit. It is frozen: links of version 1 decode the
 //! same forever. Its tables (calls, schemes, profiles) may only grow.
+//! Its bit string is version 2's payload; only its characters differ
+//! (one check character, weaker: it lets about one in 62 single edits
+//! through).
 //!
 //! ## Characters
 //!
@@ -99,7 +178,7 @@
 //! [schemes]         ue count, that many scheme
 //! [fs]              ue: 0 ext4, 1 xfs, 2 btrfs, 3 nfs
 //! [head-comments]   ue count, that many text (comment lines among the headers)
-//! [replay]          text (a replay string of the explorer, such as 1f.UNUH)
+//! [replay]          text (a replay string of the explorer, such as 2fAAHgJa)
 //! ENTRIES           the body
 //! ```
 //!
@@ -181,20 +260,23 @@
 //! version of its own: the scenario text is versioned
 //! (`docs/scenario-format.md` in the repository).
 
+pub mod check;
 mod error;
+mod limits;
 mod text;
 mod v1;
+mod v2;
 
 use errseq_scenario::{parse_unchecked, Scenario};
 
-pub use error::{DecodeError, Kind};
+pub use error::{DecodeError, Kind, TooBig};
 pub use text::text_fragment;
 
 /// What a link carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shared {
     pub scenario: Scenario,
-    /// A replay string of the explorer (such as `1f.UNUH`): the link
+    /// A replay string of the explorer (such as `2fAFX9AQkM`): the link
     /// reopens that interleaving.
     pub replay: Option<String>,
 }
@@ -209,7 +291,22 @@ pub const MAX_FRAGMENT: usize = 200_000;
 /// A scenario built as data that no text can say (a sync_file_range with
 /// no step) gets a `text=` link of its printed text, which does not
 /// decode: its meaning is never silently changed.
+///
+/// A scenario beyond the limits (see the crate documentation) gets a link
+/// that [`decode`] refuses; [`try_encode`] says so instead.
 pub fn encode(scenario: &Scenario, replay: Option<&str>) -> String {
+    let replay = replay.filter(|r| !r.is_empty());
+    if !v1::can_encode(scenario) {
+        return text_fragment(&scenario.to_string(), replay);
+    }
+    v2::encode(scenario, replay)
+}
+
+/// The fragment of format version 1, which links were written in before
+/// version 2: for tests that such links keep decoding. New links are
+/// version 2 ([`encode`]).
+#[doc(hidden)]
+pub fn encode_version_1(scenario: &Scenario, replay: Option<&str>) -> String {
     let replay = replay.filter(|r| !r.is_empty());
     if !v1::can_encode(scenario) {
         return text_fragment(&scenario.to_string(), replay);
@@ -217,11 +314,45 @@ pub fn encode(scenario: &Scenario, replay: Option<&str>) -> String {
     v1::encode(scenario, replay)
 }
 
+/// The fragment [`encode`] makes, when [`decode`] reads it back to the
+/// same scenario: `Err` says which limit the scenario passes. What this
+/// makes, [`decode`] reads, and what it refuses, [`decode`] refuses too.
+pub fn try_encode(scenario: &Scenario, replay: Option<&str>) -> Result<String, TooBig> {
+    let replay = replay.filter(|r| !r.is_empty());
+    limits::check(scenario, replay).map_err(TooBig::new)?;
+    let fragment = encode(scenario, replay);
+    let chars = fragment.chars().count();
+    if chars > MAX_FRAGMENT {
+        return Err(TooBig::new(format!(
+            "its link would have {chars} characters after the `#`; a link has at most {MAX_FRAGMENT}"
+        )));
+    }
+    // The decoder is the judge: whatever else it refuses (such as a
+    // scenario that prints to more than it reads), this refuses too.
+    match decode(&fragment) {
+        Ok(back) if back.scenario.to_string() == scenario.to_string() && back.replay.as_deref() == replay => {
+            Ok(fragment)
+        }
+        Ok(_) => Err(TooBig::new(
+            "its link would decode to another scenario (a scenario built as data that no text says?)".into(),
+        )),
+        Err(e) => Err(TooBig::new(format!("its link would not decode: {e}"))),
+    }
+}
+
 /// `base` (whatever fragment it had dropped), `#`, and the fragment of
 /// `scenario`.
 pub fn link(base: &str, scenario: &Scenario, replay: Option<&str>) -> String {
-    let base = base.split('#').next().unwrap_or(base);
-    format!("{base}#{}", encode(scenario, replay))
+    format!("{}#{}", base_of(base), encode(scenario, replay))
+}
+
+/// [`link`] with [`try_encode`]'s fragment.
+pub fn try_link(base: &str, scenario: &Scenario, replay: Option<&str>) -> Result<String, TooBig> {
+    Ok(format!("{}#{}", base_of(base), try_encode(scenario, replay)?))
+}
+
+fn base_of(base: &str) -> &str {
+    base.split('#').next().unwrap_or(base)
 }
 
 /// The part of `link` after its first `#`, or `link` itself if it has none.
@@ -263,15 +394,21 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
             }
             Some(v1::VERSION) => {
                 let x = v1::decode(f.trim_start())?;
+                not_a_damaged_v2(f)?;
+                (settle(x.0)?, x.1)
+            }
+            Some(v2::VERSION) => {
+                let x = v2::decode(f.trim_start())?;
                 (settle(x.0)?, x.1)
             }
             Some(c) if c.is_ascii_alphanumeric() => {
                 return Err(DecodeError::new(
                     Kind::UnknownVersion,
                     format!(
-                        "unknown format version {c}: this playground reads version {} (and `text=` links); \
-                         a newer playground made the link?",
-                        v1::VERSION
+                        "unknown format version {c}: this playground reads versions {} and {} (and `text=` \
+                         links); a newer playground made the link?",
+                        v1::VERSION,
+                        v2::VERSION
                     ),
                 ))
             }
@@ -282,13 +419,55 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
                     format!(
                         "bad character {shown} at position 1 after the `#`: a link of this playground starts \
                          with its version (`{}`) or with `text=`",
-                        v1::VERSION
+                        v2::VERSION
                     ),
                 ));
             }
         }
     };
-    Ok(Shared { scenario, replay: replay.filter(|r| !r.is_empty()) })
+    let replay = replay.filter(|r| !r.is_empty());
+    // The same limits whatever the form: a `text=` link is read up to its
+    // own byte limit, then held to what a binary link may carry.
+    limits::check(&scenario, replay.as_deref()).map_err(|m| {
+        DecodeError::new(Kind::TooBig, format!("the link carries more than this playground reads: {m}"))
+    })?;
+    Ok(Shared { scenario, replay })
+}
+
+/// A version-1 link that is also a version-2 link with one edit at its
+/// start is refused: `1` put in front of a version-2 link, its `2`
+/// changed to `1`, lost before a `1`, or swapped with a `1` after it.
+/// Version 1's single check character would let such a link through
+/// once in 62 times; version 2's check can only speak for itself.
+///
+/// A real version-1 link is refused here only if undoing such an edit
+/// gives a string that passes version 2's check and decodes (about once
+/// in 2,048 for the check alone, far less with the rest): the golden file
+/// of version 1 shows none of its links is.
+fn not_a_damaged_v2(f: &str) -> Result<(), DecodeError> {
+    let s: String = f.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = s.get(1..).unwrap_or("");
+    let mut candidates = vec![format!("{}{rest}", v2::VERSION), format!("{}{s}", v2::VERSION)];
+    if let Some(after) = rest.strip_prefix(v2::VERSION) {
+        candidates.push(rest.to_owned());
+        candidates.push(format!("{}{}{after}", v2::VERSION, v1::VERSION));
+    }
+    for c in candidates {
+        // The check first: a real version-1 link fails it at once, and
+        // the decoder's reading of a failed link (for its message) is
+        // not needed here.
+        let symbols: Option<Vec<u8>> = c.chars().map(v1::value_of).collect();
+        let passes = symbols.is_some_and(|s| check::verify(&s).is_ok());
+        if passes && v2::decode(&c).is_ok() {
+            return Err(DecodeError::new(
+                Kind::Damaged,
+                "the link is damaged: it reads as a link of version 1, but also as a link of version 2 \
+                 with its first characters changed, added, lost or swapped, and cannot tell which was \
+                 sent; copy the whole link again, exactly as it was sent",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The scenario its canonical text says: what a link decodes to is what

@@ -1,7 +1,7 @@
 //! No input panics the decoder or makes it slow: a million fragments,
-//! made by damaging real links (changed, inserted, deleted, swapped
-//! characters, cut ends) and at random (base64url strings after a version,
-//! `text=` strings of percent escapes and scenario words).
+//! made by damaging real links of both versions (changed, inserted,
+//! deleted, swapped characters, cut ends) and at random (base64url strings
+//! after a version, `text=` strings of percent escapes and scenario words).
 //!
 //! The count is `ERRSEQ_SHARE_FUZZ` (default 1,000,000), in the default
 //! `cargo test` run, debug build included.
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::Rng;
 use errseq_scenario::parse;
-use errseq_share::{decode, encode, text_fragment, Kind};
+use errseq_share::{decode, encode, encode_version_1, text_fragment, Kind};
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -31,7 +31,8 @@ fn seeds() -> Vec<String> {
     for text in small {
         let s = parse(text).expect("valid").scenario;
         out.push(encode(&s, None));
-        out.push(encode(&s, Some("1f.UNUH")));
+        out.push(encode(&s, Some("2fAFV_gAAH")));
+        out.push(encode_version_1(&s, Some("1f.UNUH")));
         out.push(text_fragment(text, None));
     }
     for path in common::example_files() {
@@ -39,6 +40,7 @@ fn seeds() -> Vec<String> {
         let s = parse(&text).expect("valid").scenario;
         out.push(encode(&s, None));
         out.push(encode(&s, Some("1a.AB.c")));
+        out.push(encode_version_1(&s, None));
     }
     out
 }
@@ -87,7 +89,7 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
 }
 
 fn random_binary(rng: &mut Rng) -> String {
-    let mut s = String::from(if rng.below(8) == 0 { "9" } else { "1" });
+    let mut s = String::from(["9", "1", "2", "2"][rng.below(4)]);
     for _ in 0..rng.below(80) {
         s.push(char::from(B64[rng.below(64)]));
     }

@@ -153,7 +153,7 @@ fn a_ten_event_scenario_fits_in_40_characters() {
 fn the_crate_documentation_example_is_exact() {
     let (s, _) = parse_unchecked("open a f\nfsync a => EIO\n").expect("parses");
     let fragment = encode(&s, None);
-    assert_eq!(fragment, "1A4JWChRoq");
+    assert_eq!(fragment, "2A4JWChRoAYW");
 }
 
 // ---------------------------------------------------------------- sync_file_range's flags
@@ -161,7 +161,7 @@ fn the_crate_documentation_example_is_exact() {
 /// `open a f` then one more entry: the bits before and after it.
 fn two_entries(second: &str) -> String {
     // No headers; names `a`, `f`; two entries; `open a f`, nothing more.
-    common::link_of_bits(&format!("00000 011 1 00000 1 00101 011 0000 0 1 0 {second}"))
+    common::link_of_bits_v2(&format!("00000 011 1 00000 1 00101 011 0000 0 1 0 {second}"))
 }
 
 #[test]
@@ -206,7 +206,7 @@ fn flags_survive_a_link_in_calls_blocks_labels_and_claims() {
     for text in texts {
         let s = shared(text);
         let fragment = encode(&s, Some("1a.B"));
-        assert!(fragment.starts_with('1'), "binary, not text=: {fragment}");
+        assert!(fragment.starts_with('2'), "binary, not text=: {fragment}");
         let back = decode(&fragment).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(back.scenario, s, "{text}");
         assert_eq!(back.scenario.to_string(), text);

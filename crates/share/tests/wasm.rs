@@ -1,5 +1,5 @@
 //! The codec compiled to wasm32 and run in headless Chromium: the golden
-//! links decode, and every example round-trips, exactly as natively.
+//! links of both versions decode, and every example round-trips, exactly as natively.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p errseq-share --target wasm32-unknown-unknown --test wasm`
 #![cfg(target_arch = "wasm32")]
@@ -10,7 +10,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const GOLDEN: &str = include_str!("golden/v1.txt");
+const GOLDEN: [&str; 2] = [include_str!("golden/v1.txt"), include_str!("golden/v2.txt")];
 
 /// `=== link FRAGMENT`, an optional `=== replay STRING`, the canonical text,
 /// a blank line (as tests/golden.rs reads it).
@@ -36,12 +36,14 @@ fn entries(file: &str) -> Vec<(String, Option<String>, String)> {
 
 #[wasm_bindgen_test]
 fn golden_links_decode_in_the_browser() {
-    let entries = entries(GOLDEN);
-    assert!(entries.len() >= 40);
-    for (link, replay, text) in entries {
-        let shared = decode(&link).unwrap_or_else(|e| panic!("{link}: {e}"));
-        assert_eq!(shared.scenario.to_string(), text, "{link}");
-        assert_eq!(shared.replay, replay, "{link}");
+    for file in GOLDEN {
+        let entries = entries(file);
+        assert!(entries.len() >= 40);
+        for (link, replay, text) in entries {
+            let shared = decode(&link).unwrap_or_else(|e| panic!("{link}: {e}"));
+            assert_eq!(shared.scenario.to_string(), text, "{link}");
+            assert_eq!(shared.replay, replay, "{link}");
+        }
     }
 }
 

@@ -17,7 +17,8 @@ use errseq_scenario::{
 };
 
 use crate::error::{DecodeError, Kind};
-use bits::{b64_value, check_value, Reader, Short, Writer, B64};
+use bits::{b64_value, check_value, Reader, Short};
+pub(crate) use bits::{b64_value as value_of, Writer, B64};
 
 /// The version character.
 pub(crate) const VERSION: char = '1';
@@ -88,17 +89,28 @@ pub(crate) const MAX_NAME_LEN: u64 = 256;
 pub(crate) const MAX_ENTRIES: usize = 10_000;
 /// Bytes of all texts together (title, comments, replay string).
 pub(crate) const MAX_TEXT_BYTES: usize = 65_536;
-const MAX_CONDS: u64 = 1_000;
+pub(crate) const MAX_CONDS: u64 = 1_000;
 /// Bytes of canonical text a link may stand for (a label referred to a
 /// hundred thousand times must not make megabytes out of a short link).
 pub(crate) const MAX_SIZE: usize = 1 << 20;
-const MAX_LIST: u64 = 64;
-const MAX_SET: u64 = 256;
+pub(crate) const MAX_LIST: u64 = 64;
+pub(crate) const MAX_SET: u64 = 256;
 
 // ---------------------------------------------------------------- encoding
 
 /// The fragment of version 1 for `s` (and a replay string).
 pub(crate) fn encode(s: &Scenario, replay: Option<&str>) -> String {
+    let w = body(s, replay);
+    let mut out = String::new();
+    out.push(VERSION);
+    out.extend(w.sextets().into_iter().map(|v| char::from(B64[usize::from(v)])));
+    out.push(char::from(B64[usize::from(check_value(out.as_bytes()))]));
+    out
+}
+
+/// The bit string of `s` (and a replay string): what the crate
+/// documentation calls "the bit string". Version 2 writes it too.
+pub(crate) fn body(s: &Scenario, replay: Option<&str>) -> Writer {
     let mut names = Names::default();
     names.collect(s);
     let mut w = Writer::default();
@@ -134,11 +146,7 @@ pub(crate) fn encode(s: &Scenario, replay: Option<&str>) -> String {
         put_text(&mut w, r);
     }
     put_items(&mut w, &names, &s.body);
-    let mut out = String::new();
-    out.push(VERSION);
-    out.extend(w.sextets().into_iter().map(|v| char::from(B64[usize::from(v)])));
-    out.push(char::from(B64[usize::from(check_value(out.as_bytes()))]));
-    out
+    w
 }
 
 /// The name table: every fd, file and label, in order of first use.
@@ -203,7 +211,7 @@ fn ref_width(n: usize) -> u32 {
 }
 
 /// The names an event mentions, in argument order.
-fn operands(e: &Event) -> Vec<&Name> {
+pub(crate) fn operands(e: &Event) -> Vec<&Name> {
     match e {
         Event::Open { fd, file } => vec![fd, file],
         Event::Dup { new, fd } => vec![new, fd],
@@ -567,7 +575,49 @@ pub(crate) fn decode(fragment: &str) -> Result<(Scenario, Option<String>), Decod
     Ok(x)
 }
 
-fn bad_character(c: char, pos: usize) -> DecodeError {
+/// What [`read_body`] reads: the scenario as the bits spell it, the
+/// replay string, and what is left after the scenario's last bit.
+pub(crate) struct Body {
+    pub(crate) scenario: Scenario,
+    pub(crate) replay: Option<String>,
+    /// Bits left after the scenario's last one.
+    pub(crate) rest: usize,
+    /// Whether those bits are all zero (false when there are 64 or more).
+    pub(crate) rest_is_zero: bool,
+}
+
+/// Why the bit string does not read, with the place in words.
+pub(crate) enum BodyError {
+    /// The bits end inside `place`.
+    Short { place: String },
+    /// `place` holds something no scenario says.
+    Invalid { place: String, message: String },
+}
+
+/// Reads the bit string from base64url values: version 1's body, and
+/// version 2's, which is the same. Linear in the length, and bounded by
+/// the limits above whatever the bits declare.
+pub(crate) fn read_body(sextets: &[u8]) -> Result<Body, BodyError> {
+    let mut d = Decoder {
+        r: Reader::new(sextets),
+        at: Vec::new(),
+        names: Vec::new(),
+        entries: 0,
+        text_bytes: 0,
+        size: 0,
+    };
+    match d.scenario() {
+        Ok((scenario, replay)) => {
+            let rest = d.r.remaining();
+            let rest_is_zero = rest < 64 && d.r.u(rest as u32) == Ok(0);
+            Ok(Body { scenario, replay, rest, rest_is_zero })
+        }
+        Err(Problem::Short) => Err(BodyError::Short { place: d.place() }),
+        Err(Problem::Invalid(message)) => Err(BodyError::Invalid { place: d.place(), message }),
+    }
+}
+
+pub(crate) fn bad_character(c: char, pos: usize) -> DecodeError {
     let shown = if c.is_control() { format!("{:?}", c) } else { format!("`{c}`") };
     DecodeError::new(
         Kind::BadCharacter { position: pos },

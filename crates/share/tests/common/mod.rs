@@ -60,3 +60,42 @@ pub fn link_of_bits(bits: &str) -> String {
     out.push(char::from(B64[(hash % 62) as usize]));
     out
 }
+
+/// A version-2 link made by hand from its bit string, as
+/// [`link_of_bits`]: the characters, a zero one when needed to make
+/// their count even, then the CRC-11 check, computed here bit by bit
+/// (apart from the crate's table-driven code).
+pub fn link_of_bits_v2(bits: &str) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const G: u64 = 0xb85;
+    let bits: Vec<u8> = bits.bytes().filter(|b| matches!(b, b'0' | b'1')).map(|b| b - b'0').collect();
+    let mut values: Vec<u64> = vec![54];
+    for chunk in bits.chunks(6) {
+        values.push((0..6).fold(0u64, |v, i| v << 1 | u64::from(chunk.get(i).copied().unwrap_or(0))));
+    }
+    if values.len() % 2 == 1 {
+        values.push(0);
+    }
+    // M(x)·x^12 mod G, one bit at a time.
+    let mut r: u64 = 0;
+    for v in &values {
+        for i in (0..6).rev() {
+            r = r << 1 | (v >> i & 1);
+            if r & (1 << 11) != 0 {
+                r ^= G;
+            }
+        }
+    }
+    for _ in 0..12 {
+        r <<= 1;
+        if r & (1 << 11) != 0 {
+            r ^= G;
+        }
+    }
+    if r & 0x3f >= 62 {
+        r ^= G;
+    }
+    values.push(r >> 6 & 0x3f);
+    values.push(r & 0x3f);
+    values.into_iter().map(|v| char::from(B64[v as usize])).collect()
+}
