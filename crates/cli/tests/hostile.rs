@@ -337,6 +337,9 @@ fn commands(d: &Path) -> Vec<Vec<String>> {
         text.push_str("write a\nfail f EIO\nfsync a => EIO\nheal f\nfsync b\n");
     }
     let big = write(d, "big.errseq", text.as_bytes());
+    // A link carries at most 10,000 lines: `url` gets a scenario it can link.
+    let linkable =
+        write(d, "linkable.errseq", text.lines().take(5_000).collect::<Vec<_>>().join("\n").as_bytes());
     let par = write(d, "par.errseq", b"open a f\nopen b f\npar\n  fsync a\n  error f EIO\n  fsync b\nend\n");
     let link = "#text=open%20a%20f%0Afsync%20a%0A".to_owned();
     let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
@@ -347,7 +350,7 @@ fn commands(d: &Path) -> Vec<Vec<String>> {
         s(&["render", &big]),
         s(&["render", &big, "--markdown"]),
         s(&["explore", &par]),
-        s(&["url", &big]),
+        s(&["url", &linkable]),
         vec!["decode".into(), link],
         s(&["--help"]),
     ]

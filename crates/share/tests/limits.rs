@@ -14,16 +14,26 @@ fn scenario(text: &str) -> Scenario {
 /// `(at the limit, one past it, words of the refusal)`.
 fn cases() -> Vec<(String, String, &'static str)> {
     let opens = |n: usize| (0..n).map(|i| format!("open n{i} f\n")).collect::<String>();
-    let long = |n: usize| format!("open a{} f\n", "x".repeat(n - 1));
     let syncs = |n: usize| "sync\n".repeat(n);
     let notes = |n: usize| format!("# {}\n# {}\nsync\n", "x".repeat(32_768), "y".repeat(n - 32_768));
     vec![
         // `open nI f` for I < n: n fds and the file f.
         (opens(4095), opens(4096), "4097 names"),
-        (long(256), long(257), "has 257 characters"),
         (syncs(10_000), syncs(10_001), "10001 lines"),
         (notes(65_536), notes(65_537), "take 65537 bytes"),
     ]
+}
+
+/// A name past the links' limit never reaches a link: the parser refuses
+/// it with the same number, and a name at the limit makes a link.
+#[test]
+fn the_parser_and_the_links_share_the_name_length_limit() {
+    let long = |n: usize| format!("open a{} f\n", "x".repeat(n - 1));
+    let s = scenario(&long(256));
+    let f = try_encode(&s, None).unwrap_or_else(|e| panic!("256 characters: {e}"));
+    assert_eq!(decode(&f).expect("reads").scenario.to_string(), s.to_string());
+    let refused = parse_unchecked(&long(257)).expect_err("257 characters is refused");
+    assert!(refused[0].message.contains("at most 256"), "{:?}", refused[0]);
 }
 
 #[test]
