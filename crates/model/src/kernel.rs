@@ -83,7 +83,7 @@
 //! here does.
 
 use errseq::{Errno, Memory, Ret, Scheme};
-use errseq_scenario::{FileId, Fs, SyncRange};
+use errseq_scenario::{FileId, Fs, Pages, SyncRange};
 
 use crate::layout::{FileCells, Layout, PageCells};
 use crate::program::{Op, SlotId};
@@ -129,6 +129,11 @@ pub enum PageStep {
     /// Records that a sync call returned 0: what the application wrote to
     /// the file is now promised durable.
     Promise { file: FileId },
+    /// `fail`/`heal`: the storage under the file's pages in `first..=last`
+    /// fails every write with `errno` from now on (0: works again). One
+    /// step for the whole range, so a whole-file `fail` is atomic as it
+    /// was when the file had one storage cell.
+    Storage { file: FileId, first: u32, last: u32, errno: u32 },
     /// Eviction: the inode and its mapping leave memory. Cached pages go
     /// (the cache now reads what is on disk), and so does the mapping's
     /// error state.
@@ -200,6 +205,12 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
             }
             0
         }
+        PageStep::Storage { file, first, last, errno } => {
+            for p in layout.files[file].pages.iter().filter(|p| first <= p.number && p.number <= last) {
+                cells[p.storage.index()] = errno;
+            }
+            0
+        }
         PageStep::Drop { file } => {
             let f = &layout.files[file];
             for p in &f.pages {
@@ -247,28 +258,37 @@ fn start_writeback(cells: &mut [u32], f: &FileCells, mode: SyncMode, requeue: bo
     started
 }
 
+/// The completion of the pages `holder` submitted: each page whose
+/// storage works takes its version; each page whose storage fails keeps
+/// the old content on disk (and gets `PG_error` when `page_error`).
+/// Yields the errno the completion records: 0 when no page failed; when
+/// failing pages carry different errnos, the one of the highest-numbered
+/// failing page. The kernel records per bio (`ext4_finish_bio`,
+/// fs/ext4/page-io.c; iomap's ioend completion), bios going out in page
+/// order (`write_cache_pages`), so the last failing bio's errno is the one
+/// errseq_t keeps; the model records once, which differs only for
+/// linux-4.12's two legacy flags (one bio with EIO and one with ENOSPC
+/// would set both there).
 fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, holder: u32) -> u32 {
-    let failing = cells[f.storage.index()];
-    let mut failed = false;
+    let mut recorded = (0, 0);
     for p in &f.pages {
         if cells[p.writeback.index()] != submitted(holder) {
             continue;
         }
         cells[p.writeback.index()] = completed(holder);
+        let failing = cells[p.storage.index()];
         if failing == 0 {
             cells[p.disk.index()] = cells[p.flight.index()];
         } else {
-            failed = true;
+            if recorded.1 == 0 || p.number >= recorded.0 {
+                recorded = (p.number, failing);
+            }
             if page_error {
                 cells[p.error.index()] = 1;
             }
         }
     }
-    if failed {
-        failing
-    } else {
-        0
-    }
+    recorded.1
 }
 
 fn wait(cells: &mut [u32], layout: &Layout, file: Option<FileId>, clear_error: bool) -> u32 {
@@ -316,12 +336,14 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             k.page_step(PageStep::Dirty { file, page })?;
             return Ok(None);
         }
-        Op::Fail { file, errno } => {
-            k.store(layout.files[file].storage, errno.number())?;
+        Op::Fail { file, errno, pages } => {
+            let Pages { first, last } = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+            k.page_step(PageStep::Storage { file, first, last, errno: errno.number() })?;
             return Ok(None);
         }
-        Op::Heal { file } => {
-            k.store(layout.files[file].storage, 0)?;
+        Op::Heal { file, pages } => {
+            let Pages { first, last } = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+            k.page_step(PageStep::Storage { file, first, last, errno: 0 })?;
             return Ok(None);
         }
         Op::Writeback { file } => {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 use errseq::Errno;
-use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Parsed, SyncRange};
+use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Pages, Parsed, SyncRange};
 
 use crate::layout::{Allocator, FileCells, Layout};
 
@@ -31,12 +31,15 @@ pub enum Op {
         file: FileId,
         page: usize,
     },
+    /// `pages`: `None` for every page.
     Fail {
         file: FileId,
         errno: Errno,
+        pages: Option<Pages>,
     },
     Heal {
         file: FileId,
+        pages: Option<Pages>,
     },
     Writeback {
         file: FileId,
@@ -123,7 +126,6 @@ impl Program {
             .iter()
             .map(|numbers| FileCells {
                 mapping: alloc.mapping(),
-                storage: alloc.cell(),
                 pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
                 dirtied: alloc.cell(),
             })
@@ -244,8 +246,8 @@ fn op(e: &Event, b: Binding, layout: &Layout, desc_slot: &[SlotId]) -> Op {
             let index = layout.files[file].pages.iter().position(|p| p.number == *page).unwrap_or(0);
             Op::Write { file, page: index }
         }
-        Event::Fail { errno, .. } => Op::Fail { file, errno: *errno },
-        Event::Heal { .. } => Op::Heal { file },
+        Event::Fail { errno, pages, .. } => Op::Fail { file, errno: *errno, pages: *pages },
+        Event::Heal { pages, .. } => Op::Heal { file, pages: *pages },
         Event::Writeback { .. } => Op::Writeback { file },
         Event::Error { errno, .. } => Op::Error { file, errno: *errno },
         Event::Fsync { .. } | Event::Fdatasync { .. } => Op::Fsync { file, slot },
@@ -281,8 +283,7 @@ impl Program {
         for (f, cells) in l.files.iter().enumerate() {
             let name = &self.files[f];
             let m = cells.mapping;
-            let simple =
-                [(m.wb_err, "wb_err"), (m.flags, "flags"), (m.i_lock, "i_lock"), (cells.storage, "storage")];
+            let simple = [(m.wb_err, "wb_err"), (m.flags, "flags"), (m.i_lock, "i_lock")];
             if let Some((_, what)) = simple.iter().find(|(a, _)| *a == addr) {
                 return format!("{what}({name})");
             }
@@ -299,6 +300,7 @@ impl Program {
                     (p.writeback, "writeback"),
                     (p.flight, "in flight"),
                     (p.error, "PG_error"),
+                    (p.storage, "storage"),
                 ];
                 if let Some((_, what)) = parts.iter().find(|(a, _)| *a == addr) {
                     return format!("page {name}:{} {what}", p.number);

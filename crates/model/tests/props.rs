@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use errseq::{Errno, Ret, Scheme};
 use errseq_model::Evaluation;
-use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt, SyncRange};
+use errseq_scenario::{parse, Event, Fs, Item, Name, Pages, Scenario, Stmt, SyncRange};
 use proptest::prelude::*;
 
 const FDS: [&str; 4] = ["a", "b", "c", "d"];
@@ -58,8 +58,8 @@ impl Builder {
                 Event::Close { fd: n(fd) }
             }
             4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3) },
-            6 => Event::Fail { file: n(file), errno },
-            7 => Event::Heal { file: n(file) },
+            6 => Event::Fail { file: n(file), errno, pages: pages(x, y) },
+            7 => Event::Heal { file: n(file), pages: pages(x, y) },
             8 => Event::Writeback { file: n(file) },
             9 => Event::Error { file: n(file), errno },
             10 => match y % 3 {
@@ -79,6 +79,17 @@ impl Builder {
         self.fds.insert(fd, (self.descs, file));
         self.descs += 1;
         Event::Open { fd: n(fd), file: n(file) }
+    }
+}
+
+/// fail's and heal's pages: the whole file half the time, else one page
+/// or a range of the three pages the generator writes (or beyond them).
+fn pages(x: u8, y: u8) -> Option<Pages> {
+    match (x / 16) % 8 {
+        0..=3 => None,
+        4 | 5 => Some(Pages::one(u32::from(y % 4))),
+        6 => Some(Pages { first: 0, last: 1 }),
+        _ => Some(Pages { first: 1, last: 5 }),
     }
 }
 
@@ -112,8 +123,10 @@ struct Oracle {
     fs: Fs,
     /// Files in order of first mention: the model's writeback order for
     /// sync and syncfs.
-    dirty: BTreeMap<String, bool>,
-    failing: BTreeMap<String, Errno>,
+    /// Dirty pages, by file and page.
+    dirty: BTreeMap<(String, u32), bool>,
+    /// Failing storage, by file and page.
+    failing: BTreeMap<(String, u32), Errno>,
     latest: BTreeMap<String, Errno>,
     latest_any: Option<Errno>,
     /// fd name -> description
@@ -139,9 +152,17 @@ impl Oracle {
 
     /// Writeback of one file: an error is recorded if dirty pages meet
     /// failing storage, as the filesystem hears of it.
+    /// With several failing pages, the highest-numbered one's errno is
+    /// recorded (crates/model/src/kernel.rs, `end_io`).
     fn write_back(&mut self, file: &str) {
-        let dirty = self.dirty.insert(file.to_owned(), false).unwrap_or(false);
-        if let (true, Some(&e)) = (dirty, self.failing.get(file)) {
+        let mut failed = None;
+        for page in 0..3 {
+            let dirty = self.dirty.insert((file.to_owned(), page), false).unwrap_or(false);
+            if let (true, Some(&e)) = (dirty, self.failing.get(&(file.to_owned(), page))) {
+                failed = Some(e);
+            }
+        }
+        if let Some(e) = failed {
             self.record(file, heard(self.fs, e));
         }
     }
@@ -210,18 +231,22 @@ impl Oracle {
                 }
                 self.fds.remove(fd.as_str());
             }
-            Event::Write { fd, .. } => {
+            Event::Write { fd, page } => {
                 let file = self.desc_file[self.fds[fd.as_str()]].clone();
                 if !self.dirty_list.contains(&file) {
                     self.dirty_list.push(file.clone());
                 }
-                self.dirty.insert(file, true);
+                self.dirty.insert((file, *page), true);
             }
-            Event::Fail { file, errno } => {
-                self.failing.insert(file.to_string(), *errno);
+            Event::Fail { file, errno, pages } => {
+                for page in (0..3).filter(|&p| pages.is_none_or(|r| r.contains(p))) {
+                    self.failing.insert((file.to_string(), page), *errno);
+                }
             }
-            Event::Heal { file } => {
-                self.failing.remove(file.as_str());
+            Event::Heal { file, pages } => {
+                for page in (0..3).filter(|&p| pages.is_none_or(|r| r.contains(p))) {
+                    self.failing.remove(&(file.to_string(), page));
+                }
             }
             Event::Writeback { file } | Event::Flush { file } => self.write_back(file.as_str()),
             Event::Evict { file } => {

@@ -7,7 +7,7 @@
 //! | `dup NEW FD` | dup(2) |
 //! | `close FD` | close(2) |
 //! | `write FD PAGE` | pwrite(2) of one page at PAGE × 4096 |
-//! | `fail FILE ERRNO`, `heal FILE` | a line to faultfs's `ctl` |
+//! | `fail FILE ERRNO [PAGES]`, `heal FILE [PAGES]` | one write to faultfs's `ctl`: a rule per page covered, on the page's image bytes (`extents`) or its tag (`tag`) |
 //! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then cachestat(2) until none of its pages is dirty or under writeback: neither reports to any fd nor marks the error seen, and no other file is written |
 //! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
 //! | `sync_file_range FD` | sync_file_range(2) `WAIT_BEFORE \| WRITE \| WAIT_AFTER` over the whole file |
@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use errseq::{Errno, Ret};
-use errseq_scenario::{Bindings, Event, Name, Parsed};
+use errseq_scenario::{Bindings, Event, Name, Pages, Parsed};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
@@ -290,17 +290,49 @@ impl Cx<'_> {
         self.mnt.join(&self.files[self.file_of(event)].name)
     }
 
-    fn fail_line(&self, event: usize, errno: Errno) -> String {
-        let f = &self.files[self.file_of(event)];
-        match self.injection {
-            Injection::Extents => format!(
-                "fail {} {} extents {}",
-                f.name,
-                errno.number(),
-                f.extents.iter().map(|(s, l)| format!("{s}+{l}")).collect::<Vec<_>>().join(",")
-            ),
-            Injection::Tag => format!("fail {} {} tag {}", f.name, errno.number(), tag(self.file_of(event))),
+    /// The pages of the event's file that `pages` covers (all of them for
+    /// `None`): every page the scenario writes exists from the start
+    /// ([`create_files`]), so this covers pages written later too, as the
+    /// model's per-page storage does.
+    fn covered(&self, event: usize, pages: Option<Pages>) -> impl Iterator<Item = u32> {
+        let n = u32::try_from(self.files[self.file_of(event)].phys.len()).unwrap_or(u32::MAX);
+        let p = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+        (p.first..n).take_while(move |&pg| pg <= p.last)
+    }
+
+    /// faultfs's commands for `fail FILE ERRNO [PAGES]`: one rule per page,
+    /// named `FILE:PAGE`, so a later `fail` or `heal` of some pages
+    /// replaces or drops exactly those (as the model's per-page storage
+    /// cells). `extents`: the page's 4096 bytes on the image (FIEMAP's
+    /// physical offset of the page's file offset, [`create_files`]);
+    /// `tag`: the page's own tag (`errseq-oracle file=NNN page=PPPPP `,
+    /// [`crate::content`]). All lines go in one write, which faultfs
+    /// applies under one lock: the fail is atomic, as in the model.
+    ///
+    /// A write request that touches a failing page fails whole (a loop
+    /// request fails or succeeds whole): dirty pages next to each other on
+    /// disk go out in one bio, so a healthy neighbour of a failing page
+    /// fails with it in one request. The model fails pages, not requests.
+    fn fail_text(&self, event: usize, errno: Errno, pages: Option<Pages>) -> String {
+        let fi = self.file_of(event);
+        let f = &self.files[fi];
+        let mut lines = Vec::new();
+        for pg in self.covered(event, pages) {
+            let target = match (self.injection, f.phys[pg as usize]) {
+                (Injection::Extents, Some(at)) => format!("extents {at}+{PAGE}"),
+                // No fixed place (refused in extents mode by create_files).
+                (Injection::Extents, None) => continue,
+                (Injection::Tag, _) => format!("tag {}page={pg:05} ", tag(fi)),
+            };
+            lines.push(format!("fail {}:{pg} {} {target}", f.name, errno.number()));
         }
+        lines.join("\n")
+    }
+
+    /// faultfs's commands for `heal FILE [PAGES]`.
+    fn heal_text(&self, event: usize, pages: Option<Pages>) -> String {
+        let name = &self.files[self.file_of(event)].name;
+        self.covered(event, pages).map(|pg| format!("heal {name}:{pg}")).collect::<Vec<_>>().join("\n")
     }
 
     fn writeback(&self, event: usize) -> Result<Result<(), nix::errno::Errno>, OracleError> {
@@ -350,12 +382,18 @@ impl Cx<'_> {
                 let r = sys::pwrite(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
                 Did::of(done(r, "pwrite"), "pwrite")
             }
-            Event::Fail { errno, .. } => {
-                rig::control(&self.ctl, &self.fail_line(i, *errno))?;
+            Event::Fail { errno, pages, .. } => {
+                let text = self.fail_text(i, *errno, *pages);
+                if !text.is_empty() {
+                    rig::control(&self.ctl, &text)?;
+                }
                 Did::of(Observed::Done, "faultfs ctl: fail")
             }
-            Event::Heal { .. } => {
-                rig::control(&self.ctl, &format!("heal {}", self.files[self.file_of(i)].name))?;
+            Event::Heal { pages, .. } => {
+                let text = self.heal_text(i, *pages);
+                if !text.is_empty() {
+                    rig::control(&self.ctl, &text)?;
+                }
                 Did::of(Observed::Done, "faultfs ctl: heal")
             }
             Event::Writeback { .. } => Did::of(

@@ -258,6 +258,18 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
             format!("promise {}'s written pages are durable", program.files[file])
         }
         Step::Page(PageStep::Drop { file }) => format!("evict {}", program.files[file]),
+        Step::Page(PageStep::Storage { file, first, last, errno }) => {
+            let what = match errseq::Errno::new(errno) {
+                Some(e) => format!("fails {e}"),
+                None => "works".to_owned(),
+            };
+            let pages = match (first, last) {
+                (0, u32::MAX) => String::new(),
+                (a, b) if a == b => format!(" page {a}"),
+                (a, b) => format!(" pages {a}..{b}"),
+            };
+            format!("the storage under {}{pages} {what}", program.files[file])
+        }
         Step::Page(p) => describe_writeback(program, p, value),
     }
 }
@@ -296,6 +308,9 @@ fn describe_writeback(program: &Program, step: PageStep, value: u32) -> String {
             Some(f) => format!("the inode dirtied at {stamp} is {}", file(f as usize)),
             None => format!("no inode is dirtied at {stamp} any more"),
         },
-        PageStep::Dirty { .. } | PageStep::Promise { .. } | PageStep::Drop { .. } => String::new(),
+        PageStep::Dirty { .. }
+        | PageStep::Promise { .. }
+        | PageStep::Drop { .. }
+        | PageStep::Storage { .. } => String::new(),
     }
 }

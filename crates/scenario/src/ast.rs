@@ -145,24 +145,84 @@ impl SyncRange {
     }
 }
 
+/// The pages a `fail` or `heal` covers: `N` or `N..M`, inclusive, with
+/// `first <= last`. The text's `N..N` is `N`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pages {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Pages {
+    pub fn one(page: u32) -> Pages {
+        Pages { first: page, last: page }
+    }
+
+    pub fn contains(self, page: u32) -> bool {
+        self.first <= page && page <= self.last
+    }
+
+    /// Whether the value has a text: `first <= last`.
+    pub fn is_valid(self) -> bool {
+        self.first <= self.last
+    }
+}
+
 /// One call of the scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
-    Open { fd: Name, file: Name },
-    Dup { new: Name, fd: Name },
-    Close { fd: Name },
-    Write { fd: Name, page: u32 },
-    Fail { file: Name, errno: Errno },
-    Heal { file: Name },
-    Writeback { file: Name },
-    Error { file: Name, errno: Errno },
-    Fsync { fd: Name },
-    Fdatasync { fd: Name },
-    SyncFileRange { fd: Name, flags: SyncRange },
-    Syncfs { fd: Name },
+    Open {
+        fd: Name,
+        file: Name,
+    },
+    Dup {
+        new: Name,
+        fd: Name,
+    },
+    Close {
+        fd: Name,
+    },
+    Write {
+        fd: Name,
+        page: u32,
+    },
+    /// `pages`: `None` for every page of the file (the form without pages).
+    Fail {
+        file: Name,
+        errno: Errno,
+        pages: Option<Pages>,
+    },
+    Heal {
+        file: Name,
+        pages: Option<Pages>,
+    },
+    Writeback {
+        file: Name,
+    },
+    Error {
+        file: Name,
+        errno: Errno,
+    },
+    Fsync {
+        fd: Name,
+    },
+    Fdatasync {
+        fd: Name,
+    },
+    SyncFileRange {
+        fd: Name,
+        flags: SyncRange,
+    },
+    Syncfs {
+        fd: Name,
+    },
     Sync,
-    Flush { file: Name },
-    Evict { file: Name },
+    Flush {
+        file: Name,
+    },
+    Evict {
+        file: Name,
+    },
 }
 
 impl Event {
@@ -235,10 +295,20 @@ pub enum Arg {
     Errno,
     /// An optional page number (write's, default 0).
     Page,
+    /// An optional page or inclusive page range, `N` or `N..M` (fail's and
+    /// heal's; none: every page of the file). Always the last argument.
+    Pages,
     /// sync_file_range's flags: none (all three steps) or any of
     /// `WAIT_BEFORE`, `WRITE`, `WAIT_AFTER`, each at most once, in any
     /// order. Always the last argument.
     Flags,
+}
+
+impl Arg {
+    /// Whether the argument may be left out (it is then the last written).
+    pub fn is_optional(self) -> bool {
+        matches!(self, Arg::Page | Arg::Pages | Arg::Flags)
+    }
 }
 
 impl Verb {
@@ -291,8 +361,10 @@ impl Verb {
             Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::Syncfs => &[Arg::Fd],
             Verb::SyncFileRange => &[Arg::Fd, Arg::Flags],
             Verb::Write => &[Arg::Fd, Arg::Page],
-            Verb::Fail | Verb::Error => &[Arg::File, Arg::Errno],
-            Verb::Heal | Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
+            Verb::Fail => &[Arg::File, Arg::Errno, Arg::Pages],
+            Verb::Error => &[Arg::File, Arg::Errno],
+            Verb::Heal => &[Arg::File, Arg::Pages],
+            Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
             Verb::Sync => &[],
         }
     }
@@ -307,6 +379,7 @@ impl Verb {
                 Arg::File => " FILE",
                 Arg::Errno => " ERRNO",
                 Arg::Page => " [PAGE]",
+                Arg::Pages => " [PAGES]",
                 Arg::Flags => " [WAIT_BEFORE] [WRITE] [WAIT_AFTER]",
             });
         }

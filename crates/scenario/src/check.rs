@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
                 Binding { file: Some(id), desc: None }
             }
             Event::Fail { file, .. }
-            | Event::Heal { file }
+            | Event::Heal { file, .. }
             | Event::Writeback { file }
             | Event::Error { file, .. }
             | Event::Flush { file } => Binding { file: Some(self.file(file)), desc: None },

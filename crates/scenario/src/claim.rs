@@ -46,7 +46,7 @@ const RESERVED: [&str; 6] = ["as", "for", "exists", "never", "par", "end"];
 /// of words here: too many is for the flag checks to explain.
 pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<'a>], Option<Tok<'a>>) {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
+    let required = shape.iter().filter(|a| !a.is_optional()).count();
     let fits = |n: usize| n >= required && (n <= shape.len() || shape.contains(&Arg::Flags));
     match toks {
         [args @ .., as_tok, label] if as_tok.text == "as" && fits(args.len()) => (args, Some(*label)),

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use errseq::{Errno, Ret, SchemeName};
 
-use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, SyncRange, Verb};
+use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Pages, Par, Scenario, Stmt, SyncRange, Verb};
 use crate::claim::{claim, claim_kind, label, split_label, ClaimSource};
 use crate::diag::{suggest, Diagnostic, Span};
 
@@ -365,7 +365,7 @@ pub(crate) fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
 /// Checks the arguments against the verb's shape and builds the event.
 pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
+    let required = shape.iter().filter(|a| !a.is_optional()).count();
     if toks.len() < required {
         let what = shape[toks.len()];
         let at = toks.last().map_or(verb_tok.span, |t| t.span);
@@ -393,8 +393,10 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
         Verb::Dup => Event::Dup { new: name(0)?, fd: name(1)? },
         Verb::Close => Event::Close { fd: name(0)? },
         Verb::Write => Event::Write { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
-        Verb::Fail => Event::Fail { file: name(0)?, errno: errno(toks[1])? },
-        Verb::Heal => Event::Heal { file: name(0)? },
+        Verb::Fail => {
+            Event::Fail { file: name(0)?, errno: errno(toks[1])?, pages: pages_arg(verb, toks.get(2))? }
+        }
+        Verb::Heal => Event::Heal { file: name(0)?, pages: pages_arg(verb, toks.get(1))? },
         Verb::Writeback => Event::Writeback { file: name(0)? },
         Verb::Error => Event::Error { file: name(0)?, errno: errno(toks[1])? },
         Verb::Fsync => Event::Fsync { fd: name(0)? },
@@ -472,6 +474,7 @@ fn arg_noun(arg: Arg) -> &'static str {
         Arg::File => "a file",
         Arg::Errno => "an errno such as EIO",
         Arg::Page => "a page number",
+        Arg::Pages => "a page or a page range",
         Arg::Flags => "a flag",
     }
 }
@@ -503,6 +506,43 @@ fn page(tok: Tok<'_>) -> Result<u32, Diagnostic> {
             format!("`{}` is not a page number: write a whole number from 0 to {}", tok.text, u32::MAX),
         )),
     }
+}
+
+/// fail's and heal's pages: `N` or `N..M` (inclusive, `N <= M`).
+fn pages_arg(verb: Verb, tok: Option<&Tok<'_>>) -> Result<Option<Pages>, Diagnostic> {
+    let Some(&tok) = tok else { return Ok(None) };
+    let number = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let bad = || {
+        let mut msg = format!(
+            "`{}` is not a page or a page range: write a page number `N` or an inclusive range `N..M` \
+             (whole numbers from 0 to {}), or nothing for every page of the file",
+            tok.text,
+            u32::MAX
+        );
+        if Errno::from_name(tok.text).is_some() {
+            msg.push_str(match verb {
+                Verb::Heal => "; `heal` takes no errno: `heal FILE [PAGES]`",
+                _ => "; the errno goes before the pages",
+            });
+        }
+        Diagnostic::error(tok.span, msg)
+    };
+    let pages = match tok.text.split_once("..") {
+        None => Pages::one(number(tok.text).ok_or_else(bad)?),
+        Some((a, b)) => Pages { first: number(a).ok_or_else(bad)?, last: number(b).ok_or_else(bad)? },
+    };
+    if !pages.is_valid() {
+        return Err(Diagnostic::error(
+            tok.span,
+            format!(
+                "the range `{}` runs backwards: write the lower page first, `{}..{}`",
+                tok.text, pages.last, pages.first
+            ),
+        ));
+    }
+    Ok(Some(pages))
 }
 
 fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {

@@ -69,7 +69,7 @@ pub mod strategy {
     use proptest::prelude::*;
 
     use crate::{
-        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt,
+        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Pages, Par, Scenario, Stmt,
         SyncRange, Verb,
     };
 
@@ -123,14 +123,27 @@ pub mod strategy {
         ]
     }
 
+    /// fail's and heal's pages: one page or an inclusive range.
+    pub fn pages() -> impl Strategy<Value = Pages> {
+        prop_oneof![
+            any::<u32>().prop_map(Pages::one),
+            (0u32..4, 0u32..4).prop_map(|(a, b)| Pages { first: a.min(b), last: a.max(b) }),
+            (any::<u32>(), any::<u32>()).prop_map(|(a, b)| Pages { first: a.min(b), last: a.max(b) }),
+        ]
+    }
+
     pub fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
             (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
             (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
             name().prop_map(|fd| Event::Close { fd }),
             (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
-            (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
-            name().prop_map(|file| Event::Heal { file }),
+            (name(), errno(), prop::option::of(pages())).prop_map(|(file, errno, pages)| Event::Fail {
+                file,
+                errno,
+                pages
+            }),
+            (name(), prop::option::of(pages())).prop_map(|(file, pages)| Event::Heal { file, pages }),
             name().prop_map(|file| Event::Writeback { file }),
             (name(), errno()).prop_map(|(file, errno)| Event::Error { file, errno }),
             name().prop_map(|fd| Event::Fsync { fd }),

@@ -522,3 +522,71 @@ fn a_sync_file_range_with_no_step_does_not_print_as_all_three() {
 fn the_usage_shows_the_flags() {
     assert_eq!(Verb::SyncFileRange.usage(), "sync_file_range FD [WAIT_BEFORE] [WRITE] [WAIT_AFTER]");
 }
+
+// fail and heal of pages.
+
+fn one(line: &str) -> Event {
+    let p = ok(&format!("{line}\n"));
+    let (s, _) = p.scenario.stmts().next().expect("one call");
+    s.event.clone()
+}
+
+#[test]
+fn fail_and_heal_take_a_page_or_a_range() {
+    use errseq_scenario::Pages;
+    let f = name("f");
+    assert_eq!(one("fail f EIO"), Event::Fail { file: f.clone(), errno: Errno::EIO, pages: None });
+    assert_eq!(
+        one("fail f EIO 1"),
+        Event::Fail { file: f.clone(), errno: Errno::EIO, pages: Some(Pages::one(1)) }
+    );
+    assert_eq!(
+        one("fail f ENOSPC 2..7"),
+        Event::Fail { file: f.clone(), errno: Errno::ENOSPC, pages: Some(Pages { first: 2, last: 7 }) }
+    );
+    assert_eq!(one("heal f"), Event::Heal { file: f.clone(), pages: None });
+    assert_eq!(
+        one("heal f 003..4"),
+        Event::Heal { file: f.clone(), pages: Some(Pages { first: 3, last: 4 }) }
+    );
+    // Canonical: `N..N` is `N`, leading zeros go, the whole file is bare.
+    for (text, canonical) in [
+        ("fail f EIO 5..5", "fail f EIO 5\n"),
+        ("fail f EIO 0..4294967295", "fail f EIO 0..4294967295\n"),
+        ("heal f 07", "heal f 7\n"),
+        ("heal f", "heal f\n"),
+        ("fail f EIO 1 as x", "fail f EIO 1 as x\n"),
+    ] {
+        assert_eq!(ok(&format!("{text}\n")).scenario.to_string(), canonical, "{text}");
+    }
+}
+
+#[test]
+fn page_range_errors_say_what_to_write() {
+    let (l, c, m) = err("fail f EIO 3..1\n");
+    assert_eq!((l, c), (1, 12));
+    assert!(m.contains("runs backwards") && m.contains("`1..3`"), "{m}");
+    for bad in ["x", "1..", "..2", "1...2", "-1", "1..2..3", "4294967296", "1..4294967296"] {
+        let (l, c, m) = err(&format!("heal f {bad}\n"));
+        assert_eq!((l, c), (1, 8), "{bad}");
+        assert!(m.contains("`N..M`"), "{bad}: {m}");
+    }
+    let (_, c, m) = err("fail f 1 EIO\n");
+    assert_eq!(c, 8);
+    assert!(m.contains("errno"), "{m}");
+    let (_, c, m) = err("fail f EIO 1 2\n");
+    assert_eq!(c, 14);
+    assert!(m.contains("fail FILE ERRNO [PAGES]"), "{m}");
+    let (_, _, m) = err("heal f EIO\n");
+    assert!(m.contains("`heal` takes no errno"), "{m}");
+    let (_, _, m) = err("fail f\n");
+    assert!(m.contains("fail FILE ERRNO [PAGES]"), "{m}");
+    let (_, _, m) = err("heal f 1 => 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+}
+
+#[test]
+fn claims_name_page_fails_by_their_text() {
+    let (_, _, m) = err("open a f\nfail f EIO 1\nnever fail f EIO 1 = 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+}
