@@ -216,6 +216,8 @@ fn arg_label(a: Arg) -> &'static str {
         Arg::Page => "page (optional)",
         Arg::Flags => "flags (optional)",
         Arg::Pages => "pages N or N..M (optional)",
+        Arg::OpenFlags => "flags (optional)",
+        Arg::Rwf => "RWF_SYNC or RWF_DSYNC (optional)",
     }
 }
 

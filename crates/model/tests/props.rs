@@ -57,14 +57,16 @@ impl Builder {
                 self.fds.remove(fd);
                 Event::Close { fd: n(fd) }
             }
-            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3) },
+            4 if y % 4 == 0 => Event::MmapWrite { fd: n(pick(&open, x)), page: u32::from(y % 3) },
+            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3), rwf: None },
             6 => Event::Fail { file: n(file), errno, pages: pages(x, y) },
             7 => Event::Heal { file: n(file), pages: pages(x, y) },
             8 => Event::Writeback { file: n(file) },
             9 => Event::Error { file: n(file), errno },
-            10 => match y % 3 {
+            10 => match y % 4 {
                 0 => Event::Fsync { fd: n(pick(&open, x)) },
                 1 => Event::Fdatasync { fd: n(pick(&open, x)) },
+                2 => Event::Msync { fd: n(pick(&open, x)) },
                 _ => Event::SyncFileRange { fd: n(pick(&open, x)), flags: SyncRange::ALL },
             },
             11 => Event::Syncfs { fd: n(pick(&open, x)) },
@@ -78,7 +80,7 @@ impl Builder {
     fn open(&mut self, fd: &'static str, file: &'static str) -> Event {
         self.fds.insert(fd, (self.descs, file));
         self.descs += 1;
-        Event::Open { fd: n(fd), file: n(file) }
+        Event::Open { fd: n(fd), file: n(file), flags: Default::default() }
     }
 }
 
@@ -207,7 +209,7 @@ impl Oracle {
             return Ok(());
         }
         match e {
-            Event::Open { fd, file } => {
+            Event::Open { fd, file, .. } => {
                 self.fds.insert(fd.to_string(), self.desc_file.len());
                 self.desc_file.push(file.to_string());
                 self.wb.push(Owed::default());
@@ -231,7 +233,7 @@ impl Oracle {
                 }
                 self.fds.remove(fd.as_str());
             }
-            Event::Write { fd, page } => {
+            Event::Write { fd, page, .. } | Event::MmapWrite { fd, page } => {
                 let file = self.desc_file[self.fds[fd.as_str()]].clone();
                 if !self.dirty_list.contains(&file) {
                     self.dirty_list.push(file.clone());
@@ -276,7 +278,8 @@ impl Oracle {
                 let latest = self.latest.get(&file).copied();
                 Self::report(&mut self.wb[d], latest, got, &format!("sync_file_range {fd}"))?;
             }
-            Event::Fsync { fd } | Event::Fdatasync { fd } => {
+            // msync of a writable description's mapping is fsync.
+            Event::Fsync { fd } | Event::Fdatasync { fd } | Event::Msync { fd } => {
                 let d = self.fds[fd.as_str()];
                 let file = self.desc_file[d].clone();
                 self.write_back(&file);

@@ -3,10 +3,12 @@
 //!
 //! | call | system calls |
 //! |---|---|
-//! | `open FD FILE` | open(2) `O_RDWR` (files are created beforehand) |
+//! | `open FD FILE [FLAG...]` | open(2) `O_RDWR`, or `O_RDONLY`, with `O_SYNC`, `O_DSYNC`, `O_DIRECT` as written (files are created beforehand) |
 //! | `dup NEW FD` | dup(2) |
 //! | `close FD` | close(2) |
-//! | `write FD PAGE` | pwrite(2) of one page at PAGE × 4096 |
+//! | `write FD PAGE [RWF]` | pwrite(2) of one page at PAGE × 4096 from a 4096-aligned buffer (for `O_DIRECT`), or pwritev2(2) with `RWF_SYNC`/`RWF_DSYNC`; a synchronous or direct write's errno is its result |
+//! | `mmap_write FD PAGE` | mmap(2) of the page `MAP_SHARED`, `PROT_READ \| PROT_WRITE` through FD, a store of the page's content, munmap(2): nothing stays mapped after the call, so a description's last close leaves no mapping behind |
+//! | `msync FD` | mmap(2) of the whole file `MAP_SHARED` through FD (read-only for an `O_RDONLY` description), msync(2) `MS_SYNC`, munmap(2) |
 //! | `fail FILE ERRNO [PAGES]`, `heal FILE [PAGES]` | one write to faultfs's `ctl`: a rule per page covered, on the page's image bytes (`extents`) or its tag (`tag`) |
 //! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then cachestat(2) until none of its pages is dirty or under writeback: neither reports to any fd nor marks the error seen, and no other file is written |
 //! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
@@ -21,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use errseq::{Errno, Ret};
-use errseq_scenario::{Bindings, Event, Name, Pages, Parsed};
+use errseq_scenario::{Bindings, Event, Name, OpenFlags, Pages, Parsed, Rwf};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
@@ -171,7 +173,7 @@ pub(crate) fn write_versions(p: &Parsed) -> Vec<u32> {
         .stmts()
         .enumerate()
         .map(|(i, (stmt, _))| match (&stmt.event, p.bindings.events[i].file) {
-            (Event::Write { page, .. }, Some(f)) => {
+            (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(f)) => {
                 let v = last.entry((f, *page)).or_insert(0);
                 *v += 1;
                 *v
@@ -192,7 +194,9 @@ pub(crate) fn create_files(
     let b = &p.bindings;
     let mut pages = vec![1u32; b.files.len()];
     for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
-        if let (Event::Write { page, .. }, Some(f)) = (&stmt.event, b.events[i].file) {
+        if let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(f)) =
+            (&stmt.event, b.events[i].file)
+        {
             pages[f] = pages[f].max(page + 1);
         }
     }
@@ -368,19 +372,60 @@ impl Cx<'_> {
         closing: Option<OwnedFd>,
     ) -> Result<Did, OracleError> {
         Ok(match ev {
-            Event::Open { fd, .. } => {
-                let r = nix::fcntl::open(&self.path_of(i), OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty());
-                Did::new_fd(fd, r, "open", "open(O_RDWR)")
+            Event::Open { fd, flags, .. } => {
+                let mut o = if flags.rdonly { OFlag::O_RDONLY } else { OFlag::O_RDWR };
+                for (on, bit) in [
+                    (flags.sync, OFlag::O_SYNC),
+                    (flags.dsync, OFlag::O_DSYNC),
+                    (flags.direct, OFlag::O_DIRECT),
+                ] {
+                    if on {
+                        o |= bit;
+                    }
+                }
+                let r = nix::fcntl::open(&self.path_of(i), o | OFlag::O_CLOEXEC, Mode::empty());
+                Did::new_fd(fd, r, "open", open_call(*flags))
             }
             Event::Dup { new, fd: old } => Did::new_fd(new, sys::dup(fd(fds, old)?.as_fd()), "dup", "dup"),
             Event::Close { fd } => {
                 let f = closing.ok_or_else(|| OracleError::Setup(format!("fd {fd} is not open")))?;
                 Did::of(returned(sys::close(f)), "close")
             }
-            Event::Write { fd: name, page } => {
+            Event::Write { fd: name, page, rwf } => {
+                let b = self.bindings.events[i];
+                let direct = b.desc.is_some_and(|d| self.bindings.descriptions[d].flags.direct);
+                // O_DIRECT wants an aligned buffer; the content (and its
+                // tag, for `tag` injection) is the same.
+                let buf = sys::Aligned::new(&page_bytes(self.file_of(i), *page, self.versions[i]));
+                let (f, off) = (fd(fds, name)?.as_fd(), u64::from(*page) * PAGE as u64);
+                let (r, call) = match rwf {
+                    None => (
+                        sys::pwrite(f, buf.bytes(), off),
+                        if direct { "pwrite (O_DIRECT)" } else { "pwrite" },
+                    ),
+                    Some(Rwf::Sync) => {
+                        (sys::pwritev2(f, buf.bytes(), off, sys::RWF_SYNC), "pwritev2(RWF_SYNC)")
+                    }
+                    Some(Rwf::Dsync) => {
+                        (sys::pwritev2(f, buf.bytes(), off, sys::RWF_DSYNC), "pwritev2(RWF_DSYNC)")
+                    }
+                };
+                // A synchronous or direct write's errno is its result.
+                let kernel = if b.returns { returned(r) } else { done(r, call) };
+                Did::of(kernel, call)
+            }
+            Event::MmapWrite { fd: name, page } => {
                 let buf = page_bytes(self.file_of(i), *page, self.versions[i]);
-                let r = sys::pwrite(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
-                Did::of(done(r, "pwrite"), "pwrite")
+                let r = sys::mmap_store(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
+                Did::of(done(r, "mmap store"), "mmap(MAP_SHARED) + store + munmap")
+            }
+            Event::Msync { fd: name } => {
+                let b = self.bindings.events[i];
+                let writable = b.desc.is_none_or(|d| self.bindings.descriptions[d].flags.writable());
+                Did::of(
+                    returned(sys::msync_file(fd(fds, name)?.as_fd(), writable)),
+                    "mmap(MAP_SHARED) + msync(MS_SYNC) + munmap",
+                )
             }
             Event::Fail { errno, pages, .. } => {
                 let text = self.fail_text(i, *errno, *pages);
@@ -429,6 +474,20 @@ impl Cx<'_> {
                 Did::of(returned(r), "ioctl(FS_IOC_FIEMAP, FIEMAP_FLAG_SYNC)")
             }
         })
+    }
+}
+
+/// open(2) as the oracle's table shows it.
+fn open_call(f: OpenFlags) -> &'static str {
+    match (f.rdonly, f.sync, f.dsync, f.direct) {
+        (true, _, _, true) => "open(O_RDONLY|O_DIRECT)",
+        (true, _, _, false) => "open(O_RDONLY)",
+        (false, true, _, true) => "open(O_RDWR|O_SYNC|O_DIRECT)",
+        (false, _, true, true) => "open(O_RDWR|O_DSYNC|O_DIRECT)",
+        (false, _, _, true) => "open(O_RDWR|O_DIRECT)",
+        (false, true, _, false) => "open(O_RDWR|O_SYNC)",
+        (false, _, true, false) => "open(O_RDWR|O_DSYNC)",
+        (false, false, false, false) => "open(O_RDWR)",
     }
 }
 

@@ -14,10 +14,24 @@ impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let verb = self.verb();
         match self {
-            Event::Open { fd, file } => write!(f, "{verb} {fd} {file}"),
+            Event::Open { fd, file, flags } => {
+                write!(f, "{verb} {fd} {file}")?;
+                for w in flags.words() {
+                    write!(f, " {w}")?;
+                }
+                Ok(())
+            }
             Event::Dup { new, fd } => write!(f, "{verb} {new} {fd}"),
-            Event::Write { fd, page: 0 } => write!(f, "{verb} {fd}"),
-            Event::Write { fd, page } => write!(f, "{verb} {fd} {page}"),
+            Event::Write { fd, page, rwf } => {
+                write!(f, "{verb} {fd}")?;
+                if *page != 0 {
+                    write!(f, " {page}")?;
+                }
+                match rwf {
+                    Some(r) => write!(f, " {}", r.word()),
+                    None => Ok(()),
+                }
+            }
             Event::Fail { file, errno, pages } => {
                 write!(f, "{verb} {file} {errno}")?;
                 write_pages(f, *pages)
@@ -27,7 +41,13 @@ impl fmt::Display for Event {
                 write!(f, "{verb} {file}")?;
                 write_pages(f, *pages)
             }
-            Event::Close { fd } | Event::Fsync { fd } | Event::Fdatasync { fd } | Event::Syncfs { fd } => {
+            Event::MmapWrite { fd, page: 0 } => write!(f, "{verb} {fd}"),
+            Event::MmapWrite { fd, page } => write!(f, "{verb} {fd} {page}"),
+            Event::Close { fd }
+            | Event::Fsync { fd }
+            | Event::Fdatasync { fd }
+            | Event::Syncfs { fd }
+            | Event::Msync { fd } => {
                 write!(f, "{verb} {fd}")
             }
             // Bare for all three steps, so old texts print as they did.
