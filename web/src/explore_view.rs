@@ -117,7 +117,7 @@ fn outcome_table(
         .scenario
         .stmts()
         .enumerate()
-        .filter(|(_, (s, _))| s.event.verb().returns())
+        .filter(|(i, _)| p.bindings.events[*i].returns)
         .map(|(i, _)| i)
         .collect();
     let n = e.outcomes.len();

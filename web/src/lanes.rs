@@ -62,7 +62,8 @@ pub fn timeline(s: &Scenario) -> Timeline {
         };
         let mut r = Row { event: row, lane: None, block, text: stmt.event.to_string(), dangling: false };
         match &stmt.event {
-            Event::Open { fd, file } => {
+            // The row's text shows open's flags.
+            Event::Open { fd, file, .. } => {
                 let column = busy.iter().position(|b| !b).unwrap_or(busy.len());
                 if column == busy.len() {
                     busy.push(true);

@@ -215,6 +215,9 @@ fn arg_label(a: Arg) -> &'static str {
         Arg::Errno => "errno",
         Arg::Page => "page (optional)",
         Arg::Flags => "flags (optional)",
+        Arg::Pages => "pages N or N..M (optional)",
+        Arg::OpenFlags => "flags (optional)",
+        Arg::Rwf => "RWF_SYNC or RWF_DSYNC (optional)",
     }
 }
 
@@ -224,7 +227,7 @@ fn arg_label(a: Arg) -> &'static str {
 #[function_component(Insert)]
 fn insert(props: &InsertProps) -> Html {
     let verb = use_state(|| Verb::Fsync);
-    let args = use_state(|| [String::new(), String::new()]);
+    let args = use_state(|| [String::new(), String::new(), String::new()]);
     let problem = use_state(|| None::<String>);
     let shape = verb.args();
     let on_verb = {
@@ -250,7 +253,7 @@ fn insert(props: &InsertProps) -> Html {
         let (scenario, after, on_edit) = (props.scenario.clone(), props.after, props.on_edit.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let line = format!("{} {} {}", verb.keyword(), args[0].trim(), args[1].trim());
+            let line = format!("{} {} {} {}", verb.keyword(), args[0].trim(), args[1].trim(), args[2].trim());
             match parse_unchecked(line.trim()) {
                 Ok((s, _)) => {
                     let stmt: Option<Stmt> = s.body.into_iter().find_map(|i| match i {
@@ -280,7 +283,7 @@ fn insert(props: &InsertProps) -> Html {
                     { for Verb::ALL.iter().map(|v| html! { <option value={ v.keyword() } selected={ *v == *verb }>{ v.keyword() }</option> }) }
                 </select>
             </label>
-            { for shape.iter().take(2).enumerate().map(|(k, a)| html! {
+            { for shape.iter().take(3).enumerate().map(|(k, a)| html! {
                 <label>{ format!("{} ", arg_label(*a)) }
                     <input value={ args[k].clone() } oninput={ field(k) } size="8" aria-label={ arg_label(*a) } />
                 </label>

@@ -83,7 +83,7 @@
 //! here does.
 
 use errseq::{Errno, Memory, Ret, Scheme};
-use errseq_scenario::{FileId, Fs, SyncRange};
+use errseq_scenario::{FileId, Fs, Pages, SyncRange};
 
 use crate::layout::{FileCells, Layout, PageCells};
 use crate::program::{Op, SlotId};
@@ -110,7 +110,10 @@ pub enum PageStep {
     /// a dirty page is still under writeback. With `requeue` (the
     /// writeback of the inode lists) a file left with no dirty page leaves
     /// the dirty list.
-    StartWriteback { file: FileId, mode: SyncMode, requeue: bool },
+    ///
+    /// `page`: only that page (an index into the file's pages), as a
+    /// writeback of a range does (`__filemap_fdatawrite_range`).
+    StartWriteback { file: FileId, mode: SyncMode, requeue: bool, page: Option<usize> },
     /// The I/O of the pages this task submitted completes: the storage
     /// takes their versions, or fails them, setting `PG_error` when
     /// `page_error`. Yields the errno the storage failed with, or 0.
@@ -120,7 +123,9 @@ pub enum PageStep {
     /// Waits until no page of `file` (of every file, when `None`) is under
     /// writeback; cannot be taken before. With `clear_error`, then
     /// test-and-clears their `PG_error`, yielding 1 if one was set.
-    Wait { file: Option<FileId>, clear_error: bool },
+    /// `page`: only that page of `file` (`__filemap_fdatawait_range` over
+    /// a range).
+    Wait { file: Option<FileId>, clear_error: bool, page: Option<usize> },
     /// The oldest inode on the dirty list stamped after `after` and no
     /// later than `upto`: yields its stamp, or 0 when there is none.
     NextDirty { after: u32, upto: u32 },
@@ -128,7 +133,21 @@ pub enum PageStep {
     FileDirtiedAt { stamp: u32 },
     /// Records that a sync call returned 0: what the application wrote to
     /// the file is now promised durable.
-    Promise { file: FileId },
+    /// `page`: only that page (a synchronous write's range).
+    Promise { file: FileId, page: Option<usize> },
+    /// An `O_DIRECT` write of a page, after the cache was written back
+    /// and waited on: the cached page is invalidated
+    /// (`kiocb_invalidate_pages`), then the new version goes to the
+    /// storage. On success the disk has it (a new version), and the cache
+    /// too (the next read would load it); on failing storage, neither: no
+    /// version is made, and the cache reads the disk's version. Yields the
+    /// storage's errno or 0. Nothing is recorded on the mapping either way.
+    DirectIo { file: FileId, page: usize },
+    /// `fail`/`heal`: the storage under the file's pages in `first..=last`
+    /// fails every write with `errno` from now on (0: works again). One
+    /// step for the whole range, so a whole-file `fail` is atomic as it
+    /// was when the file had one storage cell.
+    Storage { file: FileId, first: u32, last: u32, errno: u32 },
     /// Eviction: the inode and its mapping leave memory. Cached pages go
     /// (the cache now reads what is on disk), and so does the mapping's
     /// error state.
@@ -154,13 +173,18 @@ fn completed(holder: u32) -> u32 {
 pub fn page_step_enabled(cells: &[u32], layout: &Layout, step: PageStep) -> bool {
     let busy = |p: &PageCells| cells[p.writeback.index()] != 0;
     match step {
-        PageStep::StartWriteback { file, mode: SyncMode::All, .. } => {
-            !layout.files[file].pages.iter().any(|p| busy(p) && cells[p.dirty.index()] != 0)
+        PageStep::StartWriteback { file, mode: SyncMode::All, page, .. } => {
+            !pages_of(&layout.files[file], page).any(|p| busy(p) && cells[p.dirty.index()] != 0)
         }
-        PageStep::Wait { file: Some(file), .. } => !layout.files[file].pages.iter().any(busy),
+        PageStep::Wait { file: Some(file), page, .. } => !pages_of(&layout.files[file], page).any(busy),
         PageStep::Wait { file: None, .. } => !layout.files.iter().flat_map(|f| &f.pages).any(busy),
         _ => true,
     }
+}
+
+/// The file's pages, or only the one at index `page`.
+fn pages_of(f: &FileCells, page: Option<usize>) -> impl Iterator<Item = &PageCells> {
+    f.pages.iter().enumerate().filter(move |(i, _)| page.is_none_or(|p| p == *i)).map(|(_, p)| p)
 }
 
 /// Performs a page step on plain cells for the task whose lock holder
@@ -168,8 +192,8 @@ pub fn page_step_enabled(cells: &[u32], layout: &Layout, step: PageStep) -> bool
 pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holder: u32) -> u32 {
     match step {
         PageStep::Dirty { file, page } => dirty(cells, layout, file, page),
-        PageStep::StartWriteback { file, mode, requeue } => {
-            start_writeback(cells, &layout.files[file], mode, requeue, holder)
+        PageStep::StartWriteback { file, mode, requeue, page } => {
+            start_writeback(cells, &layout.files[file], mode, requeue, page, holder)
         }
         PageStep::EndIo { file, page_error } => end_io(cells, &layout.files[file], page_error, holder),
         PageStep::EndWriteback { file } => {
@@ -181,7 +205,7 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
             }
             0
         }
-        PageStep::Wait { file, clear_error } => wait(cells, layout, file, clear_error),
+        PageStep::Wait { file, clear_error, page } => wait(cells, layout, file, clear_error, page),
         PageStep::NextDirty { after, upto } => layout
             .files
             .iter()
@@ -194,9 +218,25 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
             .iter()
             .position(|f| stamp != 0 && cells[f.dirtied.index()] == stamp)
             .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        PageStep::Promise { file } => {
-            for p in &layout.files[file].pages {
+        PageStep::Promise { file, page } => {
+            for p in pages_of(&layout.files[file], page) {
                 cells[p.promised.index()] = cells[p.written.index()];
+            }
+            0
+        }
+        PageStep::DirectIo { file, page } => {
+            let p = layout.files[file].pages[page];
+            let failing = cells[p.storage.index()];
+            if failing == 0 {
+                cells[p.written.index()] += 1;
+                cells[p.disk.index()] = cells[p.written.index()];
+            }
+            cells[p.cache.index()] = cells[p.disk.index()];
+            failing
+        }
+        PageStep::Storage { file, first, last, errno } => {
+            for p in layout.files[file].pages.iter().filter(|p| first <= p.number && p.number <= last) {
+                cells[p.storage.index()] = errno;
             }
             0
         }
@@ -229,9 +269,16 @@ fn dirty(cells: &mut [u32], layout: &Layout, file: FileId, page: usize) -> u32 {
     0
 }
 
-fn start_writeback(cells: &mut [u32], f: &FileCells, mode: SyncMode, requeue: bool, holder: u32) -> u32 {
+fn start_writeback(
+    cells: &mut [u32],
+    f: &FileCells,
+    mode: SyncMode,
+    requeue: bool,
+    page: Option<usize>,
+    holder: u32,
+) -> u32 {
     let mut started = 0;
-    for p in &f.pages {
+    for p in pages_of(f, page) {
         let under_writeback = cells[p.writeback.index()] != 0;
         if cells[p.dirty.index()] == 0 || (under_writeback && mode == SyncMode::None) {
             continue;
@@ -247,31 +294,46 @@ fn start_writeback(cells: &mut [u32], f: &FileCells, mode: SyncMode, requeue: bo
     started
 }
 
+/// The completion of the pages `holder` submitted: each page whose
+/// storage works takes its version; each page whose storage fails keeps
+/// the old content on disk (and gets `PG_error` when `page_error`).
+/// Yields the errno the completion records: 0 when no page failed; when
+/// failing pages carry different errnos, the one of the highest-numbered
+/// failing page. The kernel records per bio (`ext4_finish_bio`,
+/// fs/ext4/page-io.c; iomap's ioend completion), bios going out in page
+/// order (`write_cache_pages`), so the last failing bio's errno is the one
+/// errseq_t keeps; the model records once, which differs only for
+/// linux-4.12's two legacy flags (one bio with EIO and one with ENOSPC
+/// would set both there).
 fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, holder: u32) -> u32 {
-    let failing = cells[f.storage.index()];
-    let mut failed = false;
+    let mut recorded = (0, 0);
     for p in &f.pages {
         if cells[p.writeback.index()] != submitted(holder) {
             continue;
         }
         cells[p.writeback.index()] = completed(holder);
+        let failing = cells[p.storage.index()];
         if failing == 0 {
             cells[p.disk.index()] = cells[p.flight.index()];
         } else {
-            failed = true;
+            if recorded.1 == 0 || p.number >= recorded.0 {
+                recorded = (p.number, failing);
+            }
             if page_error {
                 cells[p.error.index()] = 1;
             }
         }
     }
-    if failed {
-        failing
-    } else {
-        0
-    }
+    recorded.1
 }
 
-fn wait(cells: &mut [u32], layout: &Layout, file: Option<FileId>, clear_error: bool) -> u32 {
+fn wait(
+    cells: &mut [u32],
+    layout: &Layout,
+    file: Option<FileId>,
+    clear_error: bool,
+    page: Option<usize>,
+) -> u32 {
     if !clear_error {
         return 0;
     }
@@ -280,7 +342,7 @@ fn wait(cells: &mut [u32], layout: &Layout, file: Option<FileId>, clear_error: b
         None => &layout.files[..],
     };
     let mut had = 0;
-    for p in files.iter().flat_map(|f| &f.pages) {
+    for p in files.iter().flat_map(|f| pages_of(f, page)) {
         had |= std::mem::take(&mut cells[p.error.index()]);
     }
     had
@@ -312,20 +374,28 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             return Ok(None);
         }
         Op::Dup => return Ok(None),
-        Op::Write { file, page } => {
+        Op::Write { file, page, sync: false, direct: false, .. } => {
             k.page_step(PageStep::Dirty { file, page })?;
             return Ok(None);
         }
-        Op::Fail { file, errno } => {
-            k.store(layout.files[file].storage, errno.number())?;
+        Op::Write { file, slot, page, sync, direct: false } => {
+            debug_assert!(sync);
+            k.page_step(PageStep::Dirty { file, page })?;
+            sync_range(k, cx, file, slot, page)?
+        }
+        Op::Write { file, slot, page, sync, direct: true } => direct_write(k, cx, file, slot, page, sync)?,
+        Op::Fail { file, errno, pages } => {
+            let Pages { first, last } = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+            k.page_step(PageStep::Storage { file, first, last, errno: errno.number() })?;
             return Ok(None);
         }
-        Op::Heal { file } => {
-            k.store(layout.files[file].storage, 0)?;
+        Op::Heal { file, pages } => {
+            let Pages { first, last } = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+            k.page_step(PageStep::Storage { file, first, last, errno: 0 })?;
             return Ok(None);
         }
         Op::Writeback { file } => {
-            write_pages(k, cx, file, SyncMode::None, false)?;
+            write_pages(k, cx, file, SyncMode::None, false, None)?;
             return Ok(None);
         }
         Op::Error { file, errno } => {
@@ -333,13 +403,19 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             return Ok(None);
         }
         Op::Evict { file } => {
-            write_pages(k, cx, file, SyncMode::All, true)?;
-            k.page_step(PageStep::Wait { file: Some(file), clear_error: false })?;
+            write_pages(k, cx, file, SyncMode::All, true, None)?;
+            k.page_step(PageStep::Wait { file: Some(file), clear_error: false, page: None })?;
             k.page_step(PageStep::Drop { file })?;
             return Ok(None);
         }
-        Op::Close { file, slot } => close(k, cx, file, slot)?,
+        Op::Close { file, slot, writable } => close(k, cx, file, slot, writable)?,
         Op::Fsync { file, slot } => fsync(k, cx, file, slot)?,
+        // msync(MS_SYNC) calls `vfs_fsync_range` over the mapping's range
+        // (mm/msync.c) for a `VM_SHARED` mapping: the whole file here, so
+        // fsync. A description without `FMODE_WRITE` maps without
+        // `VM_SHARED` (`do_mmap`, mm/mmap.c), and msync syncs nothing.
+        Op::Msync { file, slot, writable: true } => fsync(k, cx, file, slot)?,
+        Op::Msync { writable: false, .. } => Ret::OK,
         Op::SyncFileRange { file, slot, steps } => sync_file_range(k, cx, file, slot, steps)?,
         Op::Syncfs { slot } => syncfs(k, cx, slot)?,
         Op::Sync => {
@@ -347,8 +423,8 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             Ret::OK
         }
         Op::Flush { file } => {
-            write_pages(k, cx, file, SyncMode::All, false)?;
-            let page_error = wait_on(k, cx, file)?;
+            write_pages(k, cx, file, SyncMode::All, false, None)?;
+            let page_error = wait_on(k, cx, file, None)?;
             with_page_error(page_error, scheme.filemap_check_errors(k, layout.files[file].mapping)?)
         }
     };
@@ -364,8 +440,9 @@ fn write_pages<K: Kernel>(
     file: FileId,
     mode: SyncMode,
     requeue: bool,
+    page: Option<usize>,
 ) -> Result<(), K::Stop> {
-    if k.page_step(PageStep::StartWriteback { file, mode, requeue })? == 0 {
+    if k.page_step(PageStep::StartWriteback { file, mode, requeue, page })? == 0 {
         return Ok(());
     }
     let code = k.page_step(PageStep::EndIo { file, page_error: cx.page_error() })?;
@@ -377,11 +454,12 @@ fn write_pages<K: Kernel>(
     Ok(())
 }
 
-/// `__filemap_fdatawait_range` over the whole file: waits for its pages
-/// under writeback; under 4.12, whether one of them had `PG_error`.
-fn wait_on<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Result<bool, K::Stop> {
+/// `__filemap_fdatawait_range` over the whole file (or one page): waits
+/// for its pages under writeback; under 4.12, whether one of them had
+/// `PG_error`.
+fn wait_on<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, page: Option<usize>) -> Result<bool, K::Stop> {
     let clear_error = cx.scheme.waits_clear_page_error();
-    Ok(k.page_step(PageStep::Wait { file: Some(file), clear_error })? != 0)
+    Ok(k.page_step(PageStep::Wait { file: Some(file), clear_error, page })? != 0)
 }
 
 /// 4.12's `filemap_fdatawait_range`: the wait's EIO wins over what
@@ -410,10 +488,10 @@ fn sync_inodes<K: Kernel>(k: &mut K, cx: Cx<'_>) -> Result<(), K::Stop> {
         let Some(file) = k.page_step(PageStep::FileDirtiedAt { stamp })?.checked_sub(1) else {
             continue;
         };
-        write_pages(k, cx, file as FileId, SyncMode::All, true)?;
+        write_pages(k, cx, file as FileId, SyncMode::All, true, None)?;
     }
     let clear_error = cx.scheme.waits_clear_page_error();
-    k.page_step(PageStep::Wait { file: None, clear_error })?;
+    k.page_step(PageStep::Wait { file: None, clear_error, page: None })?;
     Ok(())
 }
 
@@ -461,14 +539,99 @@ pub fn recorded_errno(fs: Fs, errno: Errno) -> Errno {
 /// fsync and fdatasync (`file_write_and_wait_range`): write, wait,
 /// report.
 fn fsync<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
-    write_pages(k, cx, file, SyncMode::All, false)?;
-    let page_error = wait_on(k, cx, file)?;
+    write_pages(k, cx, file, SyncMode::All, false, None)?;
+    let page_error = wait_on(k, cx, file, None)?;
     let report = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
     let ret = with_page_error(page_error, report);
     if ret.is_ok() {
-        k.page_step(PageStep::Promise { file })?;
+        k.page_step(PageStep::Promise { file, page: None })?;
     }
     Ok(ret)
+}
+
+/// A synchronous write's second half (`O_SYNC`, `O_DSYNC`, `RWF_SYNC`,
+/// `RWF_DSYNC`): `generic_write_sync` (include/linux/fs.h) calls
+/// `vfs_fsync_range` over the bytes written, so the filesystem's fsync for
+/// that range (`ext4_sync_file`, `xfs_file_fsync`, `btrfs_sync_file`):
+/// `file_write_and_wait_range` writes back and waits on that page only,
+/// then the report is fsync's (4.13+: `file_check_and_advance_wb_err`,
+/// which looks at the whole mapping's word and advances the description's
+/// cursor; 4.12: `PG_error` in the range, then `filemap_check_errors`).
+/// The write returns that error instead of the byte count.
+fn sync_range<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    slot: SlotId,
+    page: usize,
+) -> Result<Ret, K::Stop> {
+    write_pages(k, cx, file, SyncMode::All, false, Some(page))?;
+    let page_error = wait_on(k, cx, file, Some(page))?;
+    let report = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
+    let ret = with_page_error(page_error, report);
+    if ret.is_ok() {
+        k.page_step(PageStep::Promise { file, page: Some(page) })?;
+    }
+    Ok(ret)
+}
+
+/// An `O_DIRECT` write of one page (`iomap_dio_rw`, fs/iomap/direct-io.c;
+/// btrfs goes through it too since 5.15):
+///
+/// 1. `filemap_write_and_wait_range` over the range: writes back and
+///    waits on the cached dirty page, then `filemap_check_errors`
+///    test-and-clears the legacy flags; an error there fails the write
+///    with it, before any direct I/O (4.12: the wait's `PG_error` too).
+///    Not modelled: since 6.6 that step is `kiocb_invalidate_pages`, whose
+///    error `__iomap_dio_rw` turns into `-ENOTBLK`, and ext4 and xfs then
+///    fall back to a buffered write that is written and waited on: the
+///    write succeeds and the legacy flag it cleared is reported to nobody
+///    (the oracle sees this on Linux 6.18);
+/// 2. the cached page is invalidated and the data goes to the storage
+///    directly ([`PageStep::DirectIo`]); a failing storage's errno comes
+///    back through the block layer (`blk_status_to_errno`: the mapping of
+///    [`recorded_errno`] for ext4 and xfs; btrfs's direct I/O goes through
+///    the same bio status; NFS's server errno as it is) and is returned to
+///    the caller. Nothing is recorded on the mapping (no `errseq_set`, no
+///    legacy flag), except on btrfs, whose failed ordered extent records
+///    EIO there;
+/// 3. with `O_SYNC`/`O_DSYNC` too, a successful write then runs
+///    `generic_write_sync` over the range (`iomap_dio_complete`): nothing
+///    is dirty there, so it only reports as fsync does.
+fn direct_write<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    slot: SlotId,
+    page: usize,
+    sync: bool,
+) -> Result<Ret, K::Stop> {
+    write_pages(k, cx, file, SyncMode::All, false, Some(page))?;
+    let page_error = wait_on(k, cx, file, Some(page))?;
+    let flushed =
+        with_page_error(page_error, cx.scheme.filemap_check_errors(k, cx.layout.files[file].mapping)?);
+    if !flushed.is_ok() {
+        return Ok(flushed);
+    }
+    if let Some(errno) = Errno::new(k.page_step(PageStep::DirectIo { file, page })?) {
+        let returned = match cx.fs {
+            Fs::Nfs => errno,
+            _ => recorded_errno(Fs::Ext4, errno),
+        };
+        if cx.fs == Fs::Btrfs {
+            // btrfs completes a direct write through an ordered extent, and
+            // a failed one records EIO on the mapping
+            // (`btrfs_mark_ordered_extent_error`, fs/btrfs/ordered-data.c),
+            // as the oracle sees on Linux 6.18.
+            let mapping = cx.layout.files[file].mapping;
+            cx.scheme.mapping_set_error(k, mapping, cx.layout.sb, Errno::EIO)?;
+        }
+        return Ok(Ret::err(returned));
+    }
+    if sync {
+        return sync_range(k, cx, file, slot, page);
+    }
+    Ok(Ret::OK)
 }
 
 /// sync_file_range(2) (fs/sync.c): WAIT_BEFORE, WRITE, WAIT_AFTER, each
@@ -494,21 +657,21 @@ fn sync_file_range<K: Kernel>(
             true => SyncMode::All,
             false => SyncMode::None,
         };
-        write_pages(k, cx, file, mode, false)?;
+        write_pages(k, cx, file, mode, false, None)?;
     }
     if !steps.wait_after {
         return Ok(Ret::OK);
     }
     let ret = range_wait(k, cx, file, slot)?;
     if ret.is_ok() && steps.write {
-        k.page_step(PageStep::Promise { file })?;
+        k.page_step(PageStep::Promise { file, page: None })?;
     }
     Ok(ret)
 }
 
 /// One of sync_file_range's waits, and what it reports.
 fn range_wait<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
-    let page_error = wait_on(k, cx, file)?;
+    let page_error = wait_on(k, cx, file, None)?;
     let mapping = cx.layout.files[file].mapping;
     let report = cx.scheme.sync_file_range_report(k, mapping, cx.layout.slots[slot])?;
     Ok(with_page_error(page_error, report))
@@ -520,21 +683,30 @@ fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop
     let ret = cx.scheme.syncfs_report(k, cx.layout.sb, cx.layout.slots[slot])?;
     if ret.is_ok() {
         for file in 0..cx.layout.files.len() {
-            k.page_step(PageStep::Promise { file })?;
+            k.page_step(PageStep::Promise { file, page: None })?;
         }
     }
     Ok(ret)
 }
 
 /// close(2): only NFS has a `->flush`; elsewhere close reports nothing.
-fn close<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
-    if cx.fs != Fs::Nfs {
+/// NFS's flush returns 0 at once for a description not opened for writing
+/// (`nfs_file_flush`, fs/nfs/file.c: `if ((file->f_mode & FMODE_WRITE) ==
+/// 0) return 0;`, in every version the schemes model).
+fn close<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    slot: SlotId,
+    writable: bool,
+) -> Result<Ret, K::Stop> {
+    if cx.fs != Fs::Nfs || !writable {
         return Ok(Ret::OK);
     }
     let mapping = cx.layout.files[file].mapping;
     cx.scheme.nfs_flush(k, mapping, cx.layout.slots[slot], |k| {
-        write_pages(k, cx, file, SyncMode::All, false)?;
-        wait_on(k, cx, file).map(drop)
+        write_pages(k, cx, file, SyncMode::All, false, None)?;
+        wait_on(k, cx, file, None).map(drop)
     })
 }
 

@@ -36,15 +36,20 @@ pub struct PageCells {
     pub flight: Addr,
     /// `PG_error`: set by a failed completion; only 4.12's wait reads it.
     pub error: Addr,
+    /// 0 while the storage under this page works; else the errno every
+    /// write to it fails with (`fail FILE ERRNO [PAGES]`).
+    pub storage: Addr,
 }
 
 /// The cells of one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileCells {
     pub mapping: Mapping,
-    /// 0 while the storage under the file works; else the errno every
-    /// write to it fails with.
-    pub storage: Addr,
+    /// Every page the scenario ever writes, in order of first write. The
+    /// storage is failed and healed per page ([`PageCells::storage`]): a
+    /// `fail` of a range sets the cells of the pages it covers, so it
+    /// covers pages written later too, and a page never written has no
+    /// data for the storage to fail.
     pub pages: Vec<PageCells>,
     /// The inode's place on the superblock's dirty list (`dirtied_when`
     /// and `b_dirty`, fs/fs-writeback.c): 0 while the inode is clean, else
@@ -104,6 +109,7 @@ impl Allocator {
             writeback: self.cell(),
             flight: self.cell(),
             error: self.cell(),
+            storage: self.cell(),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
 use errseq::Errno;
-use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Parsed, SyncRange};
+use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Pages, Parsed, SyncRange};
 
 use crate::layout::{Allocator, FileCells, Layout};
 
@@ -22,21 +22,32 @@ pub enum Op {
     },
     /// dup(2): the new fd shares the description; nothing runs.
     Dup,
+    /// `writable`: the description was opened for writing (`FMODE_WRITE`).
     Close {
         file: FileId,
         slot: SlotId,
+        writable: bool,
     },
-    /// `page` indexes the file's pages in the layout.
+    /// write(2), pwritev2(2) or a store through a shared mapping. `page`
+    /// indexes the file's pages in the layout. `sync`: `O_SYNC`/`O_DSYNC`
+    /// or `RWF_SYNC`/`RWF_DSYNC` (`generic_write_sync`); `direct`:
+    /// `O_DIRECT`. The write returns a result when either is set.
     Write {
         file: FileId,
+        slot: SlotId,
         page: usize,
+        sync: bool,
+        direct: bool,
     },
+    /// `pages`: `None` for every page.
     Fail {
         file: FileId,
         errno: Errno,
+        pages: Option<Pages>,
     },
     Heal {
         file: FileId,
+        pages: Option<Pages>,
     },
     Writeback {
         file: FileId,
@@ -56,6 +67,12 @@ pub enum Op {
         slot: SlotId,
         steps: SyncRange,
     },
+    /// msync(2) `MS_SYNC` over the description's whole mapping.
+    Msync {
+        file: FileId,
+        slot: SlotId,
+        writable: bool,
+    },
     Syncfs {
         slot: SlotId,
     },
@@ -74,7 +91,10 @@ impl Op {
         matches!(
             self,
             Op::Close { .. }
+                | Op::Write { sync: true, .. }
+                | Op::Write { direct: true, .. }
                 | Op::Fsync { .. }
+                | Op::Msync { .. }
                 | Op::SyncFileRange { .. }
                 | Op::Syncfs { .. }
                 | Op::Sync
@@ -123,7 +143,6 @@ impl Program {
             .iter()
             .map(|numbers| FileCells {
                 mapping: alloc.mapping(),
-                storage: alloc.cell(),
                 pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
                 dirtied: alloc.cell(),
             })
@@ -135,7 +154,7 @@ impl Program {
             .scenario
             .stmts()
             .zip(&p.bindings.events)
-            .map(|((stmt, _), b)| op(&stmt.event, *b, &page_index, &desc_slot))
+            .map(|((stmt, _), b)| op(&stmt.event, *b, &page_index, &desc_slot, &p.bindings.descriptions))
             .collect();
         let fd_changes =
             p.scenario.stmts().zip(&p.bindings.events).map(|((s, _), b)| fd_change(&s.event, *b)).collect();
@@ -179,7 +198,8 @@ fn pages_per_file(p: &Parsed) -> (Vec<Vec<u32>>, PageIndex) {
     let mut pages: Vec<Vec<u32>> = vec![Vec::new(); p.bindings.files.len()];
     let mut index = PageIndex::new();
     for ((stmt, _), b) in p.scenario.stmts().zip(&p.bindings.events) {
-        if let (Event::Write { page, .. }, Some(file)) = (&stmt.event, b.file) {
+        if let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(file)) = (&stmt.event, b.file)
+        {
             index.entry((file, *page)).or_insert_with(|| {
                 pages[file].push(*page);
                 pages[file].len() - 1
@@ -238,20 +258,31 @@ fn assign_slots(p: &Parsed) -> (Vec<SlotId>, usize, Vec<Range<usize>>) {
     (slot_of, count, blocks)
 }
 
-fn op(e: &Event, b: Binding, page_index: &PageIndex, desc_slot: &[SlotId]) -> Op {
+fn op(e: &Event, b: Binding, page_index: &PageIndex, desc_slot: &[SlotId], descs: &[Description]) -> Op {
     // The checker resolved every name of a valid scenario; 0 is never used.
     let file = b.file.unwrap_or(0);
     let slot = b.desc.map_or(0, |d| desc_slot[d]);
+    let flags = b.desc.map(|d| descs[d].flags).unwrap_or_default();
+    let index = |page: u32| page_index.get(&(file, page)).copied().unwrap_or(0);
     match e {
         Event::Open { .. } => Op::Open { file, slot },
         Event::Dup { .. } => Op::Dup,
-        Event::Close { .. } => Op::Close { file, slot },
-        Event::Write { page, .. } => {
-            let index = page_index.get(&(file, *page)).copied().unwrap_or(0);
-            Op::Write { file, page: index }
+        Event::Close { .. } => Op::Close { file, slot, writable: flags.writable() },
+        Event::Write { page, rwf, .. } => Op::Write {
+            file,
+            slot,
+            page: index(*page),
+            sync: rwf.is_some() || flags.sync_writes(),
+            direct: flags.direct,
+        },
+        // The fault dirties the page as write(2) does (`page_mkwrite`,
+        // then `set_page_dirty`); O_DIRECT and O_SYNC do not apply to it.
+        Event::MmapWrite { page, .. } => {
+            Op::Write { file, slot, page: index(*page), sync: false, direct: false }
         }
-        Event::Fail { errno, .. } => Op::Fail { file, errno: *errno },
-        Event::Heal { .. } => Op::Heal { file },
+        Event::Msync { .. } => Op::Msync { file, slot, writable: flags.writable() },
+        Event::Fail { errno, pages, .. } => Op::Fail { file, errno: *errno, pages: *pages },
+        Event::Heal { pages, .. } => Op::Heal { file, pages: *pages },
         Event::Writeback { .. } => Op::Writeback { file },
         Event::Error { errno, .. } => Op::Error { file, errno: *errno },
         Event::Fsync { .. } | Event::Fdatasync { .. } => Op::Fsync { file, slot },
@@ -287,8 +318,7 @@ impl Program {
         for (f, cells) in l.files.iter().enumerate() {
             let name = &self.files[f];
             let m = cells.mapping;
-            let simple =
-                [(m.wb_err, "wb_err"), (m.flags, "flags"), (m.i_lock, "i_lock"), (cells.storage, "storage")];
+            let simple = [(m.wb_err, "wb_err"), (m.flags, "flags"), (m.i_lock, "i_lock")];
             if let Some((_, what)) = simple.iter().find(|(a, _)| *a == addr) {
                 return format!("{what}({name})");
             }
@@ -305,6 +335,7 @@ impl Program {
                     (p.writeback, "writeback"),
                     (p.flight, "in flight"),
                     (p.error, "PG_error"),
+                    (p.storage, "storage"),
                 ];
                 if let Some((_, what)) = parts.iter().find(|(a, _)| *a == addr) {
                     return format!("page {name}:{} {what}", p.number);

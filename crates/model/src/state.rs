@@ -31,6 +31,8 @@ pub struct PageState {
     pub dirty: bool,
     /// The version a successful sync call last promised durable.
     pub promised: u32,
+    /// The errno the storage under this page fails writes with, if failing.
+    pub failing: Option<Errno>,
 }
 
 impl PageState {
@@ -50,7 +52,10 @@ pub struct FileState<'a> {
     pub word: Option<Fields>,
     /// The legacy flags, if the scheme sets them.
     pub flags: Option<u32>,
-    /// The errno the storage fails writes with, if failing.
+    /// The errno the storage under every page of the file fails writes
+    /// with, if it fails them all with one (a whole-file `fail`). A file
+    /// with no page written yet, or whose pages fail differently, has
+    /// `None`: see [`PageState::failing`].
     pub failing: Option<Errno>,
     pub pages: Vec<PageState>,
 }
@@ -109,12 +114,14 @@ impl<'a> State<'a> {
 
     pub fn file(&self, id: FileId) -> FileState<'a> {
         let cells = &self.program.layout.files[id];
+        let first = cells.pages.first().map_or(0, |p| self.at(p.storage));
+        let uniform = cells.pages.iter().all(|p| self.at(p.storage) == first);
         FileState {
             id,
             name: &self.program.files[id],
             word: self.scheme.layout().map(|l| l.decode(self.at(cells.mapping.wb_err))),
             flags: self.scheme.sets_legacy_flags().then(|| self.at(cells.mapping.flags)),
-            failing: Errno::new(self.at(cells.storage)),
+            failing: Errno::new(first).filter(|_| uniform),
             pages: cells
                 .pages
                 .iter()
@@ -125,6 +132,7 @@ impl<'a> State<'a> {
                     disk: self.at(p.disk),
                     dirty: self.at(p.dirty) != 0,
                     promised: self.at(p.promised),
+                    failing: Errno::new(self.at(p.storage)),
                 })
                 .collect(),
         }

@@ -39,7 +39,15 @@ fn the_fsync_retry_returns_0_after_the_data_is_gone() {
     let f = after.file(0);
     assert_eq!(
         f.pages,
-        vec![PageState { number: 0, written: 1, cache: 1, disk: 0, dirty: false, promised: 1 }]
+        vec![PageState {
+            number: 0,
+            written: 1,
+            cache: 1,
+            disk: 0,
+            dirty: false,
+            promised: 1,
+            failing: Some(Errno::EIO)
+        }]
     );
     assert!(f.pages[0].lost(), "fsync said 0; the disk has version 0");
     assert_eq!(f.failing, Some(Errno::EIO));

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use errseq::{Errno, Ret, Scheme};
 use errseq_model::Evaluation;
-use errseq_scenario::{parse, Event, Fs, Item, Name, Scenario, Stmt, SyncRange};
+use errseq_scenario::{parse, Event, Fs, Item, Name, Pages, Scenario, Stmt, SyncRange};
 use proptest::prelude::*;
 
 const FDS: [&str; 4] = ["a", "b", "c", "d"];
@@ -57,14 +57,16 @@ impl Builder {
                 self.fds.remove(fd);
                 Event::Close { fd: n(fd) }
             }
-            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3) },
-            6 => Event::Fail { file: n(file), errno },
-            7 => Event::Heal { file: n(file) },
+            4 if y % 4 == 0 => Event::MmapWrite { fd: n(pick(&open, x)), page: u32::from(y % 3) },
+            4 | 5 => Event::Write { fd: n(pick(&open, x)), page: u32::from(y % 3), rwf: None },
+            6 => Event::Fail { file: n(file), errno, pages: pages(x, y) },
+            7 => Event::Heal { file: n(file), pages: pages(x, y) },
             8 => Event::Writeback { file: n(file) },
             9 => Event::Error { file: n(file), errno },
-            10 => match y % 3 {
+            10 => match y % 4 {
                 0 => Event::Fsync { fd: n(pick(&open, x)) },
                 1 => Event::Fdatasync { fd: n(pick(&open, x)) },
+                2 => Event::Msync { fd: n(pick(&open, x)) },
                 _ => Event::SyncFileRange { fd: n(pick(&open, x)), flags: SyncRange::ALL },
             },
             11 => Event::Syncfs { fd: n(pick(&open, x)) },
@@ -78,7 +80,18 @@ impl Builder {
     fn open(&mut self, fd: &'static str, file: &'static str) -> Event {
         self.fds.insert(fd, (self.descs, file));
         self.descs += 1;
-        Event::Open { fd: n(fd), file: n(file) }
+        Event::Open { fd: n(fd), file: n(file), flags: Default::default() }
+    }
+}
+
+/// fail's and heal's pages: the whole file half the time, else one page
+/// or a range of the three pages the generator writes (or beyond them).
+fn pages(x: u8, y: u8) -> Option<Pages> {
+    match (x / 16) % 8 {
+        0..=3 => None,
+        4 | 5 => Some(Pages::one(u32::from(y % 4))),
+        6 => Some(Pages { first: 0, last: 1 }),
+        _ => Some(Pages { first: 1, last: 5 }),
     }
 }
 
@@ -112,8 +125,10 @@ struct Oracle {
     fs: Fs,
     /// Files in order of first mention: the model's writeback order for
     /// sync and syncfs.
-    dirty: BTreeMap<String, bool>,
-    failing: BTreeMap<String, Errno>,
+    /// Dirty pages, by file and page.
+    dirty: BTreeMap<(String, u32), bool>,
+    /// Failing storage, by file and page.
+    failing: BTreeMap<(String, u32), Errno>,
     latest: BTreeMap<String, Errno>,
     latest_any: Option<Errno>,
     /// fd name -> description
@@ -139,9 +154,17 @@ impl Oracle {
 
     /// Writeback of one file: an error is recorded if dirty pages meet
     /// failing storage, as the filesystem hears of it.
+    /// With several failing pages, the highest-numbered one's errno is
+    /// recorded (crates/model/src/kernel.rs, `end_io`).
     fn write_back(&mut self, file: &str) {
-        let dirty = self.dirty.insert(file.to_owned(), false).unwrap_or(false);
-        if let (true, Some(&e)) = (dirty, self.failing.get(file)) {
+        let mut failed = None;
+        for page in 0..3 {
+            let dirty = self.dirty.insert((file.to_owned(), page), false).unwrap_or(false);
+            if let (true, Some(&e)) = (dirty, self.failing.get(&(file.to_owned(), page))) {
+                failed = Some(e);
+            }
+        }
+        if let Some(e) = failed {
             self.record(file, heard(self.fs, e));
         }
     }
@@ -186,7 +209,7 @@ impl Oracle {
             return Ok(());
         }
         match e {
-            Event::Open { fd, file } => {
+            Event::Open { fd, file, .. } => {
                 self.fds.insert(fd.to_string(), self.desc_file.len());
                 self.desc_file.push(file.to_string());
                 self.wb.push(Owed::default());
@@ -210,18 +233,22 @@ impl Oracle {
                 }
                 self.fds.remove(fd.as_str());
             }
-            Event::Write { fd, .. } => {
+            Event::Write { fd, page, .. } | Event::MmapWrite { fd, page } => {
                 let file = self.desc_file[self.fds[fd.as_str()]].clone();
                 if !self.dirty_list.contains(&file) {
                     self.dirty_list.push(file.clone());
                 }
-                self.dirty.insert(file, true);
+                self.dirty.insert((file, *page), true);
             }
-            Event::Fail { file, errno } => {
-                self.failing.insert(file.to_string(), *errno);
+            Event::Fail { file, errno, pages } => {
+                for page in (0..3).filter(|&p| pages.is_none_or(|r| r.contains(p))) {
+                    self.failing.insert((file.to_string(), page), *errno);
+                }
             }
-            Event::Heal { file } => {
-                self.failing.remove(file.as_str());
+            Event::Heal { file, pages } => {
+                for page in (0..3).filter(|&p| pages.is_none_or(|r| r.contains(p))) {
+                    self.failing.remove(&(file.to_string(), page));
+                }
             }
             Event::Writeback { file } | Event::Flush { file } => self.write_back(file.as_str()),
             Event::Evict { file } => {
@@ -251,7 +278,8 @@ impl Oracle {
                 let latest = self.latest.get(&file).copied();
                 Self::report(&mut self.wb[d], latest, got, &format!("sync_file_range {fd}"))?;
             }
-            Event::Fsync { fd } | Event::Fdatasync { fd } => {
+            // msync of a writable description's mapping is fsync.
+            Event::Fsync { fd } | Event::Fdatasync { fd } | Event::Msync { fd } => {
                 let d = self.fds[fd.as_str()];
                 let file = self.desc_file[d].clone();
                 self.write_back(&file);

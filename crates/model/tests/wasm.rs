@@ -58,6 +58,11 @@ const CORPUS: &[(&str, &str)] = &[
     ("oracle-14-sync-then-syncfs", include_str!("../../../examples/oracle-14-sync-then-syncfs.errseq")),
     ("21-syncfs-writeback-order", include_str!("../../../examples/21-syncfs-writeback-order.errseq")),
     ("22-wait-before-skips-write", include_str!("../../../examples/22-wait-before-skips-write.errseq")),
+    ("23-page-range-fails", include_str!("../../../examples/23-page-range-fails.errseq")),
+    ("24-sync-writes", include_str!("../../../examples/24-sync-writes.errseq")),
+    ("25-direct-write", include_str!("../../../examples/25-direct-write.errseq")),
+    ("26-mmap-msync", include_str!("../../../examples/26-mmap-msync.errseq")),
+    ("27-nfs-read-only-close", include_str!("../../../examples/27-nfs-read-only-close.errseq")),
     ("oracle-15-healthy-neighbour", include_str!("../../../examples/oracle-15-healthy-neighbour.errseq")),
     ("oracle-18-writeback-one-file", include_str!("../../../examples/oracle-18-writeback-one-file.errseq")),
 ];

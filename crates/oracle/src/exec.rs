@@ -3,11 +3,13 @@
 //!
 //! | call | system calls |
 //! |---|---|
-//! | `open FD FILE` | open(2) `O_RDWR` (files are created beforehand) |
+//! | `open FD FILE [FLAG...]` | open(2) `O_RDWR`, or `O_RDONLY`, with `O_SYNC`, `O_DSYNC`, `O_DIRECT` as written (files are created beforehand) |
 //! | `dup NEW FD` | dup(2) |
 //! | `close FD` | close(2) |
-//! | `write FD PAGE` | pwrite(2) of one page at PAGE × 4096 |
-//! | `fail FILE ERRNO`, `heal FILE` | a line to faultfs's `ctl` |
+//! | `write FD PAGE [RWF]` | pwrite(2) of one page at PAGE × 4096 from a 4096-aligned buffer (for `O_DIRECT`), or pwritev2(2) with `RWF_SYNC`/`RWF_DSYNC`; a synchronous or direct write's errno is its result |
+//! | `mmap_write FD PAGE` | mmap(2) of the page `MAP_SHARED`, `PROT_READ \| PROT_WRITE` through FD, a store of the page's content, munmap(2): nothing stays mapped after the call, so a description's last close leaves no mapping behind |
+//! | `msync FD` | mmap(2) of the whole file `MAP_SHARED` through FD (read-only for an `O_RDONLY` description), msync(2) `MS_SYNC`, munmap(2) |
+//! | `fail FILE ERRNO [PAGES]`, `heal FILE [PAGES]` | one write to faultfs's `ctl`: a rule per page covered, on the page's image bytes (`extents`) or its tag (`tag`) |
 //! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then cachestat(2) until none of its pages is dirty or under writeback: neither reports to any fd nor marks the error seen, and no other file is written |
 //! | `fsync`, `fdatasync`, `syncfs`, `sync` | themselves |
 //! | `sync_file_range FD` | sync_file_range(2) `WAIT_BEFORE \| WRITE \| WAIT_AFTER` over the whole file |
@@ -22,7 +24,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use errseq::{Errno, Ret};
-use errseq_scenario::{Bindings, Event, Name, Parsed};
+use errseq_scenario::{Bindings, Event, Name, OpenFlags, Pages, Parsed, Rwf};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
@@ -174,7 +176,7 @@ pub(crate) fn write_versions(p: &Parsed) -> Vec<u32> {
         .stmts()
         .enumerate()
         .map(|(i, (stmt, _))| match (&stmt.event, p.bindings.events[i].file) {
-            (Event::Write { page, .. }, Some(f)) => {
+            (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(f)) => {
                 let v = last.entry((f, *page)).or_insert(0);
                 *v += 1;
                 *v
@@ -190,7 +192,9 @@ fn pages_per_file(p: &Parsed) -> Vec<u64> {
     let b = &p.bindings;
     let mut pages = vec![1u64; b.files.len()];
     for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
-        if let (Event::Write { page, .. }, Some(f)) = (&stmt.event, b.events[i].file) {
+        if let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(f)) =
+            (&stmt.event, b.events[i].file)
+        {
             pages[f] = pages[f].max(u64::from(*page) + 1);
         }
     }
@@ -342,17 +346,49 @@ impl Cx<'_> {
         self.mnt.join(&self.files[self.file_of(event)].name)
     }
 
-    fn fail_line(&self, event: usize, errno: Errno) -> String {
-        let f = &self.files[self.file_of(event)];
-        match self.injection {
-            Injection::Extents => format!(
-                "fail {} {} extents {}",
-                f.name,
-                errno.number(),
-                f.extents.iter().map(|(s, l)| format!("{s}+{l}")).collect::<Vec<_>>().join(",")
-            ),
-            Injection::Tag => format!("fail {} {} tag {}", f.name, errno.number(), tag(self.file_of(event))),
+    /// The pages of the event's file that `pages` covers (all of them for
+    /// `None`): every page the scenario writes exists from the start
+    /// ([`create_files`]), so this covers pages written later too, as the
+    /// model's per-page storage does.
+    fn covered(&self, event: usize, pages: Option<Pages>) -> impl Iterator<Item = u32> {
+        let n = u32::try_from(self.files[self.file_of(event)].phys.len()).unwrap_or(u32::MAX);
+        let p = pages.unwrap_or(Pages { first: 0, last: u32::MAX });
+        (p.first..n).take_while(move |&pg| pg <= p.last)
+    }
+
+    /// faultfs's commands for `fail FILE ERRNO [PAGES]`: one rule per page,
+    /// named `FILE:PAGE`, so a later `fail` or `heal` of some pages
+    /// replaces or drops exactly those (as the model's per-page storage
+    /// cells). `extents`: the page's 4096 bytes on the image (FIEMAP's
+    /// physical offset of the page's file offset, [`create_files`]);
+    /// `tag`: the page's own tag (`errseq-oracle file=NNN page=PPPPP `,
+    /// [`crate::content`]). All lines go in one write, which faultfs
+    /// applies under one lock: the fail is atomic, as in the model.
+    ///
+    /// A write request that touches a failing page fails whole (a loop
+    /// request fails or succeeds whole): dirty pages next to each other on
+    /// disk go out in one bio, so a healthy neighbour of a failing page
+    /// fails with it in one request. The model fails pages, not requests.
+    fn fail_text(&self, event: usize, errno: Errno, pages: Option<Pages>) -> String {
+        let fi = self.file_of(event);
+        let f = &self.files[fi];
+        let mut lines = Vec::new();
+        for pg in self.covered(event, pages) {
+            let target = match (self.injection, f.phys[pg as usize]) {
+                (Injection::Extents, Some(at)) => format!("extents {at}+{PAGE}"),
+                // No fixed place (refused in extents mode by create_files).
+                (Injection::Extents, None) => continue,
+                (Injection::Tag, _) => format!("tag {}page={pg:05} ", tag(fi)),
+            };
+            lines.push(format!("fail {}:{pg} {} {target}", f.name, errno.number()));
         }
+        lines.join("\n")
+    }
+
+    /// faultfs's commands for `heal FILE [PAGES]`.
+    fn heal_text(&self, event: usize, pages: Option<Pages>) -> String {
+        let name = &self.files[self.file_of(event)].name;
+        self.covered(event, pages).map(|pg| format!("heal {name}:{pg}")).collect::<Vec<_>>().join("\n")
     }
 
     fn writeback(&self, event: usize) -> Result<Result<(), nix::errno::Errno>, OracleError> {
@@ -388,26 +424,73 @@ impl Cx<'_> {
         closing: Option<OwnedFd>,
     ) -> Result<Did, OracleError> {
         Ok(match ev {
-            Event::Open { fd, .. } => {
-                let r = nix::fcntl::open(&self.path_of(i), OFlag::O_RDWR | OFlag::O_CLOEXEC, Mode::empty());
-                Did::new_fd(fd, r, "open", "open(O_RDWR)")
+            Event::Open { fd, flags, .. } => {
+                let mut o = if flags.rdonly { OFlag::O_RDONLY } else { OFlag::O_RDWR };
+                for (on, bit) in [
+                    (flags.sync, OFlag::O_SYNC),
+                    (flags.dsync, OFlag::O_DSYNC),
+                    (flags.direct, OFlag::O_DIRECT),
+                ] {
+                    if on {
+                        o |= bit;
+                    }
+                }
+                let r = nix::fcntl::open(&self.path_of(i), o | OFlag::O_CLOEXEC, Mode::empty());
+                Did::new_fd(fd, r, "open", open_call(*flags))
             }
             Event::Dup { new, fd: old } => Did::new_fd(new, sys::dup(fd(fds, old)?.as_fd()), "dup", "dup"),
             Event::Close { fd } => {
                 let f = closing.ok_or_else(|| OracleError::Setup(format!("fd {fd} is not open")))?;
                 Did::of(returned(sys::close(f)), "close")
             }
-            Event::Write { fd: name, page } => {
-                let buf = page_bytes(self.file_of(i), *page, self.versions[i]);
-                let r = sys::pwrite(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
-                Did::of(done(r, "pwrite"), "pwrite")
+            Event::Write { fd: name, page, rwf } => {
+                let b = self.bindings.events[i];
+                let direct = b.desc.is_some_and(|d| self.bindings.descriptions[d].flags.direct);
+                // O_DIRECT wants an aligned buffer; the content (and its
+                // tag, for `tag` injection) is the same.
+                let buf = sys::Aligned::new(&page_bytes(self.file_of(i), *page, self.versions[i]));
+                let (f, off) = (fd(fds, name)?.as_fd(), u64::from(*page) * PAGE as u64);
+                let (r, call) = match rwf {
+                    None => (
+                        sys::pwrite(f, buf.bytes(), off),
+                        if direct { "pwrite (O_DIRECT)" } else { "pwrite" },
+                    ),
+                    Some(Rwf::Sync) => {
+                        (sys::pwritev2(f, buf.bytes(), off, sys::RWF_SYNC), "pwritev2(RWF_SYNC)")
+                    }
+                    Some(Rwf::Dsync) => {
+                        (sys::pwritev2(f, buf.bytes(), off, sys::RWF_DSYNC), "pwritev2(RWF_DSYNC)")
+                    }
+                };
+                // A synchronous or direct write's errno is its result.
+                let kernel = if b.returns { returned(r) } else { done(r, call) };
+                Did::of(kernel, call)
             }
-            Event::Fail { errno, .. } => {
-                rig::control(&self.ctl, &self.fail_line(i, *errno))?;
+            Event::MmapWrite { fd: name, page } => {
+                let buf = page_bytes(self.file_of(i), *page, self.versions[i]);
+                let r = sys::mmap_store(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
+                Did::of(done(r, "mmap store"), "mmap(MAP_SHARED) + store + munmap")
+            }
+            Event::Msync { fd: name } => {
+                let b = self.bindings.events[i];
+                let writable = b.desc.is_none_or(|d| self.bindings.descriptions[d].flags.writable());
+                Did::of(
+                    returned(sys::msync_file(fd(fds, name)?.as_fd(), writable)),
+                    "mmap(MAP_SHARED) + msync(MS_SYNC) + munmap",
+                )
+            }
+            Event::Fail { errno, pages, .. } => {
+                let text = self.fail_text(i, *errno, *pages);
+                if !text.is_empty() {
+                    rig::control(&self.ctl, &text)?;
+                }
                 Did::of(Observed::Done, "faultfs ctl: fail")
             }
-            Event::Heal { .. } => {
-                rig::control(&self.ctl, &format!("heal {}", self.files[self.file_of(i)].name))?;
+            Event::Heal { pages, .. } => {
+                let text = self.heal_text(i, *pages);
+                if !text.is_empty() {
+                    rig::control(&self.ctl, &text)?;
+                }
                 Did::of(Observed::Done, "faultfs ctl: heal")
             }
             Event::Writeback { .. } => Did::of(
@@ -443,6 +526,20 @@ impl Cx<'_> {
                 Did::of(returned(r), "ioctl(FS_IOC_FIEMAP, FIEMAP_FLAG_SYNC)")
             }
         })
+    }
+}
+
+/// open(2) as the oracle's table shows it.
+fn open_call(f: OpenFlags) -> &'static str {
+    match (f.rdonly, f.sync, f.dsync, f.direct) {
+        (true, _, _, true) => "open(O_RDONLY|O_DIRECT)",
+        (true, _, _, false) => "open(O_RDONLY)",
+        (false, true, _, true) => "open(O_RDWR|O_SYNC|O_DIRECT)",
+        (false, _, true, true) => "open(O_RDWR|O_DSYNC|O_DIRECT)",
+        (false, _, _, true) => "open(O_RDWR|O_DIRECT)",
+        (false, true, _, false) => "open(O_RDWR|O_SYNC)",
+        (false, _, true, false) => "open(O_RDWR|O_DSYNC)",
+        (false, false, false, false) => "open(O_RDWR)",
     }
 }
 

@@ -111,7 +111,7 @@ fn returning_calls(p: &Parsed) -> Vec<ParCall> {
     p.scenario
         .stmts()
         .enumerate()
-        .filter(|(_, (s, _))| s.event.verb().returns())
+        .filter(|(i, _)| p.bindings.events[*i].returns)
         .map(|(event, (s, place))| {
             let line = p.source.events.get(event).map_or(0, |e| e.line());
             ParCall {

@@ -46,7 +46,7 @@ fn run_on(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError
     let notes = profile_note(parsed, fs).into_iter().collect();
     let interrupt = opts.interrupt.as_deref();
     let rig = Rig::new(fs, &Build { data: None, size, interrupt })?;
-    let versions = write_versions(&p);
+    let versions = model_versions(&p, &model);
     let mut r = Runner {
         rig: &rig,
         p: &p,
@@ -112,6 +112,24 @@ fn check_supported(p: &Parsed) -> Result<(), OracleError> {
         }
     }
     Ok(())
+}
+
+/// The version each write event writes, as the model counts it under
+/// `linux` (column 0): one more than the page's last version. A failed
+/// direct write makes no version in the model (its data went nowhere), so
+/// the next write of that page tries the same number again; counting in
+/// text order ([`write_versions`], what `par` blocks use) would not.
+fn model_versions(p: &Parsed, model: &Evaluation) -> Vec<u32> {
+    let mut out = write_versions(p);
+    for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
+        let (Event::Write { page, .. } | Event::MmapWrite { page, .. }) = &stmt.event else { continue };
+        let (Some(file), Some(prev)) = (p.bindings.events[i].file, i.checked_sub(1)) else { continue };
+        let st = model.state_after(0, prev);
+        if let Some(pg) = st.file(file).pages.iter().find(|pg| pg.number == *page) {
+            out[i] = pg.written + 1;
+        }
+    }
+    out
 }
 
 struct Runner<'a> {

@@ -1,8 +1,10 @@
 //! The system calls the oracle makes, as functions returning the errno.
 //!
-//! Most come from `nix`. Four have no safe wrapper there: FIEMAP (an
-//! ioctl), sync_file_range(2), cachestat(2) and reading a signal's
-//! disposition (sigaction(2)); they are the only unsafe code of the crate.
+//! Most come from `nix`. These have no safe wrapper there: FIEMAP (an
+//! ioctl), sync_file_range(2), cachestat(2), reading a signal's
+//! disposition (sigaction(2)), pwritev2(2) with flags, and the stores and
+//! msync(2) through a shared mapping; they are the only unsafe code of
+//! the crate.
 
 #![allow(unsafe_code)]
 
@@ -199,6 +201,100 @@ pub fn pwrite(fd: BorrowedFd<'_>, buf: &[u8], offset: u64) -> Result<(), Errno> 
     } else {
         Err(Errno::EIO)
     }
+}
+
+/// `RWF_SYNC` and `RWF_DSYNC` (include/uapi/linux/fs.h).
+pub const RWF_SYNC: i32 = libc::RWF_SYNC;
+pub const RWF_DSYNC: i32 = libc::RWF_DSYNC;
+
+/// pwritev2(2) of the whole buffer at `offset` with `flags`.
+pub fn pwritev2(fd: BorrowedFd<'_>, buf: &[u8], offset: u64, flags: i32) -> Result<(), Errno> {
+    let iov = libc::iovec { iov_base: buf.as_ptr() as *mut libc::c_void, iov_len: buf.len() };
+    // SAFETY: one iovec over `buf`, which outlives the call; the kernel
+    // only reads from it.
+    let n = unsafe { libc::pwritev2(fd.as_raw_fd(), &iov, 1, offset as libc::off_t, flags) };
+    match usize::try_from(n) {
+        Err(_) => Err(Errno::last()),
+        Ok(n) if n == buf.len() => Ok(()),
+        Ok(_) => Err(Errno::EIO),
+    }
+}
+
+/// A copy of some bytes at a 4096-byte aligned address, as `O_DIRECT`
+/// wants its buffers (safe code: an over-allocated vector, used from its
+/// first aligned byte).
+pub struct Aligned {
+    buf: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl Aligned {
+    pub fn new(data: &[u8]) -> Aligned {
+        const ALIGN: usize = 4096;
+        let mut buf = vec![0u8; data.len() + ALIGN];
+        let start = buf.as_ptr().align_offset(ALIGN).min(ALIGN);
+        buf[start..start + data.len()].copy_from_slice(data);
+        Aligned { buf, start, len: data.len() }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[self.start..self.start + self.len]
+    }
+}
+
+/// A store of `data` at `offset` (page aligned) through a shared writable
+/// mapping of `fd`'s file (mmap(2) `MAP_SHARED`, `PROT_READ | PROT_WRITE`),
+/// then munmap(2): the write fault dirties the page (`page_mkwrite`);
+/// unmapping writes nothing back.
+pub fn mmap_store(fd: BorrowedFd<'_>, data: &[u8], offset: u64) -> Result<(), Errno> {
+    let len = data.len();
+    // SAFETY: a new mapping the kernel places; nothing else refers to it.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            offset as libc::off_t,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(Errno::last());
+    }
+    // SAFETY: `p` maps `len` writable bytes of the file, which the oracle
+    // created at least that long (every page the scenario writes exists),
+    // so the store cannot fault beyond the end of the file.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), p.cast::<u8>(), len) };
+    // SAFETY: unmaps exactly the mapping made above.
+    if unsafe { libc::munmap(p, len) } != 0 {
+        return Err(Errno::last());
+    }
+    Ok(())
+}
+
+/// msync(2) `MS_SYNC` over a shared mapping of all of `fd`'s file, made
+/// for the call and unmapped after it. Read-only when `writable` is
+/// false: mmap(2) of a description without `FMODE_WRITE` clears
+/// `VM_SHARED` (`do_mmap`, mm/mmap.c), and msync then calls no fsync.
+pub fn msync_file(fd: BorrowedFd<'_>, writable: bool) -> Result<(), Errno> {
+    let len = usize::try_from(nix::sys::stat::fstat(fd)?.st_size).unwrap_or(0).max(1);
+    let prot = if writable { libc::PROT_READ | libc::PROT_WRITE } else { libc::PROT_READ };
+    // SAFETY: a new mapping the kernel places; nothing else refers to it.
+    let p = unsafe { libc::mmap(std::ptr::null_mut(), len, prot, libc::MAP_SHARED, fd.as_raw_fd(), 0) };
+    if p == libc::MAP_FAILED {
+        return Err(Errno::last());
+    }
+    // SAFETY: `p` and `len` are the mapping made above.
+    let r = unsafe { libc::msync(p, len, libc::MS_SYNC) };
+    let err = Errno::last();
+    // SAFETY: unmaps exactly the mapping made above.
+    unsafe { libc::munmap(p, len) };
+    if r != 0 {
+        return Err(err);
+    }
+    Ok(())
 }
 
 /// pread(2); a short read is padded with zeroes.

@@ -63,7 +63,7 @@ pub fn thousands(n: u128) -> String {
 
 /// The calls that return, by event number.
 fn returning(p: &Parsed) -> Vec<usize> {
-    p.scenario.stmts().enumerate().filter(|(_, (s, _))| s.event.verb().returns()).map(|(i, _)| i).collect()
+    (0..p.bindings.events.len()).filter(|&i| p.bindings.events[i].returns).collect()
 }
 
 /// Events down, schemes across; a cell lists every result the call has
@@ -275,10 +275,33 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
         Step::Page(PageStep::Dirty { file, page }) => {
             format!("dirty page {}:{}", program.files[file], program.layout.files[file].pages[page].number)
         }
-        Step::Page(PageStep::Promise { file }) => {
+        Step::Page(PageStep::Promise { file, page: None }) => {
             format!("promise {}'s written pages are durable", program.files[file])
         }
+        Step::Page(PageStep::Promise { file, page: Some(page) }) => {
+            let n = program.layout.files[file].pages[page].number;
+            format!("promise page {}:{n} is durable", program.files[file])
+        }
+        Step::Page(PageStep::DirectIo { file, page }) => {
+            let n = program.layout.files[file].pages[page].number;
+            match errseq::Errno::new(value) {
+                Some(e) => format!("direct write of page {}:{n}: the storage fails {e}", program.files[file]),
+                None => format!("direct write of page {}:{n} reaches the storage", program.files[file]),
+            }
+        }
         Step::Page(PageStep::Drop { file }) => format!("evict {}", program.files[file]),
+        Step::Page(PageStep::Storage { file, first, last, errno }) => {
+            let what = match errseq::Errno::new(errno) {
+                Some(e) => format!("fails {e}"),
+                None => "works".to_owned(),
+            };
+            let pages = match (first, last) {
+                (0, u32::MAX) => String::new(),
+                (a, b) if a == b => format!(" page {a}"),
+                (a, b) => format!(" pages {a}..{b}"),
+            };
+            format!("the storage under {}{pages} {what}", program.files[file])
+        }
         Step::Page(p) => describe_writeback(program, p, value),
     }
 }
@@ -287,21 +310,28 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
 fn describe_writeback(program: &Program, step: PageStep, value: u32) -> String {
     let file = |f: usize| program.files[f].to_string();
     match step {
-        PageStep::StartWriteback { file: f, mode, requeue } => {
+        PageStep::StartWriteback { file: f, mode, requeue, page } => {
+            let only = page.map_or(String::new(), |p| {
+                format!(" (page {} only)", program.layout.files[f].pages[p].number)
+            });
             let how = match mode {
                 SyncMode::All => "waiting for earlier writeback",
                 SyncMode::None => "skipping pages under writeback",
             };
             let list = if requeue { "; a clean inode leaves the dirty list" } else { "" };
-            format!("submit {}'s dirty pages ({value}), {how}{list}", file(f))
+            format!("submit {}'s dirty pages{only} ({value}), {how}{list}", file(f))
         }
         PageStep::EndIo { file: f, .. } => match errseq::Errno::new(value) {
             Some(e) => format!("I/O completes on {}: storage fails {e}", file(f)),
             None => format!("I/O completes on {}: the storage has the pages", file(f)),
         },
         PageStep::EndWriteback { file: f } => format!("end writeback of {}'s pages", file(f)),
-        PageStep::Wait { file: f, clear_error } => {
-            let what = f.map_or_else(|| "every file".to_owned(), file);
+        PageStep::Wait { file: f, clear_error, page } => {
+            let what = match (f, page) {
+                (Some(f), Some(p)) => format!("page {}:{}", file(f), program.layout.files[f].pages[p].number),
+                (Some(f), None) => file(f),
+                (None, _) => "every file".to_owned(),
+            };
             let pg = if !clear_error {
                 ""
             } else if value != 0 {
@@ -317,6 +347,10 @@ fn describe_writeback(program: &Program, step: PageStep, value: u32) -> String {
             Some(f) => format!("the inode dirtied at {stamp} is {}", file(f as usize)),
             None => format!("no inode is dirtied at {stamp} any more"),
         },
-        PageStep::Dirty { .. } | PageStep::Promise { .. } | PageStep::Drop { .. } => String::new(),
+        PageStep::Dirty { .. }
+        | PageStep::Promise { .. }
+        | PageStep::Drop { .. }
+        | PageStep::Storage { .. }
+        | PageStep::DirectIo { .. } => String::new(),
     }
 }

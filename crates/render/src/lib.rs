@@ -129,7 +129,12 @@ pub fn state(s: &State<'_>) -> Vec<String> {
         let mut parts = vec![format!("file {}", f.name)];
         parts.extend(f.word.map(|w| format!("wb_err {}", word(w))));
         parts.extend(f.flags.map(|b| format!("flags {}", flags(b))));
-        parts.push(f.failing.map_or_else(|| "storage ok".to_owned(), |e| format!("storage fails {e}")));
+        let some_fail = f.pages.iter().any(|p| p.failing.is_some());
+        parts.push(match f.failing {
+            Some(e) => format!("storage fails {e}"),
+            None if some_fail => "storage fails some pages".to_owned(),
+            None => "storage ok".to_owned(),
+        });
         out.push(parts.join("  "));
         for p in f.pages.iter().filter(|p| p.written > 0) {
             let mut page = format!(
@@ -140,6 +145,9 @@ pub fn state(s: &State<'_>) -> Vec<String> {
                 p.cache,
                 p.disk
             );
+            if let (Some(e), None) = (p.failing, f.failing) {
+                let _ = write!(page, "  storage fails {e}");
+            }
             if p.lost() {
                 let _ = write!(page, "  LOST (a sync returned 0 for v{})", p.promised);
             }

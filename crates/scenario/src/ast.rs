@@ -145,24 +145,167 @@ impl SyncRange {
     }
 }
 
+/// The pages a `fail` or `heal` covers: `N` or `N..M`, inclusive, with
+/// `first <= last`. The text's `N..N` is `N`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pages {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Pages {
+    pub fn one(page: u32) -> Pages {
+        Pages { first: page, last: page }
+    }
+
+    pub fn contains(self, page: u32) -> bool {
+        self.first <= page && page <= self.last
+    }
+
+    /// Whether the value has a text: `first <= last`.
+    pub fn is_valid(self) -> bool {
+        self.first <= self.last
+    }
+}
+
+/// open(2)'s flags the text can say (`open FD FILE [FLAG...]`). None
+/// set is `O_RDWR`, what `open FD FILE` always meant.
+///
+/// `O_RDONLY` excludes `O_SYNC` and `O_DSYNC` (a read-only description
+/// never writes, so they would say nothing), `O_SYNC` excludes `O_DSYNC`
+/// (it includes it: `__O_SYNC | O_DSYNC`, include/uapi/asm-generic/fcntl.h).
+/// `O_RDONLY O_DIRECT` is allowed: direct I/O on a description that
+/// cannot write. A value breaking these has no text: the parser never
+/// makes one.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct OpenFlags {
+    pub rdonly: bool,
+    pub sync: bool,
+    pub dsync: bool,
+    pub direct: bool,
+}
+
+impl OpenFlags {
+    /// The flag words, in canonical order.
+    pub const WORDS: [&'static str; 4] = ["O_RDONLY", "O_SYNC", "O_DSYNC", "O_DIRECT"];
+
+    /// The flag words this value sets, in canonical order.
+    pub fn words(self) -> impl Iterator<Item = &'static str> {
+        let set = [self.rdonly, self.sync, self.dsync, self.direct];
+        OpenFlags::WORDS.into_iter().zip(set).filter(|(_, on)| *on).map(|(w, _)| w)
+    }
+
+    /// Whether the value has a text (see the type's rules).
+    pub fn is_valid(self) -> bool {
+        !(self.rdonly && (self.sync || self.dsync)) && !(self.sync && self.dsync)
+    }
+
+    /// Whether every write through the description is a synchronous write
+    /// (`IOCB_DSYNC` from `iocb_flags`, include/linux/fs.h).
+    pub fn sync_writes(self) -> bool {
+        self.sync || self.dsync
+    }
+
+    /// Whether the description can write (`FMODE_WRITE`).
+    pub fn writable(self) -> bool {
+        !self.rdonly
+    }
+}
+
+/// pwritev2(2)'s flags that make one write synchronous.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Rwf {
+    /// `RWF_SYNC`: as an `O_SYNC` write.
+    Sync,
+    /// `RWF_DSYNC`: as an `O_DSYNC` write.
+    Dsync,
+}
+
+impl Rwf {
+    pub const ALL: [Rwf; 2] = [Rwf::Sync, Rwf::Dsync];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Rwf::Sync => "RWF_SYNC",
+            Rwf::Dsync => "RWF_DSYNC",
+        }
+    }
+
+    pub fn from_word(w: &str) -> Option<Rwf> {
+        Rwf::ALL.into_iter().find(|r| r.word() == w)
+    }
+}
+
 /// One call of the scenario.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Event {
-    Open { fd: Name, file: Name },
-    Dup { new: Name, fd: Name },
-    Close { fd: Name },
-    Write { fd: Name, page: u32 },
-    Fail { file: Name, errno: Errno },
-    Heal { file: Name },
-    Writeback { file: Name },
-    Error { file: Name, errno: Errno },
-    Fsync { fd: Name },
-    Fdatasync { fd: Name },
-    SyncFileRange { fd: Name, flags: SyncRange },
-    Syncfs { fd: Name },
+    /// `flags`: open(2)'s flags as written; the default is `O_RDWR`.
+    Open {
+        fd: Name,
+        file: Name,
+        flags: OpenFlags,
+    },
+    Dup {
+        new: Name,
+        fd: Name,
+    },
+    Close {
+        fd: Name,
+    },
+    /// `rwf`: pwritev2's RWF_SYNC or RWF_DSYNC, if written.
+    Write {
+        fd: Name,
+        page: u32,
+        rwf: Option<Rwf>,
+    },
+    /// A store through a shared writable mapping of the description
+    /// (mmap(2) `MAP_SHARED`, `PROT_READ | PROT_WRITE`): the fault dirties
+    /// the page (`page_mkwrite`).
+    MmapWrite {
+        fd: Name,
+        page: u32,
+    },
+    /// msync(2) `MS_SYNC` over the description's whole mapping.
+    Msync {
+        fd: Name,
+    },
+    /// `pages`: `None` for every page of the file (the form without pages).
+    Fail {
+        file: Name,
+        errno: Errno,
+        pages: Option<Pages>,
+    },
+    Heal {
+        file: Name,
+        pages: Option<Pages>,
+    },
+    Writeback {
+        file: Name,
+    },
+    Error {
+        file: Name,
+        errno: Errno,
+    },
+    Fsync {
+        fd: Name,
+    },
+    Fdatasync {
+        fd: Name,
+    },
+    SyncFileRange {
+        fd: Name,
+        flags: SyncRange,
+    },
+    Syncfs {
+        fd: Name,
+    },
     Sync,
-    Flush { file: Name },
-    Evict { file: Name },
+    Flush {
+        file: Name,
+    },
+    Evict {
+        file: Name,
+    },
 }
 
 impl Event {
@@ -173,6 +316,8 @@ impl Event {
             Event::Dup { .. } => Verb::Dup,
             Event::Close { .. } => Verb::Close,
             Event::Write { .. } => Verb::Write,
+            Event::MmapWrite { .. } => Verb::MmapWrite,
+            Event::Msync { .. } => Verb::Msync,
             Event::Fail { .. } => Verb::Fail,
             Event::Heal { .. } => Verb::Heal,
             Event::Writeback { .. } => Verb::Writeback,
@@ -194,6 +339,8 @@ impl Event {
             Event::Open { fd, .. }
             | Event::Close { fd }
             | Event::Write { fd, .. }
+            | Event::MmapWrite { fd, .. }
+            | Event::Msync { fd }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
             | Event::SyncFileRange { fd, .. }
@@ -222,6 +369,8 @@ pub enum Verb {
     Sync,
     Flush,
     Evict,
+    MmapWrite,
+    Msync,
 }
 
 /// What one argument position holds.
@@ -235,14 +384,37 @@ pub enum Arg {
     Errno,
     /// An optional page number (write's, default 0).
     Page,
+    /// open's flags: none (`O_RDWR`) or some of `O_RDONLY`, `O_SYNC`,
+    /// `O_DSYNC`, `O_DIRECT`, each at most once, in any order. Always the
+    /// last argument.
+    OpenFlags,
+    /// write's optional `RWF_SYNC` or `RWF_DSYNC`, after the page.
+    Rwf,
+    /// An optional page or inclusive page range, `N` or `N..M` (fail's and
+    /// heal's; none: every page of the file). Always the last argument.
+    Pages,
     /// sync_file_range's flags: none (all three steps) or any of
     /// `WAIT_BEFORE`, `WRITE`, `WAIT_AFTER`, each at most once, in any
     /// order. Always the last argument.
     Flags,
 }
 
+impl Arg {
+    /// Whether the argument may be left out (it is then the last written).
+    pub fn is_optional(self) -> bool {
+        matches!(self, Arg::Page | Arg::Pages | Arg::Flags | Arg::OpenFlags | Arg::Rwf)
+    }
+
+    /// Whether the argument takes any number of words (the last one).
+    pub fn is_variadic(self) -> bool {
+        matches!(self, Arg::Flags | Arg::OpenFlags)
+    }
+}
+
 impl Verb {
-    pub const ALL: [Verb; 15] = [
+    /// Every call; the first fifteen are the first specification's, the
+    /// only ones reserved as labels (see [`Verb::reserved`]).
+    pub const ALL: [Verb; 17] = [
         Verb::Open,
         Verb::Dup,
         Verb::Close,
@@ -258,7 +430,17 @@ impl Verb {
         Verb::Sync,
         Verb::Flush,
         Verb::Evict,
+        Verb::MmapWrite,
+        Verb::Msync,
     ];
+
+    /// Whether the keyword cannot be a label. The calls added after the
+    /// first specification (`mmap_write`, `msync`) can: a text that used
+    /// them as labels before they existed keeps its meaning, and a claim
+    /// tells a label (one word) from a call (with its fd).
+    pub fn reserved(self) -> bool {
+        !matches!(self, Verb::MmapWrite | Verb::Msync)
+    }
 
     pub fn keyword(self) -> &'static str {
         match self {
@@ -277,6 +459,8 @@ impl Verb {
             Verb::Sync => "sync",
             Verb::Flush => "flush",
             Verb::Evict => "evict",
+            Verb::MmapWrite => "mmap_write",
+            Verb::Msync => "msync",
         }
     }
 
@@ -286,13 +470,16 @@ impl Verb {
 
     pub fn args(self) -> &'static [Arg] {
         match self {
-            Verb::Open => &[Arg::NewFd, Arg::File],
+            Verb::Open => &[Arg::NewFd, Arg::File, Arg::OpenFlags],
             Verb::Dup => &[Arg::NewFd, Arg::Fd],
-            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::Syncfs => &[Arg::Fd],
+            Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::Syncfs | Verb::Msync => &[Arg::Fd],
+            Verb::MmapWrite => &[Arg::Fd, Arg::Page],
             Verb::SyncFileRange => &[Arg::Fd, Arg::Flags],
-            Verb::Write => &[Arg::Fd, Arg::Page],
-            Verb::Fail | Verb::Error => &[Arg::File, Arg::Errno],
-            Verb::Heal | Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
+            Verb::Write => &[Arg::Fd, Arg::Page, Arg::Rwf],
+            Verb::Fail => &[Arg::File, Arg::Errno, Arg::Pages],
+            Verb::Error => &[Arg::File, Arg::Errno],
+            Verb::Heal => &[Arg::File, Arg::Pages],
+            Verb::Writeback | Verb::Flush | Verb::Evict => &[Arg::File],
             Verb::Sync => &[],
         }
     }
@@ -307,13 +494,26 @@ impl Verb {
                 Arg::File => " FILE",
                 Arg::Errno => " ERRNO",
                 Arg::Page => " [PAGE]",
+                Arg::Pages => " [PAGES]",
+                Arg::OpenFlags => " [O_RDONLY|O_SYNC|O_DSYNC|O_DIRECT...]",
+                Arg::Rwf => " [RWF_SYNC|RWF_DSYNC]",
                 Arg::Flags => " [WAIT_BEFORE] [WRITE] [WAIT_AFTER]",
             });
         }
         s
     }
 
-    /// Whether the call returns a result an expectation can be put on.
+    /// Whether the call may return a result: [`Verb::returns`], and
+    /// `write`, which returns one when it is synchronous or direct (its
+    /// description opened `O_SYNC`, `O_DSYNC` or `O_DIRECT`, or the call
+    /// carrying `RWF_SYNC` or `RWF_DSYNC`); the checker decides
+    /// ([`crate::Binding::returns`]).
+    pub fn may_return(self) -> bool {
+        self.returns() || self == Verb::Write
+    }
+
+    /// Whether the call always returns a result an expectation can be put
+    /// on. (A synchronous `write` returns one too: [`Verb::may_return`].)
     pub fn returns(self) -> bool {
         matches!(
             self,
@@ -324,6 +524,7 @@ impl Verb {
                 | Verb::Syncfs
                 | Verb::Sync
                 | Verb::Flush
+                | Verb::Msync
         )
     }
 }

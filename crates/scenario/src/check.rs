@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use errseq::Scheme;
 
-use crate::ast::{CallRef, Event, Item, Name, Scenario, Stmt, Verb};
+use crate::ast::{CallRef, Event, Item, Name, OpenFlags, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
 use crate::parse::{SourceMap, StmtSource};
 
@@ -31,6 +31,8 @@ pub struct Description {
     pub fd: Name,
     /// The event that opened it.
     pub opened_at: usize,
+    /// open(2)'s flags.
+    pub flags: OpenFlags,
 }
 
 /// What an event's names resolve to.
@@ -41,6 +43,10 @@ pub struct Binding {
     /// The description the call goes through (open: the new one; dup: the
     /// shared one).
     pub desc: Option<DescId>,
+    /// Whether the call returns a result: [`crate::Verb::returns`], and a
+    /// `write` that is synchronous or direct (its description opened
+    /// `O_SYNC`, `O_DSYNC` or `O_DIRECT`, or `RWF_SYNC`/`RWF_DSYNC`).
+    pub returns: bool,
 }
 
 /// The names of a checked scenario, resolved.
@@ -197,8 +203,9 @@ impl<'a> Checker<'a> {
             }
         };
         let verb = s.verbs.get(event).copied();
+        let returns = self.out.events.get(event).is_none_or(|b| b.returns);
         match verb {
-            Some(v) if !v.returns() => {
+            Some(v) if !returns => {
                 Err(format!("`{v}` at line {} returns nothing; claims are about results", line(event)))
             }
             _ => Ok(event),
@@ -284,23 +291,75 @@ impl<'a> Checker<'a> {
     }
 
     fn stmt(&mut self, stmt: &Stmt) {
-        let binding = self.resolve(&stmt.event);
+        let binding = self.resolve_stmt(stmt);
         self.out.events.push(binding);
         self.event += 1;
+    }
+
+    /// Resolves the call, and checks that an expectation stands only on a
+    /// call that returns (a buffered `write` does not).
+    fn resolve_stmt(&mut self, stmt: &Stmt) -> Binding {
+        let mut binding = self.resolve(&stmt.event);
+        binding.returns = match &stmt.event {
+            Event::Write { rwf, .. } => {
+                let flags = binding.desc.map(|d| self.out.descriptions[d].flags).unwrap_or_default();
+                rwf.is_some() || flags.sync_writes() || flags.direct
+            }
+            e => e.verb().returns(),
+        };
+        if stmt.expect.is_some() && !binding.returns && binding.desc.is_some() {
+            let span = self.src().and_then(|s| s.expect).unwrap_or_else(|| self.verb_span());
+            self.errors.push(Diagnostic::error(
+                span,
+                "a buffered `write` returns nothing, so it cannot have an expectation: a write returns a result \
+                 when its fd was opened O_SYNC, O_DSYNC or O_DIRECT, or it carries RWF_SYNC or RWF_DSYNC; \
+                 add one, or remove the `=> …`",
+            ));
+        }
+        binding
+    }
+
+    /// A call that writes through a read-only description is an error, as
+    /// write(2) would fail with EBADF (and mmap(2) of it for writing with
+    /// EACCES).
+    fn check_writable(&mut self, desc: Option<DescId>, what: &str) {
+        let Some(d) = desc else { return };
+        let description = &self.out.descriptions[d];
+        if description.flags.writable() {
+            return;
+        }
+        let opened = self.source.and_then(|m| m.events.get(description.opened_at)).map_or(0, |s| s.line());
+        let fd = description.fd.clone();
+        let msg = format!(
+            "the description of this fd was opened O_RDONLY (`open {fd}` at line {opened}): {what}; \
+             open it without O_RDONLY to write"
+        );
+        self.errors.push(Diagnostic::error(self.arg_span(0), msg));
     }
 
     fn resolve(&mut self, event: &Event) -> Binding {
         let desc_file = |c: &Self, d: Option<DescId>| d.map(|d| c.out.descriptions[d].file);
         match event {
-            Event::Open { fd, file } => {
+            Event::Open { fd, file, flags } => {
                 let file = self.file(file);
                 if !self.fresh_fd(fd, 0) {
-                    return Binding { file: Some(file), desc: None };
+                    return Binding { file: Some(file), desc: None, returns: false };
                 }
                 let desc = self.out.descriptions.len();
-                self.out.descriptions.push(Description { file, fd: fd.clone(), opened_at: self.event });
+                let d = Description { file, fd: fd.clone(), opened_at: self.event, flags: *flags };
+                self.out.descriptions.push(d);
                 self.bind(fd, desc);
-                Binding { file: Some(file), desc: Some(desc) }
+                Binding { file: Some(file), desc: Some(desc), returns: false }
+            }
+            Event::Write { fd, .. } => {
+                let desc = self.open_fd(fd, 0);
+                self.check_writable(desc, "write(2) through it fails with EBADF");
+                Binding { file: desc_file(self, desc), desc, returns: false }
+            }
+            Event::MmapWrite { fd, .. } => {
+                let desc = self.open_fd(fd, 0);
+                self.check_writable(desc, "mmap(2) of it with PROT_WRITE and MAP_SHARED fails with EACCES");
+                Binding { file: desc_file(self, desc), desc, returns: false }
             }
             Event::Dup { new, fd } => {
                 let desc = self.open_fd(fd, 1);
@@ -309,7 +368,7 @@ impl<'a> Checker<'a> {
                         self.bind(new, d);
                     }
                 }
-                Binding { file: desc_file(self, desc), desc }
+                Binding { file: desc_file(self, desc), desc, returns: false }
             }
             Event::Close { fd } => {
                 let desc = self.open_fd(fd, 0);
@@ -318,15 +377,15 @@ impl<'a> Checker<'a> {
                     let line = self.line();
                     self.closed.insert(fd.clone(), line);
                 }
-                Binding { file: desc_file(self, desc), desc }
+                Binding { file: desc_file(self, desc), desc, returns: false }
             }
-            Event::Write { fd, .. }
+            Event::Msync { fd }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
             | Event::SyncFileRange { fd, .. }
             | Event::Syncfs { fd } => {
                 let desc = self.open_fd(fd, 0);
-                Binding { file: desc_file(self, desc), desc }
+                Binding { file: desc_file(self, desc), desc, returns: false }
             }
             Event::Evict { file } => {
                 let id = self.file(file);
@@ -337,13 +396,13 @@ impl<'a> Checker<'a> {
                     );
                     self.errors.push(Diagnostic::error(self.arg_span(0), msg));
                 }
-                Binding { file: Some(id), desc: None }
+                Binding { file: Some(id), desc: None, returns: false }
             }
             Event::Fail { file, .. }
-            | Event::Heal { file }
+            | Event::Heal { file, .. }
             | Event::Writeback { file }
             | Event::Error { file, .. }
-            | Event::Flush { file } => Binding { file: Some(self.file(file)), desc: None },
+            | Event::Flush { file } => Binding { file: Some(self.file(file)), desc: None, returns: false },
             Event::Sync => Binding::default(),
         }
     }
@@ -365,7 +424,7 @@ impl<'a> Checker<'a> {
             for (_, name) in fd_names(&stmt.event) {
                 before.entry(name.clone()).or_insert_with(|| self.fds.get(name).cloned());
             }
-            let binding = self.resolve(&stmt.event);
+            let binding = self.resolve_stmt(stmt);
             self.out.events.push(binding);
             let mut mine = Vec::new();
             for (_, name) in fd_names(&stmt.event) {

@@ -16,7 +16,7 @@
 //! gives every condition at once; `never` when none does. `for` limits a
 //! claim to some schemes.
 
-use crate::ast::{Arg, CallRef, Claim, ClaimKind, Cond, Name, Verb};
+use crate::ast::{CallRef, Claim, ClaimKind, Cond, Name, Verb};
 use crate::diag::{Diagnostic, Span};
 use crate::parse::{event, expect_tokens, outcome, scheme_name, unknown_verb, ETok, Tok};
 
@@ -46,8 +46,8 @@ const RESERVED: [&str; 6] = ["as", "for", "exists", "never", "par", "end"];
 /// of words here: too many is for the flag checks to explain.
 pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<'a>], Option<Tok<'a>>) {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
-    let fits = |n: usize| n >= required && (n <= shape.len() || shape.contains(&Arg::Flags));
+    let required = shape.iter().filter(|a| !a.is_optional()).count();
+    let fits = |n: usize| n >= required && (n <= shape.len() || shape.iter().any(|a| a.is_variadic()));
     match toks {
         [args @ .., as_tok, label] if as_tok.text == "as" && fits(args.len()) => (args, Some(*label)),
         _ => (toks, None),
@@ -58,7 +58,7 @@ pub(crate) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
     if let Some(d) = crate::limits::name_too_long(tok.text, tok.span) {
         return Err(d);
     }
-    let reserved = Verb::from_keyword(tok.text).is_some() || RESERVED.contains(&tok.text);
+    let reserved = Verb::from_keyword(tok.text).is_some_and(Verb::reserved) || RESERVED.contains(&tok.text);
     match Name::new(tok.text) {
         Some(n) if !reserved => Ok(n),
         Some(_) => {
@@ -154,6 +154,9 @@ fn schemes(
 fn call_ref(words: &[Tok<'_>]) -> Result<CallRef, Diagnostic> {
     let first = words[0];
     match Verb::from_keyword(first.text) {
+        // A call added after the first specification, alone: a label of
+        // that spelling (calls take an fd).
+        Some(verb) if !verb.reserved() && words.len() == 1 => label(first).map(CallRef::Label),
         Some(verb) => event(verb, first, &words[1..]).map(CallRef::Call),
         None if words.len() == 1 => label(first).map(CallRef::Label),
         None => Err(unknown_verb(first)),

@@ -34,8 +34,8 @@ mod print;
 pub mod testing;
 
 pub use ast::{
-    Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Place, Scenario, Stmt,
-    SyncRange, Verb,
+    Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par,
+    Place, Rwf, Scenario, Stmt, SyncRange, Verb,
 };
 pub use check::{Binding, Bindings, DescId, Description, FileId};
 pub use claim::ClaimSource;

@@ -138,10 +138,10 @@ pub(crate) fn check_names(s: &Scenario, source: &SourceMap) -> Result<(), Diagno
 
 fn event_names(e: &Event) -> Vec<&Name> {
     match e {
-        Event::Open { fd, file } => vec![fd, file],
+        Event::Open { fd, file, .. } => vec![fd, file],
         Event::Dup { new, fd } => vec![new, fd],
         Event::Fail { file, .. }
-        | Event::Heal { file }
+        | Event::Heal { file, .. }
         | Event::Writeback { file }
         | Event::Error { file, .. }
         | Event::Flush { file }
@@ -155,7 +155,11 @@ fn event_names(e: &Event) -> Vec<&Name> {
 pub(crate) fn check_pages(s: &Scenario, source: &SourceMap, b: &Bindings) -> Result<(), Diagnostic> {
     let mut seen: HashMap<(usize, u32), ()> = HashMap::new();
     for (event, ((stmt, _), binding)) in s.stmts().zip(&b.events).enumerate() {
-        let (Event::Write { page, .. }, Some(file)) = (&stmt.event, binding.file) else { continue };
+        let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(file)) =
+            (&stmt.event, binding.file)
+        else {
+            continue;
+        };
         if seen.insert((file, *page), ()).is_none() && seen.len() > MAX_PAGES {
             let span = source.events.get(event).map_or(Span::new(1, 1, 1), |e| e.verb);
             return Err(Diagnostic::error(

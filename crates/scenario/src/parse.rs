@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 
 use errseq::{Errno, Ret, SchemeName};
 
-use crate::ast::{Arg, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt, SyncRange, Verb};
+use crate::ast::{
+    Arg, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par, Rwf, Scenario, Stmt, SyncRange, Verb,
+};
 use crate::claim::{claim, claim_kind, label, split_label, ClaimSource};
 use crate::diag::{suggest, Diagnostic, Span};
 use crate::inert::quote;
@@ -346,7 +348,7 @@ impl Parser {
             Some((text, col)) => {
                 let span = Span::new(n, col, 2 + char_len(text.trim_end()));
                 src.expect = Some(span);
-                if !verb.returns() {
+                if !verb.may_return() {
                     let msg = format!(
                         "`{verb}` returns nothing, so it cannot have an expectation; remove the `=> …`"
                     );
@@ -395,7 +397,7 @@ pub(crate) fn unknown_verb(tok: Tok<'_>) -> Diagnostic {
 /// Checks the arguments against the verb's shape and builds the event.
 pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<Event, Diagnostic> {
     let shape = verb.args();
-    let required = shape.iter().filter(|a| !matches!(a, Arg::Page | Arg::Flags)).count();
+    let required = shape.iter().filter(|a| !a.is_optional()).count();
     if toks.len() < required {
         let what = shape[toks.len()];
         let at = toks.last().map_or(verb_tok.span, |t| t.span);
@@ -407,7 +409,7 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
     }
     // Flags take every word after the fixed arguments; their own checks
     // say what is wrong with a word too many.
-    if !shape.contains(&Arg::Flags) {
+    if !shape.iter().any(|a| a.is_variadic()) {
         if let Some(extra) = toks.get(shape.len()) {
             let msg = if shape.is_empty() {
                 format!("`{verb}` takes no arguments")
@@ -419,12 +421,17 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
     }
     let name = |i: usize| -> Result<Name, Diagnostic> { name(toks[i], shape[i]) };
     Ok(match verb {
-        Verb::Open => Event::Open { fd: name(0)?, file: name(1)? },
+        Verb::Open => Event::Open { fd: name(0)?, file: name(1)?, flags: open_flags(&toks[2..])? },
         Verb::Dup => Event::Dup { new: name(0)?, fd: name(1)? },
         Verb::Close => Event::Close { fd: name(0)? },
-        Verb::Write => Event::Write { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
-        Verb::Fail => Event::Fail { file: name(0)?, errno: errno(toks[1])? },
-        Verb::Heal => Event::Heal { file: name(0)? },
+        Verb::Write => {
+            let (page, rwf) = write_args(verb, &toks[1..])?;
+            Event::Write { fd: name(0)?, page, rwf }
+        }
+        Verb::Fail => {
+            Event::Fail { file: name(0)?, errno: errno(toks[1])?, pages: pages_arg(verb, toks.get(2))? }
+        }
+        Verb::Heal => Event::Heal { file: name(0)?, pages: pages_arg(verb, toks.get(1))? },
         Verb::Writeback => Event::Writeback { file: name(0)? },
         Verb::Error => Event::Error { file: name(0)?, errno: errno(toks[1])? },
         Verb::Fsync => Event::Fsync { fd: name(0)? },
@@ -434,6 +441,8 @@ pub(crate) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
         Verb::Sync => Event::Sync,
         Verb::Flush => Event::Flush { file: name(0)? },
         Verb::Evict => Event::Evict { file: name(0)? },
+        Verb::MmapWrite => Event::MmapWrite { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
+        Verb::Msync => Event::Msync { fd: name(0)? },
     })
 }
 
@@ -469,6 +478,116 @@ fn sync_flags(verb: Verb, toks: &[Tok<'_>]) -> Result<SyncRange, Diagnostic> {
     Ok(flags)
 }
 
+/// open's flags: none is `O_RDWR`; otherwise each once, in any order,
+/// within [`OpenFlags`]'s rules.
+fn open_flags(toks: &[Tok<'_>]) -> Result<OpenFlags, Diagnostic> {
+    let mut flags = OpenFlags::default();
+    let mut seen: Vec<Tok<'_>> = Vec::new();
+    let list = "`O_RDONLY`, `O_SYNC`, `O_DSYNC` or `O_DIRECT`";
+    for (i, &tok) in toks.iter().enumerate() {
+        let slot = match tok.text {
+            "O_RDONLY" => &mut flags.rdonly,
+            "O_SYNC" => &mut flags.sync,
+            "O_DSYNC" => &mut flags.dsync,
+            "O_DIRECT" => &mut flags.direct,
+            _ => {
+                let upper = tok.text.to_ascii_uppercase();
+                let msg = if tok.text == "as" && i + 1 == toks.len() {
+                    "`as` needs a label after it, as in `open a f O_SYNC as first`".to_owned()
+                } else if tok.text == "as" {
+                    "`as LABEL` goes at the end of the call, after the flags".to_owned()
+                } else if OpenFlags::WORDS.contains(&upper.as_str()) {
+                    format!("flags are upper case: write `{upper}`")
+                } else if tok.text == "O_RDWR" {
+                    "`O_RDWR` is what `open` does without flags: leave it out".to_owned()
+                } else if tok.text == "O_WRONLY" {
+                    format!("`O_WRONLY` is not modelled: write no flag (`O_RDWR`) or one of {list}")
+                } else if let Some(s) = suggest(tok.text, OpenFlags::WORDS) {
+                    format!(
+                        "unknown open flag `{}`; did you mean `{s}`? (the form is `{}`)",
+                        tok.text,
+                        Verb::Open.usage()
+                    )
+                } else if Name::new(tok.text).is_some() {
+                    format!(
+                        "unexpected `{}`: `open` takes an fd, a file, then flags such as {list}",
+                        tok.text
+                    )
+                } else {
+                    format!(
+                        "`{}` is not a flag of `open`: write {list} (each once), or no flag for O_RDWR",
+                        tok.text
+                    )
+                };
+                return Err(Diagnostic::error(tok.span, msg));
+            }
+        };
+        if *slot {
+            let first = seen.iter().find(|t| t.text == tok.text).map_or(tok.span, |t| t.span);
+            return Err(Diagnostic::error(
+                tok.span,
+                format!(
+                    "`{}` is written twice (first at column {}); write each flag once",
+                    tok.text, first.col
+                ),
+            ));
+        }
+        *slot = true;
+        if flags.rdonly && (flags.sync || flags.dsync) {
+            return Err(Diagnostic::error(
+                tok.span,
+                "`O_RDONLY` with `O_SYNC` or `O_DSYNC` says nothing: a read-only description never writes; drop one",
+            ));
+        }
+        if flags.sync && flags.dsync {
+            return Err(Diagnostic::error(
+                tok.span,
+                "`O_SYNC` includes `O_DSYNC` (include/uapi/asm-generic/fcntl.h); write one of them",
+            ));
+        }
+        seen.push(tok);
+    }
+    Ok(flags)
+}
+
+/// write's `[PAGE] [RWF_SYNC|RWF_DSYNC]`.
+fn write_args(verb: Verb, toks: &[Tok<'_>]) -> Result<(u32, Option<Rwf>), Diagnostic> {
+    let mut rest = toks;
+    let mut pg = 0;
+    if let Some(&t) = rest.first() {
+        if t.text.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+            pg = page(t)?;
+            rest = &rest[1..];
+        }
+    }
+    let Some(&t) = rest.first() else { return Ok((pg, None)) };
+    if let Some(extra) = rest.get(1) {
+        return Err(Diagnostic::error(
+            extra.span,
+            format!("unexpected `{}`: the form is `{}`", extra.text, verb.usage()),
+        ));
+    }
+    if let Some(r) = Rwf::from_word(t.text) {
+        return Ok((pg, Some(r)));
+    }
+    let words = Rwf::ALL.map(Rwf::word);
+    let upper = t.text.to_ascii_uppercase();
+    let msg = if words.contains(&upper.as_str()) {
+        format!("flags are upper case: write `{upper}`")
+    } else if let Some(s) = suggest(t.text, words) {
+        format!("unknown flag `{}`; did you mean `{s}`? (the form is `{}`)", t.text, verb.usage())
+    } else {
+        format!(
+            "`{}` is not a page number or a flag: write a page number (0 to {}), then `RWF_SYNC` or \
+             `RWF_DSYNC` if the write is synchronous: `{}`",
+            t.text,
+            u32::MAX,
+            verb.usage()
+        )
+    };
+    Err(Diagnostic::error(t.span, msg))
+}
+
 fn unknown_flag(verb: Verb, tok: Tok<'_>, is_last: bool) -> Diagnostic {
     let flags = SyncRange::FLAGS;
     let list = format!("`{}`, `{}` or `{}`", flags[0], flags[1], flags[2]);
@@ -502,6 +621,9 @@ fn arg_noun(arg: Arg) -> &'static str {
         Arg::File => "a file",
         Arg::Errno => "an errno such as EIO",
         Arg::Page => "a page number",
+        Arg::Pages => "a page or a page range",
+        Arg::OpenFlags => "a flag",
+        Arg::Rwf => "a flag",
         Arg::Flags => "a flag",
     }
 }
@@ -540,6 +662,43 @@ fn page(tok: Tok<'_>) -> Result<u32, Diagnostic> {
             ),
         )),
     }
+}
+
+/// fail's and heal's pages: `N` or `N..M` (inclusive, `N <= M`).
+fn pages_arg(verb: Verb, tok: Option<&Tok<'_>>) -> Result<Option<Pages>, Diagnostic> {
+    let Some(&tok) = tok else { return Ok(None) };
+    let number = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let bad = || {
+        let mut msg = format!(
+            "`{}` is not a page or a page range: write a page number `N` or an inclusive range `N..M` \
+             (whole numbers from 0 to {}), or nothing for every page of the file",
+            tok.text,
+            u32::MAX
+        );
+        if Errno::from_name(tok.text).is_some() {
+            msg.push_str(match verb {
+                Verb::Heal => "; `heal` takes no errno: `heal FILE [PAGES]`",
+                _ => "; the errno goes before the pages",
+            });
+        }
+        Diagnostic::error(tok.span, msg)
+    };
+    let pages = match tok.text.split_once("..") {
+        None => Pages::one(number(tok.text).ok_or_else(bad)?),
+        Some((a, b)) => Pages { first: number(a).ok_or_else(bad)?, last: number(b).ok_or_else(bad)? },
+    };
+    if !pages.is_valid() {
+        return Err(Diagnostic::error(
+            tok.span,
+            format!(
+                "the range `{}` runs backwards: write the lower page first, `{}..{}`",
+                tok.text, pages.last, pages.first
+            ),
+        ));
+    }
+    Ok(Some(pages))
 }
 
 fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {

@@ -8,20 +8,46 @@
 
 use std::fmt::{self, Write};
 
-use crate::ast::{CallRef, Claim, Event, Expect, Item, Outcome, Scenario, Stmt, SyncRange};
+use crate::ast::{CallRef, Claim, Event, Expect, Item, Outcome, Pages, Scenario, Stmt, SyncRange};
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let verb = self.verb();
         match self {
-            Event::Open { fd, file } => write!(f, "{verb} {fd} {file}"),
-            Event::Dup { new, fd } => write!(f, "{verb} {new} {fd}"),
-            Event::Write { fd, page: 0 } => write!(f, "{verb} {fd}"),
-            Event::Write { fd, page } => write!(f, "{verb} {fd} {page}"),
-            Event::Fail { file, errno } | Event::Error { file, errno } => {
-                write!(f, "{verb} {file} {errno}")
+            Event::Open { fd, file, flags } => {
+                write!(f, "{verb} {fd} {file}")?;
+                for w in flags.words() {
+                    write!(f, " {w}")?;
+                }
+                Ok(())
             }
-            Event::Close { fd } | Event::Fsync { fd } | Event::Fdatasync { fd } | Event::Syncfs { fd } => {
+            Event::Dup { new, fd } => write!(f, "{verb} {new} {fd}"),
+            Event::Write { fd, page, rwf } => {
+                write!(f, "{verb} {fd}")?;
+                if *page != 0 {
+                    write!(f, " {page}")?;
+                }
+                match rwf {
+                    Some(r) => write!(f, " {}", r.word()),
+                    None => Ok(()),
+                }
+            }
+            Event::Fail { file, errno, pages } => {
+                write!(f, "{verb} {file} {errno}")?;
+                write_pages(f, *pages)
+            }
+            Event::Error { file, errno } => write!(f, "{verb} {file} {errno}"),
+            Event::Heal { file, pages } => {
+                write!(f, "{verb} {file}")?;
+                write_pages(f, *pages)
+            }
+            Event::MmapWrite { fd, page: 0 } => write!(f, "{verb} {fd}"),
+            Event::MmapWrite { fd, page } => write!(f, "{verb} {fd} {page}"),
+            Event::Close { fd }
+            | Event::Fsync { fd }
+            | Event::Fdatasync { fd }
+            | Event::Syncfs { fd }
+            | Event::Msync { fd } => {
                 write!(f, "{verb} {fd}")
             }
             // Bare for all three steps, so old texts print as they did.
@@ -36,14 +62,20 @@ impl fmt::Display for Event {
                 }
                 Ok(())
             }
-            Event::Heal { file }
-            | Event::Writeback { file }
-            | Event::Flush { file }
-            | Event::Evict { file } => {
+            Event::Writeback { file } | Event::Flush { file } | Event::Evict { file } => {
                 write!(f, "{verb} {file}")
             }
             Event::Sync => write!(f, "{verb}"),
         }
+    }
+}
+
+/// ` N` or ` N..M` (an `N..N` range prints as `N`); nothing for the whole file.
+fn write_pages(f: &mut fmt::Formatter<'_>, pages: Option<Pages>) -> fmt::Result {
+    match pages {
+        None => Ok(()),
+        Some(p) if p.first == p.last => write!(f, " {}", p.first),
+        Some(p) => write!(f, " {}..{}", p.first, p.last),
     }
 }
 

@@ -69,8 +69,8 @@ pub mod strategy {
     use proptest::prelude::*;
 
     use crate::{
-        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, Outcome, Par, Scenario, Stmt,
-        SyncRange, Verb,
+        CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par, Rwf,
+        Scenario, Stmt, SyncRange, Verb,
     };
 
     pub fn name() -> impl Strategy<Value = Name> {
@@ -123,14 +123,45 @@ pub mod strategy {
         ]
     }
 
+    /// open's flags: none (O_RDWR) half the time, else any valid set.
+    pub fn open_flags() -> impl Strategy<Value = OpenFlags> {
+        prop_oneof![
+            1 => Just(OpenFlags::default()),
+            1 => (0u8..16)
+                .prop_map(|b| OpenFlags { rdonly: b & 1 != 0, sync: b & 2 != 0, dsync: b & 4 != 0, direct: b & 8 != 0 })
+                .prop_filter("a set the text can say", |f| f.is_valid()),
+        ]
+    }
+
+    pub fn rwf() -> impl Strategy<Value = Rwf> {
+        prop::sample::select(Rwf::ALL.to_vec())
+    }
+
+    /// fail's and heal's pages: one page or an inclusive range.
+    pub fn pages() -> impl Strategy<Value = Pages> {
+        prop_oneof![
+            any::<u32>().prop_map(Pages::one),
+            (0u32..4, 0u32..4).prop_map(|(a, b)| Pages { first: a.min(b), last: a.max(b) }),
+            (any::<u32>(), any::<u32>()).prop_map(|(a, b)| Pages { first: a.min(b), last: a.max(b) }),
+        ]
+    }
+
     pub fn event() -> impl Strategy<Value = Event> {
         prop_oneof![
-            (name(), name()).prop_map(|(fd, file)| Event::Open { fd, file }),
+            (name(), name(), open_flags()).prop_map(|(fd, file, flags)| Event::Open { fd, file, flags }),
             (name(), name()).prop_map(|(new, fd)| Event::Dup { new, fd }),
             name().prop_map(|fd| Event::Close { fd }),
-            (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Write { fd, page }),
-            (name(), errno()).prop_map(|(file, errno)| Event::Fail { file, errno }),
-            name().prop_map(|file| Event::Heal { file }),
+            (name(), prop_oneof![Just(0u32), any::<u32>()], prop::option::of(rwf()))
+                .prop_map(|(fd, page, rwf)| Event::Write { fd, page, rwf }),
+            (name(), prop_oneof![Just(0u32), any::<u32>()])
+                .prop_map(|(fd, page)| Event::MmapWrite { fd, page }),
+            name().prop_map(|fd| Event::Msync { fd }),
+            (name(), errno(), prop::option::of(pages())).prop_map(|(file, errno, pages)| Event::Fail {
+                file,
+                errno,
+                pages
+            }),
+            (name(), prop::option::of(pages())).prop_map(|(file, pages)| Event::Heal { file, pages }),
             name().prop_map(|file| Event::Writeback { file }),
             (name(), errno()).prop_map(|(file, errno)| Event::Error { file, errno }),
             name().prop_map(|fd| Event::Fsync { fd }),
@@ -159,7 +190,8 @@ pub mod strategy {
     pub fn stmt() -> impl Strategy<Value = Stmt> {
         (event(), prop::option::of(label()), prop::option::of(expect()), prop::option::of(note())).prop_map(
             |(event, label, expect, comment)| {
-                let expect = expect.filter(|_| event.verb().returns());
+                // A write may carry one (the checker decides if it returns).
+                let expect = expect.filter(|_| event.verb().may_return());
                 Stmt { event, label, expect, comment }
             },
         )

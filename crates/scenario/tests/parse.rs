@@ -129,7 +129,16 @@ fn syntax_errors_point_at_the_word_and_say_what_to_write() {
     assert_eq!(err("open a f\nfsnyc a\n"), (2, 1, "unknown call `fsnyc`; did you mean `fsync`?".into()));
     assert_eq!(err("open a f\nfsync\n"), (2, 6, "`fsync` needs an fd: `fsync FD`".into()));
     assert_eq!(err("sync now\n"), (1, 6, "`sync` takes no arguments".into()));
-    assert_eq!(err("open a f g\n"), (1, 10, "unexpected `g`: the form is `open NEW FILE`".into()));
+    assert_eq!(
+        err("open a f g\n"),
+        (
+            1,
+            10,
+            "unexpected `g`: `open` takes an fd, a file, then flags such as `O_RDONLY`, `O_SYNC`, `O_DSYNC` or \
+             `O_DIRECT`"
+                .into()
+        )
+    );
     assert_eq!(err("fail f eio\n"), (1, 8, "errno names are upper case: write `EIO`".into()));
     assert_eq!(err("fail f EIOO\n"), (1, 8, "unknown errno `EIOO`; did you mean `EIO`?".into()));
     assert_eq!(
@@ -173,7 +182,14 @@ fn header_errors() {
 fn expectation_errors() {
     assert_eq!(
         err("open a f\nwrite a => 0\n"),
-        (2, 9, "`write` returns nothing, so it cannot have an expectation; remove the `=> …`".into())
+        (
+            2,
+            9,
+            "a buffered `write` returns nothing, so it cannot have an expectation: a write returns a result when \
+             its fd was opened O_SYNC, O_DSYNC or O_DIRECT, or it carries RWF_SYNC or RWF_DSYNC; add one, or \
+             remove the `=> …`"
+                .into()
+        )
     );
     assert_eq!(
         err("sync =>\n").2,
@@ -590,4 +606,196 @@ fn a_sync_file_range_with_no_step_does_not_print_as_all_three() {
 #[test]
 fn the_usage_shows_the_flags() {
     assert_eq!(Verb::SyncFileRange.usage(), "sync_file_range FD [WAIT_BEFORE] [WRITE] [WAIT_AFTER]");
+}
+
+// fail and heal of pages.
+
+fn one(line: &str) -> Event {
+    let p = ok(&format!("{line}\n"));
+    let (s, _) = p.scenario.stmts().next().expect("one call");
+    s.event.clone()
+}
+
+#[test]
+fn fail_and_heal_take_a_page_or_a_range() {
+    use errseq_scenario::Pages;
+    let f = name("f");
+    assert_eq!(one("fail f EIO"), Event::Fail { file: f.clone(), errno: Errno::EIO, pages: None });
+    assert_eq!(
+        one("fail f EIO 1"),
+        Event::Fail { file: f.clone(), errno: Errno::EIO, pages: Some(Pages::one(1)) }
+    );
+    assert_eq!(
+        one("fail f ENOSPC 2..7"),
+        Event::Fail { file: f.clone(), errno: Errno::ENOSPC, pages: Some(Pages { first: 2, last: 7 }) }
+    );
+    assert_eq!(one("heal f"), Event::Heal { file: f.clone(), pages: None });
+    assert_eq!(
+        one("heal f 003..4"),
+        Event::Heal { file: f.clone(), pages: Some(Pages { first: 3, last: 4 }) }
+    );
+    // Canonical: `N..N` is `N`, leading zeros go, the whole file is bare.
+    for (text, canonical) in [
+        ("fail f EIO 5..5", "fail f EIO 5\n"),
+        ("fail f EIO 0..4294967295", "fail f EIO 0..4294967295\n"),
+        ("heal f 07", "heal f 7\n"),
+        ("heal f", "heal f\n"),
+        ("fail f EIO 1 as x", "fail f EIO 1 as x\n"),
+    ] {
+        assert_eq!(ok(&format!("{text}\n")).scenario.to_string(), canonical, "{text}");
+    }
+}
+
+#[test]
+fn page_range_errors_say_what_to_write() {
+    let (l, c, m) = err("fail f EIO 3..1\n");
+    assert_eq!((l, c), (1, 12));
+    assert!(m.contains("runs backwards") && m.contains("`1..3`"), "{m}");
+    for bad in ["x", "1..", "..2", "1...2", "-1", "1..2..3", "4294967296", "1..4294967296"] {
+        let (l, c, m) = err(&format!("heal f {bad}\n"));
+        assert_eq!((l, c), (1, 8), "{bad}");
+        assert!(m.contains("`N..M`"), "{bad}: {m}");
+    }
+    let (_, c, m) = err("fail f 1 EIO\n");
+    assert_eq!(c, 8);
+    assert!(m.contains("errno"), "{m}");
+    let (_, c, m) = err("fail f EIO 1 2\n");
+    assert_eq!(c, 14);
+    assert!(m.contains("fail FILE ERRNO [PAGES]"), "{m}");
+    let (_, _, m) = err("heal f EIO\n");
+    assert!(m.contains("`heal` takes no errno"), "{m}");
+    let (_, _, m) = err("fail f\n");
+    assert!(m.contains("fail FILE ERRNO [PAGES]"), "{m}");
+    let (_, _, m) = err("heal f 1 => 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+}
+
+#[test]
+fn claims_name_page_fails_by_their_text() {
+    let (_, _, m) = err("open a f\nfail f EIO 1\nnever fail f EIO 1 = 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+}
+
+// open's flags, synchronous and direct writes, mmap_write and msync.
+
+#[test]
+fn open_takes_flags_in_any_order_and_prints_them_in_one() {
+    use errseq_scenario::OpenFlags;
+    let (a, f) = (name("a"), name("f"));
+    assert_eq!(one("open a f"), Event::Open { fd: a.clone(), file: f.clone(), flags: OpenFlags::default() });
+    let flags = OpenFlags { rdonly: false, sync: true, dsync: false, direct: true };
+    assert_eq!(one("open a f O_DIRECT O_SYNC"), Event::Open { fd: a.clone(), file: f.clone(), flags });
+    for (text, canonical) in [
+        ("open a f O_DIRECT O_SYNC", "open a f O_SYNC O_DIRECT\n"),
+        ("open a f O_DIRECT O_RDONLY", "open a f O_RDONLY O_DIRECT\n"),
+        ("open a f O_DSYNC", "open a f O_DSYNC\n"),
+        ("open a f O_SYNC as x", "open a f O_SYNC as x\n"),
+        ("open as f", "open as f\n"),
+    ] {
+        assert_eq!(ok(&format!("{text}\n")).scenario.to_string(), canonical, "{text}");
+    }
+}
+
+#[test]
+fn open_flag_errors_say_what_to_write() {
+    let cases = [
+        ("open a f O_SYNC O_SYNC", 17, "written twice (first at column 10)"),
+        ("open a f o_sync", 10, "write `O_SYNC`"),
+        ("open a f O_SNYC", 10, "did you mean `O_SYNC`"),
+        ("open a f O_RDWR", 10, "leave it out"),
+        ("open a f O_WRONLY", 10, "not modelled"),
+        ("open a f O_RDONLY O_SYNC", 19, "never writes"),
+        ("open a f O_SYNC O_DSYNC", 17, "includes `O_DSYNC`"),
+        ("open a f O_SYNC as", 17, "needs a label"),
+        ("open a f as x O_SYNC", 10, "after the flags"),
+    ];
+    for (text, col, want) in cases {
+        let (l, c, m) = err(&format!("{text}\n"));
+        assert_eq!((l, c), (1, col), "{text}: {m}");
+        assert!(m.contains(want), "{text}: {m}");
+    }
+}
+
+#[test]
+fn write_takes_an_rwf_flag_after_its_page() {
+    use errseq_scenario::Rwf;
+    let a = name("a");
+    let p = ok("open a f\nwrite a RWF_SYNC\nwrite a 3 RWF_DSYNC => EIO\nwrite a 0 RWF_SYNC as w => 0\n");
+    let events: Vec<Event> = p.scenario.stmts().map(|(s, _)| s.event.clone()).collect();
+    assert_eq!(events[1], Event::Write { fd: a.clone(), page: 0, rwf: Some(Rwf::Sync) });
+    assert_eq!(events[2], Event::Write { fd: a.clone(), page: 3, rwf: Some(Rwf::Dsync) });
+    assert_eq!(
+        p.scenario.to_string(),
+        "open a f\nwrite a RWF_SYNC\nwrite a 3 RWF_DSYNC => EIO\nwrite a RWF_SYNC as w => 0\n"
+    );
+    for (text, col, want) in [
+        ("write a rwf_sync", 9, "write `RWF_SYNC`"),
+        ("write a RWF_SNYC", 9, "did you mean `RWF_SYNC`"),
+        ("write a 1 RWF_SYNC RWF_SYNC", 20, "unexpected `RWF_SYNC`"),
+        ("write a x", 9, "not a page number or a flag"),
+        ("write a RWF_SYNC 1", 18, "unexpected `1`"),
+    ] {
+        let (_, c, m) = err(&format!("open a f\n{text}\n"));
+        assert_eq!(c, col, "{text}: {m}");
+        assert!(m.contains(want), "{text}: {m}");
+    }
+}
+
+#[test]
+fn a_write_returns_exactly_when_it_is_synchronous_or_direct() {
+    for opened in ["O_SYNC", "O_DSYNC", "O_DIRECT", "O_SYNC O_DIRECT"] {
+        let p = ok(&format!("open a f {opened}\nwrite a => EIO\nnever write a = 0\n"));
+        assert!(p.bindings.events[1].returns, "{opened}");
+    }
+    let p = ok("open a f\nwrite a RWF_DSYNC => 0\nwrite a\n");
+    assert!(p.bindings.events[1].returns && !p.bindings.events[2].returns);
+    // A buffered write: an expectation or a claim on it stays an error.
+    let (l, c, m) = err("open a f\nwrite a => EIO\n");
+    assert_eq!((l, c), (2, 9));
+    assert!(m.contains("returns nothing") && m.contains("O_SYNC") && m.contains("RWF_SYNC"), "{m}");
+    let (_, _, m) = err("open a f\nwrite a\nnever write a = EIO\n");
+    assert!(m.contains("returns nothing"), "{m}");
+    // The description decides, through dup too.
+    let p = ok("open a f O_DSYNC\ndup b a\nwrite b => 0\n");
+    assert!(p.bindings.events[2].returns);
+    // A reopened name is a new description.
+    let (_, _, m) = err("open a f O_SYNC\nclose a\nopen a f\nwrite a => 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+}
+
+#[test]
+fn writing_through_a_read_only_description_is_an_error() {
+    let (l, c, m) = err("open r f O_RDONLY\ndup s r\nwrite s 1\n");
+    assert_eq!((l, c), (3, 7));
+    assert!(m.contains("O_RDONLY") && m.contains("EBADF") && m.contains("line 1"), "{m}");
+    let (_, _, m) = err("open r f O_RDONLY O_DIRECT\nmmap_write r\n");
+    assert!(m.contains("EACCES"), "{m}");
+    // Everything else works through it.
+    ok("open r f O_RDONLY\nopen a f\nwrite a\nfsync r => 0\nmsync r => 0\nsync_file_range r => 0\nsyncfs r => 0\nclose r => 0\n");
+}
+
+#[test]
+fn mmap_write_and_msync() {
+    let p = ok("open a f\nmmap_write a\nmmap_write a 07 as m\nmsync a => EIO\nnever msync a = 0\n");
+    assert_eq!(
+        p.scenario.to_string(),
+        "open a f\nmmap_write a\nmmap_write a 7 as m\nmsync a => EIO\nnever msync a = 0\n"
+    );
+    assert_eq!(Verb::MmapWrite.usage(), "mmap_write FD [PAGE]");
+    let (_, _, m) = err("open a f\nmmap_write a => 0\n");
+    assert!(m.contains("returns nothing"), "{m}");
+    let (_, _, m) = err("msync\n");
+    assert!(m.contains("msync FD"), "{m}");
+    let (_, _, m) = err("open a f\nmsync b\n");
+    assert!(m.contains("not open"), "{m}");
+}
+
+#[test]
+fn the_new_calls_stay_usable_as_labels() {
+    // `msync` and `mmap_write` were not keywords before: a text that used
+    // them as labels keeps its meaning.
+    let p = ok("open a f\nfsync a as msync\nfsync a as mmap_write\nnever msync = EIO, mmap_write = 0\n");
+    assert_eq!(p.bindings.claims[0], vec![1, 2]);
+    let (_, _, m) = err("open a f\nfsync a as fsync\n");
+    assert!(m.contains("keyword"), "{m}");
 }

@@ -21,7 +21,9 @@ proptest! {
     fn a_link_decodes_to_the_same_canonical_text(s in common::scenario(), replay in common::replay()) {
         let fragment = encode(&s, replay.as_deref());
         prop_assert!(last_char_is_safe(&fragment), "{}", fragment);
-        prop_assert!(fragment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        // Forms version 1 has no code for (pages of `fail`) go as `text=`.
+        let binary = !fragment.starts_with("text=");
+        prop_assert!(!binary || fragment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         let back = decode(&fragment).map_err(|e| TestCaseError::fail(format!("{e}\n{fragment}\n{s}")))?;
         prop_assert_eq!(back.scenario.to_string(), s.to_string());
         prop_assert_eq!(&back.scenario, &s);
@@ -31,7 +33,12 @@ proptest! {
         prop_assert_eq!(&with_hash.scenario, &s);
         let whole = link("https://example.org/play/?x=1#old", &s, replay.as_deref());
         prop_assert_eq!(fragment_of(&whole), fragment.as_str());
-        prop_assert_eq!(decode(&whole).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, s);
+        prop_assert_eq!(&decode(&whole).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, &s);
+        // The same scenario with only version 1's forms keeps the binary form.
+        let v1 = v1_only(s);
+        let binary = encode(&v1, None);
+        prop_assert!(binary.starts_with('1'), "{}", binary);
+        prop_assert_eq!(decode(&binary).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, v1);
     }
 }
 
@@ -53,7 +60,9 @@ proptest! {
 
     #[test]
     fn a_link_broken_over_lines_still_decodes(s in common::scenario(), cut in 1usize..60) {
+        let s = v1_only(s);
         let fragment = encode(&s, None);
+        prop_assert!(!fragment.starts_with("text="), "the binary form: {}", fragment);
         let mut wrapped = String::new();
         for (i, c) in fragment.chars().enumerate() {
             if i > 0 && i % cut == 0 {
@@ -64,6 +73,48 @@ proptest! {
         let back = decode(&wrapped).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back.scenario, s);
     }
+}
+
+/// The scenario with only what link format v1 has codes for: no pages
+/// on fail/heal, no open or RWF flags, mmap_write as write, msync as
+/// fsync, no expectation on a write.
+fn v1_only(mut s: Scenario) -> Scenario {
+    use errseq_scenario::{CallRef, Event, OpenFlags};
+    fn event(e: &mut Event) {
+        *e = match e.clone() {
+            Event::Fail { file, errno, .. } => Event::Fail { file, errno, pages: None },
+            Event::Heal { file, .. } => Event::Heal { file, pages: None },
+            Event::Open { fd, file, .. } => Event::Open { fd, file, flags: OpenFlags::default() },
+            Event::Write { fd, page, .. } | Event::MmapWrite { fd, page } => {
+                Event::Write { fd, page, rwf: None }
+            }
+            Event::Msync { fd } => Event::Fsync { fd },
+            other => other,
+        };
+    }
+    fn items(list: &mut [Item]) {
+        for item in list {
+            match item {
+                Item::Stmt(st) => {
+                    event(&mut st.event);
+                    if !st.event.verb().returns() {
+                        st.expect = None;
+                    }
+                }
+                Item::Par(p) => items(&mut p.items),
+                Item::Claim(c) => {
+                    for cond in &mut c.conds {
+                        if let CallRef::Call(e) = &mut cond.call {
+                            event(e);
+                        }
+                    }
+                }
+                Item::Note(_) | Item::Gap => {}
+            }
+        }
+    }
+    items(&mut s.body);
+    s
 }
 
 /// The scenario without its title and comments: its calls, claims and
@@ -236,4 +287,56 @@ fn a_call_with_no_step_is_never_encoded_as_another_call() {
         comment: None,
     }));
     assert!(encode(&s, None).starts_with("text="));
+}
+
+/// A form version 1 has no code for becomes a `text=` link that decodes
+/// to the same scenario; the same scenario without it keeps its binary
+/// link.
+fn falls_back_to_text(text: &str, without: &str) {
+    let s = shared(text);
+    let fragment = encode(&s, Some("1f.U"));
+    assert!(fragment.starts_with("text="), "{text}: {fragment}");
+    let back = decode(&fragment).unwrap_or_else(|e| panic!("{text}: {e}"));
+    assert_eq!(back.scenario, s, "{text}");
+    assert_eq!(back.scenario.to_string(), s.to_string());
+    assert_eq!(back.replay.as_deref(), Some("1f.U"));
+    let binary = encode(&shared(without), None);
+    assert!(binary.starts_with('1'), "{without}: {binary}");
+}
+
+#[test]
+fn failing_pages_fall_back_to_a_text_link() {
+    falls_back_to_text(
+        "open a f\nwrite a 2\nfail f EIO 2\nfsync a => EIO\n",
+        "open a f\nwrite a 2\nfail f EIO\nfsync a => EIO\n",
+    );
+    falls_back_to_text(
+        "open a f\nfail f ENOSPC 1..3 # c\nheal f 2\n",
+        "open a f\nfail f ENOSPC # c\nheal f\n",
+    );
+    falls_back_to_text("par\n  heal f 0..4294967295\nend\n", "par\n  heal f\nend\n");
+}
+
+#[test]
+fn open_flags_sync_and_direct_writes_fall_back_to_a_text_link() {
+    falls_back_to_text("open a f O_SYNC\nwrite a => EIO\n", "open a f\nwrite a\n");
+    falls_back_to_text("open a f O_RDONLY O_DIRECT\nfsync a => 0\n", "open a f\nfsync a => 0\n");
+    falls_back_to_text("open a f\nwrite a 3 RWF_DSYNC as w => 0\n", "open a f\nwrite a 3 as w\n");
+    falls_back_to_text(
+        "open a f O_DIRECT\nwrite a\nnever write a = EIO\n",
+        "open a f\nfsync a\nnever fsync a = EIO\n",
+    );
+    falls_back_to_text("open a f\nwrite a RWF_SYNC\nnever write a RWF_SYNC = 0\n", "open a f\nwrite a\n");
+}
+
+#[test]
+fn mmap_write_and_msync_fall_back_to_a_text_link() {
+    falls_back_to_text("open a f\nmmap_write a 2\nmsync a => EIO\n", "open a f\nwrite a 2\nfsync a => EIO\n");
+    falls_back_to_text(
+        "open a f\npar\n  msync a\n  fsync a\nend\n",
+        "open a f\npar\n  fsync a\n  fsync a\nend\n",
+    );
+    // A label spelled like a new call stays binary.
+    let binary = encode(&shared("open a f\nfsync a as msync\nnever msync = 0\n"), None);
+    assert!(binary.starts_with('1'), "{binary}");
 }
