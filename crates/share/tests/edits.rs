@@ -94,6 +94,12 @@ fn every_single_edit_of_every_example_link_is_refused() {
             let s = parse(&text).expect("valid").scenario;
             (common::short_name(path), encode(&s, None))
         })
+        // A scenario with a form the binary formats have no code for
+        // (pages of `fail`, open flags, synchronous writes, mmap) goes as a
+        // `text=` link: readable text with no check, as typed by hand.
+        // The guarantee here is the binary format's; docs/scenario-format.md
+        // says that these links carry none (left for a later format).
+        .filter(|(_, link)| !link.starts_with("text="))
         .collect();
     assert!(links.len() >= 40, "{} examples", links.len());
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);

@@ -21,7 +21,8 @@ proptest! {
     fn a_link_decodes_to_the_same_canonical_text(s in common::scenario(), replay in common::replay()) {
         let fragment = encode(&s, replay.as_deref());
         prop_assert!(last_char_is_safe(&fragment), "{}", fragment);
-        // Forms version 1 has no code for (pages of `fail`) go as `text=`.
+        // Forms the binary formats have no code for (pages of `fail`) go
+        // as `text=`.
         let binary = !fragment.starts_with("text=");
         prop_assert!(!binary || fragment.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
         let back = decode(&fragment).map_err(|e| TestCaseError::fail(format!("{e}\n{fragment}\n{s}")))?;
@@ -34,10 +35,11 @@ proptest! {
         let whole = link("https://example.org/play/?x=1#old", &s, replay.as_deref());
         prop_assert_eq!(fragment_of(&whole), fragment.as_str());
         prop_assert_eq!(&decode(&whole).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, &s);
-        // The same scenario with only version 1's forms keeps the binary form.
+        // The same scenario with only the binary formats' forms keeps the
+        // binary form.
         let v1 = v1_only(s);
         let binary = encode(&v1, None);
-        prop_assert!(binary.starts_with('1'), "{}", binary);
+        prop_assert!(binary.starts_with('2'), "{}", binary);
         prop_assert_eq!(decode(&binary).map_err(|e| TestCaseError::fail(e.to_string()))?.scenario, v1);
     }
 }
@@ -301,7 +303,7 @@ fn falls_back_to_text(text: &str, without: &str) {
     assert_eq!(back.scenario.to_string(), s.to_string());
     assert_eq!(back.replay.as_deref(), Some("1f.U"));
     let binary = encode(&shared(without), None);
-    assert!(binary.starts_with('1'), "{without}: {binary}");
+    assert!(binary.starts_with('2'), "{without}: {binary}");
 }
 
 #[test]
@@ -338,5 +340,5 @@ fn mmap_write_and_msync_fall_back_to_a_text_link() {
     );
     // A label spelled like a new call stays binary.
     let binary = encode(&shared("open a f\nfsync a as msync\nnever msync = 0\n"), None);
-    assert!(binary.starts_with('1'), "{binary}");
+    assert!(binary.starts_with('2'), "{binary}");
 }
