@@ -1,7 +1,7 @@
 // The Stress view in headless Chromium: real Web Workers (Rust/wasm) on one
 // SharedArrayBuffer, with either engine (wasm atomics on the shared memory,
 // or JS Atomics calls). Element ids are listed at
-// the top of web/src/stress.rs.
+// the top of web/stress-view/src/view.rs.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';

@@ -1,0 +1,125 @@
+//! The messages between the Stress view and its workers, as Rust types.
+//!
+//! Page and workers are separate wasm modules (and one worker's host is
+//! plain JS, `web/stress-wasm/worker.js`), so what they say crosses
+//! `postMessage` as JS values. Both sides build and read those values from
+//! the enums here with `serde-wasm-bindgen`, so a message is a
+//! [`ToWorker`] or a [`FromWorker`] or it is rejected with a reason; no
+//! side indexes into hand-built arrays.
+//!
+//! In JS a message is an object tagged by `kind`, fields in snake case:
+//!
+//! ```text
+//! page -> worker  { message: { kind: "stress", index, plan_at, plan_len, cells_at, cells_len, out_at },
+//!                   shared: <the run's shared WebAssembly.Memory> }
+//! worker -> page  { kind: "ready" }
+//!                 { kind: "done", index, counts: { ops, sets, reports, errors, double, elapsed_us } }
+//!                 { kind: "panic", index, message } | { kind: "error", index, message }
+//! ```
+//!
+//! - [`envelope`] / [`open_envelope`]: the page's message to a worker, with
+//!   the shared memory alongside (see [`Envelope`] for why alongside);
+//! - [`reply`] / [`read_reply`]: a worker's message to the page.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What the page asks of a worker (always with a shared memory alongside).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// The throughput loop; the shared part is the run's shared
+    /// `WebAssembly.Memory`.
+    Stress(StressStart),
+}
+
+/// Worker `index` of a throughput run: where in the shared memory its plan
+/// and the cells are (`errseq_stress::memory_map`); `out_at` is where the
+/// wasm-atomics engine keeps its counts and stack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StressStart {
+    pub index: u32,
+    pub plan_at: u32,
+    pub plan_len: u32,
+    pub cells_at: u32,
+    pub cells_len: u32,
+    pub out_at: u32,
+}
+
+/// What a worker tells the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// Its message handler is installed: a message sent before would be lost.
+    Ready,
+    /// A throughput worker finished; the same counts are in the buffer.
+    Done { index: u32, counts: Counts },
+    /// It panicked (the trap reaches the page as an `error` event too).
+    Panic { index: Option<u32>, message: String },
+    /// It refused the job.
+    Error { index: Option<u32>, message: String },
+}
+
+/// A throughput worker's counts, as its "done" message carries them.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub ops: u32,
+    pub sets: u32,
+    pub reports: u32,
+    pub errors: u32,
+    pub double: u32,
+    pub elapsed_us: u32,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A page-to-worker message: `{ message, shared }`.
+    ///
+    /// `message` is a [`ToWorker`] through serde. `shared` is the run's
+    /// `SharedArrayBuffer` or shared `WebAssembly.Memory`, which serde
+    /// cannot carry: `postMessage` must see the very object to share it
+    /// (a copy would not be shared), so it travels beside the typed part,
+    /// set in [`envelope`] and read in [`open_envelope`] only.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    pub type Envelope;
+    #[wasm_bindgen(method, getter)]
+    fn message(this: &Envelope) -> JsValue;
+    #[wasm_bindgen(method, setter)]
+    fn set_message(this: &Envelope, value: &JsValue);
+    #[wasm_bindgen(method, getter)]
+    fn shared(this: &Envelope) -> JsValue;
+    #[wasm_bindgen(method, setter)]
+    fn set_shared(this: &Envelope, value: &JsValue);
+}
+
+/// The message `message` with the shared memory `shared`, ready to post.
+pub fn envelope(message: &ToWorker, shared: &JsValue) -> Result<Envelope, String> {
+    let typed = serde_wasm_bindgen::to_value(message).map_err(|e| e.to_string())?;
+    let e: Envelope = js_sys::Object::new().unchecked_into();
+    e.set_message(&typed);
+    e.set_shared(shared);
+    Ok(e)
+}
+
+/// A page's message as a worker receives it: what it asks, and the shared
+/// memory (still to be checked by the caller for the kind it expects).
+pub fn open_envelope(data: &JsValue) -> Result<(ToWorker, JsValue), String> {
+    if !data.is_object() {
+        return Err("the start message is not an object".to_owned());
+    }
+    let e: &Envelope = data.unchecked_ref();
+    let message = serde_wasm_bindgen::from_value(e.message())
+        .map_err(|err| format!("the start message does not read as one: {err}"))?;
+    Ok((message, e.shared()))
+}
+
+/// A worker's message as a JS value, ready to post.
+pub fn reply(message: &FromWorker) -> Result<JsValue, String> {
+    serde_wasm_bindgen::to_value(message).map_err(|e| e.to_string())
+}
+
+/// A worker's message as the page receives it.
+pub fn read_reply(data: JsValue) -> Result<FromWorker, String> {
+    serde_wasm_bindgen::from_value(data).map_err(|e| e.to_string())
+}
