@@ -32,7 +32,7 @@ test('a gallery example opens with its results under every scheme', async () => 
   await page.click('[data-example="03-legacy-second-fd"]');
   await page.waitForFunction(() => document.querySelector('#scenario').value.includes('linux-4.12 tells only the first fd'));
   const grid = await text(page, '#grid');
-  assert.match(grid, /linux-4\.12\s+rfc-v1\s+rfc-v2\s+linux-4\.13\s+linux-4\.17\s+linux-5\.8/);
+  assert.match(grid, /linux-4\.12\s+rfc-v1\s+rfc-v2\s+linux-4\.13\s+linux-4\.14\s+linux-4\.17\s+linux-5\.8/);
   assert.match(grid, /\* fsync b\s+0\s+EIO\s+EIO\s+EIO\s+EIO\s+EIO/);
   assert.equal(await text(page, '.results .summary'), 'every expectation holds');
   assert.deepEqual(problems, []);
