@@ -12,14 +12,21 @@
 //! ```text
 //! page -> worker  { message: { kind: "stress", index, plan_at, plan_len, cells_at, cells_len, out_at },
 //!                   shared: <the run's shared WebAssembly.Memory> }
+//!                 { message: { kind: "scenario", index, tasks, text, scheme, block, runs, seed, cells_len },
+//!                   shared: <the run's SharedArrayBuffer> }
 //! worker -> page  { kind: "ready" }
 //!                 { kind: "done", index, counts: { ops, sets, reports, errors, double, elapsed_us } }
+//!                 { kind: "tally", index, runs, outcomes: [{ results: [word, ...], count }, ...] }
 //!                 { kind: "panic", index, message } | { kind: "error", index, message }
 //! ```
 //!
 //! - [`envelope`] / [`open_envelope`]: the page's message to a worker, with
 //!   the shared memory alongside (see [`Envelope`] for why alongside);
-//! - [`reply`] / [`read_reply`]: a worker's message to the page.
+//! - [`reply`] / [`read_reply`]: a worker's message to the page;
+//! - [`scenario`]: where the scenario mode keeps its cells, barrier and
+//!   results in its SharedArrayBuffer, and how a call's result is a word.
+
+pub mod scenario;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -32,6 +39,9 @@ pub enum ToWorker {
     /// The throughput loop; the shared part is the run's shared
     /// `WebAssembly.Memory`.
     Stress(StressStart),
+    /// One task of a scenario's `par` block, many times; the shared part is
+    /// the run's `SharedArrayBuffer` (laid out by [`scenario::ScenarioMap`]).
+    Scenario(ScenarioStart),
 }
 
 /// Worker `index` of a throughput run: where in the shared memory its plan
@@ -47,6 +57,24 @@ pub struct StressStart {
     pub out_at: u32,
 }
 
+/// Task `index` of `tasks` of block `block` of the scenario `text`, under
+/// `scheme` (an id, `errseq::Scheme::from_id`), `runs` times. The worker
+/// compiles the text itself and checks that it finds `tasks` tasks and
+/// `cells_len` cells, as the page did. Worker 0 leads: it resets the cells
+/// before each run and tallies the outcomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioStart {
+    pub index: u32,
+    pub tasks: u32,
+    pub text: String,
+    pub scheme: String,
+    pub block: u32,
+    pub runs: u32,
+    /// Seeds each worker's random start delays.
+    pub seed: u32,
+    pub cells_len: u32,
+}
+
 /// What a worker tells the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -55,6 +83,10 @@ pub enum FromWorker {
     Ready,
     /// A throughput worker finished; the same counts are in the buffer.
     Done { index: u32, counts: Counts },
+    /// The scenario mode's leader finished every run: how often each joint
+    /// outcome (the block's results as [`scenario::result_word`]s, in task
+    /// order) was seen.
+    Tally { index: u32, runs: u32, outcomes: Vec<Tallied> },
     /// It panicked (the trap reaches the page as an `error` event too).
     Panic { index: Option<u32>, message: String },
     /// It refused the job.
@@ -70,6 +102,13 @@ pub struct Counts {
     pub errors: u32,
     pub double: u32,
     pub elapsed_us: u32,
+}
+
+/// One joint outcome of a block and how many runs gave it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Tallied {
+    pub results: Vec<u32>,
+    pub count: u32,
 }
 
 #[wasm_bindgen]

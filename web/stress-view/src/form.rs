@@ -1,6 +1,7 @@
-//! The Stress view's form as typed, and what it asks for: the
-//! throughput run's [`Plan`] and engine, validated with a message that
-//! says what a field takes.
+//! The Stress view's forms as typed, and what they ask for: the
+//! throughput run's [`Plan`] and engine, or the scenario mode's scheme
+//! and number of runs, each validated with a message that says what a
+//! field takes.
 
 use errseq::{Errno, Scheme};
 use errseq_stress::{Budget, Fault, FaultKind, Plan, Sharing};
@@ -187,6 +188,51 @@ fn whole(text: &str) -> Option<u32> {
     text.trim().replace(['_', ','], "").parse().ok()
 }
 
+/// The most runs of one block the scenario mode offers.
+pub const MAX_RUNS: u32 = errseq_stress_protocol::scenario::MAX_RUNS;
+
+/// The scenario mode's controls, as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioForm {
+    pub scheme: Scheme,
+    pub runs: String,
+}
+
+impl Default for ScenarioForm {
+    fn default() -> Self {
+        ScenarioForm { scheme: Scheme::LATEST, runs: "1000".to_owned() }
+    }
+}
+
+/// What the scenario mode's controls ask for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioRequest {
+    pub scheme: Scheme,
+    pub runs: u32,
+}
+
+impl ScenarioForm {
+    /// Every scheme the model knows, the review variants last.
+    pub fn schemes() -> impl Iterator<Item = Scheme> {
+        Scheme::ALL.into_iter().chain(Scheme::VARIANTS)
+    }
+
+    /// Takes a scheme id; an unknown id leaves the scheme as it was.
+    pub fn set_scheme(&mut self, id: &str) {
+        if let Some(s) = Scheme::from_id(id) {
+            self.scheme = s;
+        }
+    }
+
+    /// The runs and scheme asked for, or what is wrong with them.
+    pub fn request(&self) -> Result<ScenarioRequest, String> {
+        let runs = whole(&self.runs).filter(|n| (1..=MAX_RUNS).contains(n)).ok_or_else(|| {
+            format!("Runs: a whole number from 1 to {}.", errseq_stress::format::grouped(MAX_RUNS.into()))
+        })?;
+        Ok(ScenarioRequest { scheme: self.scheme, runs })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +283,20 @@ mod tests {
         assert_eq!(f.plan().map(|p| p.budget), Ok(Budget::Ops(1_000_000)));
         f.set(Field::Amount("0".to_owned()));
         assert!(f.plan().expect_err("0 ops").starts_with("Ops per worker"));
+    }
+
+    #[test]
+    fn the_scenario_form_asks_for_a_scheme_and_runs() {
+        let mut f = ScenarioForm::default();
+        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux58, runs: 1000 }));
+        f.set_scheme("linux-4.17");
+        f.set_scheme("no-such-scheme");
+        f.runs = "2,500".to_owned();
+        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux417, runs: 2500 }));
+        for bad in ["0", "-1", "1.5", "", "100001", "many"] {
+            f.runs = bad.to_owned();
+            assert_eq!(f.request(), Err("Runs: a whole number from 1 to 100,000.".to_owned()), "{bad:?}");
+        }
+        assert!(ScenarioForm::schemes().any(|s| s == Scheme::RfcV2ReportOnce));
     }
 }

@@ -2,11 +2,13 @@
 //! controls mean is `form`'s business, the runs are the supervisors'; this
 //! file only shows them and forwards what the user and the workers do.
 //!
-//! Element ids (for the browser tests, `web/tests/stress.test.mjs`):
+//! Element ids (for the browser tests, `web/tests/stress.test.mjs`; the
+//! scenario mode's are listed in `scenario/view.rs`):
 //!
 //! | id | what |
 //! |---|---|
 //! | `stress` | the view's section |
+//! | `stress-kind-throughput`, `stress-kind-scenario` | what runs: the synthetic throughput stress (default), or the page's scenario's par blocks |
 //! | `stress-isolation` | shown when the page is not cross-origin isolated: why, and how to fix it |
 //! | `stress-scheme`, `stress-workers`, `stress-mode` | scheme select, worker count (1..=8), mode select (`own`, `shared`, `unserialized`) |
 //! | `stress-engine` | engine select (`wasm`: wasm atomics on shared memory, `js`: JS `Atomics` calls) |
@@ -25,20 +27,42 @@ use errseq_stress::{Sharing, Verdict, SCHEMES};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::form::{Engine, Field, Form, ERRNO_SETS};
+use crate::form::{Engine, Field, Form, ScenarioForm, ERRNO_SETS};
+use crate::scenario::supervisor::{self as scenario_supervisor, ScenarioSupervisor};
 use crate::supervisor::{self, Failure, Outcome, Rows, Supervisor};
 use crate::workers::isolation_problem;
 
+/// What the view runs: the synthetic throughput loop, or the page's
+/// scenario's par blocks.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Throughput,
+    Scenario,
+}
+
 pub enum Msg {
+    Kind(Kind),
+    /// The page's scenario text changed.
+    Text(String),
     Field(Field),
     Start,
     Stop,
     Supervisor(supervisor::Event),
+    ScenarioScheme(String),
+    ScenarioRuns(String),
+    ScenarioStart,
+    ScenarioStop,
+    Scenario(scenario_supervisor::Event),
 }
 
 pub struct Stress {
+    kind: Kind,
+    /// The scenario as the page has it (`StressHandle::set_scenario`).
+    text: String,
     form: Form,
     supervisor: Supervisor,
+    scenario_form: ScenarioForm,
+    scenario: ScenarioSupervisor,
     /// `None` when SharedArrayBuffer can be used; else why not.
     isolation: Option<&'static str>,
 }
@@ -50,25 +74,56 @@ impl Component for Stress {
     fn create(ctx: &Context<Self>) -> Self {
         let isolation = isolation_problem();
         let supervisor = Supervisor::new(ctx.link().callback(Msg::Supervisor), isolation.is_none());
-        Stress { form: Form::default(), supervisor, isolation }
+        let scenario = ScenarioSupervisor::new(ctx.link().callback(Msg::Scenario), isolation.is_none());
+        Stress {
+            kind: Kind::Throughput,
+            text: String::new(),
+            form: Form::default(),
+            supervisor,
+            scenario_form: ScenarioForm::default(),
+            scenario,
+            isolation,
+        }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::Kind(k) => {
+                if !self.busy() {
+                    self.kind = k;
+                }
+            }
+            // The view shows nothing of the text until a run starts.
+            Msg::Text(t) => {
+                self.text = t;
+                return false;
+            }
             Msg::Field(f) => self.form.set(f),
             Msg::Start => {
-                if self.isolation.is_none() {
+                if self.isolation.is_none() && !self.busy() {
                     self.supervisor.start(&self.form);
                 }
             }
             Msg::Stop => self.supervisor.stop(),
             Msg::Supervisor(e) => self.supervisor.handle(e),
+            Msg::ScenarioScheme(id) => self.scenario_form.set_scheme(&id),
+            Msg::ScenarioRuns(v) => self.scenario_form.runs = v,
+            Msg::ScenarioStart => {
+                if let (None, false, Ok(request)) =
+                    (self.isolation, self.busy(), self.scenario_form.request())
+                {
+                    self.scenario.start(&self.text, request);
+                }
+            }
+            Msg::ScenarioStop => self.scenario.stop(),
+            Msg::Scenario(e) => self.scenario.handle(e),
         }
         true
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self.supervisor.shut_down();
+        self.scenario.shut_down();
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -82,8 +137,11 @@ impl Component for Stress {
                        the counts add up." }
                 </p>
                 { isolation_notice(self.isolation) }
-                { self.throughput_form(ctx) }
-                { self.throughput_results() }
+                { self.kind_switch(ctx) }
+                { match self.kind {
+                    Kind::Throughput => html! { <>{ self.throughput_form(ctx) }{ self.throughput_results() }</> },
+                    Kind::Scenario => crate::scenario::view::panel(ctx.link(), &self.scenario_form, &self.scenario, self.isolation.is_none()),
+                } }
             </section>
         }
     }
@@ -100,6 +158,31 @@ fn on_input(link: &html::Scope<Stress>, f: fn(String) -> Field) -> Callback<Inpu
 }
 
 impl Stress {
+    /// Whether either kind of run is in progress (one at a time).
+    fn busy(&self) -> bool {
+        self.supervisor.phase().busy() || self.scenario.busy()
+    }
+
+    fn kind_switch(&self, ctx: &Context<Self>) -> Html {
+        let busy = self.busy();
+        let choice = |kind: Kind, id: &'static str, label: &'static str| {
+            let onchange = ctx.link().callback(move |_: Event| Msg::Kind(kind));
+            html! {
+                <label class="stress-kind-choice">
+                    <input type="radio" name="stress-kind" id={id} checked={self.kind == kind} disabled={busy} {onchange} />
+                    { label }
+                </label>
+            }
+        };
+        html! {
+            <fieldset class="stress-kind">
+                <legend>{ "Run" }</legend>
+                { choice(Kind::Throughput, "stress-kind-throughput", "a synthetic throughput stress") }
+                { choice(Kind::Scenario, "stress-kind-scenario", "this scenario's par blocks") }
+            </fieldset>
+        }
+    }
+
     fn throughput_form(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let busy = self.supervisor.phase().busy();

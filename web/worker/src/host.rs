@@ -74,6 +74,7 @@ pub fn start() {
         let result =
             open_envelope(&e.data()).map_err(|why| (None, why)).and_then(|(job, shared)| match job {
                 ToWorker::Stress(start) => crate::stress::run(&start, &shared),
+                ToWorker::Scenario(start) => crate::scenario::run(&start, &shared),
             });
         if let Err((index, message)) = result {
             post(&FromWorker::Error { index, message });

@@ -23,11 +23,17 @@
 //!    reaches the page as an `error` event too), or `Error` when the start
 //!    message is unusable.
 //!
+//! The scenario mode (`ToWorker::Scenario`, with a SharedArrayBuffer
+//! alongside) runs one task of a scenario's `par` block many times instead
+//! (`scenario`), and the leader says `Tally` at the end.
+//!
 //! Rooms: `host` (the protocol's worker side), `cells` (JS `Atomics` as a
-//! `Memory`), `stress` (the throughput job).
+//! `Memory`), `stress` (the throughput job), `scenario` (the scenario
+//! mode's job).
 
 mod cells;
 mod host;
+mod scenario;
 mod stress;
 
 /// The wasm32 entry: install the handler, then say "ready".
