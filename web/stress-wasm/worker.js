@@ -6,16 +6,17 @@
 // and the messages to the page. Protocol, as the JS-Atomics worker's
 // (web/worker/src/main.rs), whose messages are the Rust types of
 // web/protocol/src/lib.rs (errseq_stress_protocol) as serde-wasm-bindgen
-// writes and reads them: objects tagged by `kind`, snake_case fields.
+// writes and reads them: a variant without fields is its name, one with
+// fields an object whose one key is its name; snake_case fields.
 //
-//   worker -> page  { kind: 'ready' }           once the module is compiled
-//   page -> worker  { message: { kind: 'stress', index, plan_at, plan_len, cells_at, cells_len, out_at },
+//   worker -> page  'ready'                  once the module is compiled
+//   page -> worker  { message: { stress: { index, plan_at, plan_len, cells_at, cells_len, out_at } },
 //                     shared: <the run's shared WebAssembly.Memory> }
 //                   (this worker's part of the memory: errseq_stress::memory_map::WorkerMap)
-//   worker -> page  { kind: 'done', index, counts: { ops, sets, reports, errors, double, elapsed_us } }
-//                 | { kind: 'panic', index, message }  (then the trap is rethrown,
-//                                                       so the page sees an error event)
-//                 | { kind: 'error', index, message }  the run was refused
+//   worker -> page  { done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } }
+//                 | { panic: { index, message } }  (then the trap is rethrown,
+//                                                   so the page sees an error event)
+//                 | { error: { index, message } }  the run was refused
 'use strict';
 
 let compiled = null;
@@ -25,18 +26,20 @@ fetch(new URL('errseq-stress.wasm', self.location.href))
   .then((bytes) => WebAssembly.compile(bytes))
   .then((module) => {
     compiled = module;
-    self.postMessage({ kind: 'ready' });
+    self.postMessage('ready');
   })
-  .catch((e) => self.postMessage({ kind: 'error', index: null, message: `the stress module did not load: ${e.message}` }));
+  .catch((e) => self.postMessage({ error: { index: null, message: `the stress module did not load: ${e.message}` } }));
 
 self.onmessage = (event) => {
   const { message, shared: memory } = event.data ?? {};
-  if (message?.kind !== 'stress' || !(memory instanceof WebAssembly.Memory)) {
-    // This engine runs the throughput loop only (the scenario mode is web/worker's).
-    self.postMessage({ kind: 'error', index: message?.index ?? null, message: `this worker runs throughput jobs on a shared WebAssembly.Memory, not ${message?.kind}` });
+  const job = message?.stress;
+  if (!job || !(memory instanceof WebAssembly.Memory)) {
+    // This engine runs the throughput loop only (the scenario mode has its own worker).
+    const what = Object.keys(message ?? {}).join(', ') || 'nothing';
+    self.postMessage({ error: { index: null, message: `this worker runs throughput jobs on a shared WebAssembly.Memory, not ${what}` } });
     return;
   }
-  const { index, plan_at: planAt, plan_len: planLen, cells_at: cellsAt, cells_len: cellsLen, out_at: outAt } = message;
+  const { index, plan_at: planAt, plan_len: planLen, cells_at: cellsAt, cells_len: cellsLen, out_at: outAt } = job;
   const cells = new Int32Array(memory.buffer, cellsAt, cellsLen);
   let said = '';
   const env = {
@@ -51,7 +54,7 @@ self.onmessage = (event) => {
   try {
     x = new WebAssembly.Instance(compiled, { env }).exports;
   } catch (e) {
-    self.postMessage({ kind: 'error', index, message: `the stress module could not start: ${e.message}` });
+    self.postMessage({ error: { index, message: `the stress module could not start: ${e.message}` } });
     return;
   }
   // Every instance starts on the module's one stack: move this one's to
@@ -63,13 +66,13 @@ self.onmessage = (event) => {
   } catch (trap) {
     x.__stack_pointer.value = outAt;
     x.errseq_stress_crashed(planAt, planLen, cellsAt, cellsLen, index);
-    self.postMessage({ kind: 'panic', index, message: said || String(trap) });
+    self.postMessage({ panic: { index, message: said || String(trap) } });
     throw trap;
   }
   if (status !== 0) {
-    self.postMessage({ kind: 'error', index, message: said });
+    self.postMessage({ error: { index, message: said } });
     return;
   }
   const [ops, sets, reports, errors, double, elapsed_us] = new Uint32Array(memory.buffer, outAt, 6);
-  self.postMessage({ kind: 'done', index, counts: { ops, sets, reports, errors, double, elapsed_us } });
+  self.postMessage({ done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } });
 };

@@ -57,7 +57,7 @@ async function responsiveness(page) {
   return Date.now() - t0;
 }
 
-const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js' };
+const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js', scenario: '/errseq-scenario-worker_loader.js' };
 
 for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its invariant check (${engine} engine)`, async () => {
   const { page, problems, workers } = await openStress();
@@ -86,9 +86,9 @@ for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its inva
   await page.close();
 });
 
-test('a crashing worker is reported within 2 s, all workers terminated, the page responsive', async () => {
+for (const engine of ['wasm', 'js']) test(`a crashing worker is reported within 2 s, all workers terminated, the page responsive (${engine} engine)`, async () => {
   const { page, workers } = await openStress();
-  await configure(page, { workers: '3', ops: '400000000', fault: 'panic' });
+  await configure(page, { workers: '3', ops: '400000000', fault: 'panic', engine });
   const t0 = Date.now();
   assert.equal(await run(page, 20_000), 'failed');
   const failure = page.locator('#stress-failure');
@@ -102,7 +102,7 @@ test('a crashing worker is reported within 2 s, all workers terminated, the page
   assert.deepEqual(await page.$$eval('#stress-counts tbody tr', (rows) => rows.map((r) => r.dataset.state)),
     ['terminated', 'terminated', 'crashed']);
   assert.ok(await responsiveness(page) < 500);
-  await screenshot(page, 'stress-crash');
+  await screenshot(page, `stress-crash-${engine}`);
   // Everything else keeps working: another run, then another view.
   await configure(page, { workers: '2', ops: '200000' });
   assert.equal(await run(page), 'finished');
@@ -276,9 +276,9 @@ test('the scenario mode runs a gallery par block 1,000 times on workers, and the
     ['syncfs a as x', 'error f EIO', 'syncfs b as y']);
   assert.equal(await page.getAttribute('#scenario-verdict-0', 'data-passed'), 'true');
   assert.match(await page.textContent('#scenario-status'), /Finished: 1,000 runs of the par block under linux-5\.8\. Every observed outcome is one the explorer allows\./);
-  // One worker per task, the JS-Atomics worker, all terminated after.
+  // One worker per task, the scenario worker, all terminated after.
   await waitClosed(workers, 3);
-  assert.ok(workers.every((w) => w.url.endsWith(SCRIPTS.js)), JSON.stringify(workers));
+  assert.ok(workers.every((w) => w.url.endsWith(SCRIPTS.scenario)), JSON.stringify(workers));
   assert.deepEqual(problems, []);
   await screenshot(page, 'stress-scenario');
   await page.close();

@@ -7,17 +7,21 @@
 //! [`ToWorker`] or a [`FromWorker`] or it is rejected with a reason; no
 //! side indexes into hand-built arrays.
 //!
-//! In JS a message is an object tagged by `kind`, fields in snake case:
+//! In JS a message is serde's default ("externally tagged") form, names
+//! in snake case: a variant without fields is its name as a string, one
+//! with fields an object whose one key is its name. (Not `{ kind, ... }`:
+//! reading an internally tagged enum makes serde buffer the whole object
+//! first, which cost 8 KB gzip in each module that reads messages.)
 //!
 //! ```text
-//! page -> worker  { message: { kind: "stress", index, plan_at, plan_len, cells_at, cells_len, out_at },
+//! page -> worker  { message: { stress: { index, plan_at, plan_len, cells_at, cells_len, out_at } },
 //!                   shared: <the run's shared WebAssembly.Memory> }
-//!                 { message: { kind: "scenario", index, tasks, text, scheme, block, runs, seed, cells_len },
-//!                   shared: <the run's SharedArrayBuffer> }
-//! worker -> page  { kind: "ready" }
-//!                 { kind: "done", index, counts: { ops, sets, reports, errors, double, elapsed_us } }
-//!                 { kind: "tally", index, runs, outcomes: [{ results: [word, ...], count }, ...] }
-//!                 { kind: "panic", index, message } | { kind: "error", index, message }
+//!                 { message: { scenario: { index, tasks, text, scheme, block, runs, seed, cells_len } },
+//!                   shared: <the block's SharedArrayBuffer> }
+//! worker -> page  "ready"
+//!                 { done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } }
+//!                 { tally: { index, runs, outcomes: [{ results: [word, ...], count }, ...] } }
+//!                 { panic: { index, message } } | { error: { index, message } }
 //! ```
 //!
 //! - [`envelope`] / [`open_envelope`]: the page's message to a worker, with
@@ -34,7 +38,7 @@ use wasm_bindgen::JsCast;
 
 /// What the page asks of a worker (always with a shared memory alongside).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ToWorker {
     /// The throughput loop; the shared part is the run's shared
     /// `WebAssembly.Memory`.
@@ -77,7 +81,7 @@ pub struct ScenarioStart {
 
 /// What a worker tells the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     /// Its message handler is installed: a message sent before would be lost.
     Ready,
@@ -161,4 +165,63 @@ pub fn reply(message: &FromWorker) -> Result<JsValue, String> {
 /// A worker's message as the page receives it.
 pub fn read_reply(data: JsValue) -> Result<FromWorker, String> {
     serde_wasm_bindgen::from_value(data).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json<T: Serialize>(value: &T) -> String {
+        serde_json::to_string(value).expect("serializes")
+    }
+
+    /// The shapes the module documentation promises, which the JS host of
+    /// the wasm-atomics worker writes and reads by hand.
+    #[test]
+    fn messages_have_the_documented_shape() {
+        assert_eq!(json(&FromWorker::Ready), r#""ready""#);
+        let counts = Counts { ops: 1, sets: 2, reports: 3, errors: 4, double: 0, elapsed_us: 6 };
+        assert_eq!(
+            json(&FromWorker::Done { index: 1, counts }),
+            r#"{"done":{"index":1,"counts":{"ops":1,"sets":2,"reports":3,"errors":4,"double":0,"elapsed_us":6}}}"#
+        );
+        assert_eq!(
+            json(&FromWorker::Panic { index: None, message: "boom".to_owned() }),
+            r#"{"panic":{"index":null,"message":"boom"}}"#
+        );
+        let start =
+            StressStart { index: 0, plan_at: 8, plan_len: 9, cells_at: 64, cells_len: 10, out_at: 4096 };
+        assert_eq!(
+            json(&ToWorker::Stress(start)),
+            r#"{"stress":{"index":0,"plan_at":8,"plan_len":9,"cells_at":64,"cells_len":10,"out_at":4096}}"#
+        );
+        let tally = FromWorker::Tally {
+            index: 0,
+            runs: 3,
+            outcomes: vec![Tallied { results: vec![0, 5], count: 3 }],
+        };
+        assert_eq!(
+            json(&tally),
+            r#"{"tally":{"index":0,"runs":3,"outcomes":[{"results":[0,5],"count":3}]}}"#
+        );
+    }
+
+    #[test]
+    fn messages_read_back() {
+        let start = ToWorker::Scenario(ScenarioStart {
+            index: 2,
+            tasks: 3,
+            text: "open a f\n".to_owned(),
+            scheme: "linux-5.8".to_owned(),
+            block: 0,
+            runs: 1000,
+            seed: 7,
+            cells_len: 40,
+        });
+        let back: ToWorker = serde_json::from_str(&json(&start)).expect("reads");
+        assert_eq!(back, start);
+        let index_from_js: FromWorker =
+            serde_json::from_str(r#"{"error":{"index":null,"message":"no"}}"#).expect("reads");
+        assert_eq!(index_from_js, FromWorker::Error { index: None, message: "no".to_owned() });
+    }
 }

@@ -18,10 +18,11 @@ pub enum Heard {
     Failed(u32, String),
 }
 
-/// The worker's script for each job. Neither name is hashed: Trunk does
-/// not hash worker files, and scripts/build-stress-wasm.sh copies the other.
+/// The worker's script for each job. No name is hashed: Trunk does not
+/// hash worker files, and scripts/build-stress-wasm.sh copies the first.
 pub const WASM_ATOMICS_WORKER: &str = "./errseq-stress-worker.js";
 pub const JS_ATOMICS_WORKER: &str = "./errseq-worker_loader.js";
+pub const SCENARIO_WORKER: &str = "./errseq-scenario-worker_loader.js";
 
 /// One running Web Worker and the closures its handlers are.
 pub struct WorkerHandle {

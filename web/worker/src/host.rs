@@ -46,8 +46,12 @@ pub fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Installs the panic hook and the message handler, then says `Ready`.
-pub fn start() {
+/// A job refused, and why: the worker's index if known, and the message.
+pub type Refusal = (Option<u32>, String);
+
+/// Installs the panic hook and a message handler that hands each job to
+/// `run`, then says `Ready`.
+pub fn start(run: fn(ToWorker, &JsValue) -> Result<(), Refusal>) {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();
         let what = payload
@@ -70,12 +74,9 @@ pub fn start() {
         });
         post(&FromWorker::Panic { index, message });
     }));
-    let handler = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| {
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         let result =
-            open_envelope(&e.data()).map_err(|why| (None, why)).and_then(|(job, shared)| match job {
-                ToWorker::Stress(start) => crate::stress::run(&start, &shared),
-                ToWorker::Scenario(start) => crate::scenario::run(&start, &shared),
-            });
+            open_envelope(&e.data()).map_err(|why| (None, why)).and_then(|(job, shared)| run(job, &shared));
         if let Err((index, message)) = result {
             post(&FromWorker::Error { index, message });
         }

@@ -1,9 +1,4 @@
-//! The Stress view's JS-Atomics Web Worker.
-//!
-//! Trunk builds this binary as a worker (`data-type="worker"` in
-//! index.html): `errseq-worker_loader.js` imports the wasm-bindgen glue and
-//! instantiates `errseq-worker_bg.wasm`, which runs `main`. It speaks the
-//! typed protocol of `errseq_stress_protocol`:
+//! `errseq-worker`: the throughput engine's worker (see the library).
 //!
 //! 1. worker → page `Ready`, once its handler is installed (a message
 //!    sent before that would be lost);
@@ -16,30 +11,23 @@
 //!    the page raises GO and notifies once every worker has arrived, so
 //!    they start together;
 //! 4. the worker runs `errseq_stress::run_worker` on the buffer through
-//!    JS `Atomics` (`cells`; counts and a heartbeat are flushed to the
-//!    buffer as it goes), times itself with `performance.now()`, and says
-//!    `Done` with its counts (the same counts are in the buffer; the page
-//!    checks they agree); or `Panic` from the panic hook (then the trap
-//!    reaches the page as an `error` event too), or `Error` when the start
-//!    message is unusable.
-//!
-//! The scenario mode (`ToWorker::Scenario`, with a SharedArrayBuffer
-//! alongside) runs one task of a scenario's `par` block many times instead
-//! (`scenario`), and the leader says `Tally` at the end.
-//!
-//! Rooms: `host` (the protocol's worker side), `cells` (JS `Atomics` as a
-//! `Memory`), `stress` (the throughput job), `scenario` (the scenario
-//! mode's job).
-
-mod cells;
-mod host;
-mod scenario;
-mod stress;
+//!    JS `Atomics`, times itself with `performance.now()`, and says `Done`
+//!    with its counts (the same counts are in the buffer; the page checks
+//!    they agree); or `Panic` from the panic hook (then the trap reaches
+//!    the page as an `error` event too), or `Error` when the start message
+//!    is unusable.
 
 /// The wasm32 entry: install the handler, then say "ready".
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    host::start();
+    use errseq_stress_protocol::ToWorker;
+    errseq_worker::host::start(|job, shared| match job {
+        ToWorker::Stress(start) => errseq_worker::stress::run(&start, shared),
+        ToWorker::Scenario(start) => Err((
+            Some(start.index),
+            "this is the throughput worker; scenario jobs go to errseq-scenario-worker".to_owned(),
+        )),
+    });
 }
 
 /// Natively there is nothing to run: the loop it drives is tested natively

@@ -39,7 +39,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::cells::{atomic_step, atomics_compare_exchange, atomics_load, atomics_store};
-use crate::host::{describe, enter_job, post};
+use crate::host::{describe, enter_job, post, Refusal};
 
 /// The random delay windows, in spins, one per run in turn.
 const WINDOWS: [u32; 4] = [0, 64, 512, 4096];
@@ -161,7 +161,7 @@ fn next_random(state: &mut u32) -> u32 {
 
 /// Runs task `start.index` of the block `start.runs` times on the buffer
 /// `shared`; the leader says `Tally` at the end.
-pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), (Option<u32>, String)> {
+pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), Refusal> {
     let index = start.index;
     let fail = |why: String| (Some(index), why);
     let sab: &SharedArrayBuffer =

@@ -12,11 +12,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::cells::JsCells;
-use crate::host::{describe, enter_job, post, scope};
+use crate::host::{describe, enter_job, post, scope, Refusal};
 
 /// Runs worker `start.index` of the throughput run whose shared
 /// `WebAssembly.Memory` is `shared`; says `Done`, or why not.
-pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), (Option<u32>, String)> {
+pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     let index = start.index;
     let fail = |why: String| (Some(index), why);
     let memory: &WebAssembly::Memory =

@@ -1,5 +1,5 @@
 //! The scenario mode's runs: each `par` block in turn on its own workers
-//! (one per task, `web/worker`) and its own SharedArrayBuffer, and what
+//! (one per task, `errseq-scenario-worker` of `web/worker`) and its own SharedArrayBuffer, and what
 //! they came back with. No HTML here.
 //!
 //! Per block: the page lays the buffer out (`ScenarioMap`), writes the
@@ -23,7 +23,7 @@ use super::table::{merge, Row, Summary};
 use super::{prepare, Prepared};
 use crate::form::ScenarioRequest;
 use crate::supervisor::POLL_MS;
-use crate::workers::{now, Heard, WorkerHandle, JS_ATOMICS_WORKER};
+use crate::workers::{now, Heard, WorkerHandle, SCENARIO_WORKER};
 
 /// A block whose runs do not advance for this long is stuck.
 pub const STUCK_MS: f64 = 2_000.0;
@@ -211,7 +211,7 @@ impl ScenarioSupervisor {
         let heard = self.notify.reform(Event::Heard);
         let mut workers = Vec::new();
         for i in 0..tasks {
-            match WorkerHandle::spawn(JS_ATOMICS_WORKER, i, &heard) {
+            match WorkerHandle::spawn(SCENARIO_WORKER, i, &heard) {
                 Ok(w) => workers.push(w),
                 Err(why) => {
                     for w in &workers {
