@@ -266,6 +266,7 @@ const FINDING_2 = readFileSync(path.join(ROOT, 'examples/findings/2-unserialized
 
 test('the scenario mode runs a gallery par block 1,000 times on workers, and the explorer allows every outcome', async () => {
   const { page, problems, workers } = await openScenario(FINDING_2);
+  assert.match(await page.textContent('#scenario-source'), /^“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \(line 12\) of 3 tasks\.$/);
   assert.equal(await runScenario(page), 'finished', await page.textContent('#scenario-mode'));
   const found = await blocks(page);
   assert.equal(found.length, 1);
@@ -303,6 +304,7 @@ test('the scenario mode runs page steps that wait (writeback racing fsync), bloc
 
 test('the scenario mode says why a scenario cannot run, and follows the page\'s text', async () => {
   const { page, problems } = await openScenario('open a f\nwrite a\nfsync a\n');
+  assert.equal(await page.getAttribute('#scenario-source', 'data-runnable'), 'false');
   assert.equal(await runScenario(page), 'failed');
   assert.match(await page.textContent('#scenario-problem'), /This scenario has no par block, so none of its calls run concurrently/);
   await screenshot(page, 'stress-scenario-no-par');
@@ -316,6 +318,8 @@ test('the scenario mode says why a scenario cannot run, and follows the page\'s 
   await page.getByRole('tab', { name: 'Playground' }).click();
   await page.fill('#scenario', 'open a f\nopen c f\npar\n  fsync a\n  error f ENOSPC\n  fsync c\nend\n');
   await page.getByRole('tab', { name: 'Stress' }).click();
+  await page.waitForSelector('#scenario-source[data-runnable="true"]');
+  assert.equal(await page.textContent('#scenario-source'), 'The scenario: one par block (line 3) of 3 tasks.');
   assert.equal(await runScenario(page, { runs: '1000' }), 'finished');
   assertJudged(await blocks(page), 1000);
   // The form says what it takes.

@@ -57,8 +57,10 @@ pub enum Msg {
 
 pub struct Stress {
     kind: Kind,
-    /// The scenario as the page has it (`StressHandle::set_scenario`).
+    /// The scenario as the page has it (`StressHandle::set_scenario`), and
+    /// what the scenario mode would run of it.
     text: String,
+    text_summary: Result<String, String>,
     form: Form,
     supervisor: Supervisor,
     scenario_form: ScenarioForm,
@@ -78,6 +80,7 @@ impl Component for Stress {
         Stress {
             kind: Kind::Throughput,
             text: String::new(),
+            text_summary: Err(String::new()),
             form: Form::default(),
             supervisor,
             scenario_form: ScenarioForm::default(),
@@ -93,10 +96,9 @@ impl Component for Stress {
                     self.kind = k;
                 }
             }
-            // The view shows nothing of the text until a run starts.
             Msg::Text(t) => {
+                self.text_summary = crate::scenario::describe(&t);
                 self.text = t;
-                return false;
             }
             Msg::Field(f) => self.form.set(f),
             Msg::Start => {
@@ -140,7 +142,8 @@ impl Component for Stress {
                 { self.kind_switch(ctx) }
                 { match self.kind {
                     Kind::Throughput => html! { <>{ self.throughput_form(ctx) }{ self.throughput_results() }</> },
-                    Kind::Scenario => crate::scenario::view::panel(ctx.link(), &self.scenario_form, &self.scenario, self.isolation.is_none()),
+                    Kind::Scenario => crate::scenario::view::panel(ctx.link(), &self.scenario_form, &self.scenario,
+                        &self.text_summary, self.isolation.is_none()),
                 } }
             </section>
         }

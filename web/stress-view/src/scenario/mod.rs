@@ -61,23 +61,49 @@ pub struct BlockPlan {
     pub states: usize,
 }
 
-/// Why a scenario cannot be run on workers, said so that the user knows
-/// what to do.
-pub fn prepare(text: &str, scheme: Scheme) -> Result<Prepared, String> {
-    let parsed = errseq_scenario::parse(text).map_err(|d| {
+/// What the mode would run, in one line, before anything runs: the
+/// scenario's title and its blocks (`Err`: why it cannot run, as
+/// [`prepare`] would say). Parsing only: cheap enough for every edit.
+pub fn describe(text: &str) -> Result<String, String> {
+    let parsed = parse(text)?;
+    let blocks = Program::compile(&parsed).blocks;
+    if blocks.is_empty() {
+        return Err(NO_PAR.to_owned());
+    }
+    let title =
+        parsed.scenario.title.as_deref().map_or_else(|| "The scenario".to_owned(), |t| format!("“{t}”"));
+    let lines: Vec<String> = parsed.source.blocks.iter().map(|s| s.line.to_string()).collect();
+    let tasks: Vec<String> = blocks.iter().map(|b| b.len().to_string()).collect();
+    Ok(match blocks.len() {
+        1 => format!("{title}: one par block (line {}) of {} tasks.", lines.join(""), tasks.join("")),
+        n => format!("{title}: {n} par blocks (lines {}) of {} tasks.", lines.join(", "), tasks.join(", ")),
+    })
+}
+
+const NO_PAR: &str =
+    "This scenario has no par block, so none of its calls run concurrently. Put the calls that \
+                      race between `par` and `end` (one task a line), or open an example with one (Examples: \
+                      the findings).";
+
+/// The scenario, or the message that says what is wrong with it.
+fn parse(text: &str) -> Result<errseq_scenario::Parsed, String> {
+    errseq_scenario::parse(text).map_err(|d| {
         let first = d.first().map_or_else(|| "it does not parse".to_owned(), ToString::to_string);
         let more = match d.len() {
             0 | 1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
         format!("The scenario has a problem at {first}{more}. Fix it in the Playground tab, then run again.")
-    })?;
+    })
+}
+
+/// Why a scenario cannot be run on workers, said so that the user knows
+/// what to do.
+pub fn prepare(text: &str, scheme: Scheme) -> Result<Prepared, String> {
+    let parsed = parse(text)?;
     let program = Program::compile(&parsed);
     if program.blocks.is_empty() {
-        return Err("This scenario has no par block, so none of its calls run concurrently. Put the calls \
-                    that race between `par` and `end` (one task a line), or open an example with one \
-                    (Examples: the findings)."
-            .to_owned());
+        return Err(NO_PAR.to_owned());
     }
     let fs = parsed.scenario.fs();
     let cx = Cx { scheme, fs, layout: &program.layout };
@@ -181,6 +207,21 @@ mod tests {
             why.starts_with("The explorer cannot explore the par block of line 2 under linux-5.8"),
             "{why}"
         );
+    }
+
+    #[test]
+    fn the_mode_says_what_it_would_run() {
+        assert_eq!(
+            describe(FINDING_2),
+            Ok("“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \
+                (line 12) of 3 tasks."
+                .to_owned())
+        );
+        let two = "open a f\npar\n  fsync a\n  fsync a\nend\npar\n  fsync a\n  error f EIO\n  fsync a\nend\n";
+        assert_eq!(describe(two), Ok("The scenario: 2 par blocks (lines 2, 6) of 2, 3 tasks.".to_owned()));
+        assert_eq!(describe("open a f\n"), Err(NO_PAR.to_owned()));
+        assert!(describe("open a f\nfsnyc a\n")
+            .is_err_and(|e| e.starts_with("The scenario has a problem at 2:1")));
     }
 
     #[test]

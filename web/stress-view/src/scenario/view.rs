@@ -6,6 +6,7 @@
 //! | id | what |
 //! |---|---|
 //! | `scenario-mode` | the mode's section |
+//! | `scenario-source` | what would run of the page's scenario (its title, blocks and tasks), or why it cannot; `data-runnable` |
 //! | `scenario-scheme`, `scenario-runs` | scheme select (default `linux`, the newest), runs per block (1..=100,000, default 1,000) |
 //! | `scenario-start`, `scenario-stop` | the buttons |
 //! | `scenario-invalid` | what is wrong with the form |
@@ -25,11 +26,13 @@ use super::BlockPlan;
 use crate::form::ScenarioForm;
 use crate::view::{Msg, Stress};
 
-/// The mode's panel.
+/// The mode's panel; `summary` is what it would run of the page's text
+/// (`super::describe`).
 pub fn panel(
     link: &html::Scope<Stress>,
     form: &ScenarioForm,
     sup: &ScenarioSupervisor,
+    summary: &Result<String, String>,
     isolated: bool,
 ) -> Html {
     let busy = sup.busy();
@@ -52,6 +55,10 @@ pub fn panel(
                    under one lock. The joint outcomes the runs show are set next to the explorer's for the same scheme, \
                    as litmus7 runs a litmus test on hardware next to what a memory model allows: an outcome the explorer \
                    calls impossible would be a bug; one it allows and no run showed is a race the runs did not hit." }
+            </p>
+            <p id="scenario-source" class={classes!("scenario-source", summary.is_err().then_some("unrunnable"))}
+                data-runnable={summary.is_ok().to_string()}>
+                { match summary { Ok(s) | Err(s) => s.clone() } }
             </p>
             <form class="stress-form" {onsubmit} aria-label="scenario run">
                 <div class="stress-field">
