@@ -302,8 +302,8 @@ test('the scenario mode runs page steps that wait (writeback racing fsync), bloc
   await page.close();
 });
 
-test('the scenario mode says why a scenario cannot run, and follows the page\'s text', async () => {
-  const { page, problems } = await openScenario('open a f\nwrite a\nfsync a\n');
+test('the scenario mode says why a scenario cannot run, follows the page\'s text, and stops', async () => {
+  const { page, problems, workers } = await openScenario('open a f\nwrite a\nfsync a\n');
   assert.equal(await page.getAttribute('#scenario-source', 'data-runnable'), 'false');
   assert.equal(await runScenario(page), 'failed');
   assert.match(await page.textContent('#scenario-problem'), /This scenario has no par block, so none of its calls run concurrently/);
@@ -322,6 +322,16 @@ test('the scenario mode says why a scenario cannot run, and follows the page\'s 
   assert.equal(await page.textContent('#scenario-source'), 'The scenario: one par block (line 3) of 3 tasks.');
   assert.equal(await runScenario(page, { runs: '1000' }), 'finished');
   assertJudged(await blocks(page), 1000);
+  // Stop ends a long run at once, every worker terminated; the page answers.
+  await page.fill('#scenario-runs', '100000');
+  await page.click('#scenario-start');
+  await page.waitForSelector('#scenario-status[data-phase="running"]', { timeout: 15_000 });
+  await page.waitForFunction(() => /run [\d,]+ of 100,000/.test(document.querySelector('#scenario-status').textContent), null, { timeout: 15_000 });
+  await page.click('#scenario-stop');
+  await page.waitForSelector('#scenario-status[data-phase="idle"]', { timeout: 2_000 });
+  assert.match(await page.textContent('#scenario-status'), /^Stopped during the par block of line 3; its workers were terminated\./);
+  assert.ok(await responsiveness(page) < 500);
+  await waitClosed(workers, 6);
   // The form says what it takes.
   await page.fill('#scenario-runs', '0');
   assert.equal(await page.textContent('#scenario-invalid'), 'Runs: a whole number from 1 to 100,000.');

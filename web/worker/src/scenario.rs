@@ -32,7 +32,7 @@ use errseq::memory::{complete, Action, Memory};
 use errseq::Scheme;
 use errseq_model::kernel::{apply_page_step, page_step_enabled, run as run_call, Cx};
 use errseq_model::{Kernel, Layout, PageStep, Program};
-use errseq_stress_protocol::scenario::{result_word, ScenarioMap, ARRIVED, GO, PAGE_LOCK};
+use errseq_stress_protocol::scenario::{result_word, ScenarioMap, ARRIVED, GO, MAX_RUNS, PAGE_LOCK};
 use errseq_stress_protocol::{FromWorker, ScenarioStart, Tallied};
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer};
 use wasm_bindgen::prelude::*;
@@ -187,6 +187,9 @@ pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), Refusal> {
     }
     if index >= tasks {
         return Err(fail(format!("task {index} of a block of {tasks}")));
+    }
+    if !(1..=MAX_RUNS).contains(&start.runs) {
+        return Err(fail(format!("{} runs; a block runs 1 to {MAX_RUNS} times", start.runs)));
     }
     let map = ScenarioMap::new(tasks, cells_len).map_err(fail)?;
     if sab.byte_length() < map.bytes() {
