@@ -16,19 +16,24 @@
 //! [`HANG_MS`] within [`HANG_MS`] + [`POLL_MS`]; either way every worker
 //! is terminated. The page itself never blocks (the main thread may not
 //! `Atomics.wait`).
+//!
+//! This file is the state machine; `run.rs` holds a run's resources (the
+//! memory, the workers, what the page last read of each) and starts them.
 
 use errseq_stress::format::grouped;
-use errseq_stress::layout::{worker, ARRIVED, CRASHED, DONE, GO, IDLE, RUNNING, STOP, STOP_REQUESTED};
-use errseq_stress::{check, throughput, Budget, MemoryMap, Plan, StressLayout, Verdict, WorkerCounts};
-use errseq_stress_protocol::{Counts, FromWorker, StressStart, ToWorker};
-use gloo::timers::callback::{Interval, Timeout};
-use js_sys::{Atomics, Int32Array, Object, Reflect, SharedArrayBuffer, Uint32Array, WebAssembly};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use errseq_stress::layout::{ARRIVED, CRASHED, DONE, GO, IDLE};
+use errseq_stress::{check, throughput, Budget, Plan, Verdict, WorkerCounts};
+use errseq_stress_protocol::{Counts, FromWorker};
+use gloo::timers::callback::Timeout;
+use js_sys::Atomics;
 use yew::Callback;
 
+mod run;
+
+use run::{state_name, Run};
+
 use crate::form::{Engine, Form};
-use crate::workers::{describe, now, Heard, WorkerHandle, JS_ATOMICS_WORKER, WASM_ATOMICS_WORKER};
+use crate::workers::{now, Heard, JS_ATOMICS_WORKER, WASM_ATOMICS_WORKER};
 
 /// How often the page reads the buffer.
 pub const POLL_MS: u32 = 100;
@@ -80,108 +85,6 @@ pub enum Event {
     Heard(Heard),
     Tick,
     TimeUp,
-}
-
-/// One Web Worker and the page's view of it.
-struct Slot {
-    handle: WorkerHandle,
-    ready: bool,
-    done: bool,
-    state: u32,
-    beat: u32,
-    beat_at: f64,
-    live: WorkerCounts,
-    /// The counts its `Done` message carried.
-    told: Option<Counts>,
-}
-
-/// A run in progress: the memory, the workers, the poll.
-struct Run {
-    plan: Plan,
-    layout: StressLayout,
-    engine: Engine,
-    memory: WebAssembly::Memory,
-    map: MemoryMap,
-    /// The run's cells: a view of the memory's SharedArrayBuffer.
-    cells: Int32Array,
-    slots: Vec<Slot>,
-    _poll: Interval,
-    /// Raises STOP when a time budget is spent (armed at GO).
-    time_up: Option<Timeout>,
-    created_at: f64,
-    go_at: Option<f64>,
-    stop_sent: bool,
-}
-
-impl Run {
-    fn terminate(&self) {
-        for s in &self.slots {
-            s.handle.terminate();
-        }
-    }
-
-    /// Raises STOP (once): each worker ends its loop at its next flush.
-    fn request_stop(&mut self) {
-        if !self.stop_sent {
-            let _ = Atomics::or(&self.cells, STOP.0, STOP_REQUESTED as i32);
-            self.stop_sent = true;
-        }
-    }
-
-    fn load(&self, at: u32) -> u32 {
-        Atomics::load(&self.cells, at).map_or(0, |v| v as u32)
-    }
-
-    /// Reads every worker's live counts, heartbeat and state.
-    fn refresh(&mut self) {
-        for w in 0..self.slots.len() {
-            let at = |off| self.layout.worker(w as u32, off).0;
-            let (beat, state) = (self.load(at(worker::HEARTBEAT)), self.load(at(worker::STATE)));
-            let live = WorkerCounts {
-                ops: self.load(at(worker::OPS)),
-                sets: self.load(at(worker::SETS)),
-                reports: self.load(at(worker::REPORTS)),
-                errors: self.load(at(worker::ERRORS)),
-                increments: self.load(at(worker::INCREMENTS)),
-                changes: self.load(at(worker::CHANGES)),
-                unconfirmed: self.load(at(worker::UNCONFIRMED)),
-                double: self.load(at(worker::DOUBLE)),
-                elapsed_us: self.load(at(worker::ELAPSED_US)),
-            };
-            let s = &mut self.slots[w];
-            s.live = live;
-            s.state = state;
-            if beat != s.beat {
-                s.beat = beat;
-                s.beat_at = now();
-            }
-        }
-    }
-
-    /// Every cell, after each worker's last SeqCst store (its DONE) has
-    /// been read with a SeqCst load, so the plain copy sees all it wrote.
-    fn snapshot(&mut self) -> Vec<u32> {
-        self.refresh();
-        Uint32Array::new_with_byte_offset_and_length(
-            &self.memory.buffer(),
-            self.map.cells_at(),
-            self.map.cells_len(),
-        )
-        .to_vec()
-    }
-
-    /// The start message for worker `i`.
-    fn start_message(&self, i: u32) -> ToWorker {
-        let m = self.map.worker(i);
-        ToWorker::Stress(StressStart {
-            index: i,
-            plan_at: m.plan_at,
-            plan_len: m.plan_len,
-            cells_at: m.cells_at,
-            cells_len: m.cells_len,
-            out_at: m.out_at,
-        })
-    }
 }
 
 /// What the view shows after a run.
@@ -301,73 +204,25 @@ impl Supervisor {
                 return;
             }
         };
-        let layout = StressLayout::new(&plan);
-        let map = MemoryMap::new(&plan, &layout);
-        let memory = match shared_memory(&map) {
-            Ok(m) => m,
+        match Run::launch(plan, form.engine, &self.notify) {
+            Ok(run) => {
+                self.status = format!(
+                    "Starting {} worker{} ({}, {}, {})…",
+                    run.plan.workers,
+                    if run.plan.workers == 1 { "" } else { "s" },
+                    run.plan.scheme,
+                    run.plan.sharing.describe(),
+                    run.engine.describe()
+                );
+                self.phase = Phase::Starting;
+                self.outcome = None;
+                self.run = Some(run);
+            }
             Err(why) => {
                 self.phase = Phase::Failed;
-                self.status = format!("Could not create the run's shared memory: {why}.");
-                return;
-            }
-        };
-        let sab: SharedArrayBuffer = memory.buffer().unchecked_into();
-        Uint32Array::new_with_byte_offset_and_length(&sab, map.plan_at(), map.plan_len())
-            .copy_from(&plan.to_words());
-        let cells = Int32Array::new_with_byte_offset_and_length(&sab, map.cells_at(), map.cells_len());
-        let engine = form.engine;
-        let heard = self.notify.reform(Event::Heard);
-        let mut slots = Vec::new();
-        for i in 0..plan.workers {
-            match WorkerHandle::spawn(engine.url(), i, &heard) {
-                Ok(handle) => slots.push(Slot {
-                    handle,
-                    ready: false,
-                    done: false,
-                    state: IDLE,
-                    beat: 0,
-                    beat_at: now(),
-                    live: WorkerCounts::default(),
-                    told: None,
-                }),
-                Err(why) => {
-                    for s in &slots {
-                        s.handle.terminate();
-                    }
-                    self.phase = Phase::Failed;
-                    self.status = format!("Could not start worker {i}: {why}.");
-                    return;
-                }
+                self.status = why;
             }
         }
-        let poll = {
-            let notify = self.notify.clone();
-            Interval::new(POLL_MS, move || notify.emit(Event::Tick))
-        };
-        self.status = format!(
-            "Starting {} worker{} ({}, {}, {})…",
-            plan.workers,
-            if plan.workers == 1 { "" } else { "s" },
-            plan.scheme,
-            plan.sharing.describe(),
-            engine.describe()
-        );
-        self.phase = Phase::Starting;
-        self.outcome = None;
-        self.run = Some(Run {
-            plan,
-            layout,
-            engine,
-            memory,
-            map,
-            cells,
-            slots,
-            _poll: poll,
-            time_up: None,
-            created_at: now(),
-            go_at: None,
-            stop_sent: false,
-        });
     }
 
     pub fn stop(&mut self) {
@@ -591,29 +446,4 @@ impl Supervisor {
             failure: Some(Failure { worker, why, after_go_ms }),
         });
     }
-}
-
-/// A worker's state cell, in words.
-fn state_name(state: u32) -> &'static str {
-    match state {
-        IDLE => "starting",
-        RUNNING => "running",
-        DONE => "done",
-        CRASHED => "crashed",
-        _ => "?",
-    }
-}
-
-/// A shared `WebAssembly.Memory` sized by `map`.
-fn shared_memory(map: &MemoryMap) -> Result<WebAssembly::Memory, String> {
-    // The descriptor is a JS object WebAssembly.Memory reads, not a message.
-    let descriptor = Object::new();
-    for (key, value) in [
-        ("initial", JsValue::from(map.pages())),
-        ("maximum", JsValue::from(map.max_pages())),
-        ("shared", JsValue::TRUE),
-    ] {
-        Reflect::set(&descriptor, &JsValue::from_str(key), &value).map_err(|e| describe(&e))?;
-    }
-    WebAssembly::Memory::new(&descriptor).map_err(|e| describe(&e))
 }
