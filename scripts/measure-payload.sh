@@ -9,7 +9,8 @@ trunk build --release >/dev/null 2>&1
 cd dist
 first=( errseq-web-*_bg.wasm errseq-web-*[!g].js loader.js style-*.css snippets/*/src/*.js )
 later=( errseq-stress-view_bg.wasm errseq-stress-view.js errseq-stress.wasm errseq-stress-worker.js
-  errseq-worker_bg.wasm errseq-worker.js errseq-worker_loader.js )
+  errseq-worker_bg.wasm errseq-worker.js errseq-worker_loader.js
+  errseq-scenario-worker_bg.wasm errseq-scenario-worker.js errseq-scenario-worker_loader.js )
 row() { printf '%-48s %9d %9d\n' "$1" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 total() { local raw=0 gz=0; for f in "$@"; do raw=$((raw + $(stat -c %s "$f"))); gz=$((gz + $(gzip -9c "$f" | wc -c))); done; printf '%-48s %9d %9d\n' "$label" "$raw" "$gz"; }
 printf '%-48s %9s %9s\n' "first load" "bytes" "gzip"

@@ -219,7 +219,7 @@ pub fn app() -> Html {
                     },
                     View::Stress => html! {},
                 } }
-                <StressTab active={ *view == View::Stress } />
+                <StressTab active={ *view == View::Stress } text={ AttrValue::from(text.clone()) } />
             </main>
         </>
     }

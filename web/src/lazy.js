@@ -1,9 +1,11 @@
 // Loads the Stress view's module the first time its tab opens, and mounts
-// it into `root`. The module sits beside the page (Trunk builds it, with
-// an unhashed name); import() keeps it out of the first load.
-export async function mountStressView(root) {
+// it into `root` with the scenario's text; resolves to the view's handle
+// (its setScenario(text) hands it later texts). The module sits beside
+// the page (Trunk builds it, with an unhashed name); import() keeps it out
+// of the first load.
+export async function mountStressView(root, text) {
   const js = new URL('errseq-stress-view.js', document.baseURI);
   const module = await import(js.href);
   await module.default({ module_or_path: new URL('errseq-stress-view_bg.wasm', document.baseURI) });
-  module.mount(root);
+  return module.mount(root, text);
 }

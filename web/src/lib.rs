@@ -27,7 +27,20 @@ mod share;
 mod stress;
 mod timeline;
 
-/// Mounts the page.
+/// Mounts the page into `<div id="app">` (made if the HTML has none).
+/// Not into `<body>`: the Stress view, a Yew app of its own, renders into
+/// a sibling of it (see `stress.rs` for why).
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.get_element_by_id("app").or_else(|| {
+            let el = d.create_element("div").ok()?;
+            el.set_id("app");
+            d.body()?.append_child(&el).ok()?;
+            Some(el)
+        })
+    });
+    match root {
+        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
 }

@@ -4,16 +4,19 @@
 // (web/stress-wasm/src); this file only gives it what stable Rust cannot
 // reach in wasm: a sleep on the start barrier (Atomics.wait), the clock,
 // and the messages to the page. Protocol, as the JS-Atomics worker's
-// (web/worker/src/main.rs):
+// (web/worker/src/main.rs), whose messages are the Rust types of
+// web/protocol/src/lib.rs (errseq_stress_protocol) as serde-wasm-bindgen
+// writes and reads them: a variant without fields is its name, one with
+// fields an object whose one key is its name; snake_case fields.
 //
-//   worker -> page  ["ready"]                 once the module is compiled
-//   page -> worker  [memory, index, planAt, planLen, cellsAt, cellsLen, outAt]
-//                   the run's shared WebAssembly.Memory and this worker's
-//                   part of it (errseq_stress::memory_map::WorkerMap)
-//   worker -> page  ["done", index, [ops, sets, reports, errors, double, us]]
-//                 | ["panic", index, message]   (then the trap is rethrown,
-//                                                so the page sees an error event)
-//                 | ["error", index, message]   the run was refused
+//   worker -> page  'ready'                  once the module is compiled
+//   page -> worker  { message: { stress: { index, plan_at, plan_len, cells_at, cells_len, out_at } },
+//                     shared: <the run's shared WebAssembly.Memory> }
+//                   (this worker's part of the memory: errseq_stress::memory_map::WorkerMap)
+//   worker -> page  { done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } }
+//                 | { panic: { index, message } }  (then the trap is rethrown,
+//                                                   so the page sees an error event)
+//                 | { error: { index, message } }  the run was refused
 'use strict';
 
 let compiled = null;
@@ -23,12 +26,20 @@ fetch(new URL('errseq-stress.wasm', self.location.href))
   .then((bytes) => WebAssembly.compile(bytes))
   .then((module) => {
     compiled = module;
-    self.postMessage(['ready']);
+    self.postMessage('ready');
   })
-  .catch((e) => self.postMessage(['error', null, `the stress module did not load: ${e.message}`]));
+  .catch((e) => self.postMessage({ error: { index: null, message: `the stress module did not load: ${e.message}` } }));
 
 self.onmessage = (event) => {
-  const [memory, index, planAt, planLen, cellsAt, cellsLen, outAt] = event.data;
+  const { message, shared: memory } = event.data ?? {};
+  const job = message?.stress;
+  if (!job || !(memory instanceof WebAssembly.Memory)) {
+    // This engine runs the throughput loop only (the scenario mode has its own worker).
+    const what = Object.keys(message ?? {}).join(', ') || 'nothing';
+    self.postMessage({ error: { index: null, message: `this worker runs throughput jobs on a shared WebAssembly.Memory, not ${what}` } });
+    return;
+  }
+  const { index, plan_at: planAt, plan_len: planLen, cells_at: cellsAt, cells_len: cellsLen, out_at: outAt } = job;
   const cells = new Int32Array(memory.buffer, cellsAt, cellsLen);
   let said = '';
   const env = {
@@ -43,7 +54,7 @@ self.onmessage = (event) => {
   try {
     x = new WebAssembly.Instance(compiled, { env }).exports;
   } catch (e) {
-    self.postMessage(['error', index, `the stress module could not start: ${e.message}`]);
+    self.postMessage({ error: { index, message: `the stress module could not start: ${e.message}` } });
     return;
   }
   // Every instance starts on the module's one stack: move this one's to
@@ -55,12 +66,13 @@ self.onmessage = (event) => {
   } catch (trap) {
     x.__stack_pointer.value = outAt;
     x.errseq_stress_crashed(planAt, planLen, cellsAt, cellsLen, index);
-    self.postMessage(['panic', index, said || String(trap)]);
+    self.postMessage({ panic: { index, message: said || String(trap) } });
     throw trap;
   }
   if (status !== 0) {
-    self.postMessage(['error', index, said]);
+    self.postMessage({ error: { index, message: said } });
     return;
   }
-  self.postMessage(['done', index, Array.from(new Uint32Array(memory.buffer, outAt, 6))]);
+  const [ops, sets, reports, errors, double, elapsed_us] = new Uint32Array(memory.buffer, outAt, 6);
+  self.postMessage({ done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } });
 };

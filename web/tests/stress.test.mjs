@@ -1,11 +1,14 @@
 // The Stress view in headless Chromium: real Web Workers (Rust/wasm) on one
 // SharedArrayBuffer, with either engine (wasm atomics on the shared memory,
-// or JS Atomics calls). Element ids are listed at
-// the top of web/src/stress.rs.
+// or JS Atomics calls); and its scenario mode, the page's scenario's par
+// blocks run on workers and judged by the explorer. Element ids are listed at
+// the top of web/stress-view/src/view.rs.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { test } from 'node:test';
-import { screenshot, useBrowser } from './harness.mjs';
+import { ROOT, screenshot, useBrowser } from './harness.mjs';
 
 const session = useBrowser();
 
@@ -54,7 +57,7 @@ async function responsiveness(page) {
   return Date.now() - t0;
 }
 
-const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js' };
+const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js', scenario: '/errseq-scenario-worker_loader.js' };
 
 for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its invariant check (${engine} engine)`, async () => {
   const { page, problems, workers } = await openStress();
@@ -83,9 +86,9 @@ for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its inva
   await page.close();
 });
 
-test('a crashing worker is reported within 2 s, all workers terminated, the page responsive', async () => {
+for (const engine of ['wasm', 'js']) test(`a crashing worker is reported within 2 s, all workers terminated, the page responsive (${engine} engine)`, async () => {
   const { page, workers } = await openStress();
-  await configure(page, { workers: '3', ops: '400000000', fault: 'panic' });
+  await configure(page, { workers: '3', ops: '400000000', fault: 'panic', engine });
   const t0 = Date.now();
   assert.equal(await run(page, 20_000), 'failed');
   const failure = page.locator('#stress-failure');
@@ -99,7 +102,7 @@ test('a crashing worker is reported within 2 s, all workers terminated, the page
   assert.deepEqual(await page.$$eval('#stress-counts tbody tr', (rows) => rows.map((r) => r.dataset.state)),
     ['terminated', 'terminated', 'crashed']);
   assert.ok(await responsiveness(page) < 500);
-  await screenshot(page, 'stress-crash');
+  await screenshot(page, `stress-crash-${engine}`);
   // Everything else keeps working: another run, then another view.
   await configure(page, { workers: '2', ops: '200000' });
   assert.equal(await run(page), 'finished');
@@ -208,3 +211,131 @@ async function waitClosed(workers, n) {
   assert.equal(workers.length, n, `${n} workers started`);
   assert.deepEqual(workers.map((w) => w.closed), Array(n).fill(true), 'every worker was terminated');
 }
+
+// ---- The scenario mode: the scenario's par blocks on workers, judged by the explorer.
+
+/// A fresh page on a scenario (a `#text=` link), on the Stress tab's
+/// scenario mode; records script errors and the workers it starts.
+async function openScenario(text) {
+  const { page, problems, workers } = await openStress(`${session.base}#text=${encodeURIComponent(text)}`);
+  await page.click('#stress-kind-scenario');
+  await page.waitForSelector('#scenario-mode');
+  return { page, problems, workers };
+}
+
+/// Runs the scenario mode and waits until it finished or failed; returns the phase.
+async function runScenario(page, { scheme = 'linux-5.8', runs = '1000' } = {}, timeout = 60_000) {
+  await page.selectOption('#scenario-scheme', scheme);
+  await page.fill('#scenario-runs', runs);
+  await page.click('#scenario-start');
+  await page.waitForSelector('#scenario-status[data-phase="running"], #scenario-status[data-phase="failed"]', { timeout: 5_000 });
+  const status = await page.waitForSelector('#scenario-status:is([data-phase="finished"], [data-phase="failed"])', { timeout });
+  return status.getAttribute('data-phase');
+}
+
+/// Every block's table: runs, impossible outcomes, and each row's standing and counts.
+function blocks(page) {
+  return page.$$eval('.scenario-block', (sections) => sections.map((s) => ({
+    line: Number(s.dataset.line),
+    runs: Number(s.dataset.runs),
+    impossible: Number(s.dataset.impossible),
+    rows: [...s.querySelectorAll('tr.outcome')].map((r) => ({
+      status: r.dataset.status,
+      observed: Number(r.dataset.observed),
+      interleavings: Number(r.dataset.interleavings),
+      results: [...r.querySelectorAll('td.result')].map((td) => td.textContent),
+    })),
+  })));
+}
+
+/// Every observed outcome is one the explorer allows, and the counts add up.
+function assertJudged(found, runs) {
+  for (const b of found) {
+    assert.equal(b.runs, runs);
+    assert.equal(b.impossible, 0, JSON.stringify(b.rows));
+    assert.equal(b.rows.reduce((n, r) => n + r.observed, 0), runs);
+    for (const r of b.rows) {
+      assert.ok(r.status !== 'impossible', `observed ${r.results} is impossible per the explorer`);
+      if (r.observed > 0) assert.ok(r.interleavings > 0 && r.status === 'seen', JSON.stringify(r));
+      else assert.ok(r.interleavings > 0 && r.status === 'unseen', JSON.stringify(r));
+    }
+  }
+}
+
+const FINDING_2 = readFileSync(path.join(ROOT, 'examples/findings/2-unserialized-syncfs.errseq'), 'utf8');
+
+test('the scenario mode runs a gallery par block 1,000 times on workers, and the explorer allows every outcome', async () => {
+  const { page, problems, workers } = await openScenario(FINDING_2);
+  assert.match(await page.textContent('#scenario-source'), /^“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \(line 12\) of 3 tasks\.$/);
+  assert.equal(await runScenario(page), 'finished', await page.textContent('#scenario-mode'));
+  const found = await blocks(page);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].line, 12);
+  assertJudged(found, 1000);
+  assert.ok(found[0].rows.some((r) => r.status === 'seen'));
+  assert.deepEqual(await page.$$eval('#scenario-block-0 thead th code', (c) => c.map((x) => x.textContent)),
+    ['syncfs a as x', 'error f EIO', 'syncfs b as y']);
+  assert.equal(await page.getAttribute('#scenario-verdict-0', 'data-passed'), 'true');
+  assert.match(await page.textContent('#scenario-status'), /Finished: 1,000 runs of the par block under linux-5\.8\. Every observed outcome is one the explorer allows\./);
+  // One worker per task, the scenario worker, all terminated after.
+  await waitClosed(workers, 3);
+  assert.ok(workers.every((w) => w.url.endsWith(SCRIPTS.scenario)), JSON.stringify(workers));
+  assert.deepEqual(problems, []);
+  await screenshot(page, 'stress-scenario');
+  await page.close();
+});
+
+test('the scenario mode runs page steps that wait (writeback racing fsync), block after block', async () => {
+  // Waits for pages under writeback are page steps that cannot be taken
+  // yet; the second block starts from the first one's tasks run in order.
+  const text = 'schemes: linux-4.12 linux\nopen a f\nopen b f\nwrite a\nfail f EIO\npar\n  fsync a\n  writeback f\n  fsync b\nend\n'
+    + 'write b 1\npar\n  fdatasync a\n  sync\nend\n';
+  const { page, problems } = await openScenario(text);
+  for (const scheme of ['linux-5.8', 'linux-4.12']) {
+    assert.equal(await runScenario(page, { scheme, runs: '1500' }), 'finished', await page.textContent('#scenario-mode'));
+    const found = await blocks(page);
+    assert.equal(found.length, 2);
+    assert.ok(found[0].line < found[1].line);
+    assertJudged(found, 1500);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the scenario mode says why a scenario cannot run, follows the page\'s text, and stops', async () => {
+  const { page, problems, workers } = await openScenario('open a f\nwrite a\nfsync a\n');
+  assert.equal(await page.getAttribute('#scenario-source', 'data-runnable'), 'false');
+  assert.equal(await runScenario(page), 'failed');
+  assert.match(await page.textContent('#scenario-problem'), /This scenario has no par block, so none of its calls run concurrently/);
+  await screenshot(page, 'stress-scenario-no-par');
+  // A text with a mistake, typed in the Playground tab, reaches the view.
+  await page.getByRole('tab', { name: 'Playground' }).click();
+  await page.fill('#scenario', 'open a f\npar\n  fsync a\n  fsync c\nend\n');
+  await page.getByRole('tab', { name: 'Stress' }).click();
+  assert.equal(await runScenario(page), 'failed');
+  assert.match(await page.textContent('#scenario-problem'), /The scenario has a problem at 4:\d+: .*Fix it in the Playground tab, then run again\./);
+  // Fixed there, it runs.
+  await page.getByRole('tab', { name: 'Playground' }).click();
+  await page.fill('#scenario', 'open a f\nopen c f\npar\n  fsync a\n  error f ENOSPC\n  fsync c\nend\n');
+  await page.getByRole('tab', { name: 'Stress' }).click();
+  await page.waitForSelector('#scenario-source[data-runnable="true"]');
+  assert.equal(await page.textContent('#scenario-source'), 'The scenario: one par block (line 3) of 3 tasks.');
+  assert.equal(await runScenario(page, { runs: '1000' }), 'finished');
+  assertJudged(await blocks(page), 1000);
+  // Stop ends a long run at once, every worker terminated; the page answers.
+  await page.fill('#scenario-runs', '100000');
+  await page.click('#scenario-start');
+  await page.waitForSelector('#scenario-status[data-phase="running"]', { timeout: 15_000 });
+  await page.waitForFunction(() => /run [\d,]+ of 100,000/.test(document.querySelector('#scenario-status').textContent), null, { timeout: 15_000 });
+  await page.click('#scenario-stop');
+  await page.waitForSelector('#scenario-status[data-phase="idle"]', { timeout: 2_000 });
+  assert.match(await page.textContent('#scenario-status'), /^Stopped during the par block of line 3; its workers were terminated\./);
+  assert.ok(await responsiveness(page) < 500);
+  await waitClosed(workers, 6);
+  // The form says what it takes.
+  await page.fill('#scenario-runs', '0');
+  assert.equal(await page.textContent('#scenario-invalid'), 'Runs: a whole number from 1 to 100,000.');
+  assert.equal(await page.isDisabled('#scenario-start'), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -19,7 +19,8 @@
 //!   moment it happens;
 //! - [`check`]: the three invariants of a finished run;
 //! - [`memory_map`]: where a browser run keeps the plan, the workers'
-//!   stacks and the cells in its shared `WebAssembly.Memory`.
+//!   stacks and the cells in its shared `WebAssembly.Memory`;
+//! - [`format`]: the numbers as the Stress view shows them.
 //!
 //! `no_std` (with `alloc`) apart from the native driver, so that the Stress
 //! view's shared-memory worker (`web/stress-wasm`, built without std) runs
@@ -32,6 +33,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod check;
+pub mod format;
 pub mod layout;
 pub mod memory_map;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,0 +1,65 @@
+//! The throughput job: barrier, `errseq_stress::run_worker` through JS
+//! `Atomics`, finish, `Done` with the counts.
+
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+use errseq::memory::complete;
+use errseq_stress::layout::{worker, ARRIVED, CRASHED, GO};
+use errseq_stress::{finish, run_worker, Plan, StressLayout};
+use errseq_stress_protocol::{Counts, FromWorker, StressStart};
+use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint32Array, WebAssembly};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::cells::JsCells;
+use crate::host::{describe, enter_job, post, scope, Refusal};
+
+/// Runs worker `start.index` of the throughput run whose shared
+/// `WebAssembly.Memory` is `shared`; says `Done`, or why not.
+pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
+    let index = start.index;
+    let fail = |why: String| (Some(index), why);
+    let memory: &WebAssembly::Memory =
+        shared.dyn_ref().ok_or_else(|| fail("the start message has no WebAssembly.Memory".to_owned()))?;
+    let sab: SharedArrayBuffer =
+        memory.buffer().dyn_into().map_err(|_| fail("the run's memory is not shared".to_owned()))?;
+    let fits = |at: u32, len: u32| {
+        at % 4 == 0 && f64::from(at) + f64::from(len) * 4.0 <= f64::from(sab.byte_length())
+    };
+    if !fits(start.plan_at, start.plan_len) {
+        return Err(fail("the plan's words are outside the memory".to_owned()));
+    }
+    if !fits(start.cells_at, start.cells_len) {
+        return Err(fail("the run's cells are outside the memory".to_owned()));
+    }
+    let words = Uint32Array::new_with_byte_offset_and_length(&sab, start.plan_at, start.plan_len).to_vec();
+    let plan = Plan::from_words(&words).map_err(|e| fail(e.to_string()))?;
+    if index >= plan.workers {
+        return Err(fail(format!("worker index {index} but the plan has {} workers", plan.workers)));
+    }
+    let layout = StressLayout::new(&plan);
+    let cells = Int32Array::new_with_byte_offset_and_length(&sab, start.cells_at, start.cells_len);
+    let mut m = JsCells::new(cells.clone(), &layout).map_err(fail)?;
+    enter_job(index, Some((cells.clone(), layout.worker(index, worker::STATE).0, CRASHED)));
+    let js = |e: JsValue| fail(describe(&e));
+
+    Atomics::add(&cells, ARRIVED.0, 1).map_err(js)?;
+    while Atomics::load(&cells, GO.0).map_err(js)? == 0 {
+        Atomics::wait_with_timeout(&cells, GO.0, 0, 100.0).map_err(js)?;
+    }
+    let clock = scope().performance().ok_or_else(|| fail("no performance clock in the worker".to_owned()))?;
+    let t0 = clock.now();
+    let c = complete(run_worker(&mut m, &plan, &layout, index));
+    let us = ((clock.now() - t0) * 1000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32;
+    complete(finish(&mut m, &layout, index, us));
+    let counts = Counts {
+        ops: c.ops,
+        sets: c.sets,
+        reports: c.reports,
+        errors: c.errors,
+        double: c.double,
+        elapsed_us: us,
+    };
+    post(&FromWorker::Done { index, counts });
+    Ok(())
+}
