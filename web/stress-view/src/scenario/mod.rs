@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(
             describe(FINDING_2),
             Ok("“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \
-                (line 12) of 3 tasks."
+                (line 16) of 3 tasks."
                 .to_owned())
         );
         let two = "open a f\npar\n  fsync a\n  fsync a\nend\npar\n  fsync a\n  error f EIO\n  fsync a\nend\n";
