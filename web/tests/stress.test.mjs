@@ -266,7 +266,7 @@ const FINDING_2 = readFileSync(path.join(ROOT, 'examples/findings/2-unserialized
 
 test('the scenario mode runs a gallery par block 1,000 times on workers, and the explorer allows every outcome', async () => {
   const { page, problems, workers } = await openScenario(FINDING_2);
-  assert.match(await page.textContent('#scenario-source'), /^“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \(line 12\) of 3 tasks\.$/);
+  assert.match(await page.textContent('#scenario-source'), /^“finding 2: syncfs advances f_sb_err without f_lock, and can report twice”: one par block \(line 16\) of 3 tasks\.$/);
   assert.equal(await runScenario(page), 'finished', await page.textContent('#scenario-mode'));
   const found = await blocks(page);
   assert.equal(found.length, 1);
