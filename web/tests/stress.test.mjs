@@ -270,7 +270,7 @@ test('the scenario mode runs a gallery par block 1,000 times on workers, and the
   assert.equal(await runScenario(page), 'finished', await page.textContent('#scenario-mode'));
   const found = await blocks(page);
   assert.equal(found.length, 1);
-  assert.equal(found[0].line, 12);
+  assert.equal(found[0].line, 16);
   assertJudged(found, 1000);
   assert.ok(found[0].rows.some((r) => r.status === 'seen'));
   assert.deepEqual(await page.$$eval('#scenario-block-0 thead th code', (c) => c.map((x) => x.textContent)),
