@@ -32,6 +32,7 @@
 extern crate alloc;
 
 pub mod atomic;
+pub mod digits;
 pub mod errno;
 pub mod errseq;
 pub mod legacy;

@@ -50,15 +50,7 @@ fn ret(r: Option<Ret>) -> String {
 
 /// `1,234,567`.
 pub fn thousands(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    errseq::digits::grouped(n)
 }
 
 /// The calls that return, by event number.

@@ -39,15 +39,7 @@ pub const MAX_SUGGEST_LEN: usize = 64;
 
 /// `1,048,576`: limits in messages read as they do in the docs.
 pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    errseq::digits::grouped(n as u128)
 }
 
 /// Input that did not end within [`MAX_INPUT_BYTES`] (what a reader that

@@ -7,18 +7,8 @@
 use alloc::format;
 use alloc::string::String;
 
-/// 1234567 → "1,234,567". Takes `u128` so that explorer counts fit too.
-pub fn grouped(n: u128) -> String {
-    let digits = format!("{n}");
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// 1234567 → "1,234,567" (the core crate's grouping).
+pub use errseq::digits::grouped;
 
 /// Operations per second, to three significant figures or so.
 pub fn rate(ops_per_sec: f64) -> String {
