@@ -134,6 +134,21 @@ fn run_prints_events_down_and_schemes_across() {
 }
 
 #[test]
+fn run_says_what_a_failed_expectation_expected() {
+    let out = errseq(
+        &["run", "-"],
+        Some("schemes: linux-4.12 linux\nopen a f\nopen b f\nerror f EIO\nfsync a\nfsync b => EIO\n"),
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("   6  * fsync b      0 ✗         EIO\n"), "{stdout}");
+    assert!(
+        stdout
+            .ends_with("\n✗ 1 expectation(s) failed:\n  line 6, fsync b, linux-4.12: expected EIO, got 0\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn run_with_a_scheme_shows_the_state_after_each_event() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/05-fsync-retry.errseq");
     let out = errseq(&["run", path.to_str().expect("path"), "--scheme", "linux-4.13"], None);

@@ -201,7 +201,9 @@ fn claim_failures(p: &Parsed, r: &Report) -> HashMap<usize, Vec<String>> {
 }
 
 /// Failed expectations, one sentence each.
-fn expect_failures(p: &Parsed, r: &Report) -> Vec<String> {
+/// Each failed expectation in words: `line 7, fsync b, linux-4.12:
+/// expected EIO, got 0` (the mail text and `errseq run` say the same).
+pub(crate) fn expect_failures(p: &Parsed, r: &Report) -> Vec<String> {
     let stmts: Vec<&Stmt> = p.scenario.stmts().map(|(s, _)| s).collect();
     r.violations
         .iter()

@@ -32,7 +32,7 @@ fn cell(r: Option<Ret>) -> String {
 /// Events down, schemes across, for a scenario without `par` blocks
 /// (explored: one joint outcome per scheme). A `*` before the event marks
 /// a row where the schemes disagree; a `✗` after a result marks a failed
-/// expectation.
+/// expectation, and a list below the table says what each expected.
 pub fn timeline(p: &Parsed, r: &Report) -> String {
     let failed: HashSet<(usize, usize)> = r
         .violations
@@ -71,7 +71,10 @@ pub fn timeline(p: &Parsed, r: &Report) -> String {
         let _ = writeln!(out, "{line}");
     }
     if !failed.is_empty() {
-        let _ = writeln!(out, "\n✗ {} expectation(s) failed", failed.len());
+        let _ = writeln!(out, "\n✗ {} expectation(s) failed:", failed.len());
+        for f in email::expect_failures(p, r) {
+            let _ = writeln!(out, "  {f}");
+        }
     }
     out
 }
