@@ -463,14 +463,7 @@ fn sync_flags(verb: Verb, toks: &[Tok<'_>]) -> Result<SyncRange, Diagnostic> {
             _ => return Err(unknown_flag(verb, tok, seen.len() + 1 == toks.len())),
         };
         if *slot {
-            let first = seen.iter().find(|t| t.text == tok.text).map_or(tok.span, |t| t.span);
-            return Err(Diagnostic::error(
-                tok.span,
-                format!(
-                    "`{}` is written twice (first at column {}); write each flag once",
-                    tok.text, first.col
-                ),
-            ));
+            return Err(repeated_flag(tok, &seen));
         }
         *slot = true;
         seen.push(tok);
@@ -523,14 +516,7 @@ fn open_flags(toks: &[Tok<'_>]) -> Result<OpenFlags, Diagnostic> {
             }
         };
         if *slot {
-            let first = seen.iter().find(|t| t.text == tok.text).map_or(tok.span, |t| t.span);
-            return Err(Diagnostic::error(
-                tok.span,
-                format!(
-                    "`{}` is written twice (first at column {}); write each flag once",
-                    tok.text, first.col
-                ),
-            ));
+            return Err(repeated_flag(tok, &seen));
         }
         *slot = true;
         if flags.rdonly && (flags.sync || flags.dsync) {
@@ -586,6 +572,15 @@ fn write_args(verb: Verb, toks: &[Tok<'_>]) -> Result<(u32, Option<Rwf>), Diagno
         )
     };
     Err(Diagnostic::error(t.span, msg))
+}
+
+/// A flag written a second time, pointing at the first.
+fn repeated_flag(tok: Tok<'_>, seen: &[Tok<'_>]) -> Diagnostic {
+    let first = seen.iter().find(|t| t.text == tok.text).map_or(tok.span, |t| t.span);
+    Diagnostic::error(
+        tok.span,
+        format!("`{}` is written twice (first at column {}); write each flag once", tok.text, first.col),
+    )
 }
 
 fn unknown_flag(verb: Verb, tok: Tok<'_>, is_last: bool) -> Diagnostic {
