@@ -24,7 +24,7 @@
 
 pub mod ast;
 mod check;
-mod claim;
+
 pub mod diag;
 pub mod inert;
 pub mod limits;
@@ -38,9 +38,9 @@ pub use ast::{
     Place, Rwf, Scenario, Stmt, SyncRange, Verb,
 };
 pub use check::{Binding, Bindings, DescId, Description, FileId};
-pub use claim::ClaimSource;
 pub use diag::{Diagnostic, Severity, Span};
 pub use inert::{inert, quote};
+pub use parse::ClaimSource;
 pub use parse::{parse_unchecked, SourceMap, StmtSource};
 
 /// A scenario that parsed and passed the checks.

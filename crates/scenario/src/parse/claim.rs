@@ -16,9 +16,11 @@
 //! gives every condition at once; `never` when none does. `for` limits a
 //! claim to some schemes.
 
+use super::event::{event, scheme_name, unknown_verb};
+use super::outcome::outcome;
+use super::token::{expect_tokens, ETok, Tok};
 use crate::ast::{CallRef, Claim, ClaimKind, Cond, Name, Verb};
 use crate::diag::{Diagnostic, Span};
-use crate::parse::{event, expect_tokens, outcome, scheme_name, unknown_verb, ETok, Tok};
 
 /// Where the parts of one claim are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,7 +32,7 @@ pub struct ClaimSource {
     pub schemes: Vec<Span>,
 }
 
-pub(crate) fn claim_kind(word: &str) -> Option<ClaimKind> {
+pub(super) fn claim_kind(word: &str) -> Option<ClaimKind> {
     match word {
         "exists" => Some(ClaimKind::Exists),
         "never" => Some(ClaimKind::Never),
@@ -44,7 +46,7 @@ const RESERVED: [&str; 6] = ["as", "for", "exists", "never", "par", "end"];
 /// `as LABEL` at the end of a call, when what precedes it still fits the
 /// call's shape (so an fd may itself be named `as`). Flags take any number
 /// of words here: too many is for the flag checks to explain.
-pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<'a>], Option<Tok<'a>>) {
+pub(super) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<'a>], Option<Tok<'a>>) {
     let shape = verb.args();
     let required = shape.iter().filter(|a| !a.is_optional()).count();
     let fits = |n: usize| n >= required && (n <= shape.len() || shape.iter().any(|a| a.is_variadic()));
@@ -54,7 +56,7 @@ pub(crate) fn split_label<'t, 'a>(verb: Verb, toks: &'t [Tok<'a>]) -> (&'t [Tok<
     }
 }
 
-pub(crate) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
+pub(super) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
     if let Some(d) = crate::limits::name_too_long(tok.text, tok.span) {
         return Err(d);
     }
@@ -76,7 +78,7 @@ pub(crate) fn label(tok: Tok<'_>) -> Result<Name, Diagnostic> {
 
 /// Parses what follows `exists` or `never` (starting at column `col0`):
 /// `COND (, COND)* [for SCHEME...]`, each COND being `CALL = RESULT`.
-pub(crate) fn claim(
+pub(super) fn claim(
     kind: ClaimKind,
     text: &str,
     keyword: Span,

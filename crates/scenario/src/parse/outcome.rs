@@ -1,0 +1,116 @@
+//! What follows `=>`: a result, a set of results, and results for
+//! some schemes only.
+
+use std::collections::BTreeSet;
+
+use errseq::Ret;
+
+use super::event::{errno, scheme_name};
+use super::token::{expect_tokens, ETok, Tok};
+use crate::ast::{Expect, Outcome};
+use crate::diag::{Diagnostic, Span};
+use crate::inert::quote;
+
+const RESULT_FORMS: &str = "`0`, an errno such as `EIO`, or a set such as `{0, EIO}`";
+
+/// `[OUTCOME] (SCHEME=OUTCOME)*`.
+pub(super) fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
+    let toks = expect_tokens(text, line, col0);
+    let mut pos = 0;
+    let mut expect = Expect::default();
+    let starts_override = |pos: usize| matches!(toks.get(pos + 1), Some((ETok::Eq, _)));
+    if toks.is_empty() {
+        return Err(Diagnostic::error(
+            Span::new(line, col0 - 2, 2),
+            format!("`=>` needs a result: {RESULT_FORMS}"),
+        ));
+    }
+    if !starts_override(pos) {
+        expect.default = Some(outcome(&toks, &mut pos)?);
+    }
+    while let Some(&(tok, span)) = toks.get(pos) {
+        let ETok::Word(w) = tok else {
+            return Err(Diagnostic::error(span, "expected `SCHEME=RESULT` here, as in `linux-4.12=0`"));
+        };
+        let name = scheme_name(Tok { text: w, span })?;
+        if !starts_override(pos) {
+            let w = quote(w);
+            return Err(Diagnostic::error(span, format!("`{w}` needs `=RESULT` after it, as in `{w}=0`")));
+        }
+        pos += 2;
+        if expect.overrides.iter().any(|(n, _)| *n == name) {
+            return Err(Diagnostic::error(
+                span,
+                format!("`{}` has two expectations on this line; keep one", quote(w)),
+            ));
+        }
+        let o = outcome(&toks, &mut pos)?;
+        expect.overrides.push((name, o));
+    }
+    Ok(expect)
+}
+
+pub(super) fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagnostic> {
+    let Some(&(tok, span)) = toks.get(*pos) else {
+        let end = toks.last().map_or(Span::new(0, 0, 1), |t| t.1);
+        return Err(Diagnostic::error(
+            Span::new(end.line, end.col + end.len, 1),
+            format!("expected a result: {RESULT_FORMS}"),
+        ));
+    };
+    *pos += 1;
+    match tok {
+        ETok::Word(w) => result(w, span).map(Outcome::Is),
+        ETok::Open => set(toks, pos, span),
+        _ => Err(Diagnostic::error(span, format!("expected a result: {RESULT_FORMS}"))),
+    }
+}
+
+fn set(toks: &[(ETok<'_>, Span)], pos: &mut usize, open: Span) -> Result<Outcome, Diagnostic> {
+    let mut members = BTreeSet::new();
+    loop {
+        match toks.get(*pos) {
+            Some(&(ETok::Word(w), span)) => {
+                members.insert(result(w, span)?);
+                *pos += 1;
+            }
+            Some(&(ETok::Close, span)) if members.is_empty() => {
+                return Err(Diagnostic::error(
+                    span,
+                    "an empty set allows nothing: list results, as in `{0, EIO}`",
+                ));
+            }
+            Some(&(_, span)) => {
+                return Err(Diagnostic::error(span, format!("expected a result in the set: {RESULT_FORMS}")))
+            }
+            None => return Err(Diagnostic::error(open, "this `{` is never closed: end the set with `}`")),
+        }
+        match toks.get(*pos) {
+            Some((ETok::Comma, _)) => *pos += 1,
+            Some((ETok::Close, _)) => {
+                *pos += 1;
+                return Ok(Outcome::AnyOf(members));
+            }
+            Some(&(_, span)) => {
+                return Err(Diagnostic::error(span, "separate results in a set with `,` and end it with `}`"))
+            }
+            None => return Err(Diagnostic::error(open, "this `{` is never closed: end the set with `}`")),
+        }
+    }
+}
+
+fn result(word: &str, span: Span) -> Result<Ret, Diagnostic> {
+    if word == "0" {
+        return Ok(Ret::OK);
+    }
+    errno(Tok { text: word, span }).map(Ret::err).map_err(|d| {
+        if word.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            Diagnostic::error(
+                span,
+                format!("`{}` is not a result: write `0` or an errno name such as `EIO`", quote(word)),
+            )
+        } else {
+            d
+        }
+    })
+}
