@@ -26,15 +26,10 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The examples of `examples/` (not the findings), as `errseq-examples`
+/// listed them at build time.
 fn examples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "errseq"))
-        .collect();
-    files.sort();
-    files
+    errseq_examples::ALL.iter().filter(|e| !e.is_finding()).map(errseq_examples::Example::path).collect()
 }
 
 #[test]
@@ -179,11 +174,7 @@ fn an_unknown_scheme_is_a_usage_error() {
 }
 
 fn findings() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/findings");
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("findings/").map(|e| e.expect("entry").path()).collect();
-    files.sort();
-    files
+    errseq_examples::ALL.iter().filter(|e| e.is_finding()).map(errseq_examples::Example::path).collect()
 }
 
 #[test]
@@ -257,9 +248,7 @@ fn run_shows_result_sets_for_par_blocks() {
 
 /// Every example and finding, for the share-link verbs.
 fn all_examples() -> Vec<PathBuf> {
-    let mut files = examples();
-    files.extend(findings().into_iter().filter(|p| p.extension().is_some_and(|x| x == "errseq")));
-    files
+    errseq_examples::ALL.iter().map(errseq_examples::Example::path).collect()
 }
 
 #[test]

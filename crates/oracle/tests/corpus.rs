@@ -27,16 +27,10 @@ const EXPLAINED: &[(&str, u32, &str)] = &[(
      the model completes them in submission order (seen otherwise in 1 of 28 runs on ext4)",
 )];
 
+/// The examples of `examples/` (the findings are explorer claims with no
+/// system call for `error`), as `errseq-examples` listed them.
 fn corpus() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("examples/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "errseq"))
-        .collect();
-    v.sort();
-    v
+    errseq_examples::ALL.iter().filter(|e| !e.is_finding()).map(errseq_examples::Example::path).collect()
 }
 
 fn stem(p: &Path) -> String {

@@ -5,23 +5,15 @@
 //! One copy of each, so the parser's tests, the share codec's, the
 //! renderers' and the benchmarks all use the same inputs.
 
-use std::path::{Path, PathBuf};
+#[cfg(not(target_arch = "wasm32"))]
+use std::path::PathBuf;
 
-/// Every scenario file of `examples/` and `examples/findings/`, sorted.
+/// Every scenario file of `examples/` and `examples/findings/`, sorted:
+/// the corpus as `errseq-examples` listed it at build time. (In wasm,
+/// which has no files, read `errseq_examples::ALL` itself.)
+#[cfg(not(target_arch = "wasm32"))]
 pub fn examples() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut files = Vec::new();
-    for dir in [root.clone(), root.join("findings")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|x| x == "errseq") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
+    errseq_examples::ALL.iter().map(errseq_examples::Example::path).collect()
 }
 
 /// A valid scenario of about `events` events (at least 4): four fds over

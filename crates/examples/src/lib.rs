@@ -1,0 +1,90 @@
+//! The example corpus, listed once: the files of `examples/` (and
+//! `examples/findings/`) as the build found them, and the gallery's
+//! selection from `examples/gallery.txt`. Every test that runs "every
+//! example", the model's wasm test and the page's gallery read these
+//! lists, so an example added to the folder is checked everywhere without
+//! being named anywhere else.
+//!
+//! The texts are embedded (the browser has no file system); a native test
+//! that needs a path asks [`Example::path`].
+
+/// One example: its name (`05-fsync-retry`, `findings/2-unserialized-syncfs`),
+/// the gallery's one-line why (empty outside the gallery) and its text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    pub name: &'static str,
+    pub why: &'static str,
+    pub text: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+
+impl Example {
+    /// The `title:` header's value, or the name when there is none.
+    pub fn title(&self) -> &'static str {
+        self.text.lines().find_map(|l| l.strip_prefix("title:")).map_or(self.name, str::trim)
+    }
+
+    /// Whether it has `par` blocks (and so needs the explorer).
+    pub fn is_concurrent(&self) -> bool {
+        self.text.lines().any(|l| {
+            let l = l.split('#').next().unwrap_or("").trim();
+            l == "par" || l.starts_with("par ")
+        })
+    }
+
+    /// Whether it is one of the findings (`examples/findings/`).
+    pub fn is_finding(&self) -> bool {
+        self.name.starts_with("findings/")
+    }
+
+    /// The file, for native tests that run the CLI on it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn path(&self) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../examples/{}.errseq", self.name))
+    }
+}
+
+/// The example called `name`, if there is one.
+pub fn get(name: &str) -> Option<&'static Example> {
+    ALL.iter().find(|e| e.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_corpus_is_every_file_of_the_folder() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut on_disk = 0;
+        for sub in ["", "findings"] {
+            for e in std::fs::read_dir(root.join(sub)).expect("examples/").flatten() {
+                if e.path().extension().is_some_and(|x| x == "errseq") {
+                    on_disk += 1;
+                    let text = std::fs::read_to_string(e.path()).expect("read");
+                    assert!(ALL.iter().any(|x| x.text == text), "{} missing", e.path().display());
+                }
+            }
+        }
+        assert_eq!(ALL.len(), on_disk);
+        assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "sorted");
+    }
+
+    #[test]
+    fn every_gallery_entry_is_an_example_with_a_why() {
+        assert!(!GALLERY.is_empty());
+        for g in GALLERY {
+            assert_eq!(get(g.name).map(|e| e.text), Some(g.text), "{}", g.name);
+            assert!(!g.why.is_empty(), "{} has no why", g.name);
+            assert_ne!(g.title(), g.name, "{} has no title", g.name);
+        }
+    }
+
+    #[test]
+    fn paths_point_at_the_files() {
+        for e in ALL {
+            assert_eq!(std::fs::read_to_string(e.path()).expect("read"), e.text, "{}", e.name);
+        }
+    }
+}
