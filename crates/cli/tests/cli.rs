@@ -129,6 +129,19 @@ fn run_prints_events_down_and_schemes_across() {
 }
 
 #[test]
+fn run_with_a_scheme_marks_a_failed_expectation_where_it_fails() {
+    let text_in = "open a f\nopen b f\nerror f EIO\nfsync a\nfsync b => EIO\n";
+    let out = errseq(&["run", "-", "--scheme", "linux-4.12"], Some(text_in));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\n   5  fsync b  -> 0 ✗ expected EIO\n"), "{stdout}");
+    assert!(stdout.contains("\n   4  fsync a  -> EIO\n"), "{stdout}");
+    let out = errseq(&["run", "-", "--scheme", "linux"], Some(text_in));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains('✗'), "{}", text(&out.stdout));
+}
+
+#[test]
 fn run_says_what_a_failed_expectation_expected() {
     let out = errseq(
         &["run", "-"],

@@ -90,9 +90,14 @@ pub fn check(p: &Parsed, bounds: Bounds) -> Result<Report, SearchError> {
 fn expectations(p: &Parsed, column: usize, c: &Column, out: &mut Vec<Violation>) {
     let scheme = c.name.resolve();
     for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
-        let Some(expected) = stmt.expect.as_ref().and_then(|e| e.for_scheme(scheme)) else { continue };
-        let bad =
-            c.exploration.outcomes.iter().find(|o| !o.results[event].is_some_and(|r| expected.allows(r)));
+        let Some(expect) = &stmt.expect else { continue };
+        let Some(expected) = expect.for_scheme(scheme) else { continue };
+        // A call that never returned (no result) meets no expectation.
+        let bad = c
+            .exploration
+            .outcomes
+            .iter()
+            .find(|o| o.results[event].is_none_or(|r| expect.unmet(scheme, r).is_some()));
         if let Some(o) = bad {
             out.push(Violation::Expect {
                 event,

@@ -134,12 +134,8 @@ impl Evaluation {
         for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
             let Some(expect) = &stmt.expect else { continue };
             for (column, (name, _)) in self.columns.iter().enumerate() {
-                let (Some(expected), Some(actual)) =
-                    (expect.for_scheme(name.resolve()), self.run(column).results[event])
-                else {
-                    continue;
-                };
-                if !expected.allows(actual) {
+                let Some(actual) = self.run(column).results[event] else { continue };
+                if let Some(expected) = expect.unmet(name.resolve(), actual) {
                     out.push(Mismatch { event, column, expected: expected.clone(), actual });
                 }
             }

@@ -225,8 +225,8 @@ impl Runner<'_> {
             .unwrap_or_default();
         if !others.is_empty() {
             self.notes.push(format!(
-                "event {}: `evict {}` runs sync(2) to clean the inode, which also wrote back {} (dirty in the model)",
-                event + 1,
+                "line {}: `evict {}` runs sync(2) to clean the inode, which also wrote back {} (dirty in the model)",
+                self.p.source.events.get(event).map_or(0, |s| s.line()),
                 self.files[file].name,
                 others.join(", ")
             ));

@@ -2,7 +2,7 @@
 //!
 //! [`timeline`] is the results table (events down, schemes across) that
 //! `errseq run` prints; [`state`] dumps the model after one event;
-//! [`mismatches`] is `errseq check`'s table of failed expectations. For
+//! [`trace`] is `errseq run --scheme`, event by event. For
 //! scenarios with `par` blocks, [`timeline_sets`] shows each call's set of
 //! results, [`outcomes`] the joint outcomes with their counts and replay
 //! strings, [`violations`] what does not hold with a counterexample, and
@@ -18,7 +18,7 @@ use std::fmt::Write;
 
 use errseq::{Fields, Ret, SchemeName};
 use errseq_explorer::{Report, Violation};
-use errseq_model::{Evaluation, Program, State, Stepper};
+use errseq_model::{Program, State, Stepper};
 use errseq_scenario::{inert, Parsed};
 
 pub use explore::{call_name, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations};
@@ -77,24 +77,6 @@ pub fn timeline(p: &Parsed, r: &Report) -> String {
         }
     }
     out
-}
-
-/// `errseq check`'s table of failed expectations.
-pub fn mismatches(p: &Parsed, e: &Evaluation) -> String {
-    let mut t = Table::new().right_align(0);
-    t.row(["line", "event", "scheme", "expected", "actual"]);
-    let stmts: Vec<_> = p.scenario.stmts().map(|(s, _)| s).collect();
-    for m in e.mismatches(p) {
-        let stmt = stmts.get(m.event).map(|s| s.event.to_string()).unwrap_or_default();
-        t.row([
-            p.source.events[m.event].line().to_string(),
-            stmt,
-            e.columns[m.column].0.to_string(),
-            m.expected.to_string(),
-            m.actual.to_string(),
-        ]);
-    }
-    t.lines().join("\n") + "\n"
 }
 
 /// A word in hex and by field: `0x00001005  EIO  seen  counter 0`.
@@ -178,7 +160,8 @@ pub fn state(s: &State<'_>) -> Vec<String> {
 }
 
 /// `errseq run --scheme`: the scheme's header, then every event with its
-/// result followed by the state after it, one event per item. The model
+/// result (and, when it fails its expectation, `✗ expected …`) followed
+/// by the state after it, one event per item. The model
 /// runs as the items are taken, keeping one state ([`Stepper`]), so
 /// memory does not grow with the events and a caller can stop early.
 pub fn trace<'a>(p: &'a Parsed, program: &'a Program, name: SchemeName) -> impl Iterator<Item = String> + 'a {
@@ -194,7 +177,12 @@ pub fn trace<'a>(p: &'a Parsed, program: &'a Program, name: SchemeName) -> impl 
         let (stmt, _) = stmts.next()?;
         let (event, result) = stepper.step()?;
         let line = p.source.events.get(event).map_or(0, |s| s.line());
-        let result = result.map_or_else(String::new, |r| format!("  -> {r}"));
+        let unmet = result.zip(stmt.expect.as_ref()).and_then(|(r, e)| e.unmet(name.resolve(), r));
+        let result = match (result, unmet) {
+            (Some(r), Some(expected)) => format!("  -> {r} ✗ expected {expected}"),
+            (Some(r), None) => format!("  -> {r}"),
+            (None, _) => String::new(),
+        };
         let mut out = format!("\n{line:>4}  {}{result}\n", stmt.event);
         for l in state(&stepper.state()) {
             let _ = writeln!(out, "        {l}");

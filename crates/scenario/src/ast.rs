@@ -104,6 +104,12 @@ impl Expect {
             .map(|(_, o)| o)
             .or(self.default.as_ref())
     }
+
+    /// What a scheme was expected to return, when `actual` is not it: the
+    /// one test of an expectation that every view's verdict comes from.
+    pub fn unmet(&self, scheme: errseq::Scheme, actual: errseq::Ret) -> Option<&Outcome> {
+        self.for_scheme(scheme).filter(|o| !o.allows(actual))
+    }
 }
 
 /// Which steps of sync_file_range(2) run: SYNC_FILE_RANGE_WAIT_BEFORE, _WRITE, _WAIT_AFTER (fs/sync.c).

@@ -1,0 +1,96 @@
+//! Each plain-text view of render against a golden text, so a change to a
+//! table's layout, a mark or a word shows up as a diff in review rather
+//! than in a user's terminal or a mailing-list archive.
+//!
+//! The goldens are in `tests/golden/`, one file per (scenario, view). When
+//! a change is meant, regenerate them with
+//! `ERRSEQ_BLESS=1 cargo test -p errseq-render --test golden` and read the
+//! diff before committing it.
+
+use std::path::{Path, PathBuf};
+
+use errseq::SchemeName;
+use errseq_explorer::{Bounds, Report};
+use errseq_scenario::{parse, Parsed};
+
+const LINK: &str = "https://errseq.example.org/#v2.example";
+
+/// A scenario of its own whose expectation fails under one scheme: the
+/// views' failure marks and lists.
+const FAILING: &str = "title: a failed expectation\nschemes: linux-4.12 linux\n\
+    open a f\nopen b f\nwrite a\nerror f EIO\nfsync a\nfsync b => EIO # 4.12 forgets\n";
+
+fn example(name: &str) -> String {
+    errseq_examples::get(name).unwrap_or_else(|| panic!("no example {name}")).text.to_owned()
+}
+
+fn analyse(text: &str) -> (Parsed, Report) {
+    let p = parse(text).unwrap_or_else(|d| panic!("{d:?}"));
+    let r = errseq_explorer::check(&p, Bounds::default()).unwrap_or_else(|e| panic!("{e}"));
+    (p, r)
+}
+
+fn golden(name: &str, actual: &str) {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.txt"));
+    if std::env::var_os("ERRSEQ_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} missing: run with ERRSEQ_BLESS=1", path.display()));
+    if expected != actual {
+        let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
+        panic!(
+            "{name} differs from {} (first differing line {:?}); got:\n{actual}",
+            path.display(),
+            first.map(|i| i + 1)
+        );
+    }
+}
+
+#[test]
+fn the_results_table() {
+    let (p, r) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.timeline", &errseq_render::timeline(&p, &r));
+}
+
+#[test]
+fn the_results_table_with_a_failed_expectation() {
+    let (p, r) = analyse(FAILING);
+    golden("failing.timeline", &errseq_render::timeline(&p, &r));
+}
+
+#[test]
+fn the_trace_of_one_scheme() {
+    let (p, r) = analyse(FAILING);
+    let name = SchemeName::parse("linux-4.12").expect("a scheme");
+    let trace: String = errseq_render::trace(&p, &r.program, name).collect();
+    golden("failing.trace-linux-4.12", &trace);
+}
+
+#[test]
+fn the_mail_text_and_markdown() {
+    let (p, r) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.email", &errseq_render::email(&p, &r, LINK));
+    golden("05-fsync-retry.markdown", &errseq_render::markdown(&p, &r, LINK));
+    let (p, r) = analyse(FAILING);
+    golden("failing.email", &errseq_render::email(&p, &r, LINK));
+}
+
+#[test]
+fn the_views_of_a_concurrent_scenario() {
+    let (p, r) = analyse(&example("findings/1-set-races-two-fsyncs"));
+    golden("finding-1.timeline-sets", &errseq_render::timeline_sets(&p, &r));
+    golden("finding-1.outcomes", &errseq_render::outcomes(&p, &r, 0));
+    golden("finding-1.violations", &errseq_render::violations(&p, &r));
+    golden("finding-1.email", &errseq_render::email(&p, &r, LINK));
+}
+
+#[test]
+fn a_state_dump() {
+    let (p, r) = analyse(FAILING);
+    let program = &r.program;
+    let mut stepper = errseq_model::Stepper::new(program, errseq::Scheme::Linux58, p.scenario.fs());
+    while stepper.step().is_some() {}
+    golden("failing.state-linux-5.8", &(errseq_render::state(&stepper.state()).join("\n") + "\n"));
+}
