@@ -122,7 +122,7 @@ pub fn app() -> Html {
     let analysis = use_memo(text.clone(), |t| Shared(Rc::new(Analysis::of(t))));
     // The last grid of a text without problems, shown dimmed meanwhile.
     let last_grid = use_mut_ref(|| None::<Grid>);
-    let grid = Grid::of(&analysis.0);
+    let grid = analysis.0.grid();
     let stale = grid.is_none();
     if grid.is_some() {
         *last_grid.borrow_mut() = grid.clone();
@@ -130,7 +130,12 @@ pub fn app() -> Html {
     let shown_grid = grid.or_else(|| last_grid.borrow().clone());
 
     use_effect_with(text.clone(), |t| browser::save_scenario(t));
-    let fragment = fragment_for(&analysis.0, &text, state.replay.as_deref());
+    // Encoded once per text and replay, not on a click that only moves the selection.
+    let fragment = {
+        let a = analysis.clone();
+        (*use_memo((text.clone(), state.replay.clone()), move |(t, r)| fragment_for(&a.0, t, r.as_deref())))
+            .clone()
+    };
     {
         // The URL follows the edits, without a history entry per keystroke.
         let keep_link = state.link_problem.is_some();

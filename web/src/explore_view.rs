@@ -8,16 +8,15 @@
 
 use std::rc::Rc;
 
-use errseq::Ret;
 use errseq_explorer::trace::Trace;
 use errseq_explorer::{replay_string, Report, Violation};
 use errseq_model::Program;
-use errseq_render::thousands;
+use errseq_render::{result_text as ret, thousands};
 use errseq_scenario::Parsed;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::analysis::{Analysis, Shared};
+use crate::analysis::Shared;
 use crate::inspector::{Inspector, Snapshot};
 
 #[derive(Properties, PartialEq)]
@@ -25,10 +24,6 @@ pub struct ExploreProps {
     pub analysis: Shared,
     pub replay: Option<AttrValue>,
     pub on_replay: Callback<Option<String>>,
-}
-
-fn ret(r: Option<Ret>) -> String {
-    r.map_or_else(String::new, |r| r.to_string())
 }
 
 #[function_component(ExploreView)]
@@ -47,8 +42,8 @@ pub fn explore_view(props: &ExploreProps) -> Html {
             }
         });
     }
-    let (parsed, report) = match &*props.analysis.0 {
-        Analysis::Concurrent { parsed, report } => (parsed.clone(), report.clone()),
+    let (parsed, report) = match (props.analysis.0.parsed(), props.analysis.0.report()) {
+        (Some(parsed), Some(report)) => (parsed, report),
         _ => {
             return html! {
                 <section class="explore" aria-label="explore">
@@ -59,7 +54,7 @@ pub fn explore_view(props: &ExploreProps) -> Html {
             }
         }
     };
-    let report = match report.as_ref() {
+    let report = match report {
         Ok(r) => r,
         Err(e) => {
             return html! { <section class="explore" aria-label="explore"><h2>{ "Explore" }</h2><p class="diag error" role="alert">{ e.to_string() }</p></section> }
@@ -90,9 +85,9 @@ pub fn explore_view(props: &ExploreProps) -> Html {
                         onclick={ Callback::from(move |_| column.set(Some(i))) }>{ c.name.to_string() }</button> }
                 }) }
             </div>
-            { outcome_table(&parsed, report, col, &choose) }
-            { violations(&parsed, report, &choose) }
-            { stepper(&parsed, &program, trace, &step, props.replay.clone(), current) }
+            { outcome_table(parsed, report, col, &choose) }
+            { violations(parsed, report, &choose) }
+            { stepper(parsed, &program, trace, &step, props.replay.clone(), current) }
         </section>
     }
 }

@@ -33,7 +33,8 @@ pub fn grid_view(props: &GridProps) -> Html {
         1 => "✗ 1 expectation fails".to_owned(),
         n => format!("✗ {n} expectations fail"),
     };
-    let rows = grid.rows.iter().map(|r| {
+    let results = &grid.0;
+    let rows = results.rows.iter().map(|r| {
         let cells = r.cells.iter().enumerate().map(|(c, cell)| {
             let pick = {
                 let on_pick = props.on_pick.clone();
@@ -42,8 +43,8 @@ pub fn grid_view(props: &GridProps) -> Html {
             };
             let text = cell.text();
             let label = match &cell.failed {
-                Some(exp) => format!("{} under {}: {}, expected {exp}", r.text, grid.columns[c], if text.is_empty() { "nothing" } else { &text }),
-                None => format!("{} under {}: {}", r.text, grid.columns[c], if text.is_empty() { "returns nothing" } else { &text }),
+                Some(f) => format!("{} under {}: {}, expected {}", r.text, results.columns[c], if text.is_empty() { "nothing" } else { &text }, f.expected),
+                None => format!("{} under {}: {}", r.text, results.columns[c], if text.is_empty() { "returns nothing" } else { &text }),
             };
             let chosen = props.selected == Some(r.event) && props.column == c;
             html! {
@@ -73,7 +74,7 @@ pub fn grid_view(props: &GridProps) -> Html {
                 <table id="grid">
                     <thead><tr>
                         <th scope="col">{ "line" }</th><th scope="col">{ "event" }</th>
-                        { for grid.columns.iter().map(|c| html! { <th scope="col">{ c.clone() }</th> }) }
+                        { for results.columns.iter().map(|c| html! { <th scope="col">{ c.as_str() }</th> }) }
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>

@@ -37,7 +37,7 @@ fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
         );
     };
     match &*props.analysis.0 {
-        Analysis::Sequential { parsed, eval, program } if event < program.ops.len() => {
+        Analysis::Sequential { parsed, eval, program, .. } if event < program.ops.len() => {
             let column = props.column.min(eval.columns.len().saturating_sub(1));
             let run = eval.run(column);
             let name = eval.columns[column].0;

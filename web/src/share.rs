@@ -14,11 +14,10 @@
 
 use std::rc::Rc;
 
-use errseq_scenario::Parsed;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::analysis::{Analysis, Grid, Shared};
+use crate::analysis::{Analysis, Shared};
 use crate::browser;
 use crate::grid::GridView;
 
@@ -87,18 +86,20 @@ impl Form {
 /// The content of one form, or why it is not available.
 pub fn content(form: Form, analysis: &Analysis, text: &str, fragment: &str) -> Result<String, String> {
     let link = link_for(fragment);
-    let report =
-        |p: &Parsed| errseq_explorer::check(p, crate::analysis::BROWSER_BOUNDS).map_err(|e| e.to_string());
     match form {
         Form::Link => Ok(link),
         Form::Text => Ok(text.to_owned()),
         Form::Email | Form::Markdown => {
+            // The results the page already has: nothing is computed again.
             let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
-            let r = report(p)?;
+            let results = analysis.grid().ok_or_else(|| match analysis.report() {
+                Some(Err(e)) => e.to_string(),
+                _ => "fix the scenario's problems first".to_owned(),
+            })?;
             Ok(if form == Form::Email {
-                errseq_render::email(p, &r, &link)
+                errseq_render::email(p, &results.0, &link)
             } else {
-                errseq_render::markdown(p, &r, &link)
+                errseq_render::markdown(p, &results.0, &link)
             })
         }
         Form::Embed => {
@@ -225,7 +226,7 @@ pub fn embed_view(props: &EmbedProps) -> Html {
         .scenario()
         .and_then(|s| s.title.clone())
         .unwrap_or_else(|| "errseq scenario".to_owned());
-    let grid = Grid::of(&props.analysis.0);
+    let grid = props.analysis.0.grid();
     html! {
         <div class="embed" ref={ root }>
             <h1 class="embed-title">{ title }</h1>

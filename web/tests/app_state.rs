@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use errseq_scenario::{parse_unchecked, Event, Name, Stmt};
-use errseq_web::analysis::{Analysis, Grid};
+use errseq_web::analysis::Analysis;
 use errseq_web::doc::{Doc, HISTORY};
 use errseq_web::{edit, lanes};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -54,11 +54,11 @@ fn a_timeline_edit_gives_text_that_parses_back() {
 fn the_grid_follows_the_text() {
     let a =
         Analysis::of("schemes: linux-4.12 linux\nopen a f\nopen b f\nerror f EIO\nfsync a\nfsync b => EIO\n");
-    let g = Grid::of(&a).expect("valid");
+    let g = a.grid().expect("valid");
     assert_eq!(g.failures(), 1);
-    assert!(g.rows[4].differs);
+    assert!(g.0.rows[4].differs);
     let bad = Analysis::of("open a f\nfsnyc a\n");
-    assert!(Grid::of(&bad).is_none());
+    assert!(bad.grid().is_none());
     assert_eq!(bad.diagnostics()[0].to_string(), "2:1: unknown call `fsnyc`; did you mean `fsync`?");
 }
 
@@ -67,7 +67,12 @@ fn a_par_scenario_is_explored_in_the_browser() {
     let a = Analysis::of(
         "schemes: linux-4.13 linux-5.8\nopen a f\nopen b f\npar\n  fsync a\n  error f EIO\n  fsync b\nend\n",
     );
-    let g = Grid::of(&a).expect("explored");
-    assert_eq!(g.rows[2].cells[0].text(), "{0, EIO}");
-    assert_eq!(g.rows[4].cells[1].text(), "{0, EIO}");
+    let g = a.grid().expect("explored");
+    // The same `*` rows as `errseq run` and the mail text (crates/cli/tests/cli.rs).
+    let one = Analysis::of("schemes: linux-4.13\nopen a f\npar\n  fsync a\n  error f EIO\nend\nfsync a\n");
+    let marked: Vec<u32> =
+        one.grid().expect("explored").0.rows.iter().filter(|r| r.differs).map(|r| r.line).collect();
+    assert_eq!(marked, [4, 7]);
+    assert_eq!(g.0.rows[2].cells[0].text(), "{0, EIO}");
+    assert_eq!(g.0.rows[4].cells[1].text(), "{0, EIO}");
 }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use errseq_web::analysis::{Analysis, Grid};
+use errseq_web::analysis::Analysis;
 
 /// A 1,000-event scenario: the workspace's synthetic mix of every call.
 fn thousand_events() -> String {
@@ -51,7 +51,7 @@ fn report() -> Vec<String> {
     let mut out = Vec::new();
     let t = median(21, || {
         let a = Analysis::of(&text);
-        assert!(Grid::of(&a).is_some());
+        assert!(a.grid().is_some());
     });
     out.push(format!("bench reevaluate_1000_events_all_schemes {:.3}", t.as_secs_f64() * 1000.0));
     for (name, s) in
@@ -60,7 +60,7 @@ fn report() -> Vec<String> {
         let runs = if s == FOUR_TASKS { 5 } else { 21 };
         let t = median(runs, || {
             let a = Analysis::of(s);
-            assert!(Grid::of(&a).is_some());
+            assert!(a.grid().is_some());
         });
         out.push(format!("bench {name} {:.3}", t.as_secs_f64() * 1000.0));
     }

@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use errseq::SchemeName;
 use errseq_explorer::{replay_string, Bounds, Report, Violation};
+use errseq_render::Analysis;
 use errseq_scenario::limits::{self, MAX_INPUT_BYTES};
 use errseq_scenario::{parse_bytes, Parsed};
 
@@ -268,13 +269,15 @@ fn run(out: &mut Out, path: &Path, scheme: Option<SchemeName>) -> ExitCode {
     if p.scenario.has_par() {
         // Results are sets over the interleavings: the explorer's business.
         let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
-        out.print(&errseq_render::timeline_sets(&p, &r));
+        let a = Analysis::explored(&p, r);
+        out.print(&errseq_render::timeline_sets(&a));
         outln!(out, "\n(par blocks: `errseq explore` lists the joint outcomes and counterexamples)");
-        return if r.violations.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+        return if a.holds() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     }
     // Sequential: results only, or the state after each event printed as
     // the model steps; never a copy of the state per event.
     let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
+    let failed = r.violations.iter().any(|v| matches!(v, Violation::Expect { .. }));
     match scheme {
         Some(name) => {
             for block in errseq_render::trace(&p, &r.program, name) {
@@ -284,9 +287,9 @@ fn run(out: &mut Out, path: &Path, scheme: Option<SchemeName>) -> ExitCode {
                 }
             }
         }
-        None => out.print(&errseq_render::timeline(&p, &r)),
+        None => out.print(&errseq_render::timeline(&p, &Analysis::explored(&p, r))),
     }
-    if r.violations.iter().any(|v| matches!(v, Violation::Expect { .. })) {
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -407,10 +410,11 @@ fn render(out: &mut Out, path: &Path, markdown: bool, base: &str) -> ExitCode {
     let Ok(p) = load(out, path) else { return ExitCode::from(2) };
     let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
     let link = errseq_share::link(base, &p.scenario, None);
+    let a = Analysis::explored(&p, r);
     if markdown {
-        out.print(&errseq_render::markdown(&p, &r, &link));
+        out.print(&errseq_render::markdown(&p, &a, &link));
     } else {
-        out.print(&errseq_render::email(&p, &r, &link));
+        out.print(&errseq_render::email(&p, &a, &link));
     }
     ExitCode::SUCCESS
 }

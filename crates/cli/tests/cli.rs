@@ -422,3 +422,26 @@ fn render_fits_72_columns_with_the_link_on_its_own_line() {
     assert!(md.contains("| \\* | `fsync b` | 0 ✗ | EIO |"), "{md}");
     assert!(md.contains("](https://errseq.example/#2"), "{md}");
 }
+
+/// The `*` rows of a `par` scenario whose one scheme has several results:
+/// `run` and the mail text mark the same calls (one rule,
+/// `errseq_render::analysis`; the page's grid reads the same rows, checked
+/// in web/tests/app_state.rs).
+#[test]
+fn run_and_the_mail_text_mark_the_same_rows() {
+    let text_in = "schemes: linux-4.13\nopen a f\npar\n  fsync a\n  error f EIO\nend\nfsync a\n";
+    let marked = |out: &str, prefix: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ').starts_with(prefix))
+            .filter(|l| !l.contains("differ")) // the mail's legend
+            .map(|l| {
+                l.split_whitespace().skip_while(|w| *w != "*").skip(1).take(2).collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    };
+    let run = text(&errseq(&["run", "-"], Some(text_in)).stdout);
+    let mail = text(&errseq(&["render", "-"], Some(text_in)).stdout);
+    let (in_run, in_mail) = (marked(&run, "* "), marked(&mail, "* "));
+    assert_eq!(in_run, ["fsync a", "fsync a"], "{run}");
+    assert_eq!(in_run, in_mail, "{run}\n{mail}");
+}

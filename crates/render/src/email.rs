@@ -7,20 +7,22 @@
 //! fit are shortened; a table too wide for one block is split into blocks
 //! of schemes), what does not hold, the claims, and the link on a line of
 //! its own (a link is never broken, so that line alone may be longer).
-//! ASCII marks: `*` before a row where the schemes' results differ, `!`
+//! ASCII marks: `*` before a row whose results differ (between schemes,
+//! or between interleavings: `render::analysis`), `!`
 //! after a result the scenario does not expect. Cells of calls in or
 //! after `par` blocks list every result some interleaving gives,
 //! `{0,EIO}`.
 //!
 //! [`markdown`] says the same as a GitHub table, with the link.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write;
 
-use errseq::{Ret, SchemeName};
-use errseq_explorer::{replay_string, Report, Violation};
+use errseq::SchemeName;
+use errseq_explorer::{replay_string, Violation};
 use errseq_scenario::{inert, Claim, Item, Parsed, Stmt};
 
+use crate::analysis::Analysis;
 use crate::table::Table;
 
 /// The widest line of [`email`], the link's aside.
@@ -46,10 +48,6 @@ const SHORT: [(&str, &str); 10] = [
 fn short(name: SchemeName) -> &'static str {
     let id = name.as_str();
     SHORT.iter().find(|(long, _)| *long == id).map_or(id, |(_, s)| s)
-}
-
-fn ret(r: Option<Ret>) -> String {
-    r.map_or_else(String::new, |r| r.to_string())
 }
 
 /// One line of the table: a call, or the `par` and `end` around tasks.
@@ -93,28 +91,6 @@ fn rows(p: &Parsed) -> Vec<Row> {
 
 /// What each scheme gives for one event: one result, or the set over the
 /// interleavings.
-fn results(r: &Report, event: usize) -> Vec<Vec<Option<Ret>>> {
-    r.columns.iter().map(|c| c.exploration.results_of(event)).collect()
-}
-
-fn cell(set: &[Option<Ret>], sep: &str) -> String {
-    match set {
-        [one] => ret(*one),
-        many => format!("{{{}}}", many.iter().map(|r| ret(*r)).collect::<Vec<_>>().join(sep)),
-    }
-}
-
-/// The (event, column) of every failed expectation, looked up per cell.
-fn failed_cells(r: &Report) -> HashSet<(usize, usize)> {
-    r.violations
-        .iter()
-        .filter_map(|v| match v {
-            Violation::Expect { event, column, .. } => Some((*event, *column)),
-            _ => None,
-        })
-        .collect()
-}
-
 /// `s` in at most `w` characters, `...` marking a cut.
 fn fit(s: &str, w: usize) -> String {
     if s.chars().count() <= w {
@@ -178,9 +154,10 @@ fn claim_text(c: &Claim) -> String {
 
 /// For each claim (text order), the schemes under which it fails, with
 /// how: one pass over the violations, not one per claim.
-fn claim_failures(p: &Parsed, r: &Report) -> HashMap<usize, Vec<String>> {
+fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
     let fs = p.scenario.fs();
     let mut out: HashMap<usize, Vec<String>> = HashMap::new();
+    let Some(r) = &a.report else { return out };
     let said = r.violations.iter().filter_map(|v| match v {
         Violation::Never { claim, column, count, schedule } => {
             let col = &r.columns[*column];
@@ -200,30 +177,8 @@ fn claim_failures(p: &Parsed, r: &Report) -> HashMap<usize, Vec<String>> {
     out
 }
 
-/// Failed expectations, one sentence each.
-/// Each failed expectation in words: `line 7, fsync b, linux-4.12:
-/// expected EIO, got 0` (the mail text and `errseq run` say the same).
-pub(crate) fn expect_failures(p: &Parsed, r: &Report) -> Vec<String> {
-    let stmts: Vec<&Stmt> = p.scenario.stmts().map(|(s, _)| s).collect();
-    r.violations
-        .iter()
-        .filter_map(|v| match v {
-            Violation::Expect { event, column, expected, actual, .. } => {
-                let line = p.source.events.get(*event).map_or(0, |s| s.line());
-                let call = stmts.get(*event).map_or_else(String::new, |s| s.event.to_string());
-                Some(format!(
-                    "line {line}, {call}, {}: expected {expected}, got {}",
-                    r.columns[*column].name,
-                    ret(*actual)
-                ))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
 /// Plain text for mail: see the module documentation.
-pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
+pub fn email(p: &Parsed, a: &Analysis, link: &str) -> String {
     let mut out = String::new();
     let mut line = |s: &str| {
         out.push_str(s);
@@ -236,23 +191,28 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
     }
     line(&format!("fs: {}", p.scenario.fs().id()));
     line("");
-    for l in email_table(p, r) {
+    for l in email_table(p, a) {
         line(&l);
     }
     line("");
-    let ids: Vec<&str> = r.columns.iter().map(|c| c.name.as_str()).collect();
+    let ids: Vec<&str> = a.columns.iter().map(|c| c.as_str()).collect();
     for l in wrap(&ids.join(" "), WIDTH, "schemes: ", "         ") {
         line(&l);
     }
     let par = p.scenario.has_par();
-    let mut legend = "* the schemes differ; ! not what the scenario expects".to_owned();
+    let mut legend = if p.scenario.has_par() {
+        "* the schemes or the interleavings differ; ! not what the scenario expects"
+    } else {
+        "* the schemes differ; ! not what the scenario expects"
+    }
+    .to_owned();
     if par {
         legend.push_str("; {0,EIO}: every result some interleaving gives");
     }
     for l in wrap(&legend, WIDTH, "", "  ") {
         line(&l);
     }
-    let failures = expect_failures(p, r);
+    let failures = a.failure_sentences();
     if !failures.is_empty() {
         line("");
         line("Not as expected:");
@@ -266,7 +226,7 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
     if !claims.is_empty() {
         line("");
         line("Claims:");
-        let mut failures = claim_failures(p, r);
+        let mut failures = claim_failures(p, a);
         for (i, c) in claims.iter().enumerate() {
             for l in wrap(&claim_text(c), WIDTH, "  ", "      ") {
                 line(&l);
@@ -284,7 +244,7 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
         }
     }
     line("");
-    if r.violations.is_empty() {
+    if a.holds() {
         line("Every expectation and claim holds. Open it in the playground:");
     } else {
         line("Open it in the playground:");
@@ -294,25 +254,23 @@ pub fn email(p: &Parsed, r: &Report, link: &str) -> String {
 }
 
 /// The table, in as many blocks of scheme columns as 72 columns need.
-fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
+fn email_table(p: &Parsed, a: &Analysis) -> Vec<String> {
     let rows = rows(p);
-    let ncol = r.columns.len();
-    let failed = failed_cells(r);
-    // Cells by row and column, and whether the row differs.
+    let ncol = a.columns.len();
+    // Cells by row and column, and the row's mark.
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut marks: Vec<&str> = Vec::new();
     for row in &rows {
-        match row.event {
-            Some(event) => {
-                let sets = results(r, event);
-                let differs = sets.windows(2).any(|w| w[0] != w[1]);
-                marks.push(if differs { "*" } else { "" });
+        match row.event.and_then(|e| a.rows.get(e)) {
+            Some(analysed) => {
+                marks.push(if analysed.differs { "*" } else { "" });
                 cells.push(
-                    sets.iter()
-                        .enumerate()
-                        .map(|(c, set)| {
-                            let mut s = cell(set, ",");
-                            if failed.contains(&(event, c)) {
+                    analysed
+                        .cells
+                        .iter()
+                        .map(|c| {
+                            let mut s = c.text_with(",");
+                            if c.failed.is_some() {
                                 s.push('!');
                             }
                             s
@@ -326,7 +284,7 @@ fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
             }
         }
     }
-    let heads: Vec<&str> = r.columns.iter().map(|c| short(c.name)).collect();
+    let heads: Vec<&str> = a.columns.iter().map(|&c| short(c)).collect();
     // The mark column and its gap.
     let prefix = 3;
     let max_cell = WIDTH - prefix - MIN_EVENT - 2;
@@ -384,7 +342,7 @@ fn email_table(p: &Parsed, r: &Report) -> Vec<String> {
 
 /// Markdown: the title, the profile, a GitHub table (events down, schemes
 /// across), what does not hold, the claims, and the link.
-pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
+pub fn markdown(p: &Parsed, a: &Analysis, link: &str) -> String {
     let mut out = String::new();
     if let Some(t) = &p.scenario.title {
         let _ = writeln!(out, "### {}\n", escape(t));
@@ -392,33 +350,33 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
     let _ = writeln!(out, "fs: `{}`\n", p.scenario.fs().id());
     let mut head = "| | event |".to_owned();
     let mut rule = "|---|---|".to_owned();
-    for c in &r.columns {
-        let _ = write!(head, " {} |", c.name);
+    for c in &a.columns {
+        let _ = write!(head, " {c} |");
         rule.push_str("---|");
     }
     let _ = writeln!(out, "{head}\n{rule}");
-    let failed = failed_cells(r);
     for row in rows(p) {
         let indent = if row.task { "&emsp;" } else { "" };
-        let Some(event) = row.event else {
-            let _ = writeln!(out, "| | {indent}`{}` |{}", row.text, " |".repeat(r.columns.len()));
+        let Some(analysed) = row.event.and_then(|e| a.rows.get(e)) else {
+            let _ = writeln!(out, "| | {indent}`{}` |{}", row.text, " |".repeat(a.columns.len()));
             continue;
         };
-        let sets = results(r, event);
-        let mark = if sets.windows(2).any(|w| w[0] != w[1]) { " \\* " } else { " " };
+        let mark = if analysed.differs { " \\* " } else { " " };
         let _ = write!(out, "|{mark}| {indent}`{}` |", row.text);
-        for (c, set) in sets.iter().enumerate() {
-            let bad = if failed.contains(&(event, c)) { " ✗" } else { "" };
-            let _ = write!(out, " {}{bad} |", cell(set, ", "));
+        for c in &analysed.cells {
+            let bad = if c.failed.is_some() { " ✗" } else { "" };
+            let _ = write!(out, " {}{bad} |", c.text());
         }
         out.push('\n');
     }
-    let _ = write!(out, "\n\\* the schemes differ · ✗ not what the scenario expects");
+    let differ =
+        if p.scenario.has_par() { "the schemes or the interleavings differ" } else { "the schemes differ" };
+    let _ = write!(out, "\n\\* {differ} · ✗ not what the scenario expects");
     if p.scenario.has_par() {
         out.push_str(" · `{0, EIO}`: every result some interleaving gives");
     }
     out.push_str("\n\n");
-    let failures = expect_failures(p, r);
+    let failures = a.failure_sentences();
     if !failures.is_empty() {
         out.push_str("**Not as expected**\n\n");
         for f in failures {
@@ -429,7 +387,7 @@ pub fn markdown(p: &Parsed, r: &Report, link: &str) -> String {
     let claims: Vec<&Claim> = p.scenario.claims().collect();
     if !claims.is_empty() {
         out.push_str("**Claims**\n\n");
-        let mut failures = claim_failures(p, r);
+        let mut failures = claim_failures(p, a);
         for (i, c) in claims.iter().enumerate() {
             let fails = failures.remove(&i).unwrap_or_default();
             let verdict = if fails.is_empty() {
@@ -528,7 +486,8 @@ mod corpus {
     fn both(text: &str, link: &str) -> (String, String) {
         let p = parse(text).expect("valid scenario");
         let r = errseq_explorer::check(&p, Bounds::default()).expect("explores");
-        (email(&p, &r, link), markdown(&p, &r, link))
+        let a = Analysis::explored(&p, r);
+        (email(&p, &a, link), markdown(&p, &a, link))
     }
 
     /// Every line fits 72 columns but the link's own.
@@ -601,11 +560,13 @@ mod corpus {
     fn par_blocks_show_result_sets_and_claims() {
         let text = "schemes: linux-4.12 linux-4.13\nopen a f\nopen b f\npar\n  fsync a as a1\n  error f EIO\n  fsync b as b1\nend\nfsync a as a2\nnever a1 = 0, a2 = 0\n";
         let (mail, md) = both(text, LINK);
-        assert!(mail.contains("\n  par\n"), "{mail}");
-        assert!(mail.contains("\n    fsync a as a1  {0,EIO}  {0,EIO}\n"), "{mail}");
+        assert!(mail.contains("\n   par\n"), "{mail}");
+        // Several results: marked `*` although the schemes agree, as in
+        // `errseq run` and the page (one rule, render::analysis).
+        assert!(mail.contains("\n*    fsync a as a1  {0,EIO}  {0,EIO}\n"), "{mail}");
         assert!(mail.contains("{0,EIO}"), "{mail}");
         assert!(mail.contains("Claims:\n  never a1 = 0, a2 = 0\n    FAILS under linux-4.12: "), "{mail}");
-        assert!(md.contains("| | &emsp;`fsync a as a1` | {0, EIO} | {0, EIO} |"), "{md}");
+        assert!(md.contains("| \\* | &emsp;`fsync a as a1` | {0, EIO} | {0, EIO} |"), "{md}");
         assert!(md.contains("- `never a1 = 0, a2 = 0`: **fails** under linux-4.12"), "{md}");
         assert!(md.ends_with(&format!("[Open this scenario in the errseq playground]({LINK})\n")), "{md}");
     }

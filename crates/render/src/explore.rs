@@ -10,6 +10,7 @@ use errseq_explorer::{replay_string, Report, Step, Violation};
 use errseq_model::{PageStep, Program, SyncMode};
 use errseq_scenario::{Parsed, Stmt};
 
+use crate::analysis::{result_text as ret, Analysis, Cell};
 use crate::table::Table;
 
 /// How a call is named in a header: its label, or `LINE:call`.
@@ -44,10 +45,6 @@ impl<'p> Calls<'p> {
     }
 }
 
-fn ret(r: Option<Ret>) -> String {
-    r.map_or_else(String::new, |r| r.to_string())
-}
-
 /// `1,234,567`.
 pub fn thousands(n: u128) -> String {
     errseq::digits::grouped(n)
@@ -60,25 +57,17 @@ fn returning(p: &Parsed) -> Vec<usize> {
 
 /// Events down, schemes across; a cell lists every result the call has
 /// in some interleaving, `{0, EIO}`.
-pub fn timeline_sets(p: &Parsed, r: &Report) -> String {
+pub fn timeline_sets(a: &Analysis) -> String {
     let mut t = Table::new().right_align(0);
     let mut head = vec!["line".to_owned(), "  event".to_owned()];
-    head.extend(r.columns.iter().map(|c| c.name.to_string()));
+    head.extend(a.columns.iter().map(ToString::to_string));
     t.row(head);
-    for (event, (stmt, place)) in p.scenario.stmts().enumerate() {
-        let sets: Vec<Vec<Option<Ret>>> = r.columns.iter().map(|c| c.exploration.results_of(event)).collect();
-        let differs = sets.windows(2).any(|w| w[0] != w[1]) || sets.iter().any(|s| s.len() > 1);
-        let indent = if matches!(place, errseq_scenario::Place::Task { .. }) { "  " } else { "" };
-        let mark = if differs { '*' } else { ' ' };
-        let mut row =
-            vec![p.source.events[event].line().to_string(), format!("{mark} {indent}{}", stmt.event)];
-        for set in sets {
-            row.push(match set.as_slice() {
-                [one] => ret(*one),
-                many => format!("{{{}}}", many.iter().map(|r| ret(*r)).collect::<Vec<_>>().join(", ")),
-            });
-        }
-        t.row(row);
+    for row in &a.rows {
+        let indent = if row.block.is_some() { "  " } else { "" };
+        let mark = if row.differs { '*' } else { ' ' };
+        let mut cells = vec![row.line.to_string(), format!("{mark} {indent}{}", row.text)];
+        cells.extend(row.cells.iter().map(Cell::text));
+        t.row(cells);
     }
     let mut out = String::new();
     for line in t.lines() {

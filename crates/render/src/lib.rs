@@ -8,58 +8,38 @@
 //! strings, [`violations`] what does not hold with a counterexample, and
 //! [`trace_steps`] one interleaving step by step.
 
+pub mod analysis;
 mod email;
 pub use email::{email, markdown};
 mod explore;
 mod table;
 
-use std::collections::HashSet;
 use std::fmt::Write;
 
-use errseq::{Fields, Ret, SchemeName};
-use errseq_explorer::{Report, Violation};
+use errseq::{Fields, SchemeName};
 use errseq_model::{Program, State, Stepper};
 use errseq_scenario::{inert, Parsed};
 
+pub use analysis::{result_text, Analysis};
 pub use explore::{call_name, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations};
 pub use table::Table;
-
-/// One result cell: blank for calls that return nothing.
-fn cell(r: Option<Ret>) -> String {
-    r.map_or_else(String::new, |r| r.to_string())
-}
 
 /// Events down, schemes across, for a scenario without `par` blocks
 /// (explored: one joint outcome per scheme). A `*` before the event marks
 /// a row where the schemes disagree; a `✗` after a result marks a failed
 /// expectation, and a list below the table says what each expected.
-pub fn timeline(p: &Parsed, r: &Report) -> String {
-    let failed: HashSet<(usize, usize)> = r
-        .violations
-        .iter()
-        .filter_map(|v| match v {
-            Violation::Expect { event, column, .. } => Some((*event, *column)),
-            _ => None,
-        })
-        .collect();
-    let result = |column: usize, event: usize| -> Option<Ret> {
-        r.columns[column].exploration.outcomes.first().and_then(|o| o.results.get(event).copied().flatten())
-    };
+pub fn timeline(p: &Parsed, a: &Analysis) -> String {
     let mut t = Table::new().right_align(0);
     let mut head = vec!["line".to_owned(), "  event".to_owned()];
-    head.extend(r.columns.iter().map(|c| c.name.to_string()));
+    head.extend(a.columns.iter().map(ToString::to_string));
     t.row(head);
-    for (event, (stmt, _)) in p.scenario.stmts().enumerate() {
-        let line = p.source.events[event].line();
-        let first = result(0, event);
-        let differs = (1..r.columns.len()).any(|c| result(c, event) != first);
-        let mark = if differs { '*' } else { ' ' };
-        let mut row = vec![line.to_string(), format!("{mark} {}", stmt.event)];
-        for column in 0..r.columns.len() {
-            let r = result(column, event);
-            row.push(if failed.contains(&(event, column)) { format!("{} ✗", cell(r)) } else { cell(r) });
+    for row in &a.rows {
+        let mark = if row.differs { '*' } else { ' ' };
+        let mut cells = vec![row.line.to_string(), format!("{mark} {}", row.text)];
+        for cell in &row.cells {
+            cells.push(if cell.failed.is_some() { format!("{} ✗", cell.text()) } else { cell.text() });
         }
-        t.row(row);
+        t.row(cells);
     }
     let mut out = String::new();
     if let Some(title) = &p.scenario.title {
@@ -70,9 +50,10 @@ pub fn timeline(p: &Parsed, r: &Report) -> String {
     for line in t.lines() {
         let _ = writeln!(out, "{line}");
     }
-    if !failed.is_empty() {
-        let _ = writeln!(out, "\n✗ {} expectation(s) failed:", failed.len());
-        for f in email::expect_failures(p, r) {
+    let failures = a.failure_sentences();
+    if !failures.is_empty() {
+        let _ = writeln!(out, "\n✗ {} expectation(s) failed:", failures.len());
+        for f in failures {
             let _ = writeln!(out, "  {f}");
         }
     }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use errseq::SchemeName;
 use errseq_explorer::{Bounds, Report};
+use errseq_render::Analysis;
 use errseq_scenario::{parse, Parsed};
 
 const LINK: &str = "https://errseq.example.org/#v2.example";
@@ -24,14 +25,21 @@ fn example(name: &str) -> String {
     errseq_examples::get(name).unwrap_or_else(|| panic!("no example {name}")).text.to_owned()
 }
 
-fn analyse(text: &str) -> (Parsed, Report) {
+/// Parsed and analysed as the CLI does it (explored, every scenario).
+fn analyse(text: &str) -> (Parsed, Analysis) {
     let p = parse(text).unwrap_or_else(|d| panic!("{d:?}"));
     let r = errseq_explorer::check(&p, Bounds::default()).unwrap_or_else(|e| panic!("{e}"));
-    (p, r)
+    let a = Analysis::explored(&p, r);
+    (p, a)
+}
+
+fn report(a: &Analysis) -> &Report {
+    a.report.as_ref().expect("explored")
 }
 
 fn golden(name: &str, actual: &str) {
-    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.txt"));
+    let path: PathBuf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{name}.txt"));
     if std::env::var_os("ERRSEQ_BLESS").is_some() {
         std::fs::write(&path, actual).expect("write golden");
         return;
@@ -50,46 +58,46 @@ fn golden(name: &str, actual: &str) {
 
 #[test]
 fn the_results_table() {
-    let (p, r) = analyse(&example("05-fsync-retry"));
-    golden("05-fsync-retry.timeline", &errseq_render::timeline(&p, &r));
+    let (p, a) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.timeline", &errseq_render::timeline(&p, &a));
 }
 
 #[test]
 fn the_results_table_with_a_failed_expectation() {
-    let (p, r) = analyse(FAILING);
-    golden("failing.timeline", &errseq_render::timeline(&p, &r));
+    let (p, a) = analyse(FAILING);
+    golden("failing.timeline", &errseq_render::timeline(&p, &a));
 }
 
 #[test]
 fn the_trace_of_one_scheme() {
-    let (p, r) = analyse(FAILING);
+    let (p, a) = analyse(FAILING);
     let name = SchemeName::parse("linux-4.12").expect("a scheme");
-    let trace: String = errseq_render::trace(&p, &r.program, name).collect();
+    let trace: String = errseq_render::trace(&p, &report(&a).program, name).collect();
     golden("failing.trace-linux-4.12", &trace);
 }
 
 #[test]
 fn the_mail_text_and_markdown() {
-    let (p, r) = analyse(&example("05-fsync-retry"));
-    golden("05-fsync-retry.email", &errseq_render::email(&p, &r, LINK));
-    golden("05-fsync-retry.markdown", &errseq_render::markdown(&p, &r, LINK));
-    let (p, r) = analyse(FAILING);
-    golden("failing.email", &errseq_render::email(&p, &r, LINK));
+    let (p, a) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.email", &errseq_render::email(&p, &a, LINK));
+    golden("05-fsync-retry.markdown", &errseq_render::markdown(&p, &a, LINK));
+    let (p, a) = analyse(FAILING);
+    golden("failing.email", &errseq_render::email(&p, &a, LINK));
 }
 
 #[test]
 fn the_views_of_a_concurrent_scenario() {
-    let (p, r) = analyse(&example("findings/1-set-races-two-fsyncs"));
-    golden("finding-1.timeline-sets", &errseq_render::timeline_sets(&p, &r));
-    golden("finding-1.outcomes", &errseq_render::outcomes(&p, &r, 0));
-    golden("finding-1.violations", &errseq_render::violations(&p, &r));
-    golden("finding-1.email", &errseq_render::email(&p, &r, LINK));
+    let (p, a) = analyse(&example("findings/1-set-races-two-fsyncs"));
+    golden("finding-1.timeline-sets", &errseq_render::timeline_sets(&a));
+    golden("finding-1.outcomes", &errseq_render::outcomes(&p, report(&a), 0));
+    golden("finding-1.violations", &errseq_render::violations(&p, report(&a)));
+    golden("finding-1.email", &errseq_render::email(&p, &a, LINK));
 }
 
 #[test]
 fn a_state_dump() {
-    let (p, r) = analyse(FAILING);
-    let program = &r.program;
+    let (p, a) = analyse(FAILING);
+    let program = &report(&a).program;
     let mut stepper = errseq_model::Stepper::new(program, errseq::Scheme::Linux58, p.scenario.fs());
     while stepper.step().is_some() {}
     golden("failing.state-linux-5.8", &(errseq_render::state(&stepper.state()).join("\n") + "\n"));
