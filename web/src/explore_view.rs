@@ -42,6 +42,17 @@ pub fn explore_view(props: &ExploreProps) -> Html {
             }
         });
     }
+    // The program and the interleaving, decoded once per analysis and
+    // replay string: a step (← / →) only moves `step` and shows the cells
+    // the trace already holds for it, replaying nothing.
+    let decoded = use_memo((props.analysis.clone(), props.replay.clone()), |(a, replay)| {
+        let report = a.0.report()?.ok()?;
+        let fs = a.0.parsed()?.scenario.fs();
+        let program = Rc::new(report.program.clone());
+        let trace =
+            replay.as_ref().map(|s| replay_string::decode(&program, fs, s).map_err(|e| e.to_string()));
+        Some((program, trace))
+    });
     let (parsed, report) = match (props.analysis.0.parsed(), props.analysis.0.report()) {
         (Some(parsed), Some(report)) => (parsed, report),
         _ => {
@@ -60,14 +71,12 @@ pub fn explore_view(props: &ExploreProps) -> Html {
             return html! { <section class="explore" aria-label="explore"><h2>{ "Explore" }</h2><p class="diag error" role="alert">{ e.to_string() }</p></section> }
         }
     };
-    let program = Rc::new(report.program.clone());
+    let Some((program, trace)) = decoded.as_ref() else { return html! {} };
     let fs = parsed.scenario.fs();
-    let trace: Option<Result<Trace, String>> =
-        props.replay.as_ref().map(|s| replay_string::decode(&program, fs, s).map_err(|e| e.to_string()));
     let col =
         column.unwrap_or_else(|| interesting_column(report)).min(report.columns.len().saturating_sub(1));
     let choose = {
-        let (on_replay, step, program) = (props.on_replay.clone(), step.clone(), program.clone());
+        let (on_replay, step, program) = (props.on_replay.clone(), step.clone(), Rc::clone(program));
         let scheme = report.columns[col].exploration.scheme;
         move |schedule: &errseq_explorer::Schedule| {
             let s = replay_string::encode(&program, scheme, fs, schedule).ok();
@@ -87,7 +96,7 @@ pub fn explore_view(props: &ExploreProps) -> Html {
             </div>
             { outcome_table(parsed, report, col, &choose) }
             { violations(parsed, report, &choose) }
-            { stepper(parsed, &program, trace, &step, props.replay.clone(), current) }
+            { stepper(parsed, program, trace.as_ref(), &step, props.replay.clone(), current) }
         </section>
     }
 }
@@ -178,14 +187,14 @@ fn violations(
 fn stepper(
     p: &Parsed,
     program: &Rc<Program>,
-    trace: Option<Result<Trace, String>>,
+    trace: Option<&Result<Trace, String>>,
     step: &UseStateHandle<usize>,
     replay: Option<AttrValue>,
     current_ref: NodeRef,
 ) -> Html {
     let trace = match trace {
         None => return html! {},
-        Some(Err(e)) => return html! { <p class="diag error" role="alert">{ e }</p> },
+        Some(Err(e)) => return html! { <p class="diag error" role="alert">{ e.clone() }</p> },
         Some(Ok(t)) => t,
     };
     let last = trace.steps.len().saturating_sub(1);
