@@ -17,3 +17,7 @@ while read -r _ name ms; do
   ratio=$(awk -v a="$ms" -v b="${w:-0}" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
   printf '%-42s %12s %12s %10s\n' "$name" "$ms" "${w:--}" "$ratio"
 done <<< "$native"
+# A click on a 1,000-event scenario's grid in the real page (the browser
+# test that asserts it analyses nothing again prints its median).
+BENCH=1 node --test web/tests/responsiveness.test.mjs 2>&1 | grep -o 'bench click_cell_1000_events [0-9.]*' \
+  | awk '{ printf "%-42s %12s %12s\n", $2, "-", $3 }' || true

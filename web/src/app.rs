@@ -119,7 +119,10 @@ pub fn app() -> Html {
     let view = use_state(|| if state.replay.is_some() { View::Explore } else { View::Playground });
     let gallery_open = use_state(|| browser::saved_scenario().is_none());
     let text = state.doc.text().to_owned();
-    let analysis = use_memo(text.clone(), |t| Shared(Rc::new(Analysis::of(t))));
+    let analysis = use_memo(text.clone(), |t| {
+        browser::count("analyses");
+        Shared(Rc::new(Analysis::of(t)))
+    });
     // The last grid of a text without problems, shown dimmed meanwhile.
     let last_grid = use_mut_ref(|| None::<Grid>);
     let grid = analysis.0.grid();
@@ -145,6 +148,28 @@ pub fn app() -> Html {
             }
         });
     }
+    // Stable callbacks: the grid's and the timeline's rows are components
+    // that re-render only when their own props change, so a click that
+    // moves the selection re-renders two rows, not a thousand.
+    let on_select = {
+        let d = state.dispatcher();
+        use_callback((), move |e, _| d.dispatch(Msg::Select(e)))
+    };
+    let on_pick = {
+        let d = state.dispatcher();
+        use_callback((), move |(e, c), _| d.dispatch(Msg::Pick(e, c)))
+    };
+    // The editor re-renders only when the text or its problems change.
+    let on_type = {
+        let d = state.dispatcher();
+        use_callback((), move |t: String, _| d.dispatch(Msg::Typed(t)))
+    };
+    let on_edit = {
+        let d = state.dispatcher();
+        use_callback((), move |(s, sel): (errseq_scenario::Scenario, Option<usize>), _| {
+            d.dispatch(Msg::Replace(s.to_string(), sel))
+        })
+    };
     let copy_link_request = use_state(|| 0u64);
     use_shortcuts(state.dispatcher(), copy_link_request.clone());
     if browser::has_query("embed") {
@@ -152,10 +177,6 @@ pub fn app() -> Html {
     }
 
     let dispatch = state.dispatcher();
-    let on_type = {
-        let d = dispatch.clone();
-        Callback::from(move |t: String| d.dispatch(Msg::Typed(t)))
-    };
     let on_open_example = {
         let (d, view, open) = (dispatch.clone(), view.clone(), gallery_open.clone());
         Callback::from(move |t: &'static str| {
@@ -214,9 +235,8 @@ pub fn app() -> Html {
                     View::Playground => html! {
                         <Playground analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale }
                             selected={ state.selected } column={ state.column } on_type={ on_type }
-                            on_select={ let d = dispatch.clone(); Callback::from(move |e| d.dispatch(Msg::Select(e))) }
-                            on_pick={ let d = dispatch.clone(); Callback::from(move |(e, c)| d.dispatch(Msg::Pick(e, c))) }
-                            on_edit={ let d = dispatch.clone(); Callback::from(move |(s, sel): (errseq_scenario::Scenario, Option<usize>)| d.dispatch(Msg::Replace(s.to_string(), sel))) } />
+                            on_select={ on_select } on_pick={ on_pick }
+                            on_edit={ on_edit } />
                     },
                     View::Explore => html! {
                         <ExploreView analysis={ (*analysis).clone() } replay={ state.replay.clone().map(AttrValue::from) }

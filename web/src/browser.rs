@@ -13,6 +13,19 @@ pub fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// Counts one more of an expensive piece of work (`analyses`: a text
+/// analysed; `replays`: an interleaving decoded) on the document element,
+/// `data-analyses="3"`: the browser tests and benchmarks read it to show
+/// that a click or a step computes nothing again.
+pub fn count(work: &str) {
+    let root = window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let name = format!("data-{work}");
+        let n: u64 = root.get_attribute(&name).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let _ = root.set_attribute(&name, &(n + 1).to_string());
+    }
+}
+
 const SAVED: &str = "errseq-playground:scenario";
 const THEME: &str = "errseq-playground:theme";
 

@@ -49,8 +49,10 @@ pub fn explore_view(props: &ExploreProps) -> Html {
         let report = a.0.report()?.ok()?;
         let fs = a.0.parsed()?.scenario.fs();
         let program = Rc::new(report.program.clone());
-        let trace =
-            replay.as_ref().map(|s| replay_string::decode(&program, fs, s).map_err(|e| e.to_string()));
+        let trace = replay.as_ref().map(|s| {
+            crate::browser::count("replays");
+            replay_string::decode(&program, fs, s).map_err(|e| e.to_string())
+        });
         Some((program, trace))
     });
     let (parsed, report) = match (props.analysis.0.parsed(), props.analysis.0.report()) {

@@ -34,35 +34,9 @@ pub fn grid_view(props: &GridProps) -> Html {
         n => format!("✗ {n} expectations fail"),
     };
     let results = &grid.0;
-    let rows = results.rows.iter().map(|r| {
-        let cells = r.cells.iter().enumerate().map(|(c, cell)| {
-            let pick = {
-                let on_pick = props.on_pick.clone();
-                let e = r.event;
-                Callback::from(move |_| on_pick.emit((e, c)))
-            };
-            let text = cell.text();
-            let label = match &cell.failed {
-                Some(f) => format!("{} under {}: {}, expected {}", r.text, results.columns[c], if text.is_empty() { "nothing" } else { &text }, f.expected),
-                None => format!("{} under {}: {}", r.text, results.columns[c], if text.is_empty() { "returns nothing" } else { &text }),
-            };
-            let chosen = props.selected == Some(r.event) && props.column == c;
-            html! {
-                <td class={ classes!(cell.failed.is_some().then_some("failed"), r.differs.then_some("differs")) }>
-                    <button class={ classes!("cell", chosen.then_some("chosen")) } aria-label={ label } aria-pressed={ chosen.to_string() } onclick={ pick }>
-                        { text }{ if cell.failed.is_some() { " ✗" } else { "" } }
-                    </button>
-                </td>
-            }
-        });
-        let selected = props.selected == Some(r.event);
-        html! {
-            <tr class={ classes!(selected.then_some("selected"), r.differs.then_some("differs")) }>
-                <td class="line">{ r.line }</td>
-                <td class={ classes!("event", r.block.map(|_| "in-par")) }>{ if r.differs { "* " } else { "  " } }{ r.text.clone() }</td>
-                { for cells }
-            </tr>
-        }
+    let rows = (0..results.rows.len()).map(|index| {
+        let chosen = (props.selected == Some(index)).then_some(props.column);
+        html! { <GridRow key={ index } grid={ grid.clone() } { index } { chosen } on_pick={ props.on_pick.clone() } /> }
     });
     html! {
         <section class={ classes!("results", props.stale.then_some("stale")) } aria-label="results">
@@ -80,5 +54,49 @@ pub fn grid_view(props: &GridProps) -> Html {
                 </table>
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    grid: Grid,
+    index: usize,
+    /// The chosen column, when this row is the selected one.
+    chosen: Option<usize>,
+    on_pick: Callback<(usize, usize)>,
+}
+
+/// One event's row: a component of its own, so that Yew skips every row
+/// whose props are unchanged (the grid compares by pointer).
+#[function_component(GridRow)]
+fn grid_row(props: &RowProps) -> Html {
+    let results = &props.grid.0;
+    let r = &results.rows[props.index];
+    let cells = r.cells.iter().enumerate().map(|(c, cell)| {
+        let pick = {
+            let on_pick = props.on_pick.clone();
+            let e = r.event;
+            Callback::from(move |_| on_pick.emit((e, c)))
+        };
+        let text = cell.text();
+        let label = match &cell.failed {
+            Some(f) => format!("{} under {}: {}, expected {}", r.text, results.columns[c], if text.is_empty() { "nothing" } else { &text }, f.expected),
+            None => format!("{} under {}: {}", r.text, results.columns[c], if text.is_empty() { "returns nothing" } else { &text }),
+        };
+        let chosen = props.chosen == Some(c);
+        html! {
+            <td class={ classes!(cell.failed.is_some().then_some("failed"), r.differs.then_some("differs")) }>
+                <button class={ classes!("cell", chosen.then_some("chosen")) } aria-label={ label } aria-pressed={ chosen.to_string() } onclick={ pick }>
+                    { text }{ if cell.failed.is_some() { " ✗" } else { "" } }
+                </button>
+            </td>
+        }
+    });
+    html! {
+        <tr class={ classes!(props.chosen.is_some().then_some("selected"), r.differs.then_some("differs")) }>
+            <td class="line">{ r.line }</td>
+            <td class={ classes!("event", r.block.map(|_| "in-par")) }>{ if r.differs { "* " } else { "  " } }{ r.text.clone() }</td>
+            { for cells }
+        </tr>
     }
 }

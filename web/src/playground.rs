@@ -64,7 +64,10 @@ fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
 
 #[function_component(Playground)]
 pub fn playground(props: &PlaygroundProps) -> Html {
-    let scenario = props.analysis.0.scenario().cloned().map(Rc::new);
+    // One Rc per analysis, so the timeline's layout is recomputed only
+    // when the text changes (its memo compares the Rc by pointer first).
+    let scenario = use_memo(props.analysis.clone(), |a| a.0.scenario().cloned().map(Rc::new));
+    let scenario = (*scenario).clone();
     let (snapshot, caption, note) = inspected(props);
     html! {
         <div class="playground">

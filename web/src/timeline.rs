@@ -48,6 +48,9 @@ fn headers(t: &Timeline) -> Vec<String> {
 
 #[function_component(TimelineView)]
 pub fn timeline_view(props: &TimelineProps) -> Html {
+    // Laid out once per scenario (the page hands the same Rc until the
+    // text changes), not on a click.
+    let layout = use_memo(props.scenario.clone(), |s| s.as_ref().map(|s| Layout(Rc::new(timeline(s)))));
     let Some(scenario) = props.scenario.clone() else {
         return html! {
             <section class="timeline" aria-label="timeline">
@@ -56,7 +59,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             </section>
         };
     };
-    let t = timeline(&scenario);
+    let Some(layout) = (*layout).clone() else { return html! {} };
+    let t: &Timeline = &layout.0;
     let n = t.rows.len();
     let edit_with = {
         let on_edit = props.on_edit.clone();
@@ -136,7 +140,7 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         })
     };
-    let heads = headers(&t);
+    let heads = headers(t);
     // The number of lane columns, set through the CSSOM: the page's CSP
     // refuses style attributes.
     let lanes_ref = use_node_ref();
@@ -148,33 +152,9 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             }
         });
     }
-    let rows = t.rows.iter().enumerate().map(|(i, row)| {
-        let selected = props.selected == Some(i);
-        let select = {
-            let on_select = props.on_select.clone();
-            Callback::from(move |_| on_select.emit(i))
-        };
-        let first_of_block = row.block.is_some() && (i == 0 || t.rows[i - 1].block != row.block);
-        let cells = (0..t.columns).map(|c| {
-            let alive = t.alive(c, i);
-            let here = row.lane.is_some() && row.lane == alive;
-            html! {
-                <span class={ classes!("lane-cell", alive.is_some().then_some("alive")) }>
-                    { if here { html! { <span class="chip">{ row.text.clone() }</span> } } else { html! {} } }
-                </span>
-            }
-        });
-        let kernel = row.lane.is_none();
-        html! {
-            <div id={ format!("event-{i}") } role="option" aria-selected={ selected.to_string() } onclick={ select }
-                class={ classes!("row", selected.then_some("selected"), row.block.map(|_| "in-par"), row.dangling.then_some("dangling")) }>
-                <span class="num">{ i + 1 }{ if first_of_block { html! { <span class="par-tag">{ "par" }</span> } } else { html! {} } }</span>
-                { for cells }
-                <span class="lane-cell kernel">
-                    { if kernel { html! { <span class={ classes!("chip", row.dangling.then_some("bad")) }>{ row.text.clone() }</span> } } else { html! {} } }
-                </span>
-            </div>
-        }
+    let rows = (0..n).map(|index| {
+        let selected = props.selected == Some(index);
+        html! { <TimelineRow key={ index } layout={ layout.clone() } { index } { selected } on_select={ props.on_select.clone() } /> }
     });
     let active = props.selected.map(|i| format!("event-{i}"));
     html! {
@@ -196,6 +176,57 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
             </div>
             <Insert after={ props.selected } scenario={ scenario.clone() } on_edit={ props.on_edit.clone() } focus={ insert_form } />
         </section>
+    }
+}
+
+/// A laid-out timeline, compared by pointer: rows re-render only when the
+/// layout is a new one or their selection changes.
+#[derive(Clone)]
+struct Layout(Rc<Timeline>);
+
+impl PartialEq for Layout {
+    fn eq(&self, other: &Layout) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    layout: Layout,
+    index: usize,
+    selected: bool,
+    on_select: Callback<usize>,
+}
+
+/// One event's row, a component of its own (see [`Layout`]).
+#[function_component(TimelineRow)]
+fn timeline_row(props: &RowProps) -> Html {
+    let (t, i) = (&props.layout.0, props.index);
+    let row = &t.rows[i];
+    let select = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(i))
+    };
+    let first_of_block = row.block.is_some() && (i == 0 || t.rows[i - 1].block != row.block);
+    let cells = (0..t.columns).map(|c| {
+        let alive = t.alive(c, i);
+        let here = row.lane.is_some() && row.lane == alive;
+        html! {
+            <span class={ classes!("lane-cell", alive.is_some().then_some("alive")) }>
+                { if here { html! { <span class="chip">{ row.text.clone() }</span> } } else { html! {} } }
+            </span>
+        }
+    });
+    let kernel = row.lane.is_none();
+    html! {
+        <div id={ format!("event-{i}") } role="option" aria-selected={ props.selected.to_string() } onclick={ select }
+            class={ classes!("row", props.selected.then_some("selected"), row.block.map(|_| "in-par"), row.dangling.then_some("dangling")) }>
+            <span class="num">{ i + 1 }{ if first_of_block { html! { <span class="par-tag">{ "par" }</span> } } else { html! {} } }</span>
+            { for cells }
+            <span class="lane-cell kernel">
+                { if kernel { html! { <span class={ classes!("chip", row.dangling.then_some("bad")) }>{ row.text.clone() }</span> } } else { html! {} } }
+            </span>
+        </div>
     }
 }
 
