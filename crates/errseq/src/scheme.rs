@@ -282,8 +282,11 @@ impl Scheme {
     /// 5.9's "nfs: ensure correct writeback errors are returned on close()"
     /// (67dd23f9e6fb) made it sample the word, write back and check against
     /// that sample: it reports errors that arose during its own flush and
-    /// leaves the file's cursor alone. `linux-5.8` runs 5.9's flush (see
-    /// docs/scenario-format.md, the NFS profile); the 4.x schemes run
+    /// leaves the file's cursor alone. It was merged for 5.9-rc1 and
+    /// backported to the 5.8 stable series (posted to stable as "[PATCH
+    /// 5.8 173/232]" on 20 August 2020): `linux-5.8` runs it, so it is 5.8
+    /// as its stable releases from late August 2020 on behave, not 5.8.0
+    /// (see docs/scenario-format.md, the NFS profile); the 4.x schemes run
     /// `vfs_fsync` through the model's NFS fsync.
     pub fn nfs_flush<M, W>(
         self,
