@@ -199,35 +199,79 @@ impl fmt::Display for Errno {
     }
 }
 
-/// What a system call returns: 0, or an errno (the kernel's `-errno`).
+/// What a system call returns: 0, or an errno (the kernel's `-errno`);
+/// or, for read(2), which version of a page's content it read.
+///
+/// The algorithms of this crate only ever return 0 or an errno. A read
+/// returns data, and the scenario language names data by version: `v0` is
+/// what the page held before the scenario wrote it, `vN` what its N-th
+/// write made (the model counts versions per page, and the live-kernel
+/// oracle writes pages that say their version). Keeping the read's result
+/// a `Ret` lets expectations, sets, claims and the explorer's joint
+/// outcomes treat it like any other result.
+///
+/// Encoding (also the word a result is stored in, [`Ret::code`]): 0,
+/// an errno 1..=4095, or [`Ret::VERSION`] plus the version. Errnos sort
+/// before versions.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Ret(u16);
+pub struct Ret(u32);
 
 impl Ret {
     pub const OK: Ret = Ret(0);
 
+    /// The bit that marks a version ([`Ret::version`]).
+    pub const VERSION: u32 = 1 << 31;
+
+    /// The largest version a result can name: the code must stay below
+    /// `u32::MAX`, which stores stand for "no result".
+    pub const MAX_VERSION: u32 = u32::MAX - Ret::VERSION - 1;
+
     pub const fn err(errno: Errno) -> Ret {
-        Ret(errno.0)
+        Ret(errno.0 as u32)
+    }
+
+    /// A read's result: the page's content was version `v` (0: what it
+    /// held before the scenario). Versions past [`Ret::MAX_VERSION`] are
+    /// kept at it.
+    pub const fn version(v: u32) -> Ret {
+        let v = if v > Ret::MAX_VERSION { Ret::MAX_VERSION } else { v };
+        Ret(Ret::VERSION | v)
     }
 
     /// The result a report derives from an errseq word: its errno field.
     /// Words only ever hold errnos that were valid when set, but a word
     /// typed in by hand may not; its number is kept all the same.
     pub fn from_errno_field(word: u32) -> Ret {
-        Ret((word & MAX_ERRNO) as u16)
+        Ret(word & MAX_ERRNO)
+    }
+
+    /// The result whose [`Ret::code`] is `code`: 0, an errno number (its
+    /// low 12 bits), or a version.
+    pub fn from_code(code: u32) -> Ret {
+        if code & Ret::VERSION != 0 {
+            Ret::version(code & !Ret::VERSION)
+        } else {
+            Ret::from_errno_field(code)
+        }
     }
 
     pub fn errno(self) -> Option<Errno> {
-        (self.0 != 0).then_some(Errno(self.0))
+        (self.0 != 0 && self.0 <= MAX_ERRNO).then_some(Errno(self.0 as u16))
+    }
+
+    /// The version a read returned, if this is a read's data.
+    pub fn content(self) -> Option<u32> {
+        (self.0 & Ret::VERSION != 0).then_some(self.0 & !Ret::VERSION)
     }
 
     pub fn is_ok(self) -> bool {
         self.0 == 0
     }
 
-    /// 0, or the positive errno number.
+    /// 0, the positive errno number, or [`Ret::VERSION`] plus a version:
+    /// never `u32::MAX`.
     pub fn code(self) -> u32 {
-        u32::from(self.0)
+        self.0
     }
 }
 
@@ -239,9 +283,12 @@ impl From<Errno> for Ret {
 
 impl fmt::Display for Ret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(v) = self.content() {
+            return write!(f, "v{v}");
+        }
         match self.0 {
             0 => f.write_str("0"),
-            n => match Errno::new(u32::from(n)) {
+            n => match Errno::new(n) {
                 Some(e) => f.write_str(e.name()),
                 None => write!(f, "errno {n}"),
             },
@@ -290,5 +337,21 @@ mod tests {
         assert_eq!(Ret::err(Errno::EIO).to_string(), "EIO");
         assert_eq!(Ret::from_errno_field(0x0000_3005).to_string(), "EIO");
         assert_eq!(Ret::from_errno_field(0x0000_0fff).to_string(), "errno 4095");
+        assert_eq!(Ret::version(0).to_string(), "v0");
+        assert_eq!(Ret::version(12).to_string(), "v12");
+    }
+
+    #[test]
+    fn versions_are_neither_ok_nor_errnos_and_survive_their_code() {
+        for r in [Ret::OK, Ret::err(Errno::EIO), Ret::version(0), Ret::version(7), Ret::version(u32::MAX)] {
+            assert_eq!(Ret::from_code(r.code()), r, "{r}");
+            assert_ne!(r.code(), u32::MAX);
+        }
+        let v = Ret::version(3);
+        assert!(!v.is_ok());
+        assert_eq!((v.errno(), v.content()), (None, Some(3)));
+        assert_eq!(Ret::err(Errno::EIO).content(), None);
+        assert!(Ret::err(Errno::EHWPOISON) < Ret::version(0), "errnos sort before versions");
+        assert_eq!(Ret::version(u32::MAX).content(), Some(Ret::MAX_VERSION));
     }
 }

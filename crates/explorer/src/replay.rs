@@ -91,7 +91,7 @@ impl Word for Option<errseq::Ret> {
     }
 
     fn from_word(w: u32) -> Self {
-        (w != u32::MAX).then(|| errseq::Ret::from_errno_field(w))
+        (w != u32::MAX).then(|| errseq::Ret::from_code(w))
     }
 }
 
@@ -101,7 +101,7 @@ impl Word for errseq::Ret {
     }
 
     fn from_word(w: u32) -> Self {
-        errseq::Ret::from_errno_field(w)
+        errseq::Ret::from_code(w)
     }
 }
 

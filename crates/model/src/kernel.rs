@@ -75,12 +75,12 @@
 //!
 //! # What a failed writeback leaves behind
 //!
-//! The pages are marked clean with the new content still cached, so
-//! nothing retries them and the disk keeps the old content. Rebello et al.
-//! (USENIX ATC 2020) saw this on ext4 and xfs, and btrfs reverting the
-//! cached pages to the disk's; the live-kernel oracle (docs/oracle.md)
-//! finds all three keeping the new content on Linux 6.18, so every profile
-//! here does.
+//! The pages are marked clean, so nothing retries them and the disk keeps
+//! the old content. ext4 and xfs keep the new content cached and
+//! uptodate; btrfs before 6.6 and NFS leave the page to be read from the
+//! disk (the server) again, which [`PageStep::EndIo`] models by setting
+//! the cache to the disk's version. Which is which, and why, is
+//! [`crate::read`]'s header.
 
 use errseq::{Errno, Memory, Ret, Scheme};
 use errseq_scenario::{FileId, Fs, Pages, SyncRange};
@@ -116,8 +116,11 @@ pub enum PageStep {
     StartWriteback { file: FileId, mode: SyncMode, requeue: bool, page: Option<usize> },
     /// The I/O of the pages this task submitted completes: the storage
     /// takes their versions, or fails them, setting `PG_error` when
-    /// `page_error`. Yields the errno the storage failed with, or 0.
-    EndIo { file: FileId, page_error: bool },
+    /// `page_error`. With `drops_uptodate` a failed page that was not
+    /// written again meanwhile is left not uptodate: the cache reads the
+    /// disk's version from now on ([`crate::read`]). Yields the errno the
+    /// storage failed with, or 0.
+    EndIo { file: FileId, page_error: bool, drops_uptodate: bool },
     /// `end_page_writeback` for the pages whose I/O this task completed.
     EndWriteback { file: FileId },
     /// Waits until no page of `file` (of every file, when `None`) is under
@@ -148,6 +151,18 @@ pub enum PageStep {
     /// step for the whole range, so a whole-file `fail` is atomic as it
     /// was when the file had one storage cell.
     Storage { file: FileId, first: u32, last: u32, errno: u32 },
+    /// A read of one page: yields the version the cache holds (`direct`:
+    /// the disk). Up to 4.12, a page left not uptodate by a failed write
+    /// has its `PG_error` cleared by the read that fetches it again.
+    ReadPage { file: FileId, page: usize, direct: bool },
+    /// `file_accessed` on ext4 ([`crate::read`]): when the atime is older
+    /// than the mtime (relatime), a new atime marks the inode dirty, and a
+    /// clean inode joins the young end of the dirty list.
+    Access { file: FileId },
+    /// `file_modified` of a direct write, which changes mtime before its
+    /// flush: the next read updates atime again. Taken only for files some
+    /// read reads (a buffered write does it in [`PageStep::Dirty`]).
+    Modified { file: FileId },
     /// Eviction: the inode and its mapping leave memory. Cached pages go
     /// (the cache now reads what is on disk), and so does the mapping's
     /// error state.
@@ -195,7 +210,9 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
         PageStep::StartWriteback { file, mode, requeue, page } => {
             start_writeback(cells, &layout.files[file], mode, requeue, page, holder)
         }
-        PageStep::EndIo { file, page_error } => end_io(cells, &layout.files[file], page_error, holder),
+        PageStep::EndIo { file, page_error, drops_uptodate } => {
+            end_io(cells, &layout.files[file], page_error, drops_uptodate, holder)
+        }
         PageStep::EndWriteback { file } => {
             for p in &layout.files[file].pages {
                 if cells[p.writeback.index()] == completed(holder) {
@@ -234,6 +251,29 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
             cells[p.cache.index()] = cells[p.disk.index()];
             failing
         }
+        PageStep::ReadPage { file, page, direct: false } => {
+            let p = layout.files[file].pages[page];
+            if cells[p.error.index()] == NOT_UPTODATE {
+                cells[p.error.index()] = 0;
+            }
+            cells[p.cache.index()]
+        }
+        PageStep::ReadPage { file, page, direct: true } => cells[layout.files[file].pages[page].disk.index()],
+        PageStep::Access { file } => {
+            let f = &layout.files[file];
+            let Some(atime) = f.atime else { return 0 };
+            if cells[atime.index()] == 0 {
+                cells[atime.index()] = 1;
+                mark_inode_dirty(cells, layout, f);
+            }
+            0
+        }
+        PageStep::Modified { file } => {
+            if let Some(atime) = layout.files[file].atime {
+                cells[atime.index()] = 0;
+            }
+            0
+        }
         PageStep::Storage { file, first, last, errno } => {
             for p in layout.files[file].pages.iter().filter(|p| first <= p.number && p.number <= last) {
                 cells[p.storage.index()] = errno;
@@ -256,17 +296,36 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
     }
 }
 
+/// `PageCells::error` of a page whose failed writeback left it not
+/// uptodate, with `PG_error` set (4.12's btrfs): a read that fetches it
+/// again clears `PG_error`; a write makes it uptodate, `PG_error` staying.
+const NOT_UPTODATE: u32 = 2;
+
 fn dirty(cells: &mut [u32], layout: &Layout, file: FileId, page: usize) -> u32 {
     let f = &layout.files[file];
     let p = f.pages[page];
     cells[p.written.index()] += 1;
     cells[p.cache.index()] = cells[p.written.index()];
     cells[p.dirty.index()] = 1;
+    if cells[p.error.index()] == NOT_UPTODATE {
+        cells[p.error.index()] = 1;
+    }
+    // The write's new mtime (`file_update_time`): the next read updates
+    // atime again.
+    if let Some(atime) = f.atime {
+        cells[atime.index()] = 0;
+    }
+    mark_inode_dirty(cells, layout, f);
+    0
+}
+
+/// `__mark_inode_dirty`: a clean inode goes to the young end of the dirty
+/// list; a dirty one keeps its place.
+fn mark_inode_dirty(cells: &mut [u32], layout: &Layout, f: &FileCells) {
     if cells[f.dirtied.index()] == 0 {
         cells[layout.clock.index()] += 1;
         cells[f.dirtied.index()] = cells[layout.clock.index()];
     }
-    0
 }
 
 fn start_writeback(
@@ -305,7 +364,7 @@ fn start_writeback(
 /// errseq_t keeps; the model records once, which differs only for
 /// linux-4.12's two legacy flags (one bio with EIO and one with ENOSPC
 /// would set both there).
-fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, holder: u32) -> u32 {
+fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, drops_uptodate: bool, holder: u32) -> u32 {
     let mut recorded = (0, 0);
     for p in &f.pages {
         if cells[p.writeback.index()] != submitted(holder) {
@@ -315,13 +374,17 @@ fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, holder: u32) -> u3
         let failing = cells[p.storage.index()];
         if failing == 0 {
             cells[p.disk.index()] = cells[p.flight.index()];
-        } else {
-            if recorded.1 == 0 || p.number >= recorded.0 {
-                recorded = (p.number, failing);
-            }
-            if page_error {
-                cells[p.error.index()] = 1;
-            }
+            continue;
+        }
+        if recorded.1 == 0 || p.number >= recorded.0 {
+            recorded = (p.number, failing);
+        }
+        let dropped = drops_uptodate && cells[p.dirty.index()] == 0;
+        if dropped {
+            cells[p.cache.index()] = cells[p.disk.index()];
+        }
+        if page_error {
+            cells[p.error.index()] = if dropped { NOT_UPTODATE } else { 1 };
         }
     }
     recorded.1
@@ -362,6 +425,12 @@ impl Cx<'_> {
     /// (NFS's `PG_error` is not modelled.)
     fn page_error(self) -> bool {
         self.scheme.waits_clear_page_error() && self.fs != Fs::Nfs
+    }
+
+    /// Whether a failed completion leaves its pages not uptodate
+    /// ([`crate::read`]).
+    fn drops_uptodate(self) -> bool {
+        crate::read::failed_write_drops_page(self.fs, self.scheme)
     }
 }
 
@@ -409,6 +478,7 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
             return Ok(None);
         }
         Op::Close { file, slot, writable } => close(k, cx, file, slot, writable)?,
+        Op::Read { file, page, direct } => crate::read::read(k, cx, file, page, direct)?,
         Op::Fsync { file, slot } => fsync(k, cx, file, slot)?,
         // msync(MS_SYNC) calls `vfs_fsync_range` over the mapping's range
         // (mm/msync.c) for a `VM_SHARED` mapping: the whole file here, so
@@ -445,7 +515,8 @@ fn write_pages<K: Kernel>(
     if k.page_step(PageStep::StartWriteback { file, mode, requeue, page })? == 0 {
         return Ok(());
     }
-    let code = k.page_step(PageStep::EndIo { file, page_error: cx.page_error() })?;
+    let (page_error, drops_uptodate) = (cx.page_error(), cx.drops_uptodate());
+    let code = k.page_step(PageStep::EndIo { file, page_error, drops_uptodate })?;
     if let Some(errno) = Errno::new(code) {
         let recorded = recorded_errno(cx.fs, errno);
         cx.scheme.mapping_set_error(k, cx.layout.files[file].mapping, cx.layout.sb, recorded)?;
@@ -606,10 +677,10 @@ fn direct_write<K: Kernel>(
     page: usize,
     sync: bool,
 ) -> Result<Ret, K::Stop> {
-    write_pages(k, cx, file, SyncMode::All, false, Some(page))?;
-    let page_error = wait_on(k, cx, file, Some(page))?;
-    let flushed =
-        with_page_error(page_error, cx.scheme.filemap_check_errors(k, cx.layout.files[file].mapping)?);
+    if cx.layout.files[file].atime.is_some() {
+        k.page_step(PageStep::Modified { file })?;
+    }
+    let flushed = flush_range(k, cx, file, page)?;
     if !flushed.is_ok() {
         return Ok(flushed);
     }
@@ -632,6 +703,21 @@ fn direct_write<K: Kernel>(
         return sync_range(k, cx, file, slot, page);
     }
     Ok(Ret::OK)
+}
+
+/// `filemap_write_and_wait_range` over one page, as a direct write or
+/// read runs it first: writes back and waits on the cached page, then
+/// `filemap_check_errors` test-and-clears the legacy flags (4.12: the
+/// wait's `PG_error` wins).
+pub(crate) fn flush_range<K: Kernel>(
+    k: &mut K,
+    cx: Cx<'_>,
+    file: FileId,
+    page: usize,
+) -> Result<Ret, K::Stop> {
+    write_pages(k, cx, file, SyncMode::All, false, Some(page))?;
+    let page_error = wait_on(k, cx, file, Some(page))?;
+    Ok(with_page_error(page_error, cx.scheme.filemap_check_errors(k, cx.layout.files[file].mapping)?))
 }
 
 /// sync_file_range(2) (fs/sync.c): WAIT_BEFORE, WRITE, WAIT_AFTER, each

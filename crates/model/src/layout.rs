@@ -55,6 +55,12 @@ pub struct FileCells {
     /// and `b_dirty`, fs/fs-writeback.c): 0 while the inode is clean, else
     /// the tick of [`Layout::clock`] at which it went from clean to dirty.
     pub dirtied: Addr,
+    /// Whether the inode's atime is current (1) or older than its mtime
+    /// (0, as at the start: the file's data was written after its atime
+    /// was set), for relatime: see [`crate::read`]. Only files some `read`
+    /// reads have it, so a scenario without reads keeps its state as it
+    /// was.
+    pub atime: Option<Addr>,
 }
 
 impl FileCells {

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod kernel;
 pub mod layout;
 pub mod program;
+pub mod read;
 pub mod state;
 pub mod stream;
 

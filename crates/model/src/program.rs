@@ -83,6 +83,12 @@ pub enum Op {
     Evict {
         file: FileId,
     },
+    /// read(2) of one page through a description; `direct`: `O_DIRECT`.
+    Read {
+        file: FileId,
+        page: usize,
+        direct: bool,
+    },
 }
 
 impl Op {
@@ -99,6 +105,7 @@ impl Op {
                 | Op::Syncfs { .. }
                 | Op::Sync
                 | Op::Flush { .. }
+                | Op::Read { .. }
         )
     }
 }
@@ -139,12 +146,15 @@ impl Program {
         let sb = alloc.cell();
         let clock = alloc.cell();
         let (pages, page_index) = pages_per_file(p);
+        let read = files_read(p);
         let files: Vec<FileCells> = pages
             .iter()
-            .map(|numbers| FileCells {
+            .zip(read)
+            .map(|(numbers, read)| FileCells {
                 mapping: alloc.mapping(),
                 pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
                 dirtied: alloc.cell(),
+                atime: read.then(|| alloc.cell()),
             })
             .collect();
         let (desc_slot, slot_count, blocks) = assign_slots(p);
@@ -191,14 +201,18 @@ impl Program {
 /// Where each written page is among its file's pages.
 type PageIndex = HashMap<(FileId, u32), usize>;
 
-/// The page numbers each file is written at, in order of first write, and
-/// the index of each (a map, so a write costs a lookup, not a scan of the
-/// file's pages).
+/// The page numbers each file is written or read at, in order of first
+/// mention, and the index of each (a map, so a write costs a lookup, not
+/// a scan of the file's pages). A page only read has cells too: it reads
+/// version 0, the content it had before the scenario.
 fn pages_per_file(p: &Parsed) -> (Vec<Vec<u32>>, PageIndex) {
     let mut pages: Vec<Vec<u32>> = vec![Vec::new(); p.bindings.files.len()];
     let mut index = PageIndex::new();
     for ((stmt, _), b) in p.scenario.stmts().zip(&p.bindings.events) {
-        if let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(file)) = (&stmt.event, b.file)
+        if let (
+            Event::Write { page, .. } | Event::MmapWrite { page, .. } | Event::Read { page, .. },
+            Some(file),
+        ) = (&stmt.event, b.file)
         {
             index.entry((file, *page)).or_insert_with(|| {
                 pages[file].push(*page);
@@ -207,6 +221,17 @@ fn pages_per_file(p: &Parsed) -> (Vec<Vec<u32>>, PageIndex) {
         }
     }
     (pages, index)
+}
+
+/// Whether some `read` reads each file.
+fn files_read(p: &Parsed) -> Vec<bool> {
+    let mut read = vec![false; p.bindings.files.len()];
+    for ((stmt, _), b) in p.scenario.stmts().zip(&p.bindings.events) {
+        if let (Event::Read { .. }, Some(file)) = (&stmt.event, b.file) {
+            read[file] = true;
+        }
+    }
+    read
 }
 
 /// Gives each description the lowest free slot when it is opened, and
@@ -291,6 +316,9 @@ fn op(e: &Event, b: Binding, page_index: &PageIndex, desc_slot: &[SlotId], descs
         Event::Sync => Op::Sync,
         Event::Flush { .. } => Op::Flush { file },
         Event::Evict { .. } => Op::Evict { file },
+        // O_SYNC and O_DSYNC do nothing to a read (Linux has no O_RSYNC
+        // of its own: it is O_SYNC, which reads ignore).
+        Event::Read { page, .. } => Op::Read { file, page: index(*page), direct: flags.direct },
     }
 }
 
@@ -324,6 +352,9 @@ impl Program {
             }
             if addr == cells.dirtied {
                 return format!("dirtied_when({name})");
+            }
+            if Some(addr) == cells.atime {
+                return format!("atime current({name})");
             }
             for p in &cells.pages {
                 let parts = [

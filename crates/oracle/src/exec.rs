@@ -8,6 +8,7 @@
 //! | `close FD` | close(2) |
 //! | `write FD PAGE [RWF]` | pwrite(2) of one page at PAGE × 4096 from a 4096-aligned buffer (for `O_DIRECT`), or pwritev2(2) with `RWF_SYNC`/`RWF_DSYNC`; a synchronous or direct write's errno is its result |
 //! | `mmap_write FD PAGE` | mmap(2) of the page `MAP_SHARED`, `PROT_READ \| PROT_WRITE` through FD, a store of the page's content, munmap(2): nothing stays mapped after the call, so a description's last close leaves no mapping behind |
+//! | `read FD PAGE` | pread(2) of the page through FD (from a 4096-aligned buffer, for `O_DIRECT`); the result is the version its bytes name, or the errno |
 //! | `msync FD` | mmap(2) of the whole file `MAP_SHARED` through FD (read-only for an `O_RDONLY` description), msync(2) `MS_SYNC`, munmap(2) |
 //! | `fail FILE ERRNO [PAGES]`, `heal FILE [PAGES]` | one write to faultfs's `ctl`: a rule per page covered, on the page's image bytes (`extents`) or its tag (`tag`) |
 //! | `writeback FILE` | sync_file_range(2) `SYNC_FILE_RANGE_WRITE` on a private fd, then cachestat(2) until none of its pages is dirty or under writeback: neither reports to any fd nor marks the error seen, and no other file is written |
@@ -18,7 +19,7 @@
 //! | `error FILE ERRNO` | refused: no system call records a writeback error without I/O |
 
 use std::collections::HashMap;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -28,7 +29,7 @@ use errseq_scenario::{Bindings, Event, Name, OpenFlags, Pages, Parsed, Rwf};
 use nix::fcntl::OFlag;
 use nix::sys::stat::Mode;
 
-use crate::content::{page_bytes, tag, PAGE};
+use crate::content::{page_bytes, tag, Version, PAGE};
 use crate::rig::{self, Rig};
 use crate::sys;
 use crate::{Fs, Injection, Observed, OracleError};
@@ -192,8 +193,10 @@ fn pages_per_file(p: &Parsed) -> Vec<u64> {
     let b = &p.bindings;
     let mut pages = vec![1u64; b.files.len()];
     for (i, (stmt, _)) in p.scenario.stmts().enumerate() {
-        if let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(f)) =
-            (&stmt.event, b.events[i].file)
+        if let (
+            Event::Write { page, .. } | Event::MmapWrite { page, .. } | Event::Read { page, .. },
+            Some(f),
+        ) = (&stmt.event, b.events[i].file)
         {
             pages[f] = pages[f].max(u64::from(*page) + 1);
         }
@@ -216,7 +219,9 @@ pub(crate) fn image_for(p: &Parsed, fs: Fs) -> Result<u64, OracleError> {
         .stmts()
         .enumerate()
         .filter_map(|(i, (s, _))| match s.event {
-            Event::Write { page, .. } => Some((page, i, s.event.to_string())),
+            Event::Write { page, .. } | Event::MmapWrite { page, .. } | Event::Read { page, .. } => {
+                Some((page, i, s.event.to_string()))
+            }
             _ => None,
         })
         .max_by_key(|w| w.0);
@@ -228,7 +233,7 @@ pub(crate) fn image_for(p: &Parsed, fs: Fs) -> Result<u64, OracleError> {
         call,
         reason: format!(
             "the scenario is too big for the oracle: it writes every page of every file from 0 to the \
-             highest one written, {total} pages ({} MiB) in {} files here, and the oracle's limit is {} \
+             highest one written or read, {total} pages ({} MiB) in {} files here, and the oracle's limit is {} \
              pages ({} MiB); use lower page numbers or fewer files",
             (total * 4096) >> 20,
             pages.len(),
@@ -471,6 +476,14 @@ impl Cx<'_> {
                 let r = sys::mmap_store(fd(fds, name)?.as_fd(), &buf, u64::from(*page) * PAGE as u64);
                 Did::of(done(r, "mmap store"), "mmap(MAP_SHARED) + store + munmap")
             }
+            Event::Read { fd: name, page } => {
+                let b = self.bindings.events[i];
+                let direct = b.desc.is_some_and(|d| self.bindings.descriptions[d].flags.direct);
+                Did::of(
+                    read_page(fd(fds, name)?.as_fd(), self.file_of(i), *page),
+                    if direct { "pread (O_DIRECT)" } else { "pread" },
+                )
+            }
             Event::Msync { fd: name } => {
                 let b = self.bindings.events[i];
                 let writable = b.desc.is_none_or(|d| self.bindings.descriptions[d].flags.writable());
@@ -526,6 +539,22 @@ impl Cx<'_> {
                 Did::of(returned(r), "ioctl(FS_IOC_FIEMAP, FIEMAP_FLAG_SYNC)")
             }
         })
+    }
+}
+
+/// `read FD PAGE`: pread(2) of the page through the scenario's own fd, so
+/// the kernel does to the inode what a program's read does (atime:
+/// `file_accessed`), unlike the oracle's `O_NOATIME` probes. The buffer is
+/// 4096-aligned for an `O_DIRECT` description. The bytes name the write
+/// they came from ([`crate::content`]): a version, as the model's result.
+fn read_page(fd: BorrowedFd<'_>, file: usize, page: u32) -> Observed {
+    let mut buf = sys::Aligned::new(&[0u8; PAGE]);
+    if let Err(e) = sys::pread(fd, buf.bytes_mut(), u64::from(page) * PAGE as u64) {
+        return returned(Err(e));
+    }
+    match Version::decode(buf.bytes(), file, page) {
+        Version::V(v) => Observed::Returned(Ret::version(v)),
+        other => Observed::Unrecognised(format!("read data that no write of the oracle made ({other})")),
     }
 }
 

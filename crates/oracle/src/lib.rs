@@ -303,6 +303,9 @@ pub enum Observed {
     /// The call failed where the model has no failure (open, dup, write),
     /// or returned an errno the model's table lacks.
     Failed { errno: i32, what: String },
+    /// A read returned bytes that name no version: a torn page, another
+    /// file's, or zeroes.
+    Unrecognised(String),
 }
 
 impl fmt::Display for Observed {
@@ -313,6 +316,7 @@ impl fmt::Display for Observed {
             Observed::Failed { errno, what } => {
                 write!(f, "{what}: {}", nix::errno::Errno::from_raw(*errno))
             }
+            Observed::Unrecognised(what) => f.write_str(what),
         }
     }
 }

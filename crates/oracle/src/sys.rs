@@ -241,6 +241,10 @@ impl Aligned {
     pub fn bytes(&self) -> &[u8] {
         &self.buf[self.start..self.start + self.len]
     }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.buf[self.start..self.start + self.len]
+    }
 }
 
 /// A store of `data` at `offset` (page aligned) through a shared writable

@@ -271,6 +271,15 @@ pub fn describe_step(program: &Program, at: usize, step: Step, value: u32) -> St
             }
         }
         Step::Page(PageStep::Drop { file }) => format!("evict {}", program.files[file]),
+        Step::Page(PageStep::ReadPage { file, page, direct }) => {
+            let n = program.layout.files[file].pages[page].number;
+            let from = if direct { "the disk (O_DIRECT)" } else { "the page cache" };
+            format!("read page {}:{n} from {from}: v{value}", program.files[file])
+        }
+        Step::Page(PageStep::Access { file }) => {
+            format!("touch atime of {}: a stale atime dirties a clean inode (ext4)", program.files[file])
+        }
+        Step::Page(PageStep::Modified { file }) => format!("new mtime of {}", program.files[file]),
         Step::Page(PageStep::Storage { file, first, last, errno }) => {
             let what = match errseq::Errno::new(errno) {
                 Some(e) => format!("fails {e}"),
@@ -332,6 +341,9 @@ fn describe_writeback(program: &Program, step: PageStep, value: u32) -> String {
         | PageStep::Promise { .. }
         | PageStep::Drop { .. }
         | PageStep::Storage { .. }
+        | PageStep::ReadPage { .. }
+        | PageStep::Access { .. }
+        | PageStep::Modified { .. }
         | PageStep::DirectIo { .. } => String::new(),
     }
 }

@@ -275,6 +275,12 @@ pub enum Event {
     Msync {
         fd: Name,
     },
+    /// read(2) of one page through the description: returns the page's
+    /// content, named by its version (`v0`, `v1`, ...), or an errno.
+    Read {
+        fd: Name,
+        page: u32,
+    },
     /// `pages`: `None` for every page of the file (the form without pages).
     Fail {
         file: Name,
@@ -324,6 +330,7 @@ impl Event {
             Event::Write { .. } => Verb::Write,
             Event::MmapWrite { .. } => Verb::MmapWrite,
             Event::Msync { .. } => Verb::Msync,
+            Event::Read { .. } => Verb::Read,
             Event::Fail { .. } => Verb::Fail,
             Event::Heal { .. } => Verb::Heal,
             Event::Writeback { .. } => Verb::Writeback,
@@ -347,6 +354,7 @@ impl Event {
             | Event::Write { fd, .. }
             | Event::MmapWrite { fd, .. }
             | Event::Msync { fd }
+            | Event::Read { fd, .. }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
             | Event::SyncFileRange { fd, .. }
@@ -377,6 +385,7 @@ pub enum Verb {
     Evict,
     MmapWrite,
     Msync,
+    Read,
 }
 
 /// What one argument position holds.
@@ -388,7 +397,7 @@ pub enum Arg {
     NewFd,
     File,
     Errno,
-    /// An optional page number (write's, default 0).
+    /// An optional page number (write's, mmap_write's and read's; default 0).
     Page,
     /// open's flags: none (`O_RDWR`) or some of `O_RDONLY`, `O_SYNC`,
     /// `O_DSYNC`, `O_DIRECT`, each at most once, in any order. Always the
@@ -420,7 +429,7 @@ impl Arg {
 impl Verb {
     /// Every call; the first fifteen are the first specification's, the
     /// only ones reserved as labels (see [`Verb::reserved`]).
-    pub const ALL: [Verb; 17] = [
+    pub const ALL: [Verb; 18] = [
         Verb::Open,
         Verb::Dup,
         Verb::Close,
@@ -438,14 +447,15 @@ impl Verb {
         Verb::Evict,
         Verb::MmapWrite,
         Verb::Msync,
+        Verb::Read,
     ];
 
     /// Whether the keyword cannot be a label. The calls added after the
-    /// first specification (`mmap_write`, `msync`) can: a text that used
-    /// them as labels before they existed keeps its meaning, and a claim
-    /// tells a label (one word) from a call (with its fd).
+    /// first specification (`mmap_write`, `msync`, `read`) can: a text that
+    /// used them as labels before they existed keeps its meaning, and a
+    /// claim tells a label (one word) from a call (with its fd).
     pub fn reserved(self) -> bool {
-        !matches!(self, Verb::MmapWrite | Verb::Msync)
+        !matches!(self, Verb::MmapWrite | Verb::Msync | Verb::Read)
     }
 
     pub fn keyword(self) -> &'static str {
@@ -467,6 +477,7 @@ impl Verb {
             Verb::Evict => "evict",
             Verb::MmapWrite => "mmap_write",
             Verb::Msync => "msync",
+            Verb::Read => "read",
         }
     }
 
@@ -479,7 +490,7 @@ impl Verb {
             Verb::Open => &[Arg::NewFd, Arg::File, Arg::OpenFlags],
             Verb::Dup => &[Arg::NewFd, Arg::Fd],
             Verb::Close | Verb::Fsync | Verb::Fdatasync | Verb::Syncfs | Verb::Msync => &[Arg::Fd],
-            Verb::MmapWrite => &[Arg::Fd, Arg::Page],
+            Verb::MmapWrite | Verb::Read => &[Arg::Fd, Arg::Page],
             Verb::SyncFileRange => &[Arg::Fd, Arg::Flags],
             Verb::Write => &[Arg::Fd, Arg::Page, Arg::Rwf],
             Verb::Fail => &[Arg::File, Arg::Errno, Arg::Pages],
@@ -531,7 +542,14 @@ impl Verb {
                 | Verb::Sync
                 | Verb::Flush
                 | Verb::Msync
+                | Verb::Read
         )
+    }
+
+    /// Whether the call returns page content ([`errseq::Ret::version`])
+    /// rather than 0: only `read`. Its result is a version or an errno.
+    pub fn returns_content(self) -> bool {
+        self == Verb::Read
     }
 }
 

@@ -12,9 +12,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use errseq::Scheme;
+use errseq::{Ret, Scheme};
 
-use crate::ast::{CallRef, Event, Item, Name, OpenFlags, Scenario, Stmt, Verb};
+use crate::ast::{CallRef, Event, Expect, Item, Name, OpenFlags, Outcome, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
 use crate::parse::{SourceMap, StmtSource};
 
@@ -170,7 +170,15 @@ impl<'a> Checker<'a> {
             let span = self.source.and_then(|m| m.claims.get(n)).and_then(|c| c.conds.get(k).copied());
             let span = span.unwrap_or(Span::new(0, 0, 1));
             match self.resolve_ref(s, labels, &cond.call) {
-                Ok(e) => events.push(e),
+                Ok(e) => {
+                    let verb = s.verbs.get(e).copied();
+                    if let Some(msg) =
+                        verb.and_then(|v| result_kind_error(v, outcome_results(&cond.outcome).into_iter()))
+                    {
+                        self.errors.push(Diagnostic::error(span, msg));
+                    }
+                    events.push(e);
+                }
                 Err(msg) => self.errors.push(Diagnostic::error(span, msg)),
             }
         }
@@ -307,6 +315,12 @@ impl<'a> Checker<'a> {
             }
             e => e.verb().returns(),
         };
+        if let (Some(expect), true) = (&stmt.expect, binding.returns) {
+            let span = self.src().and_then(|s| s.expect).unwrap_or_else(|| self.verb_span());
+            if let Some(msg) = result_kind_error(stmt.event.verb(), expect_results(expect)) {
+                self.errors.push(Diagnostic::error(span, msg));
+            }
+        }
         if stmt.expect.is_some() && !binding.returns && binding.desc.is_some() {
             let span = self.src().and_then(|s| s.expect).unwrap_or_else(|| self.verb_span());
             self.errors.push(Diagnostic::error(
@@ -380,6 +394,7 @@ impl<'a> Checker<'a> {
                 Binding { file: desc_file(self, desc), desc, returns: false }
             }
             Event::Msync { fd }
+            | Event::Read { fd, .. }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }
             | Event::SyncFileRange { fd, .. }
@@ -502,6 +517,35 @@ impl<'s> Calls<'s> {
         }
         calls
     }
+}
+
+/// Every result an expectation names.
+fn expect_results(e: &Expect) -> impl Iterator<Item = Ret> + '_ {
+    e.default.iter().chain(e.overrides.iter().map(|(_, o)| o)).flat_map(outcome_results)
+}
+
+fn outcome_results(o: &Outcome) -> Vec<Ret> {
+    match o {
+        Outcome::Is(r) => vec![*r],
+        Outcome::AnyOf(set) => set.iter().copied().collect(),
+    }
+}
+
+/// Results a call can never give: a page version from anything but
+/// `read`, and `0` from `read` (it returns data or an errno).
+fn result_kind_error(verb: Verb, mut results: impl Iterator<Item = Ret>) -> Option<String> {
+    let wrong = match verb.returns_content() {
+        true => results.find(|r| r.is_ok())?,
+        false => results.find(|r| r.content().is_some())?,
+    };
+    Some(if verb.returns_content() {
+        format!(
+            "`{verb}` returns the page's content, never `{wrong}`: expect a version such as `v1` \
+             (`v0`: what the page held before the scenario), or an errno"
+        )
+    } else {
+        format!("`{wrong}` is page content, which only `read` returns; `{verb}` returns `0` or an errno")
+    })
 }
 
 /// The fd names an event mentions, with their argument positions.

@@ -27,7 +27,7 @@ pub const MAX_NAME_LEN: usize = 256;
 /// open description is a part of every state the model keeps, and sync
 /// and syncfs visit every file.
 pub const MAX_NAMES: usize = 16_384;
-/// Distinct pages written, over all files. Each page is eight cells of
+/// Distinct pages written or read, over all files. Each page is nine cells of
 /// every state, and fsync, sync and a state dump visit each of a file's
 /// pages.
 pub const MAX_PAGES: usize = 65_536;
@@ -142,22 +142,29 @@ fn event_names(e: &Event) -> Vec<&Name> {
     }
 }
 
-/// Refuses a scenario that writes more than [`MAX_PAGES`] distinct pages,
-/// at the first write past the limit.
+/// Refuses a scenario that writes or reads more than [`MAX_PAGES`]
+/// distinct pages, at the first call past the limit. (A page read is part
+/// of the model's state like one written.)
 pub(crate) fn check_pages(s: &Scenario, source: &SourceMap, b: &Bindings) -> Result<(), Diagnostic> {
     let mut seen: HashMap<(usize, u32), ()> = HashMap::new();
     for (event, ((stmt, _), binding)) in s.stmts().zip(&b.events).enumerate() {
-        let (Event::Write { page, .. } | Event::MmapWrite { page, .. }, Some(file)) =
-            (&stmt.event, binding.file)
+        let (
+            Event::Write { page, .. } | Event::MmapWrite { page, .. } | Event::Read { page, .. },
+            Some(file),
+        ) = (&stmt.event, binding.file)
         else {
             continue;
         };
         if seen.insert((file, *page), ()).is_none() && seen.len() > MAX_PAGES {
             let span = source.events.get(event).map_or(Span::new(1, 1, 1), |e| e.verb);
+            let (what, how) = match stmt.event {
+                Event::Read { .. } => ("read is of", "writes and reads"),
+                _ => ("write is to", "writes"),
+            };
             return Err(Diagnostic::error(
                 span,
                 format!(
-                    "this write is to distinct page number {}; a scenario writes at most {} distinct pages",
+                    "this {what} distinct page number {}; a scenario {how} at most {} distinct pages",
                     thousands(seen.len()),
                     thousands(MAX_PAGES)
                 ),

@@ -41,8 +41,8 @@ impl fmt::Display for Event {
                 write!(f, "{verb} {file}")?;
                 write_pages(f, *pages)
             }
-            Event::MmapWrite { fd, page: 0 } => write!(f, "{verb} {fd}"),
-            Event::MmapWrite { fd, page } => write!(f, "{verb} {fd} {page}"),
+            Event::MmapWrite { fd, page: 0 } | Event::Read { fd, page: 0 } => write!(f, "{verb} {fd}"),
+            Event::MmapWrite { fd, page } | Event::Read { fd, page } => write!(f, "{verb} {fd} {page}"),
             Event::Close { fd }
             | Event::Fsync { fd }
             | Event::Fdatasync { fd }

@@ -74,8 +74,15 @@ pub mod strategy {
             .prop_map(|n| Errno::from_name(n).expect("listed"))
     }
 
+    /// 0, an errno, or a read's page version (`v0` to the largest the
+    /// text can say, the number of lines a text may have).
     pub fn ret() -> impl Strategy<Value = Ret> {
-        prop_oneof![Just(Ret::OK), errno().prop_map(Ret::err)]
+        let max = crate::limits::MAX_LINES as u32;
+        prop_oneof![
+            2 => Just(Ret::OK),
+            2 => errno().prop_map(Ret::err),
+            1 => prop_oneof![0u32..4, 0..=max].prop_map(Ret::version),
+        ]
     }
 
     pub fn outcome() -> impl Strategy<Value = Outcome> {
@@ -148,6 +155,7 @@ pub mod strategy {
             (name(), prop_oneof![Just(0u32), any::<u32>()])
                 .prop_map(|(fd, page)| Event::MmapWrite { fd, page }),
             name().prop_map(|fd| Event::Msync { fd }),
+            (name(), prop_oneof![Just(0u32), any::<u32>()]).prop_map(|(fd, page)| Event::Read { fd, page }),
             (name(), errno(), prop::option::of(pages())).prop_map(|(file, errno, pages)| Event::Fail {
                 file,
                 errno,

@@ -193,7 +193,8 @@ fn expectation_errors() {
     );
     assert_eq!(
         err("sync =>\n").2,
-        "`=>` needs a result: `0`, an errno such as `EIO`, or a set such as `{0, EIO}`"
+        "`=>` needs a result: `0`, an errno such as `EIO`, a page version such as `v1` (a read's), or a set \
+         such as `{0, EIO}`"
     );
     assert_eq!(err("sync => 5\n").2, "`5` is not a result: write `0` or an errno name such as `EIO`");
     assert_eq!(err("sync => 0 linux-4.21=0\n").2, "unknown scheme `linux-4.21`; did you mean `linux-4.12`?");
@@ -798,4 +799,80 @@ fn the_new_calls_stay_usable_as_labels() {
     assert_eq!(p.bindings.claims[0], vec![1, 2]);
     let (_, _, m) = err("open a f\nfsync a as fsync\n");
     assert!(m.contains("keyword"), "{m}");
+}
+
+// read and page versions.
+
+#[test]
+fn read_takes_an_optional_page_and_returns_versions() {
+    let p = ok("open a f O_RDONLY\nread a => v0\nread a 007 => {v1, v2, EIO} linux-4.12=v003\nread a as r\n\
+                exists r = v0, read a 7 = v1 for linux\n");
+    let reads: Vec<&Event> = p.scenario.stmts().skip(1).map(|(s, _)| &s.event).collect();
+    assert_eq!(reads[0], &Event::Read { fd: name("a"), page: 0 });
+    assert_eq!(reads[1], &Event::Read { fd: name("a"), page: 7 });
+    assert!(p.bindings.events[1].returns, "a read returns its data");
+    assert_eq!(
+        p.scenario.to_string(),
+        "open a f O_RDONLY\nread a => v0\nread a 7 => {EIO, v1, v2} linux-4.12=v3\nread a as r\n\
+         exists r = v0, read a 7 = v1 for linux\n",
+        "page 0 and leading zeros go; errnos sort before versions"
+    );
+    assert_eq!(ok(&p.scenario.to_string()).scenario, p.scenario);
+    assert_eq!(Verb::Read.usage(), "read FD [PAGE]");
+}
+
+#[test]
+fn version_errors_say_how_to_write_one() {
+    assert_eq!(err("open a f\nread a => V1\n"), (2, 11, "page versions are lower case: write `v1`".into()));
+    for bad in ["v", "v-1", "v1x", "v99999999999", "v1048577"] {
+        let (_, _, msg) = err(&format!("open a f\nread a => {bad}\n"));
+        assert!(
+            msg.starts_with(&format!("`{bad}` is not a page version: write `v` and a whole number")),
+            "{msg}"
+        );
+    }
+    assert_eq!(ok("open a f\nread a => v1048576\n").scenario.to_string(), "open a f\nread a => v1048576\n");
+}
+
+#[test]
+fn only_a_read_returns_content_and_a_read_never_returns_0() {
+    assert_eq!(
+        err("open a f\nread a => 0\n").2,
+        "`read` returns the page's content, never `0`: expect a version such as `v1` (`v0`: what the page \
+         held before the scenario), or an errno"
+    );
+    assert_eq!(
+        err("open a f\nread a => {v1, 0}\n").2,
+        "`read` returns the page's content, never `0`: expect a version such as `v1` (`v0`: what the page \
+         held before the scenario), or an errno"
+    );
+    assert_eq!(
+        err("open a f\nfsync a => linux=v1\n"),
+        (2, 9, "`v1` is page content, which only `read` returns; `fsync` returns `0` or an errno".into())
+    );
+    assert_eq!(
+        err("open a f\nfsync a as s\nread a as r\nexists s = v1\n"),
+        (4, 8, "`v1` is page content, which only `read` returns; `fsync` returns `0` or an errno".into())
+    );
+    assert_eq!(
+        err("open a f\nread a as r\nnever r = 0\n").2,
+        "`read` returns the page's content, never `0`: expect a version such as `v1` (`v0`: what the page \
+         held before the scenario), or an errno"
+    );
+    // A read's errno is fine: a direct read's flush returns one.
+    ok("open a f O_DIRECT\nread a => EIO linux=v0\n");
+}
+
+#[test]
+fn read_needs_an_open_fd_and_stays_a_label() {
+    assert_eq!(err("read a\n").2, "fd `a` is not open; open it first with `open a FILE`");
+    assert_eq!(err("open a f\nread\n").2, "`read` needs an fd: `read FD [PAGE]`");
+    assert_eq!(
+        err("open a f\nread a x\n").2,
+        "`x` is not a page number: write a whole number from 0 to 4294967295"
+    );
+    // `read` was not a keyword before: it stays a label, and a claim
+    // tells the label (one word) from the call (with its fd).
+    let p = ok("open a f\nfsync a as read\nread a as r\nexists read = 0, read a = v0\n");
+    assert_eq!(p.bindings.claims, vec![vec![1, 2]]);
 }

@@ -71,6 +71,10 @@ fn line_soup() -> impl Strategy<Value = String> {
             "WAIT_AFTER",
             "as",
             "x",
+            "v0",
+            "v1",
+            "=>{v1,EIO}",
+            "O_DIRECT",
         ]
         .map(String::from),
     );

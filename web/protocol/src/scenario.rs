@@ -89,15 +89,15 @@ impl ScenarioMap {
 }
 
 /// A call's result as a word: `u32::MAX` for an event that returns
-/// nothing, else the result's errno field (0 for success). The explorer
-/// keeps results in its states the same way.
+/// nothing, else [`Ret::code`] (0 for success, an errno, or a read's
+/// version). The explorer keeps results in its states the same way.
 pub fn result_word(result: Option<Ret>) -> u32 {
     result.map_or(u32::MAX, Ret::code)
 }
 
 /// The result a [`result_word`] stands for.
 pub fn word_result(word: u32) -> Option<Ret> {
-    (word != u32::MAX).then(|| Ret::from_errno_field(word))
+    (word != u32::MAX).then(|| Ret::from_code(word))
 }
 
 #[cfg(test)]
@@ -119,7 +119,13 @@ mod tests {
 
     #[test]
     fn results_survive_a_word() {
-        for r in [None, Some(Ret::OK), Some(Ret::err(Errno::EIO)), Some(Ret::err(Errno::ENOSPC))] {
+        for r in [
+            None,
+            Some(Ret::OK),
+            Some(Ret::err(Errno::EIO)),
+            Some(Ret::err(Errno::ENOSPC)),
+            Some(Ret::version(2)),
+        ] {
             assert_eq!(word_result(result_word(r)), r);
         }
     }

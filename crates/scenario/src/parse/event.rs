@@ -67,6 +67,7 @@ pub(super) fn event(verb: Verb, verb_tok: Tok<'_>, toks: &[Tok<'_>]) -> Result<E
         Verb::Evict => Event::Evict { file: name(0)? },
         Verb::MmapWrite => Event::MmapWrite { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
         Verb::Msync => Event::Msync { fd: name(0)? },
+        Verb::Read => Event::Read { fd: name(0)?, page: toks.get(1).map_or(Ok(0), |t| page(*t))? },
     })
 }
 

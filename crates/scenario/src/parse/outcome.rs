@@ -10,8 +10,10 @@ use super::token::{expect_tokens, ETok, Tok};
 use crate::ast::{Expect, Outcome};
 use crate::diag::{Diagnostic, Span};
 use crate::inert::quote;
+use crate::limits;
 
-const RESULT_FORMS: &str = "`0`, an errno such as `EIO`, or a set such as `{0, EIO}`";
+const RESULT_FORMS: &str =
+    "`0`, an errno such as `EIO`, a page version such as `v1` (a read's), or a set such as `{0, EIO}`";
 
 /// `[OUTCOME] (SCHEME=OUTCOME)*`.
 pub(super) fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
@@ -103,14 +105,42 @@ fn result(word: &str, span: Span) -> Result<Ret, Diagnostic> {
     if word == "0" {
         return Ok(Ret::OK);
     }
+    if let Some(digits) = word.strip_prefix('v') {
+        return version(word, digits, span);
+    }
     errno(Tok { text: word, span }).map(Ret::err).map_err(|d| {
         if word.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
             Diagnostic::error(
                 span,
                 format!("`{}` is not a result: write `0` or an errno name such as `EIO`", quote(word)),
             )
+        } else if word.starts_with('V') && word.len() > 1 && word[1..].bytes().all(|b| b.is_ascii_digit()) {
+            Diagnostic::error(span, format!("page versions are lower case: write `v{}`", &word[1..]))
         } else {
             d
         }
     })
 }
+
+/// A read's result: `vN`, the page's N-th written version (`v0`: what it
+/// held before the scenario), N in decimal digits.
+fn version(word: &str, digits: &str, span: Span) -> Result<Ret, Diagnostic> {
+    let number = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u32>().ok())
+        .flatten();
+    match number {
+        Some(v) if v <= MAX_VERSION => Ok(Ret::version(v)),
+        _ => Err(Diagnostic::error(
+            span,
+            format!(
+                "`{}` is not a page version: write `v` and a whole number from 0 to {MAX_VERSION} \
+                 (`v0`: the page before the scenario wrote it; `v1`: its first write)",
+                quote(word)
+            ),
+        )),
+    }
+}
+
+/// The largest version a result may name: a page has at most one version
+/// per line of text, and a text has at most [`limits::MAX_LINES`] lines.
+const MAX_VERSION: u32 = limits::MAX_LINES as u32;
