@@ -50,6 +50,14 @@ fn short(name: SchemeName) -> &'static str {
     SHORT.iter().find(|(long, _)| *long == id).map_or(id, |(_, s)| s)
 }
 
+/// What a read's result says (the columns `v1` and `v2` are rfc-v1 and
+/// rfc-v2; a cell's `v1` is a page version).
+const READ_LEGEND: &str = "vN from a read: the page's N-th written version (v0: before the scenario)";
+
+fn has_read(p: &Parsed) -> bool {
+    p.scenario.stmts().any(|(s, _)| s.event.verb() == errseq_scenario::Verb::Read)
+}
+
 /// One line of the table: a call, or the `par` and `end` around tasks.
 struct Row {
     /// The event number, for calls.
@@ -208,6 +216,9 @@ pub fn email(p: &Parsed, a: &Analysis, link: &str) -> String {
     .to_owned();
     if par {
         legend.push_str("; {0,EIO}: every result some interleaving gives");
+    }
+    if has_read(p) {
+        legend.push_str(&format!("; {READ_LEGEND}"));
     }
     for l in wrap(&legend, WIDTH, "", "  ") {
         line(&l);
@@ -374,6 +385,9 @@ pub fn markdown(p: &Parsed, a: &Analysis, link: &str) -> String {
     let _ = write!(out, "\n\\* {differ} · ✗ not what the scenario expects");
     if p.scenario.has_par() {
         out.push_str(" · `{0, EIO}`: every result some interleaving gives");
+    }
+    if has_read(p) {
+        let _ = write!(out, " · {READ_LEGEND}");
     }
     out.push_str("\n\n");
     let failures = a.failure_sentences();
@@ -569,6 +583,22 @@ mod corpus {
         assert!(md.contains("| \\* | &emsp;`fsync a as a1` | {0, EIO} | {0, EIO} |"), "{md}");
         assert!(md.contains("- `never a1 = 0, a2 = 0`: **fails** under linux-4.12"), "{md}");
         assert!(md.ends_with(&format!("[Open this scenario in the errseq playground]({LINK})\n")), "{md}");
+    }
+
+    #[test]
+    fn a_read_shows_its_version_and_the_legend_says_what_it_is() {
+        let text = "fs: btrfs\nopen a f\nwrite a\nfail f EIO\nfsync a => EIO\nread a => v0 linux-5.8=v1\n";
+        let (mail, md) = both(text, LINK);
+        assert!(mail.contains("\n*  read a      v0    v0   v0   v0    v0    v0    v1\n"), "{mail}");
+        assert!(
+            mail.contains("vN from a read:\n  the page's N-th written version (v0: before the scenario)\n"),
+            "{mail}"
+        );
+        assert!(md.contains("| \\* | `read a` | v0 | v0 | v0 | v0 | v0 | v0 | v1 |"), "{md}");
+        assert!(md.contains(" · vN from a read: the page's N-th written version"), "{md}");
+        let (plain, _) = both("open a f\nfsync a => 0\n", LINK);
+        assert!(!plain.contains("vN from a read"), "only where a read is: {plain}");
+        assert_fits(&mail, LINK, "read");
     }
 
     #[test]
