@@ -39,7 +39,10 @@ fn headers(t: &Timeline) -> Vec<String> {
                 .lanes
                 .iter()
                 .filter(|l| l.column == c)
-                .map(|l| format!("{}:{}", l.fds.join(","), l.file))
+                .map(|l| match l.flags.is_empty() {
+                    true => format!("{}:{}", l.fds.join(","), l.file),
+                    false => format!("{}:{} {}", l.fds.join(","), l.file, l.flags.join("·")),
+                })
                 .collect();
             names.join(" · ")
         })
@@ -208,12 +211,22 @@ fn timeline_row(props: &RowProps) -> Html {
         Callback::from(move |_| on_select.emit(i))
     };
     let first_of_block = row.block.is_some() && (i == 0 || t.rows[i - 1].block != row.block);
+    // The call without its flags, which are labels of their own; a read
+    // drawn apart (it returns data, not a report).
+    let chip = |bad: bool| {
+        html! {
+            <span class={ classes!("chip", bad.then_some("bad"), row.read.then_some("read")) }>
+                { row.text.clone() }
+                { for row.flags.iter().map(|f| html! { <span class="flag">{ *f }</span> }) }
+            </span>
+        }
+    };
     let cells = (0..t.columns).map(|c| {
         let alive = t.alive(c, i);
         let here = row.lane.is_some() && row.lane == alive;
         html! {
             <span class={ classes!("lane-cell", alive.is_some().then_some("alive")) }>
-                { if here { html! { <span class="chip">{ row.text.clone() }</span> } } else { html! {} } }
+                { if here { chip(false) } else { html! {} } }
             </span>
         }
     });
@@ -224,7 +237,7 @@ fn timeline_row(props: &RowProps) -> Html {
             <span class="num">{ i + 1 }{ if first_of_block { html! { <span class="par-tag">{ "par" }</span> } } else { html! {} } }</span>
             { for cells }
             <span class="lane-cell kernel">
-                { if kernel { html! { <span class={ classes!("chip", row.dangling.then_some("bad")) }>{ row.text.clone() }</span> } } else { html! {} } }
+                { if kernel { chip(row.dangling) } else { html! {} } }
             </span>
         </div>
     }

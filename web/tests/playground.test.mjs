@@ -90,6 +90,31 @@ test('editing the timeline updates the text, with the keyboard and the mouse', a
   await context.close();
 });
 
+test('a read shows its page version, and the timeline draws reads and flags', async () => {
+  const { page, context, problems } = await open();
+  await page.click('[data-example="28-read-after-failed-writeback"]');
+  await page.waitForFunction(() => document.querySelector('#grid')?.innerText.includes('v1'));
+  const grid = await text(page, '#grid');
+  assert.match(grid, /read a\s+v1\s+v1\s+v1\s+v1\s+v1\s+v1\s+v1/);
+  assert.match(grid, /\* read d\s+EIO\s+v0\s+v0\s+EIO\s+EIO\s+EIO\s+EIO/);
+  assert.equal(await text(page, '.results .summary'), 'every expectation holds');
+  // The direct description's open and its reads carry their flags as labels.
+  const labels = await page.locator('#event-1 .chip .flag').allInnerTexts();
+  assert.deepEqual(labels, ['RDONLY', 'DIRECT']);
+  assert.equal(await page.locator('.lanes .row.head').innerText().then((t) => t.includes('d:f RDONLY·DIRECT')), true);
+  assert.equal(await page.locator('.chip.read').count(), 5, 'every read is drawn as a read');
+  assert.deepEqual(await page.locator('#event-6 .chip .flag').allInnerTexts(), ['DIRECT']);
+  // A synchronous write's flag too.
+  await setText(page, 'open a f O_DSYNC\nopen b f\nwrite a\nwrite b RWF_SYNC\nread b 2 => v0\n');
+  await page.waitForFunction(() => document.querySelector('#event-4 .chip.read'));
+  assert.deepEqual(await page.locator('#event-2 .chip .flag').allInnerTexts(), ['DSYNC']);
+  assert.deepEqual(await page.locator('#event-3 .chip .flag').allInnerTexts(), ['RWF_SYNC']);
+  assert.equal(await text(page, '#event-4 .chip.read'), 'read b 2');
+  assert.deepEqual(problems, []);
+  await screenshot(page, 'timeline-read-flags');
+  await context.close();
+});
+
 test('the state inspector shows the word bit by bit and the lost page', async () => {
   const { page, context } = await open();
   await setText(page, 'schemes: linux-4.13\nopen a f\nwrite a\nfail f EIO\nfsync a\nfsync a\n');
