@@ -32,22 +32,26 @@ impl fmt::Display for Name {
     }
 }
 
-/// The filesystem profile: what close does and what a failed writeback
-/// leaves in the page cache.
+/// The filesystem profile: what a failed writeback records, what close
+/// does, what a failed writeback leaves in the page cache, and whether a
+/// read's atime update dirties the inode (crates/model's `read` module).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Fs {
     /// No `->flush`; failed pages are marked clean, keep their new content
-    /// in the cache, and the disk keeps the old (Rebello et al. 2020).
+    /// in the cache, and the disk keeps the old (Rebello et al. 2020). A
+    /// read's new atime marks the inode dirty.
     #[default]
     Ext4,
-    /// As ext4 for everything modelled here.
+    /// As ext4, but a read's atime goes in xfs's own transaction and
+    /// leaves the inode clean.
     Xfs,
-    /// As ext4 for everything modelled here. Rebello et al. (2020) saw a
-    /// failed writeback revert the cached pages to the disk's content; the
-    /// live-kernel oracle finds Linux 6.18 keeping the new content cached,
-    /// as ext4 does.
+    /// Records EIO for anything but ENOSPC. Before 6.6 a failed writeback
+    /// left the page not uptodate, so a read fetched the disk's content
+    /// (Rebello et al. 2020); 6.6 and later keep the new content, as the
+    /// oracle sees on 6.18. Atime as xfs.
     Btrfs,
-    /// close(2) flushes and reports errors that arose during that flush.
+    /// close(2) flushes and reports errors that arose during that flush;
+    /// a failed write invalidates the cache; no client atime.
     Nfs,
 }
 
