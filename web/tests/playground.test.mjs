@@ -104,6 +104,7 @@ test('a read shows its page version, and the timeline draws reads and flags', as
   assert.equal(await page.locator('.lanes .row.head').innerText().then((t) => t.includes('d:f RDONLY·DIRECT')), true);
   assert.equal(await page.locator('.chip.read').count(), 5, 'every read is drawn as a read');
   assert.deepEqual(await page.locator('#event-6 .chip .flag').allInnerTexts(), ['DIRECT']);
+  await screenshot(page, 'timeline-read-example');
   // A synchronous write's flag too.
   await setText(page, 'open a f O_DSYNC\nopen b f\nwrite a\nwrite b RWF_SYNC\nread b 2 => v0\n');
   await page.waitForFunction(() => document.querySelector('#event-4 .chip.read'));
