@@ -350,6 +350,24 @@ mod tests {
         Ret::from(errseq::Errno::new(libc::EIO as u32).expect("EIO is in the table"))
     }
 
+    /// A read whose page's versions a run cannot number as the model does
+    /// is refused before anything runs; other reads are run.
+    #[test]
+    fn reads_of_pages_whose_versions_depend_on_the_interleaving_are_refused() {
+        let refused = |text: &str| {
+            let p = errseq_scenario::parse(text).expect("parses");
+            match check_reads(&p) {
+                Err(OracleError::Unsupported { line, .. }) => Some(line),
+                Err(e) => panic!("{e:?}"),
+                Ok(()) => None,
+            }
+        };
+        assert_eq!(refused("open a f\nopen b f\npar\n  write a\n  write b\nend\nread a => v2\n"), Some(7));
+        assert_eq!(refused("open a f O_DIRECT\nwrite a\npar\n  fsync a\nend\nread a\n"), Some(6));
+        assert_eq!(refused("open a f\nopen b f\npar\n  write a\n  write b 1\nend\nread a\nread b 1\n"), None);
+        assert_eq!(refused("open a f\nwrite a\nwrite a\npar\n  read a\n  fsync a\nend\n"), None);
+    }
+
     /// The kernel's tally next to the model's outcomes: a kernel outcome
     /// the model lacks is impossible (a failure), a model outcome the
     /// kernel lacks is only unseen.
