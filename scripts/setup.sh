@@ -2,7 +2,8 @@
 # Installs what building, serving and testing the playground needs, from
 # the registries only (crates.io, npm, Debian), at pinned versions. Safe to
 # run again: each step checks first and takes seconds when already done.
-# Sourced by serve.sh and test.sh, which then find the tools on PATH.
+# Sourced by serve.sh, test.sh and build-site.sh, which then find the
+# tools on PATH.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,7 +46,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# Chromium for the browser tests; mkfs for the live-kernel oracle.
+# Chromium for the browser tests; mkfs for the live-kernel oracle. Not
+# for a site build alone (scripts/build-site.sh sets ERRSEQ_SETUP=site).
+[ "${ERRSEQ_SETUP:-all}" = site ] && return 0
 missing=()
 for pair in chromium:chromium chromedriver:chromium-driver mkfs.ext4:e2fsprogs mkfs.xfs:xfsprogs mkfs.btrfs:btrfs-progs; do
   command -v "${pair%%:*}" >/dev/null || PATH="$PATH:/sbin:/usr/sbin" command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")

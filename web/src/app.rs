@@ -105,6 +105,13 @@ impl AppState {
     }
 }
 
+/// The gallery fills the first screen only when there is nothing else to
+/// show: no link and no saved scenario (a first visit). Whoever opens a
+/// link sees what it carries first; the gallery is one click away.
+fn gallery_opens_by_itself(fragment: &str, saved: Option<&str>) -> bool {
+    fragment.is_empty() && saved.is_none()
+}
+
 #[derive(Copy, Clone, PartialEq, Eq)]
 enum View {
     Playground,
@@ -117,7 +124,8 @@ pub fn app() -> Html {
     let state = use_reducer(AppState::initial);
     // A link that names an interleaving opens on it.
     let view = use_state(|| if state.replay.is_some() { View::Explore } else { View::Playground });
-    let gallery_open = use_state(|| browser::saved_scenario().is_none());
+    let gallery_open =
+        use_state(|| gallery_opens_by_itself(&browser::fragment(), browser::saved_scenario().as_deref()));
     let text = state.doc.text().to_owned();
     let analysis = use_memo(text.clone(), |t| {
         browser::count("analyses");
@@ -133,6 +141,7 @@ pub fn app() -> Html {
     let shown_grid = grid.or_else(|| last_grid.borrow().clone());
 
     use_effect_with(text.clone(), |t| browser::save_scenario(t));
+    let title = use_title(&analysis.0);
     // Encoded once per text and replay, not on a click that only moves the selection.
     let fragment = {
         let a = analysis.clone();
@@ -212,9 +221,9 @@ pub fn app() -> Html {
                 </nav>
                 <div class="top-tools">
                     <button onclick={ let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Msg::Undo)) } disabled={ !state.doc.can_undo() }
-                        aria-label="undo" title="Undo (Ctrl+Z)">{ "↶ Undo" }</button>
+                        aria-label="undo" title="Undo (Ctrl+Z)">{ "↶" }<span class="label">{ " Undo" }</span></button>
                     <button onclick={ let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Msg::Redo)) } disabled={ !state.doc.can_redo() }
-                        aria-label="redo" title="Redo (Ctrl+Shift+Z)">{ "↷ Redo" }</button>
+                        aria-label="redo" title="Redo (Ctrl+Shift+Z)">{ "↷" }<span class="label">{ " Redo" }</span></button>
                     <button id="examples-toggle" aria-expanded={ gallery_open.to_string() } aria-controls="gallery" onclick={ toggle_gallery }>{ "Examples" }</button>
                     <ThemeToggle />
                 </div>
@@ -226,6 +235,9 @@ pub fn app() -> Html {
                 </div>
             } } else { html! {} } }
             <div class="sharebar">
+                <h2 id="scenario-title" class={ classes!("scenario-title", title.is_none().then_some("muted")) }>
+                    { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
+                </h2>
                 <CopyButtons analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } fragment={ AttrValue::from(fragment.clone()) }
                     copy_link_request={ *copy_link_request } />
             </div>
@@ -248,6 +260,20 @@ pub fn app() -> Html {
             </main>
         </>
     }
+}
+
+/// The scenario's title, shown above its results and as the document's
+/// title (what a tab, a bookmark and the history show). While the text
+/// has a mistake the last title stays, rather than flickering away.
+#[hook]
+fn use_title(analysis: &Analysis) -> Option<String> {
+    let last = use_mut_ref(|| None::<String>);
+    if let Some(s) = analysis.scenario() {
+        *last.borrow_mut() = s.title.clone();
+    }
+    let title = last.borrow().clone();
+    use_effect_with(title.clone(), |t| browser::set_document_title(t.as_deref()));
+    title
 }
 
 /// Ctrl/Cmd+Z undoes, Ctrl/Cmd+Shift+Z and Ctrl+Y redo, anywhere on the
@@ -298,7 +324,8 @@ fn theme_toggle() -> Html {
     };
     html! {
         <button id="theme-toggle" onclick={ onclick } aria-label={ format!("theme: {}; switch to {next}", *theme) }>
-            { match theme.as_str() { "dark" => "☾ Dark", "light" => "☀ Light", _ => "◐ System" } }
+            { match theme.as_str() { "dark" => "☾", "light" => "☀", _ => "◐" } }
+            <span class="label">{ match theme.as_str() { "dark" => " Dark", "light" => " Light", _ => " System" } }</span>
         </button>
     }
 }

@@ -82,6 +82,38 @@ pub fn base_url() -> String {
     format!("{origin}{path}")
 }
 
+/// The address links point at: the site's public address, which a build
+/// for a host writes into the page as `<link rel="canonical">`
+/// (`ERRSEQ_BASE`, see `scripts/finish-page.sh`), or else the address
+/// the page was loaded from (`trunk serve`: `http://127.0.0.1:8080/`).
+/// Only an `http:` or `https:` address is taken, without its query or
+/// fragment.
+pub fn public_base() -> String {
+    canonical_address().unwrap_or_else(base_url)
+}
+
+fn canonical_address() -> Option<String> {
+    let document = window()?.document()?;
+    let link = document.query_selector("link[rel=canonical]").ok()??;
+    let href = link.get_attribute("href")?;
+    let url = web_sys::Url::new_with_base(&href, &document.base_uri().ok()??).ok()?;
+    if !matches!(url.protocol().as_str(), "http:" | "https:") {
+        return None;
+    }
+    url.set_search("");
+    url.set_hash("");
+    Some(url.href())
+}
+
+/// Sets the document's title: the scenario's title, then the site's.
+pub fn set_document_title(scenario_title: Option<&str>) {
+    let Some(document) = window().and_then(|w| w.document()) else { return };
+    document.set_title(&match scenario_title {
+        Some(t) => format!("{t} · errseq playground"),
+        None => "errseq playground".to_owned(),
+    });
+}
+
 /// Replaces the fragment without adding a history entry.
 pub fn replace_fragment(fragment: &str) {
     let Some(w) = window() else { return };

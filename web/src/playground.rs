@@ -1,6 +1,10 @@
-//! The playground view: the text and the timeline side by side (each edit
-//! on one updates the other), the results of every scheme, and the state
-//! after the selected event.
+//! The playground view: the text with the results of every scheme beside
+//! it, then the timeline (each edit on the text or the timeline updates
+//! the other) with the state after the selected event beside it.
+//!
+//! What a link carries comes first: on a desktop the text and the
+//! results share the first screen; on a narrow screen, one column, the
+//! results come first, then the text (`.playground` in style.css).
 
 use std::rc::Rc;
 
@@ -71,12 +75,16 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     let (snapshot, caption, note) = inspected(props);
     html! {
         <div class="playground">
-            <div class="panes">
+            <div class="area-text">
                 <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } />
+            </div>
+            <div class="area-results">
+                <GridView grid={ props.grid.clone() } stale={ props.stale } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />
+            </div>
+            <div class="area-timeline">
                 <TimelineView scenario={ scenario } selected={ props.selected } on_select={ props.on_select.clone() } on_edit={ props.on_edit.clone() } />
             </div>
-            <div class="panes">
-                <GridView grid={ props.grid.clone() } stale={ props.stale } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />
+            <div class="area-state">
                 <Inspector snapshot={ snapshot } caption={ caption } note={ note } />
             </div>
         </div>

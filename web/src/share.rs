@@ -31,9 +31,10 @@ pub fn fragment_for(analysis: &Analysis, text: &str, replay: Option<&str>) -> St
     }
 }
 
-/// The link that opens this scenario in the playground.
+/// The link that opens this scenario in the playground, at the site's
+/// public address.
 pub fn link_for(fragment: &str) -> String {
-    format!("{}#{fragment}", browser::base_url())
+    format!("{}#{fragment}", browser::public_base())
 }
 
 /// The snippet documentation pages embed: the iframe, and a one-line
@@ -45,7 +46,7 @@ pub fn embed_snippet(fragment: &str, title: &str) -> String {
         "<iframe src=\"{}?embed#{fragment}\" title=\"{title}\" style=\"width:100%;border:0\" loading=\"lazy\"></iframe>\n\
          <script>addEventListener(\"message\",e=>{{if(e.data&&e.data.source===\"errseq-playground\"&&e.data.type===\"height\")\
          for(const f of document.querySelectorAll(\"iframe\"))if(f.contentWindow===e.source)f.style.height=e.data.height+\"px\"}})</script>",
-        browser::base_url()
+        browser::public_base()
     )
 }
 

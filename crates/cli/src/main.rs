@@ -109,8 +109,8 @@ enum Command {
     Url {
         /// Scenario file, or - for standard input
         file: PathBuf,
-        /// The playground's address
-        #[arg(long, default_value = DEFAULT_BASE)]
+        /// The playground's public address, for the link
+        #[arg(long, env = "ERRSEQ_BASE", default_value = DEFAULT_BASE, value_parser = base_arg)]
         base: String,
         /// A replay string (from `errseq explore`) for the link to reopen
         #[arg(long)]
@@ -128,8 +128,8 @@ enum Command {
         /// Markdown (a GitHub table) instead of plain text
         #[arg(long)]
         markdown: bool,
-        /// The playground's address, for the link
-        #[arg(long, default_value = DEFAULT_BASE)]
+        /// The playground's public address, for the link
+        #[arg(long, env = "ERRSEQ_BASE", default_value = DEFAULT_BASE, value_parser = base_arg)]
         base: String,
     },
     /// What a failed fsync leaves in the page cache and on disk, per filesystem (Rebello et al.)
@@ -143,9 +143,72 @@ enum Command {
     },
 }
 
-/// Where `errseq url` and `errseq render` point links by default: what
-/// `scripts/serve.sh` serves.
-const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
+/// Where `errseq url` and `errseq render` point links: `--base`, else
+/// `ERRSEQ_BASE` when the command runs, else `ERRSEQ_BASE` when it was
+/// built (the site's public address, as for the page: README, "The public
+/// address"), else what `scripts/serve.sh` serves.
+const DEFAULT_BASE: &str = match option_env!("ERRSEQ_BASE") {
+    Some(base) if base.is_empty() => DEVELOPMENT_BASE,
+    None => DEVELOPMENT_BASE,
+    Some(base) if is_web_address(base) => base,
+    Some(_) => {
+        panic!("ERRSEQ_BASE must be an http:// or https:// address, such as https://user.github.io/errseq/")
+    }
+};
+
+/// What `scripts/serve.sh` serves.
+const DEVELOPMENT_BASE: &str = "http://127.0.0.1:8080/";
+
+/// `http://` or `https://` and more, with no space or control character
+/// (so that mail programs and terminals show it as one link).
+const fn is_web_address(s: &str) -> bool {
+    let b = s.as_bytes();
+    let scheme = if starts_with(b, b"https://") {
+        8
+    } else if starts_with(b, b"http://") {
+        7
+    } else {
+        return false;
+    };
+    if b.len() == scheme {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] <= b' ' || b[i] == 0x7f {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    if s.len() < prefix.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if s[i].to_ascii_lowercase() != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// An empty `ERRSEQ_BASE` counts as unset.
+fn base_arg(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        Ok(DEFAULT_BASE.to_owned())
+    } else if is_web_address(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("the playground's address must start with http:// or https:// and have no spaces, \
+             such as https://user.github.io/errseq/"
+            .to_owned())
+    }
+}
 
 fn scheme_arg(s: &str) -> Result<SchemeName, String> {
     SchemeName::parse(s).ok_or_else(|| {

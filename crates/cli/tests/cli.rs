@@ -7,7 +7,17 @@ use std::process::{Command, Output, Stdio};
 use errseq_scenario::{parse, Verb};
 
 fn errseq(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_errseq"))
+    errseq_with(args, stdin, None)
+}
+
+/// `errseq` with `ERRSEQ_BASE` set to `base`, or unset.
+fn errseq_with(args: &[&str], stdin: Option<&str>, base: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_errseq"));
+    match base {
+        Some(b) => command.env("ERRSEQ_BASE", b),
+        None => command.env_remove("ERRSEQ_BASE"),
+    };
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -303,6 +313,36 @@ fn url_takes_a_base_and_a_replay_string() {
     let by_text = errseq(&["decode", "#text=open+a+f%0Afsync+a+%3D%3E+EIO"], None);
     assert!(by_text.status.success(), "{}", text(&by_text.stderr));
     assert_eq!(text(&by_text.stdout), "open a f\nfsync a => EIO\n");
+}
+
+#[test]
+fn links_point_at_the_public_address_from_base_or_errseq_base() {
+    let scenario = "open a f\nerror f EIO\nfsync a => EIO\n";
+    let first_link = |out: &Output| {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().find(|l| l.contains("#2")).map(str::to_owned).unwrap_or_default()
+    };
+    for command in ["url", "render"] {
+        let dev = errseq_with(&[command, "-"], Some(scenario), None);
+        assert!(first_link(&dev).starts_with("http://127.0.0.1:8080/#2"), "{command}: {}", text(&dev.stdout));
+        let site = "https://user.github.io/errseq/";
+        let public = errseq_with(&[command, "-"], Some(scenario), Some(site));
+        assert!(first_link(&public).starts_with("https://user.github.io/errseq/#2"), "{command}");
+        let given =
+            errseq_with(&[command, "-", "--base", "https://errseq.example/"], Some(scenario), Some(site));
+        assert!(first_link(&given).starts_with("https://errseq.example/#2"), "{command}: --base wins");
+        let empty = errseq_with(&[command, "-"], Some(scenario), Some(""));
+        assert!(first_link(&empty).starts_with("http://127.0.0.1:8080/#2"), "{command}: empty is unset");
+        for bad in ["errseq.example.org/", "https://", "https://a b/"] {
+            let out = errseq_with(&[command, "-", "--base", bad], Some(scenario), None);
+            assert_eq!(out.status.code(), Some(2), "{command} --base {bad}");
+            assert!(
+                text(&out.stderr).contains("must start with http:// or https://"),
+                "{}",
+                text(&out.stderr)
+            );
+        }
+    }
 }
 
 #[test]

@@ -332,8 +332,9 @@ pub fn isolation_notice(why: Option<&'static str>) -> Html {
             <pre>{ "Cross-Origin-Opener-Policy: same-origin\nCross-Origin-Embedder-Policy: require-corp" }</pre>
             <p>{ "To fix it, serve the playground with " }<code>{ "bash scripts/serve.sh" }</code>{ " or " }
                 <code>{ "trunk serve" }</code>{ " (Trunk.toml sets both headers), or add them to your web server's \
-                configuration for every file of the site (on a host other than localhost, over HTTPS). The other \
-                views work without them." }</p>
+                configuration for every file of the site (on a host other than localhost, over HTTPS). A site built by \
+                " }<code>{ "scripts/build-site.sh" }</code>{ " and served over HTTPS adds them itself, through its \
+                service worker, on the first visit (the page reloads once). The other views work without them." }</p>
         </div>
     }
 }

@@ -109,6 +109,22 @@ pub fn isolation_problem() -> Option<&'static str> {
         (Some(true), false, true) => {
             Some("this browser has no SharedArrayBuffer, even cross-origin isolated")
         }
+        // The site's own service worker adds the headers where the server
+        // does not (web/site/isolation.js); it needs a secure context.
+        _ if !has_service_workers() => Some(
+            "the page is not cross-origin isolated: its server sends no isolation headers, and the \
+             browser offers no service worker here to add them (service workers need HTTPS or \
+             localhost, and some private windows turn them off)",
+        ),
         _ => Some("the page is not cross-origin isolated (crossOriginIsolated is false)"),
     }
+}
+
+/// Whether this page may use a service worker (`navigator.serviceWorker`
+/// exists only in a secure context).
+fn has_service_workers() -> bool {
+    let navigator = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"));
+    navigator
+        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("serviceWorker")))
+        .is_ok_and(|sw| !sw.is_undefined() && !sw.is_null())
 }
