@@ -1,5 +1,6 @@
 // Shared by the browser tests: start `trunk serve` on a free port, launch
-// Debian's headless Chromium through playwright-core, keep screenshots.
+// Debian's headless Chromium through playwright-core, keep screenshots
+// (in target/browser-tests/).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -9,9 +10,9 @@ import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const ARTIFACTS = path.join(ROOT, 'web/tests/artifacts');
+export const ARTIFACTS = path.join(ROOT, 'target/browser-tests');
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -22,10 +23,10 @@ function freePort() {
   });
 }
 
-async function waitFor(url, child, ms) {
+export async function waitFor(url, child, ms) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`trunk serve exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${child.spawnargs.join(' ')} exited with ${child.exitCode}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -56,19 +57,23 @@ export async function serve() {
   return { base, stop: () => child.kill('SIGTERM') };
 }
 
-export async function browser() {
+/// Headless Chromium; `extra` adds command-line switches.
+export async function browser(extra = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extra,
     ],
   });
 }
 
-export async function screenshot(page, name) {
+/// Keeps a screenshot of the whole page, or with `{ fullPage: false }` of
+/// what the viewport shows.
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 /// Registers the suite's setup and teardown with node:test: one `trunk serve`

@@ -13,9 +13,12 @@ import { ROOT, screenshot, useBrowser } from './harness.mjs';
 const session = useBrowser();
 
 /// A fresh page on the Stress tab that records script errors and the
-/// workers it starts (and whether each was closed).
-async function openStress(url = session.base) {
-  const page = await session.chrome.newPage();
+/// workers it starts (and whether each was closed); `contextOptions` for a
+/// browser context of its own.
+async function openStress(url = session.base, contextOptions = undefined) {
+  const page = contextOptions
+    ? await (await session.chrome.newContext(contextOptions)).newPage()
+    : await session.chrome.newPage();
   const problems = [];
   const workers = [];
   page.on('pageerror', (e) => problems.push(String(e)));
@@ -184,7 +187,8 @@ test('without cross-origin isolation the view says why and how to fix it, and th
   });
   await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
   try {
-    const { page, problems } = await openStress(`http://127.0.0.1:${proxy.address().port}/`);
+    // Without its service worker too, which would add the headers back (site.test.mjs).
+    const { page, problems } = await openStress(`http://127.0.0.1:${proxy.address().port}/`, { serviceWorkers: 'block' });
     assert.equal(await page.evaluate(() => crossOriginIsolated), false);
     const notice = await page.textContent('#stress-isolation');
     assert.match(notice, /not cross-origin isolated/);
