@@ -26,5 +26,5 @@ step "wasm32 tests in headless Chromium: the model" wasm_test -p errseq-model --
 step "wasm32 tests in headless Chromium: the share codec" wasm_test -p errseq-share --test wasm
 step "wasm32 tests in headless Chromium: the page's state" wasm_test -p errseq-web --test app_state
 step "site build" trunk build --release
-step "browser tests (playwright-core, headless Chromium)" node --test web/tests/
+step "browser tests (playwright-core, headless Chromium; site.test.mjs builds the static site for a sub-path)" node --test web/tests/
 printf '\n\033[1mall tests passed\033[0m\n'

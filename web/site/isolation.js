@@ -20,7 +20,7 @@
 // the page isolated (a browser without SharedArrayBuffer, say).
 
 const RELOADED = 'errseq-playground:isolation-reload';
-const WAIT_MS = 4000;
+const WAIT_MS = 4000; // for the worker to be registered and take the page
 
 function mark() {
   try {
@@ -30,13 +30,15 @@ function mark() {
   }
 }
 
-/// Resolves once a service worker controls this page, or after `ms`.
-function controlled(container, ms) {
+/// What `promise` gives, or `fallback` after `ms`.
+function within(ms, promise, fallback) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(fallback), ms))]);
+}
+
+/// Resolves to true once a service worker controls this page.
+function controlled(container) {
   if (container.controller) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    container.addEventListener('controllerchange', () => resolve(true), { once: true });
-    setTimeout(() => resolve(Boolean(container.controller)), ms);
-  });
+  return new Promise((resolve) => container.addEventListener('controllerchange', () => resolve(true), { once: true }));
 }
 
 /// What became of isolation: 'isolated', 'framed', 'unavailable', 'failed',
@@ -51,16 +53,18 @@ async function isolate() {
   const container = navigator.serviceWorker;
   if (!container || !storage) return 'unavailable';
   if (storage.getItem(RELOADED)) return 'failed';
+  const deadline = Date.now() + WAIT_MS;
   let registration;
   try {
-    registration = await container.register(new URL('isolation-sw.js', document.baseURI));
+    registration = await within(WAIT_MS, container.register(new URL('isolation-sw.js', document.baseURI)), null);
   } catch (e) {
     console.warn(`errseq playground: the isolation service worker could not be registered: ${e}`);
     return 'failed';
   }
+  if (!registration) return 'failed';
   // A worker that is active already (a load that bypassed it, Shift+reload)
   // serves the reload; a new one first takes this page (clients.claim).
-  if (!registration.active && !(await controlled(container, WAIT_MS))) return 'failed';
+  if (!registration.active && !(await within(deadline - Date.now(), controlled(container), false))) return 'failed';
   storage.setItem(RELOADED, '1');
   location.reload();
   return new Promise(() => {});
