@@ -23,6 +23,16 @@
 //! a last character may take only 62 (it must be a letter or a digit).
 //! Eleven bits also let damage beyond one edit through only once in 2,048
 //! (once in 4,096 when the count of characters is as random as the rest).
+//!
+//! Text links (`scenario=`, see `crate::text`) hold characters outside
+//! base64url (`%`, `.`, `~`, `&`, `=`), so their check reads each
+//! character as its byte: [`remainder_bytes`], the same `G` over 8-bit
+//! symbols. The argument is the same with `x^8 + 1` for `x^6 + 1`: `G` is
+//! `(x + 1)(x^5 + x^3 + 1)(x^5 + x^4 + x^3 + x + 1)`, `x^8 + 1` is
+//! `(x + 1)^8`, so `G` divides `e·(x^8 + 1)` only if the product of its
+//! two factors of degree 5 (degree 10, prime to `x + 1`) divides `e`,
+//! whose degree is at most 7: never (`no_single_byte_edit_is_a_multiple_of_g`
+//! divides all 255).
 
 /// `G = x^11 + x^9 + x^8 + x^7 + x^2 + 1`, all twelve bits (the CRC-11 of
 /// FlexRay, 0x385 with its top bit left implicit).
@@ -51,6 +61,39 @@ const TABLE: [u16; 64] = {
     }
     table
 };
+
+/// `TABLE8[i]` is `i(x)·x^11 mod G` for a byte `i`: [`TABLE`] for 8-bit
+/// symbols.
+const TABLE8: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        // i·x^3 fills the register's top eight bits; eight shifts make it
+        // i·x^11, reduced at each step.
+        let mut r = (i as u16) << (DEGREE - 8);
+        let mut bit = 0;
+        while bit < 8 {
+            r = if r & (1 << (DEGREE - 1)) != 0 {
+                ((r << 1) & MASK) ^ (POLY & MASK)
+            } else {
+                (r << 1) & MASK
+            };
+            bit += 1;
+        }
+        table[i] = r;
+        i += 1;
+    }
+    table
+};
+
+/// `W(x)·x^11 mod G` for the bytes `W` read as 8-bit symbols, first
+/// highest: the check of text links. Zero exactly when `W` is a multiple
+/// of `G`.
+pub fn remainder_bytes(bytes: &[u8]) -> u16 {
+    // r·x^8 + b·x^11: the register's top eight bits go out with the byte,
+    // the low three move up.
+    bytes.iter().fold(0u16, |r, &b| ((r & 0x7) << 8) ^ TABLE8[usize::from((r >> 3) as u8 ^ b)])
+}
 
 /// `W(x)·x^11 mod G` for the symbols `W` (values 0 to 63), first symbol
 /// highest. Zero exactly when `W` is a multiple of `G` (`G` and `x` are
@@ -154,6 +197,39 @@ mod tests {
         }
         // G has no factor x: its constant term is 1.
         assert_eq!(POLY & 1, 1);
+    }
+
+    /// `a(x) mod G` for wider `a`.
+    fn modulo64(mut a: u64) -> u64 {
+        let g = u64::from(POLY);
+        for shift in (0..=(63 - DEGREE)).rev() {
+            if a & (1 << (shift + DEGREE)) != 0 {
+                a ^= g << shift;
+            }
+        }
+        a
+    }
+
+    #[test]
+    fn no_single_byte_edit_is_a_multiple_of_g() {
+        for e in 1u64..256 {
+            // A changed byte: e(x), degree at most 7 < 11.
+            assert_ne!(modulo64(e), 0, "e = {e:08b}");
+            // Two neighbours swapped: e(x)·(x^8 + 1).
+            assert_ne!(modulo64(e << 8 ^ e), 0, "e = {e:08b}");
+        }
+    }
+
+    #[test]
+    fn the_byte_table_is_the_bitwise_division() {
+        for b in 0..=255u8 {
+            assert_eq!(u64::from(TABLE8[usize::from(b)]), modulo64(u64::from(b) << DEGREE));
+        }
+        // Register updates agree with dividing bit by bit, byte after byte:
+        // (r·x^8 + b·x^11) mod G.
+        let bytes = b"scenario=open%20a";
+        let r = bytes.iter().fold(0u64, |r, &b| modulo64(r << 8 ^ u64::from(b) << DEGREE));
+        assert_eq!(u64::from(remainder_bytes(bytes)), r);
     }
 
     #[test]

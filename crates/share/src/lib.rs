@@ -263,14 +263,24 @@
 pub mod check;
 mod error;
 mod limits;
+mod sealed;
 mod text;
 mod v1;
 mod v2;
+mod v3;
 
 use errseq_scenario::{parse_unchecked, Scenario};
 
 pub use error::{DecodeError, Kind, TooBig};
+#[doc(hidden)]
+pub use text::unchecked_text_fragment;
 pub use text::text_fragment;
+
+use sealed::Version;
+use v1::Grammar;
+
+/// The versions sealed by [`check`], newest first.
+const SEALED: [Version; 2] = [v3::V3, v2::V2];
 
 /// What a link carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -285,33 +295,46 @@ pub struct Shared {
 pub const MAX_FRAGMENT: usize = 200_000;
 
 /// The fragment (without `#`) that carries `scenario` and, if given, a
-/// replay string: the newest format version.
+/// replay string: the newest format version, 3.
 /// An empty replay string counts as none.
 ///
 /// A scenario built as data that no text can say (a sync_file_range with
-/// no step) gets a `text=` link of its printed text, which does not
-/// decode: its meaning is never silently changed.
+/// no step, open flags or pages the parser refuses, an expectation on a
+/// call that returns nothing) gets a text link of its printed text, which
+/// does not decode: its meaning is never silently changed.
 ///
 /// A scenario beyond the limits (see the crate documentation) gets a link
 /// that [`decode`] refuses; [`try_encode`] says so instead.
 pub fn encode(scenario: &Scenario, replay: Option<&str>) -> String {
     let replay = replay.filter(|r| !r.is_empty());
-    if !v1::can_encode(scenario) {
+    if !v1::can_encode(scenario, Grammar::V3) {
         return text_fragment(&scenario.to_string(), replay);
     }
-    v2::encode(scenario, replay)
+    v3::V3.encode(scenario, replay)
 }
 
 /// The fragment of format version 1, which links were written in before
-/// version 2: for tests that such links keep decoding. New links are
-/// version 2 ([`encode`]).
+/// version 2, or the unchecked `text=` link written then for what it had
+/// no code for: for tests that such links keep decoding.
 #[doc(hidden)]
 pub fn encode_version_1(scenario: &Scenario, replay: Option<&str>) -> String {
     let replay = replay.filter(|r| !r.is_empty());
-    if !v1::can_encode(scenario) {
-        return text_fragment(&scenario.to_string(), replay);
+    if !v1::can_encode(scenario, Grammar::V1) {
+        return unchecked_text_fragment(&scenario.to_string(), replay);
     }
     v1::encode(scenario, replay)
+}
+
+/// The fragment of format version 2, which links were written in before
+/// version 3, or the unchecked `text=` link written then for what it had
+/// no code for: for tests that such links keep decoding.
+#[doc(hidden)]
+pub fn encode_version_2(scenario: &Scenario, replay: Option<&str>) -> String {
+    let replay = replay.filter(|r| !r.is_empty());
+    if !v1::can_encode(scenario, Grammar::V1) {
+        return unchecked_text_fragment(&scenario.to_string(), replay);
+    }
+    v2::V2.encode(scenario, replay)
 }
 
 /// The fragment [`encode`] makes, when [`decode`] reads it back to the
@@ -364,14 +387,14 @@ pub fn fragment_of(link: &str) -> &str {
 }
 
 /// Reads a fragment, with or without its `#`, or a whole link (what
-/// follows its first `#`): the binary form of any version, or
-/// `text=<percent-encoded text>[&replay=<replay string>]`.
+/// follows its first `#`): the binary form of any version, or a text link
+/// (`scenario=…` with its check, or `text=…` without).
 pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
     let f = fragment.trim();
     let f = match f.strip_prefix('#') {
         Some(rest) => rest,
-        None if !f.starts_with(text::PREFIX) => fragment_of(f),
-        None => f,
+        None if f.starts_with(text::PREFIX) || starts_with_spaced(f, text::CHECKED) => f,
+        None => whole_link_fragment(f)?,
     };
     if f.len() > MAX_FRAGMENT && f.chars().count() > MAX_FRAGMENT {
         return Err(DecodeError::new(
@@ -382,7 +405,9 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
             ),
         ));
     }
-    let (scenario, replay) = if let Some(rest) = f.strip_prefix(text::PREFIX) {
+    let (scenario, replay) = if starts_with_spaced(f, text::CHECKED) {
+        text::decode_checked(f)?
+    } else if let Some(rest) = f.strip_prefix(text::PREFIX) {
         text::decode(rest, text::PREFIX.len())?
     } else {
         match f.chars().find(|c| !c.is_whitespace()) {
@@ -394,21 +419,25 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
             }
             Some(v1::VERSION) => {
                 let x = v1::decode(f.trim_start())?;
-                not_a_damaged_v2(f)?;
+                not_a_damaged_sealed_link(f)?;
                 (settle(x.0)?, x.1)
             }
-            Some(v2::VERSION) => {
-                let x = v2::decode(f.trim_start())?;
+            Some(c) if SEALED.iter().any(|v| v.char == c) => {
+                let version = SEALED.iter().find(|v| v.char == c).copied().unwrap_or(v3::V3);
+                let x = version.decode(f.trim_start())?;
                 (settle(x.0)?, x.1)
             }
             Some(c) if c.is_ascii_alphanumeric() => {
                 return Err(DecodeError::new(
                     Kind::UnknownVersion,
                     format!(
-                        "unknown format version {c}: this playground reads versions {} and {} (and `text=` \
-                         links); a newer playground made the link?",
+                        "unknown format version {c}: this playground reads versions {}, {} and {} (and text \
+                         links, `{}` and `{}`); a newer playground made the link?",
                         v1::VERSION,
-                        v2::VERSION
+                        v2::VERSION,
+                        v3::VERSION,
+                        text::CHECKED,
+                        text::PREFIX
                     ),
                 ))
             }
@@ -418,8 +447,10 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
                     Kind::BadCharacter { position: 1 },
                     format!(
                         "bad character {shown} at position 1 after the `#`: a link of this playground starts \
-                         with its version (`{}`) or with `text=`",
-                        v2::VERSION
+                         with its version (`{}`), with `{}` or with `{}`",
+                        v3::VERSION,
+                        text::CHECKED,
+                        text::PREFIX
                     ),
                 ));
             }
@@ -434,36 +465,64 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
     Ok(Shared { scenario, replay })
 }
 
-/// A version-1 link that is also a version-2 link with one edit at its
-/// start is refused: `1` put in front of a version-2 link, its `2`
+/// Whether `f` starts with `prefix`, whitespace inside it skipped (a
+/// checked text link wrapped by a mail program, even inside its prefix).
+fn starts_with_spaced(f: &str, prefix: &str) -> bool {
+    let mut chars = f.chars().filter(|c| !c.is_whitespace());
+    prefix.chars().all(|p| chars.next() == Some(p))
+}
+
+/// The fragment of a whole link: what follows its first `#`. A `#`
+/// after characters that could begin a binary link (a version digit,
+/// then base64url only) is a character added to the link, not the mark
+/// of a fragment: refused, so that the rest is not read as a link of its
+/// own.
+fn whole_link_fragment(f: &str) -> Result<&str, DecodeError> {
+    let Some((before, after)) = f.split_once('#') else { return Ok(f) };
+    let inside = before.starts_with(|c: char| c.is_ascii_digit())
+        && before.chars().all(|c| c.is_whitespace() || v1::value_of(c).is_some());
+    if inside {
+        let position = before.chars().count() + 1;
+        return Err(DecodeError::new(
+            Kind::BadCharacter { position },
+            format!(
+                "bad character `#` at position {position}: a link of this playground holds only letters, \
+                 digits, `-` and `_` after its `#` (was it changed by the program it went through?)"
+            ),
+        ));
+    }
+    Ok(after)
+}
+
+/// A version-1 link that is also a link of version 2 or 3 with one edit
+/// at its start is refused: `1` put in front of such a link, its version
 /// changed to `1`, lost before a `1`, or swapped with a `1` after it.
 /// Version 1's single check character would let such a link through
-/// once in 62 times; version 2's check can only speak for itself.
+/// once in 62 times; the later versions' check can only speak for
+/// itself.
 ///
 /// A real version-1 link is refused here only if undoing such an edit
-/// gives a string that passes version 2's check and decodes (about once
-/// in 2,048 for the check alone, far less with the rest): the golden file
-/// of version 1 shows none of its links is.
-fn not_a_damaged_v2(f: &str) -> Result<(), DecodeError> {
+/// gives a string that passes a later version's check and decodes (about
+/// once in 2,048 for the check alone, far less with the rest): the golden
+/// file of version 1 shows none of its links is.
+fn not_a_damaged_sealed_link(f: &str) -> Result<(), DecodeError> {
     let s: String = f.chars().filter(|c| !c.is_whitespace()).collect();
     let rest = s.get(1..).unwrap_or("");
-    let mut candidates = vec![format!("{}{rest}", v2::VERSION), format!("{}{s}", v2::VERSION)];
-    if let Some(after) = rest.strip_prefix(v2::VERSION) {
-        candidates.push(rest.to_owned());
-        candidates.push(format!("{}{}{after}", v2::VERSION, v1::VERSION));
-    }
-    for c in candidates {
-        // The check first: a real version-1 link fails it at once, and
-        // the decoder's reading of a failed link (for its message) is
-        // not needed here.
-        let symbols: Option<Vec<u8>> = c.chars().map(v1::value_of).collect();
-        let passes = symbols.is_some_and(|s| check::verify(&s).is_ok());
-        if passes && v2::decode(&c).is_ok() {
+    for version in SEALED {
+        let v = version.char;
+        let mut candidates = vec![format!("{v}{rest}"), format!("{v}{s}")];
+        if let Some(after) = rest.strip_prefix(v) {
+            candidates.push(rest.to_owned());
+            candidates.push(format!("{v}{}{after}", v1::VERSION));
+        }
+        if candidates.iter().any(|c| version.reads(c)) {
             return Err(DecodeError::new(
                 Kind::Damaged,
-                "the link is damaged: it reads as a link of version 1, but also as a link of version 2 \
-                 with its first characters changed, added, lost or swapped, and cannot tell which was \
-                 sent; copy the whole link again, exactly as it was sent",
+                format!(
+                    "the link is damaged: it reads as a link of version 1, but also as a link of version {v} \
+                     with its first characters changed, added, lost or swapped, and cannot tell which was \
+                     sent; copy the whole link again, exactly as it was sent"
+                ),
             ));
         }
     }

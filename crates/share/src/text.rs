@@ -1,26 +1,47 @@
-//! The `text=` form: `#text=<percent-encoded scenario text>`, optionally
-//! followed by `&replay=<percent-encoded replay string>`, for links typed
-//! by hand or made by documentation generators.
+//! Text links: the scenario text itself, percent-encoded, for a text
+//! that does not parse yet (the page keeps every keystroke in its
+//! address) or a scenario built as data that no binary entry says.
 //!
-//! `%XX` is the byte XX (hexadecimal, either case), `+` is a space (as in
-//! HTML forms: `encodeURIComponent` and Python's `quote` write `%2B` for a
-//! plus sign), and any other character stands for itself, so a browser's
-//! partly decoded fragment reads too. The text is parsed like a file, but
-//! without the fd-table checks: a link may carry a scenario that is still
-//! being written.
+//! - `scenario=<text>[&replay=<replay string>]` then one or two `.` and
+//!   two check characters: the form written ([`text_fragment`]). Its
+//!   check is version 2's, over the characters' bytes
+//!   ([`crate::check::remainder_bytes`]), so no single changed, added,
+//!   lost or swapped character goes unnoticed (the crate documentation,
+//!   section "Text links", says why).
+//! - `text=<text>[&replay=<replay string>]`, with no check: read forever
+//!   (links made before the checked form, and links typed by hand).
+//!
+//! In both, `%XX` is the byte XX (hexadecimal, either case), `+` is a
+//! space (as in HTML forms: `encodeURIComponent` and Python's `quote`
+//! write `%2B` for a plus sign), and any other character stands for
+//! itself, so a browser's partly decoded `text=` fragment reads too. The
+//! text is parsed like a file, but without the fd-table checks: a link
+//! may carry a scenario that is still being written.
 
 use errseq_scenario::{parse_unchecked, Scenario};
 
+use crate::check;
 use crate::error::{DecodeError, Kind};
+use crate::v1::B64;
 
-/// Bytes of scenario text a `text=` link may carry.
+/// Bytes of scenario text a text link may carry.
 pub(crate) const MAX_TEXT: usize = 65_536;
 
+/// The form without a check, read forever.
 pub(crate) const PREFIX: &str = "text=";
+/// The form with a check, written. No single edit turns it into
+/// [`PREFIX`] (or a version digit followed by base64url only), so a
+/// damaged checked link never reads as an unchecked one.
+pub(crate) const CHECKED: &str = "scenario=";
 const REPLAY: &str = "&replay=";
+/// What stands between the text (or replay string) and the check
+/// characters: one or two of it, to make the count of characters even.
+/// An escaped text never ends in it ([`escape`]).
+const PAD: char = '.';
 
 /// Reads what follows `text=` (`offset`: characters before it in the
-/// fragment, for positions in messages).
+/// fragment, for positions in messages), or a checked link's text and
+/// replay string once its check holds.
 pub(crate) fn decode(rest: &str, offset: usize) -> Result<(Scenario, Option<String>), DecodeError> {
     let (text_part, replay_part) = match rest.rfind(REPLAY) {
         Some(i) => {
@@ -106,18 +127,100 @@ fn unescape(s: &str, offset: usize, what: &str) -> Result<String, DecodeError> {
     })
 }
 
-/// The `text=` form of a scenario text: every byte but letters, digits
-/// and `-._~` percent-encoded (what `encodeURIComponent` leaves alone,
-/// less `!'()*`). An empty replay string counts as none.
+/// The checked text link of a scenario text (any text, parsing or not):
+/// `scenario=`, the text with every byte but letters, digits and `-._~`
+/// percent-encoded (what `encodeURIComponent` leaves alone, less
+/// `!'()*`), `&replay=` and the replay string if one is given (an empty
+/// one counts as none), one or two `.` so that the count of characters
+/// is even, and two check characters.
 pub fn text_fragment(text: &str, replay: Option<&str>) -> String {
+    let mut out = String::from(CHECKED);
+    escaped_parts(&mut out, text, replay);
+    out.push(PAD);
+    if out.len() % 2 == 1 {
+        out.push(PAD);
+    }
+    let [c1, c2] = check_chars(out.as_bytes());
+    out.push(c1);
+    out.push(c2);
+    out
+}
+
+/// The unchecked `text=` link that [`text_fragment`] wrote before text
+/// links had a check: for tests that such links keep decoding.
+#[doc(hidden)]
+pub fn unchecked_text_fragment(text: &str, replay: Option<&str>) -> String {
     let mut out = String::from(PREFIX);
+    escaped_parts(&mut out, text, replay);
+    out
+}
+
+fn escaped_parts(out: &mut String, text: &str, replay: Option<&str>) {
     // Never end in `=`: the empty text is written as one newline.
-    escape(&mut out, if text.is_empty() { "\n" } else { text });
+    escape(out, if text.is_empty() { "\n" } else { text });
     if let Some(r) = replay.filter(|r| !r.is_empty()) {
         out.push_str(REPLAY);
-        escape(&mut out, r);
+        escape(out, r);
     }
-    out
+}
+
+/// The check characters of `body` (everything before them): the CRC-11
+/// `c` of its bytes in eleven bits, its top six as the first character
+/// (any of base64url), its low five as the second (`A`–`Z`, `a`–`f`: a
+/// letter, so the link ends in one).
+fn check_chars(body: &[u8]) -> [char; 2] {
+    let c = check::remainder_bytes(body);
+    [char::from(B64[usize::from(c >> 5)]), char::from(B64[usize::from(c & 0x1f)])]
+}
+
+/// Reads a checked text link (`f` starts with [`CHECKED`]): the check,
+/// then the text as an unchecked link's.
+pub(crate) fn decode_checked(f: &str) -> Result<(Scenario, Option<String>), DecodeError> {
+    // The characters without whitespace (a link wrapped by a mail program
+    // still reads); the encoder writes ASCII only.
+    let mut s = String::with_capacity(f.len());
+    for (i, c) in f.chars().enumerate() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_ascii_graphic() {
+            return Err(crate::v1::bad_character(c, i + 1));
+        }
+        s.push(c);
+    }
+    let n = s.len();
+    let body = s.get(..n.saturating_sub(2)).unwrap_or("");
+    let text_end = body.trim_end_matches(PAD);
+    let pads = body.len() - text_end.len();
+    if text_end.len() < CHECKED.len() || pads == 0 {
+        return Err(DecodeError::new(
+            Kind::CutShort,
+            format!(
+                "the link is cut short: it has {n} characters and no check characters (a link of this form \
+                 ends in `.` and two letters or digits; was it wrapped or cut by your mail program?); copy the \
+                 whole link, up to its last character"
+            ),
+        ));
+    }
+    let check_ok = check_chars(body.as_bytes()).iter().copied().eq(s[n - 2..].chars());
+    if n % 2 == 1 || !check_ok {
+        let odd = if n % 2 == 1 { " (and it has an odd number of characters)" } else { "" };
+        return Err(DecodeError::new(
+            Kind::Damaged,
+            format!(
+                "the link is damaged: its last two characters do not match the others{odd}, so a character \
+                 was changed, added or lost on the way; copy the whole link again, exactly as it was sent"
+            ),
+        ));
+    }
+    if pads > 2 {
+        return Err(DecodeError::new(
+            Kind::Invalid,
+            "the link has more than two `.` before its check characters; \
+             it was not made by this playground, or it was altered",
+        ));
+    }
+    decode(&text_end[CHECKED.len()..], CHECKED.len())
 }
 
 /// Percent-encodes `s`; its last byte is encoded unless it is a letter or

@@ -1,11 +1,19 @@
-//! Format version 1: the encoder and the decoder, with their tables.
+//! Format version 1: the encoder and the decoder of its bit string, with
+//! their tables.
 //!
 //! The format is specified in the crate documentation (section "Version
 //! 1"). Everything version 1 needs lives in this module and stays as it
-//! is: a later version gets a module of its own, and links of version 1
-//! decode here forever. The tables may only grow (new schemes, profiles,
-//! calls get new codes), so that every link ever made keeps its meaning.
+//! is, and links of version 1 decode here forever. The tables may only
+//! grow (new schemes, profiles, calls get new codes), so that every link
+//! ever made keeps its meaning.
+//!
+//! Versions 2 and 3 write this bit string too, under their own check
+//! characters. Version 3's adds to it (`additions`: the modifiers of
+//! calls that gained operands, and entry kind 6 for new calls), which
+//! [`Grammar`] lets a decoder read only in a link of version 3: a link of
+//! version 1 or 2 reads as it always did.
 
+mod additions;
 mod bits;
 
 use std::collections::BTreeSet;
@@ -22,6 +30,14 @@ pub(crate) use bits::{b64_value as value_of, Writer, B64};
 
 /// The version character.
 pub(crate) const VERSION: char = '1';
+
+/// Which entries a bit string holds: version 1's (read in links of
+/// versions 1 and 2), or version 3's (`additions`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grammar {
+    V1,
+    V3,
+}
 
 /// Calls by code (`u(4)`); code 15 introduces the other kinds of entry.
 /// Frozen for version 1: not `Verb::ALL`, whose order may change.
@@ -44,7 +60,8 @@ const VERBS: [Verb; 15] = [
 ];
 const OTHER: u64 = 15;
 
-/// Kinds of entry after code 15 (`u(3)`); 6 and 7 are unused.
+/// Kinds of entry after code 15 (`u(3)`); 6 is version 3's (`additions`),
+/// 7 is unused.
 const GAP: u64 = 0;
 const NOTE: u64 = 1;
 const PAR: u64 = 2;
@@ -55,6 +72,9 @@ const NEVER: u64 = 4;
 /// the bare call, so links made before keep their meaning). Also what a
 /// claim's call code 15 is followed by.
 const SYNC_RANGE: u64 = 5;
+/// A call only version 3 has a code for (`additions`); in version 3,
+/// kind 5 is not read (sync_file_range's flags follow call 10 there).
+const NEW_CALL: u64 = 6;
 
 /// Schemes by code (`u(4)`); 10 to 14 are free for new schemes; 15 spells
 /// the id out as text.
@@ -100,7 +120,7 @@ pub(crate) const MAX_SET: u64 = 256;
 
 /// The fragment of version 1 for `s` (and a replay string).
 pub(crate) fn encode(s: &Scenario, replay: Option<&str>) -> String {
-    let w = body(s, replay);
+    let w = body(s, replay, Grammar::V1);
     let mut out = String::new();
     out.push(VERSION);
     out.extend(w.sextets().into_iter().map(|v| char::from(B64[usize::from(v)])));
@@ -109,8 +129,9 @@ pub(crate) fn encode(s: &Scenario, replay: Option<&str>) -> String {
 }
 
 /// The bit string of `s` (and a replay string): what the crate
-/// documentation calls "the bit string". Version 2 writes it too.
-pub(crate) fn body(s: &Scenario, replay: Option<&str>) -> Writer {
+/// documentation calls "the bit string". Versions 2 and 3 write it too;
+/// with [`Grammar::V3`], the forms of entry kind 6 are written as such.
+pub(crate) fn body(s: &Scenario, replay: Option<&str>, g: Grammar) -> Writer {
     let mut names = Names::default();
     names.collect(s);
     let mut w = Writer::default();
@@ -145,8 +166,20 @@ pub(crate) fn body(s: &Scenario, replay: Option<&str>) -> Writer {
     if let Some(r) = replay {
         put_text(&mut w, r);
     }
-    put_items(&mut w, &names, &s.body);
+    put_items(&mut w, &Enc { names: &names, g }, &s.body);
     w
+}
+
+/// What the writer of entries needs besides the bits.
+struct Enc<'a> {
+    names: &'a Names,
+    g: Grammar,
+}
+
+impl Enc<'_> {
+    fn name(&self, w: &mut Writer, n: &Name) {
+        w.u(self.names.width(), self.names.index(n));
+    }
 }
 
 /// The name table: every fd, file and label, in order of first use.
@@ -286,23 +319,38 @@ fn put_outcome(w: &mut Writer, o: &Outcome) {
     }
 }
 
-fn put_event(w: &mut Writer, names: &Names, e: &Event) {
+/// The call's code and operands (not its trailer). `expect`: whether the
+/// statement carries an expectation (in version 3, a write with one says
+/// so in its modifier).
+fn put_event(w: &mut Writer, enc: &Enc, e: &Event, expect: bool) {
+    if enc.g == Grammar::V3 {
+        if additions::is_new_call(e) {
+            w.u(4, OTHER);
+            w.u(3, NEW_CALL);
+            additions::put_new_call(w, enc, e);
+        } else {
+            w.u(4, VERBS.iter().position(|v| *v == e.verb()).unwrap_or(0) as u64);
+            put_operands(w, enc, e);
+            additions::put_modifiers(w, e, expect);
+        }
+        return;
+    }
     if let Event::SyncFileRange { fd, flags } = e {
         if *flags != SyncRange::ALL {
             w.u(4, OTHER);
             w.u(3, SYNC_RANGE);
-            w.u(names.width(), names.index(fd));
+            enc.name(w, fd);
             w.u(3, range_bits(*flags));
             return;
         }
     }
     let code = VERBS.iter().position(|v| *v == e.verb()).unwrap_or(0) as u64;
     w.u(4, code);
-    put_operands(w, names, e);
+    put_operands(w, enc, e);
 }
 
-fn put_operands(w: &mut Writer, names: &Names, e: &Event) {
-    let name = |w: &mut Writer, n: &Name| w.u(names.width(), names.index(n));
+fn put_operands(w: &mut Writer, enc: &Enc, e: &Event) {
+    let name = |w: &mut Writer, n: &Name| enc.name(w, n);
     match e {
         Event::Open { fd, file, .. } => {
             name(w, fd);
@@ -334,59 +382,78 @@ fn range_bits(f: SyncRange) -> u64 {
     u64::from(f.wait_before) << 2 | u64::from(f.write) << 1 | u64::from(f.wait_after)
 }
 
-/// Whether version 1 can hold every call of `s`: all but a
-/// sync_file_range with no step, which has no text either, and the forms
-/// added after version 1's tables were last grown, which [`crate::encode`]
-/// sends as `text=` links until a later format version holds them: `fail`
-/// and `heal` of pages, open's flags, write's RWF flags, an expectation on
-/// a write (a synchronous or direct one), `mmap_write` and `msync`.
-pub(crate) fn can_encode(s: &Scenario) -> bool {
-    fn event_ok(e: &Event) -> bool {
-        match e {
-            Event::SyncFileRange { flags, .. } => flags.is_valid(),
-            Event::Fail { pages, .. } | Event::Heal { pages, .. } => pages.is_none(),
-            Event::Open { flags, .. } => *flags == OpenFlags::default(),
-            Event::Write { rwf, .. } => rwf.is_none(),
-            Event::MmapWrite { .. } | Event::Msync { .. } | Event::Read { .. } => false,
-            _ => true,
-        }
-    }
+/// Whether the bit string of grammar `g` can hold every call of `s`.
+///
+/// Version 1's ([`Grammar::V1`]): all but a sync_file_range with no step,
+/// which has no text either, and the forms added after version 1's tables
+/// were last grown, which version 3 holds: `fail` and `heal` of pages,
+/// open's flags, write's RWF flags, an expectation on a write (a
+/// synchronous or direct one), `mmap_write`, `msync`, `read` and a read's
+/// page versions as results.
+///
+/// Version 3's ([`Grammar::V3`]): every call that has a text. Only values
+/// built as data that no text says are left out (a sync_file_range with
+/// no step, open flags or pages the parser refuses, an expectation on a
+/// call that returns nothing); [`crate::encode`] sends those as a text
+/// link of their printed text, which does not decode.
+pub(crate) fn can_encode(s: &Scenario, g: Grammar) -> bool {
+    let event_ok = |e: &Event| match e {
+        _ if g == Grammar::V3 => additions::has_text(e),
+        Event::SyncFileRange { flags, .. } => flags.is_valid(),
+        Event::Fail { pages, .. } | Event::Heal { pages, .. } => pages.is_none(),
+        Event::Open { flags, .. } => *flags == OpenFlags::default(),
+        Event::Write { rwf, .. } => rwf.is_none(),
+        Event::MmapWrite { .. } | Event::Msync { .. } | Event::Read { .. } => false,
+        _ => true,
+    };
+    let returns = |v: Verb| if g == Grammar::V3 { v.may_return() } else { v.returns() };
     // A read's page versions have no code in versions 1 and 2.
-    fn no_content(o: &Outcome) -> bool {
-        match o {
-            Outcome::Is(r) => r.content().is_none(),
-            Outcome::AnyOf(set) => set.iter().all(|r| r.content().is_none()),
-        }
-    }
-    fn items_ok(items: &[Item]) -> bool {
+    let outcome_ok = |o: &Outcome| {
+        g == Grammar::V3
+            || match o {
+                Outcome::Is(r) => r.content().is_none(),
+                Outcome::AnyOf(set) => set.iter().all(|r| r.content().is_none()),
+            }
+    };
+    let c = Can { event: &event_ok, returns: &returns, outcome: &outcome_ok };
+    c.items(&s.body)
+}
+
+/// The tests of [`can_encode`], for one grammar.
+struct Can<'a> {
+    event: &'a dyn Fn(&Event) -> bool,
+    returns: &'a dyn Fn(Verb) -> bool,
+    outcome: &'a dyn Fn(&Outcome) -> bool,
+}
+
+impl Can<'_> {
+    fn items(&self, items: &[Item]) -> bool {
         items.iter().all(|item| match item {
             Item::Stmt(st) => {
-                event_ok(&st.event)
-                    && (st.expect.is_none() || st.event.verb().returns())
-                    && st
-                        .expect
-                        .iter()
-                        .all(|x| x.default.iter().chain(x.overrides.iter().map(|o| &o.1)).all(no_content))
+                (self.event)(&st.event)
+                    && st.expect.as_ref().is_none_or(|x| {
+                        (self.returns)(st.event.verb())
+                            && x.default.iter().chain(x.overrides.iter().map(|o| &o.1)).all(self.outcome)
+                    })
             }
-            Item::Par(p) => items_ok(&p.items),
+            Item::Par(p) => self.items(&p.items),
             Item::Claim(c) => c.conds.iter().all(|cond| {
-                no_content(&cond.outcome)
+                (self.outcome)(&cond.outcome)
                     && match &cond.call {
-                        CallRef::Call(e) => event_ok(e),
+                        CallRef::Call(e) => (self.event)(e),
                         CallRef::Label(_) => true,
                     }
             }),
             Item::Note(_) | Item::Gap => true,
         })
     }
-    items_ok(&s.body)
 }
 
-fn put_items(w: &mut Writer, names: &Names, items: &[Item]) {
+fn put_items(w: &mut Writer, enc: &Enc, items: &[Item]) {
     w.ue(items.len() as u64);
     for item in items {
         match item {
-            Item::Stmt(st) => put_stmt(w, names, st),
+            Item::Stmt(st) => put_stmt(w, enc, st),
             Item::Gap => {
                 w.u(4, OTHER);
                 w.u(3, GAP);
@@ -400,9 +467,9 @@ fn put_items(w: &mut Writer, names: &Names, items: &[Item]) {
                 w.u(4, OTHER);
                 w.u(3, PAR);
                 put_comment(w, p.comment.as_deref());
-                put_items(w, names, &p.items);
+                put_items(w, enc, &p.items);
             }
-            Item::Claim(c) => put_claim(w, names, c),
+            Item::Claim(c) => put_claim(w, enc, c),
         }
     }
 }
@@ -414,9 +481,9 @@ fn put_comment(w: &mut Writer, comment: Option<&str>) {
     }
 }
 
-fn put_stmt(w: &mut Writer, names: &Names, st: &Stmt) {
-    put_event(w, names, &st.event);
-    let returns = st.event.verb().returns();
+fn put_stmt(w: &mut Writer, enc: &Enc, st: &Stmt) {
+    put_event(w, enc, &st.event, st.expect.is_some());
+    let returns = has_expect_bit(enc.g, &st.event, st.expect.is_some());
     let expect = st.expect.as_ref().filter(|_| returns);
     if returns {
         w.bit(expect.is_some());
@@ -428,7 +495,7 @@ fn put_stmt(w: &mut Writer, names: &Names, st: &Stmt) {
         w.bit(st.comment.is_some());
     }
     if let Some(l) = &st.label {
-        w.u(names.width(), names.index(l));
+        enc.name(w, l);
     }
     if let Some(e) = expect {
         w.bit(e.default.is_some());
@@ -446,7 +513,14 @@ fn put_stmt(w: &mut Writer, names: &Names, st: &Stmt) {
     }
 }
 
-fn put_claim(w: &mut Writer, names: &Names, c: &Claim) {
+/// Whether a call's trailer has the expectation bit: for the calls that
+/// always return, and in version 3 for a write whose modifier says it
+/// returns.
+fn has_expect_bit(g: Grammar, e: &Event, expect: bool) -> bool {
+    e.verb().returns() || (g == Grammar::V3 && additions::write_returns(e, expect))
+}
+
+fn put_claim(w: &mut Writer, enc: &Enc, c: &Claim) {
     w.u(4, OTHER);
     w.u(3, if c.kind == ClaimKind::Exists { EXISTS } else { NEVER });
     w.ue(c.conds.len() as u64);
@@ -454,11 +528,11 @@ fn put_claim(w: &mut Writer, names: &Names, c: &Claim) {
         match &cond.call {
             CallRef::Label(l) => {
                 w.bit(false);
-                w.u(names.width(), names.index(l));
+                enc.name(w, l);
             }
             CallRef::Call(e) => {
                 w.bit(true);
-                put_event(w, names, e);
+                put_event(w, enc, e, false);
             }
         }
         put_outcome(w, &cond.outcome);
@@ -506,6 +580,7 @@ fn invalid<T>(msg: impl Into<String>) -> Result<T, Problem> {
 
 struct Decoder<'a> {
     r: Reader<'a>,
+    g: Grammar,
     at: Vec<At>,
     names: Vec<Name>,
     entries: usize,
@@ -556,6 +631,7 @@ pub(crate) fn decode(fragment: &str) -> Result<(Scenario, Option<String>), Decod
     let chars = last.0;
     let mut d = Decoder {
         r: Reader::new(&sextets),
+        g: Grammar::V1,
         at: Vec::new(),
         names: Vec::new(),
         entries: 0,
@@ -626,11 +702,13 @@ pub(crate) enum BodyError {
 }
 
 /// Reads the bit string from base64url values: version 1's body, and
-/// version 2's, which is the same. Linear in the length, and bounded by
-/// the limits above whatever the bits declare.
-pub(crate) fn read_body(sextets: &[u8]) -> Result<Body, BodyError> {
+/// version 2's, which is the same ([`Grammar::V1`]), or version 3's
+/// ([`Grammar::V3`]). Linear in the length, and bounded by the limits
+/// above whatever the bits declare.
+pub(crate) fn read_body(sextets: &[u8], g: Grammar) -> Result<Body, BodyError> {
     let mut d = Decoder {
         r: Reader::new(sextets),
+        g,
         at: Vec::new(),
         names: Vec::new(),
         entries: 0,
@@ -906,7 +984,20 @@ impl Decoder<'_> {
         Ok(Outcome::AnyOf(set))
     }
 
-    fn event(&mut self, code: u64) -> Result<Event, Problem> {
+    /// The call of code `code` (0 to 14) with its operands (and, in
+    /// version 3, its modifiers), and whether it is a write that returns.
+    fn event(&mut self, code: u64) -> Result<(Event, bool), Problem> {
+        let e = self.event_v1(code)?;
+        match (self.g, e.verb()) {
+            (Grammar::V3, Verb::Open | Verb::Write | Verb::Fail | Verb::Heal | Verb::SyncFileRange) => {
+                self.modifiers(e)
+            }
+            _ => Ok((e, false)),
+        }
+    }
+
+    /// The call of code `code` with version 1's operands.
+    fn event_v1(&mut self, code: u64) -> Result<Event, Problem> {
         self.grow(16)?;
         let Some(&verb) = VERBS.get(code as usize) else {
             return invalid(format!("call number {code} is not one this playground knows"));
@@ -953,8 +1044,13 @@ impl Decoder<'_> {
 
     /// What follows code 15 and kind 5: `name` (the fd), `u(3)` flags.
     fn sync_range_event(&mut self) -> Result<Event, Problem> {
-        self.grow(48)?;
         let fd = self.name_ref()?;
+        Ok(Event::SyncFileRange { fd, flags: self.sync_range_flags()? })
+    }
+
+    /// sync_file_range's `u(3)` flags, one to six steps of three.
+    fn sync_range_flags(&mut self) -> Result<SyncRange, Problem> {
+        self.grow(48)?;
         let bits = self.r.u(3)?;
         let flags = SyncRange {
             wait_before: bits & 0b100 != 0,
@@ -964,7 +1060,7 @@ impl Decoder<'_> {
         match bits {
             0 => invalid("a sync_file_range has no flag set, which no scenario says"),
             7 => invalid("a sync_file_range has all three flags, which is written as call 10"),
-            _ => Ok(Event::SyncFileRange { fd, flags }),
+            _ => Ok(flags),
         }
     }
 
@@ -1013,22 +1109,40 @@ impl Decoder<'_> {
                 let kind = if kind == EXISTS { ClaimKind::Exists } else { ClaimKind::Never };
                 Item::Claim(self.claim(kind)?)
             }
-            SYNC_RANGE => {
+            SYNC_RANGE if self.g == Grammar::V1 => {
                 let event = self.sync_range_event()?;
-                Item::Stmt(self.stmt_after(event)?)
+                Item::Stmt(self.stmt_after(event, true)?)
+            }
+            NEW_CALL if self.g == Grammar::V3 => {
+                let event = self.new_call()?;
+                let expect_bit = event.verb().returns();
+                Item::Stmt(self.stmt_after(event, expect_bit)?)
+            }
+            SYNC_RANGE => {
+                return invalid(
+                    "entry kind 5 is version 1's spelling of sync_file_range's flags; \
+                     version 3 writes them after call 10",
+                )
             }
             kind => return invalid(format!("entry kind {kind} is not one this playground knows")),
         })
     }
 
     fn stmt(&mut self, code: u64) -> Result<Stmt, Problem> {
-        let event = self.event(code)?;
-        self.stmt_after(event)
+        let (event, write_returns) = self.event(code)?;
+        let expect_bit = event.verb().returns() || write_returns;
+        let st = self.stmt_after(event, expect_bit)?;
+        if write_returns && st.expect.is_none() && matches!(st.event, Event::Write { rwf: None, .. }) {
+            return invalid("a write says it returns, with neither an RWF flag nor an expectation");
+        }
+        Ok(st)
     }
 
-    /// A call's trailer: expectation, label and comment.
-    fn stmt_after(&mut self, event: Event) -> Result<Stmt, Problem> {
-        let has_expect = event.verb().returns() && self.r.bit()?;
+    /// A call's trailer: expectation, label and comment. `expect_bit`:
+    /// whether the trailer starts with the expectation bit (version 1's
+    /// codes: the calls that always return; entry kind 6: a write too).
+    fn stmt_after(&mut self, event: Event, expect_bit: bool) -> Result<Stmt, Problem> {
+        let has_expect = expect_bit && self.r.bit()?;
         let (has_label, has_comment) =
             if self.r.bit()? { (self.r.bit()?, self.r.bit()?) } else { (false, false) };
         let label = if has_label { Some(self.name_ref()?) } else { None };
@@ -1055,10 +1169,15 @@ impl Decoder<'_> {
             let call = if self.r.bit()? {
                 let code = self.r.u(4)?;
                 if code != OTHER {
-                    CallRef::Call(self.event(code)?)
+                    let (event, write_returns) = self.event(code)?;
+                    if write_returns && matches!(event, Event::Write { rwf: None, .. }) {
+                        return invalid("a claim's write says it returns, with no RWF flag");
+                    }
+                    CallRef::Call(event)
                 } else {
                     match self.r.u(3)? {
-                        SYNC_RANGE => CallRef::Call(self.sync_range_event()?),
+                        SYNC_RANGE if self.g == Grammar::V1 => CallRef::Call(self.sync_range_event()?),
+                        NEW_CALL if self.g == Grammar::V3 => CallRef::Call(self.new_call()?),
                         kind => return invalid(format!("a claim's call is an entry of kind {kind}")),
                     }
                 }

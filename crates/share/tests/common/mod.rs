@@ -62,14 +62,27 @@ pub fn link_of_bits(bits: &str) -> String {
 }
 
 /// A version-2 link made by hand from its bit string, as
-/// [`link_of_bits`]: the characters, a zero one when needed to make
+/// [`link_of_bits`]: see [`link_of_bits_sealed`].
+pub fn link_of_bits_v2(bits: &str) -> String {
+    link_of_bits_sealed('2', bits)
+}
+
+/// A version-3 link made by hand from its bit string: see
+/// [`link_of_bits_sealed`].
+pub fn link_of_bits_v3(bits: &str) -> String {
+    link_of_bits_sealed('3', bits)
+}
+
+/// A link of version 2 or 3 (`version`) made by hand from its bit string,
+/// as [`link_of_bits`]: the characters, a zero one when needed to make
 /// their count even, then the CRC-11 check, computed here bit by bit
 /// (apart from the crate's table-driven code).
-pub fn link_of_bits_v2(bits: &str) -> String {
+pub fn link_of_bits_sealed(version: char, bits: &str) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     const G: u64 = 0xb85;
     let bits: Vec<u8> = bits.bytes().filter(|b| matches!(b, b'0' | b'1')).map(|b| b - b'0').collect();
-    let mut values: Vec<u64> = vec![54];
+    let first = B64.iter().position(|&b| char::from(b) == version).expect("a base64url version") as u64;
+    let mut values: Vec<u64> = vec![first];
     for chunk in bits.chunks(6) {
         values.push((0..6).fold(0u64, |v, i| v << 1 | u64::from(chunk.get(i).copied().unwrap_or(0))));
     }
