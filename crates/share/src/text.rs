@@ -184,7 +184,15 @@ pub(crate) fn decode_checked(f: &str) -> Result<(Scenario, Option<String>), Deco
             continue;
         }
         if !c.is_ascii_graphic() {
-            return Err(crate::v1::bad_character(c, i + 1));
+            let position = i + 1;
+            let shown = if c.is_control() { format!("{c:?}") } else { format!("`{c}`") };
+            return Err(DecodeError::new(
+                Kind::BadCharacter { position },
+                format!(
+                    "bad character {shown} at position {position} after the `#`: a text link holds only \
+                     printable ASCII, its text percent-encoded (was it changed by the program it went through?)"
+                ),
+            ));
         }
         s.push(c);
     }

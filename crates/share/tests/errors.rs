@@ -7,7 +7,7 @@ mod common;
 
 use errseq::Ret;
 use errseq_scenario::{parse, CallRef, Claim, ClaimKind, Cond, Item, Name, Outcome, Scenario};
-use errseq_share::{decode, encode, fragment_of, link, DecodeError, Kind};
+use errseq_share::{decode, encode, fragment_of, link, text_fragment, DecodeError, Kind};
 
 const TEN: &str = "open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n\
                    fsync a => 0\nheal f\nwrite b\nfsync b => 0\n";
@@ -52,7 +52,7 @@ fn an_unknown_version_is_named() {
     let e = err("9AAAA");
     assert_eq!(e.kind(), Kind::UnknownVersion);
     assert!(
-        e.to_string().starts_with("unknown format version 9: this playground reads versions 1 and 2"),
+        e.to_string().starts_with("unknown format version 9: this playground reads versions 1, 2 and 3"),
         "{e}"
     );
 }
@@ -103,7 +103,7 @@ fn empty_and_text_links() {
 fn whole_links_and_fragments() {
     let s = parse(TEN).expect("valid").scenario;
     let l = link("http://127.0.0.1:8080/#old", &s, Some("1f.UNUH"));
-    assert!(l.starts_with("http://127.0.0.1:8080/#2"), "{l}");
+    assert!(l.starts_with("http://127.0.0.1:8080/#3"), "{l}");
     assert_eq!(fragment_of(&l), encode(&s, Some("1f.UNUH")));
     assert_eq!(fragment_of("no-hash"), "no-hash");
     let back = decode(&format!("  {l}\n")).expect("decodes");
@@ -168,4 +168,67 @@ fn a_claims_call_code_15_needs_kind_5() {
     let e = err(&claim("001"));
     assert_eq!(e.kind(), Kind::Invalid);
     assert!(e.to_string().contains("a claim's call is an entry of kind 1"), "{e}");
+}
+
+#[test]
+fn a_hash_inside_a_binary_link_is_a_bad_character() {
+    // Not the mark of a fragment: the rest is not read as a link of its own.
+    let f = fragment(TEN);
+    for at in [1, 5, f.len() - 1] {
+        let damaged = format!("{}#{}", &f[..at], &f[at..]);
+        let e = err(&damaged);
+        assert_eq!(e.kind(), Kind::BadCharacter { position: at + 1 }, "{damaged}: {e}");
+    }
+    // A whole link's `#` is its fragment's mark, as ever.
+    assert!(decode(&format!("http://127.0.0.1:8080/#{f}")).is_ok());
+    assert!(decode(&format!("#{f}")).is_ok());
+}
+
+#[test]
+fn a_checked_text_link_says_what_is_wrong() {
+    let f = text_fragment("open a f\nfsync a => EIO\n", Some("2fAFV_gAAH"));
+    assert!(decode(&f).is_ok());
+    // Cut anywhere: its check characters are gone.
+    for keep in "scenario=".len()..f.len() - 3 {
+        let e = err(&f[..keep]);
+        assert!(matches!(e.kind(), Kind::CutShort | Kind::Damaged), "{keep}: {e}");
+    }
+    let e = err(&f[..f.len() - 10]);
+    assert_eq!(e.kind(), Kind::CutShort, "{e}");
+    assert!(e.to_string().contains("no check characters"), "{e}");
+    // A character changed.
+    let e = err(&f.replacen("fsync", "fsinc", 1));
+    assert_eq!(e.kind(), Kind::Damaged);
+    assert!(e.to_string().starts_with("the link is damaged"), "{e}");
+    // A character no link of this form holds.
+    let e = err(&f.replacen("fsync", "fsÿnc", 1));
+    assert_eq!(e.kind(), Kind::BadCharacter { position: 27 }, "{e}");
+    assert!(e.to_string().contains("percent-encoded"), "{e}");
+    // Wrapped by a mail program, even inside its prefix: still reads.
+    let wrapped = format!("scena\n  rio={}", &f["scenario=".len()..]);
+    assert_eq!(decode(&wrapped).expect("reads"), decode(&f).expect("reads"));
+}
+
+#[test]
+fn a_checked_text_link_whose_text_has_mistakes_gives_the_text() {
+    // The page writes one for a text that does not parse yet.
+    let f = text_fragment("opn a f\n", None);
+    let e = err(&f);
+    assert_eq!(e.kind(), Kind::BadText);
+    assert_eq!(e.text(), Some("opn a f\n"), "an editor can still open the text");
+}
+
+#[test]
+fn more_than_two_pads_is_not_a_link_of_this_playground() {
+    // Made by hand with a valid check: four `.` before it.
+    let body = "scenario=sync%0A....";
+    let c = errseq_share::check::remainder_bytes(body.as_bytes());
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut f = body.to_owned();
+    f.push(char::from(B64[usize::from(c >> 5)]));
+    f.push(char::from(B64[usize::from(c & 31)]));
+    assert_eq!(f.len() % 2, 0);
+    let e = err(&f);
+    assert_eq!(e.kind(), Kind::Invalid, "{e}");
+    assert!(e.to_string().contains("more than two `.`"), "{e}");
 }

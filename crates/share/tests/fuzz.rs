@@ -1,7 +1,8 @@
 //! No input panics the decoder or makes it slow: a million fragments,
-//! made by damaging real links of both versions (changed, inserted,
-//! deleted, swapped characters, cut ends) and at random (base64url strings
-//! after a version, `text=` strings of percent escapes and scenario words).
+//! made by damaging real links of every version and of both text forms
+//! (changed, inserted, deleted, swapped characters, cut ends) and at
+//! random (base64url strings after a version, `text=` and `scenario=`
+//! strings of percent escapes and scenario words).
 //!
 //! The count is `ERRSEQ_SHARE_FUZZ` (default 1,000,000), in the default
 //! `cargo test` run, debug build included.
@@ -14,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use common::Rng;
 use errseq_scenario::parse;
-use errseq_share::{decode, encode, encode_version_1, text_fragment, Kind};
+use errseq_share::{
+    decode, encode, encode_version_1, encode_version_2, text_fragment, unchecked_text_fragment, Kind,
+};
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -33,7 +36,9 @@ fn seeds() -> Vec<String> {
         out.push(encode(&s, None));
         out.push(encode(&s, Some("2fAFV_gAAH")));
         out.push(encode_version_1(&s, Some("1f.UNUH")));
+        out.push(encode_version_2(&s, Some("1f.UNUH")));
         out.push(text_fragment(text, None));
+        out.push(unchecked_text_fragment(text, Some("1f.UNUH")));
     }
     for path in common::example_files() {
         let text = std::fs::read_to_string(&path).expect("read");
@@ -41,6 +46,8 @@ fn seeds() -> Vec<String> {
         out.push(encode(&s, None));
         out.push(encode(&s, Some("1a.AB.c")));
         out.push(encode_version_1(&s, None));
+        out.push(encode_version_2(&s, None));
+        out.push(text_fragment(&text, Some("2fAFV_gAAH")));
     }
     out
 }
@@ -89,7 +96,7 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
 }
 
 fn random_binary(rng: &mut Rng) -> String {
-    let mut s = String::from(["9", "1", "2", "2"][rng.below(4)]);
+    let mut s = String::from(["9", "1", "2", "3", "3"][rng.below(5)]);
     for _ in 0..rng.below(80) {
         s.push(char::from(B64[rng.below(64)]));
     }
@@ -127,9 +134,14 @@ fn random_text(rng: &mut Rng) -> String {
         "dup",
         "error",
     ];
-    let mut s = String::from("text=");
+    let mut s = String::from(["text=", "scenario="][rng.below(2)]);
     for _ in 0..rng.below(30) {
         s.push_str(SOUP[rng.below(SOUP.len())]);
+    }
+    if s.starts_with("scenario=") && rng.below(2) == 0 {
+        // With its check, so that the text behind it is read too.
+        let text = &s["scenario=".len()..];
+        s = text_fragment(text, None);
     }
     s
 }

@@ -1,11 +1,13 @@
 //! Links made by each format version decode to the same text forever.
 //!
-//! `golden/v1.txt` and `golden/v2.txt` hold links made once and the
-//! canonical text each must decode to. The files are data: these tests
-//! read them and never rewrite them. (`write_the_golden_file`, ignored,
-//! made `v2.txt`; run it again only to add entries while version 2 is the
-//! newest, and check the diff keeps every old entry unchanged. `v1.txt`
-//! was made the same way while version 1 was the newest; it is frozen.)
+//! `golden/v1.txt`, `golden/v2.txt` and `golden/v3.txt` hold links made
+//! once and the canonical text each must decode to. The files are data:
+//! these tests read them and never rewrite them. (`write_the_golden_file`,
+//! ignored, made `v3.txt`; run it again only to add entries while version
+//! 3 is the newest, and check the diff keeps every old entry unchanged.
+//! `v1.txt` and `v2.txt` were made the same way while their version was
+//! the newest; they are frozen. `v1.txt` holds the unchecked `text=`
+//! links written then, `v3.txt` checked `scenario=` text links.)
 //!
 //! A file is a list of entries. An entry is a line `=== link FRAGMENT`,
 //! an optional line `=== replay STRING`, then the canonical text, line by
@@ -19,7 +21,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use errseq_scenario::parse_unchecked;
-use errseq_share::{decode, encode};
+use errseq_share::{decode, encode, text_fragment};
 
 fn golden_path(version: u32) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/v{version}.txt"))
@@ -53,8 +55,9 @@ fn entries(file: &str) -> Vec<Entry> {
 }
 
 /// Checks every entry of `golden/v{version}.txt`; `encoder` must still
-/// write each binary link of that version exactly (version 1's is kept,
-/// hidden, for this).
+/// write each binary link of that version exactly (version 1's and 2's
+/// are kept, hidden, for this), and [`text_fragment`] each checked text
+/// link. Returns how many binary links the file has.
 fn check_file(version: u32, encoder: fn(&errseq_scenario::Scenario, Option<&str>) -> String) -> usize {
     let file = std::fs::read_to_string(golden_path(version)).expect("tests/golden/vN.txt");
     let entries = entries(&file);
@@ -69,6 +72,9 @@ fn check_file(version: u32, encoder: fn(&errseq_scenario::Scenario, Option<&str>
             let (s, _) = parse_unchecked(&e.text).expect("stored text parses");
             assert_eq!(encoder(&s, e.replay.as_deref()), e.fragment, "the encoder changed for\n{}", e.text);
         }
+        if e.fragment.starts_with("scenario=") {
+            assert_eq!(text_fragment(&e.text, e.replay.as_deref()), e.fragment, "text links changed");
+        }
     }
     binary
 }
@@ -80,12 +86,17 @@ fn version_1_links_decode_to_their_stored_text_forever() {
 
 #[test]
 fn version_2_links_decode_to_their_stored_text_forever() {
-    // While version 2 is the one written, the encoder must not drift.
-    assert!(check_file(2, encode) >= 30);
+    assert!(check_file(2, errseq_share::encode_version_2) >= 30);
+}
+
+#[test]
+fn version_3_links_decode_to_their_stored_text_forever() {
+    // While version 3 is the one written, the encoder must not drift.
+    assert!(check_file(3, encode) >= 60);
 }
 
 /// Scenarios that use every part of the language, beyond the examples.
-const CRAFTED: [&str; 15] = [
+const CRAFTED: [&str; 20] = [
     "",
     "sync\n",
     "open a f\nfsync a => EIO\n",
@@ -102,6 +113,17 @@ const CRAFTED: [&str; 15] = [
     "# only a comment\n",
     // sync_file_range's flags (entry kind 5, and code 15 in a claim's call).
     "title: sync_file_range with flags\n\nopen a f\nopen b f\nwrite a\nsync_file_range a WRITE\nfail f EIO\npar\n  sync_file_range a WAIT_BEFORE as wb\n  error f EIO\n  sync_file_range b WAIT_BEFORE WAIT_AFTER => {0, EIO}\nend\nsync_file_range a WRITE WAIT_AFTER => EIO linux-4.12=0  # note\nsync_file_range b WAIT_AFTER\nsync_file_range a => EIO\nnever wb = EIO, sync_file_range b WAIT_AFTER = 0 for linux\nexists sync_file_range a WRITE WAIT_AFTER = EIO\n",
+    // Version 3's additions: every open flag that has a text, writes with
+    // and without RWF flags and results, pages, mmap_write and msync, in
+    // calls, blocks, labels and claims.
+    "title: version 3's forms\nfs: nfs\n\nopen a f O_RDONLY\nopen b f O_SYNC\nopen c f O_DSYNC\nopen d g O_DIRECT\nopen e g O_RDONLY O_DIRECT\nopen h g O_SYNC O_DIRECT\nopen i g O_DSYNC O_DIRECT\nopen j g\nwrite b => 0\nwrite c 7 => EIO linux-4.12={0, EIO}  # sync\nwrite d 4294967295 => ENOSPC\nwrite j 3 RWF_SYNC as rs => 0\nwrite j RWF_DSYNC\nwrite j 9\nmmap_write j\nmmap_write j 4294967295  # last page\nmsync j => EIO\nmsync a\nfail f EIO 0\nfail g ENOSPC 2..4294967295\nfail f EDQUOT\nheal f 1..1\nheal g 0..3\nheal g\nclose a => 0\n",
+    "open a f O_SYNC\nopen b f\nwrite b\npar\n  write a 1 as w  # a synchronous write\n  msync b as m\n  mmap_write b 2\n  fail f EIO 1..2\nend\nnever w = 0, m = 0\nexists write a 1 = EIO, msync b = {0, EIO} for linux-4.13 linux\nexists write b RWF_DSYNC = 0\nwrite b RWF_DSYNC\n",
+    // Labels spelled like the new calls.
+    "open a f\nfsync a as msync\nsync_file_range a WRITE as mmap_write\nnever msync = EIO, mmap_write = 0\n",
+    // Failing pages far apart, and a heal of one of them.
+    "open a f O_DIRECT\nopen b g\nwrite b 100\nwrite b 4000000000\nfail g EIO 4000000000\nfsync b => EIO\nheal g 4000000000\nwrite a 5 => 0\n",
+    // The ten events of version 3's forms measured in BENCHMARKS.md.
+    "open a f O_SYNC\nopen b f O_RDONLY\nwrite a => EIO\nfail f EIO 1..2\nmmap_write a 1\nmsync a => EIO\nwrite a 2 RWF_DSYNC => 0\nheal f 1\nmsync b => 0\nclose a => 0\n",
 ];
 
 /// The replay strings carried by the crafted entries, by index.
@@ -110,16 +132,18 @@ fn crafted_replay(i: usize) -> Option<&'static str> {
         2 => Some("1f.UNUH"),
         5 => Some("1d.Ag.B"),
         10 => Some("any text, as given ✓"),
+        16 => Some("2fAFV_gAAH"),
         _ => None,
     }
 }
 
 #[test]
-#[ignore = "writes tests/golden/v2.txt; run by hand, only to add entries while version 2 is the newest"]
+#[ignore = "writes tests/golden/v3.txt; run by hand, only to add entries while version 3 is the newest"]
 fn write_the_golden_file() {
     let mut out = String::from(
-        "# Share links of format version 2 and the canonical text each decodes to.\n\
-         # Checked by tests/golden.rs; made once, never rewritten: add, never change.\n\n",
+        "# Share links of format version 3 and checked text links, and the canonical\n\
+         # text each decodes to. Checked by tests/golden.rs; made once, never\n\
+         # rewritten: add, never change.\n\n",
     );
     let mut add = |fragment: &str, replay: Option<&str>, text: &str| {
         let _ = writeln!(out, "=== link {fragment}");
@@ -139,7 +163,12 @@ fn write_the_golden_file() {
         let replay = crafted_replay(i);
         add(&encode(&s, replay), replay, &s.to_string());
     }
-    // `text=` links have no version of their own: v1.txt holds them.
-    std::fs::create_dir_all(golden_path(2).parent().expect("dir")).expect("mkdir");
-    std::fs::write(golden_path(2), out).expect("write the golden file");
+    // Checked text links (unchecked `text=` links are in v1.txt).
+    for (i, text) in CRAFTED.iter().enumerate() {
+        let (s, _) = parse_unchecked(text).expect("crafted scenario parses");
+        let replay = crafted_replay(i);
+        add(&text_fragment(&s.to_string(), replay), replay, &s.to_string());
+    }
+    std::fs::create_dir_all(golden_path(3).parent().expect("dir")).expect("mkdir");
+    std::fs::write(golden_path(3), out).expect("write the golden file");
 }

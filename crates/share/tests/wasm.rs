@@ -1,16 +1,19 @@
 //! The codec compiled to wasm32 and run in headless Chromium: the golden
-//! links of both versions decode, and every example round-trips, exactly as natively.
+//! links of every version (and the text links) decode, and scenarios
+//! round-trip through both forms the playground writes, exactly as
+//! natively.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p errseq-share --target wasm32-unknown-unknown --test wasm`
 #![cfg(target_arch = "wasm32")]
 
 use errseq_scenario::parse;
-use errseq_share::{decode, encode};
+use errseq_share::{decode, encode, text_fragment};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const GOLDEN: [&str; 2] = [include_str!("golden/v1.txt"), include_str!("golden/v2.txt")];
+const GOLDEN: [&str; 3] =
+    [include_str!("golden/v1.txt"), include_str!("golden/v2.txt"), include_str!("golden/v3.txt")];
 
 /// `=== link FRAGMENT`, an optional `=== replay STRING`, the canonical text,
 /// a blank line (as tests/golden.rs reads it).
@@ -52,11 +55,16 @@ fn scenarios_round_trip_in_the_browser() {
     let texts = [
         "open a f\nopen b f\nwrite a\nfail f EIO\nfsync a => EIO\nfsync b => EIO linux-4.12=0\n",
         "title: race\nschemes: linux-5.8\n\nopen a f\ndup b a\npar\n  syncfs a as x  # one\n  error f EIO\nend\nexists x = {0, EIO} for linux-5.8\n",
+        "open a f O_SYNC\nopen b f O_RDONLY O_DIRECT\nwrite a 2 => EIO\nwrite a RWF_DSYNC\nfail f EIO 1..3\nheal f 2\nmmap_write a 4\nmsync a => 0\n",
     ];
     for text in texts {
         let s = parse(text).expect("valid").scenario;
-        let back = decode(&encode(&s, Some("1f.UNUH"))).expect("decodes");
-        assert_eq!(back.scenario, s);
-        assert_eq!(back.replay.as_deref(), Some("1f.UNUH"));
+        let link = encode(&s, Some("1f.UNUH"));
+        assert!(link.starts_with('3'), "{link}");
+        for link in [link, text_fragment(text, Some("1f.UNUH"))] {
+            let back = decode(&link).expect("decodes");
+            assert_eq!(back.scenario, s);
+            assert_eq!(back.replay.as_deref(), Some("1f.UNUH"));
+        }
     }
 }
