@@ -283,9 +283,8 @@ fn url_then_decode_gives_the_canonical_text() {
         let link = text(&out.stdout);
         assert_eq!(link.lines().count(), 1, "{shown}: {link}");
         let link = link.trim_end();
-        // A form share links have no code for (pages of `fail`) goes as text.
-        let binary = link.starts_with("http://127.0.0.1:8080/#2");
-        assert!(binary || link.starts_with("http://127.0.0.1:8080/#text="), "{shown}: {link}");
+        // Version 3 says every form of the language.
+        assert!(link.starts_with("http://127.0.0.1:8080/#3"), "{shown}: {link}");
         assert!(link.ends_with(|c: char| c.is_ascii_alphanumeric()), "{shown}: {link}");
         let back = errseq(&["decode", link], None);
         assert!(back.status.success(), "{shown}: {}", text(&back.stderr));
@@ -304,7 +303,7 @@ fn url_takes_a_base_and_a_replay_string() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let link = text(&out.stdout);
-    assert!(link.starts_with("https://errseq.example/play#2"), "{link}");
+    assert!(link.starts_with("https://errseq.example/play#3"), "{link}");
     let back = errseq(&["decode", "-"], Some(&link));
     assert!(back.status.success(), "{}", text(&back.stderr));
     assert_eq!(text(&back.stdout), race);
@@ -313,6 +312,42 @@ fn url_takes_a_base_and_a_replay_string() {
     let by_text = errseq(&["decode", "#text=open+a+f%0Afsync+a+%3D%3E+EIO"], None);
     assert!(by_text.status.success(), "{}", text(&by_text.stderr));
     assert_eq!(text(&by_text.stdout), "open a f\nfsync a => EIO\n");
+}
+
+/// `url --replay` checks the replay string against the scenario for a
+/// scenario that only version 3 says too (msync, open flags, pages), and
+/// the link carries it.
+#[test]
+fn url_validates_a_replay_string_against_a_scenario_of_version_3() {
+    let race = "open a f O_SYNC\nopen b f\nwrite b\nfail f EIO 0\npar\n  msync b as m\n  writeback f\n  write a 1 as w\nend\n";
+    let explored = errseq(&["explore", "-"], Some(race));
+    let listing = text(&explored.stdout);
+    let replay = listing
+        .split_whitespace()
+        .find(|w| w.starts_with("2f") && w.len() > 4)
+        .unwrap_or_else(|| panic!("a replay string under linux-5.8 in\n{listing}"))
+        .to_owned();
+    let out = errseq(&["url", "-", "--replay", &replay], Some(race));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let link = text(&out.stdout);
+    assert!(link.starts_with("http://127.0.0.1:8080/#3"), "{link}");
+    let back = errseq(&["decode", "-"], Some(&link));
+    assert!(back.status.success(), "{}", text(&back.stderr));
+    assert_eq!(text(&back.stdout), race);
+    assert!(text(&back.stderr).contains(&format!("--replay {replay}")), "{}", text(&back.stderr));
+    // One character changed: refused with the check's words, no link made.
+    let mut damaged: Vec<char> = replay.chars().collect();
+    let last = damaged.len() - 1;
+    damaged[last] = if damaged[last] == 'A' { 'B' } else { 'A' };
+    let damaged: String = damaged.into_iter().collect();
+    let out = errseq(&["url", "-", "--replay", &damaged], Some(race));
+    assert_eq!(out.status.code(), Some(2), "{damaged}");
+    assert!(out.stdout.is_empty());
+    assert!(text(&out.stderr).contains("do not match the others"), "{}", text(&out.stderr));
+    // A replay string of another scenario (two blocks): says where it stops fitting.
+    let out = errseq(&["url", "-", "--replay", "1f.A.A"], Some(race));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("it has 2 blocks; this scenario has 1 par block(s)"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -409,6 +444,10 @@ fn url_makes_what_decode_reads_and_refuses_what_decode_refuses() {
         // The same scenario in a link typed by hand: refused too.
         let back = errseq(&["decode", "-"], Some(&text_link(&past)));
         assert_eq!(back.status.code(), Some(2), "{words}");
+        // And `render`, whose mail carries the link.
+        let out = errseq(&["render", "-"], Some(&past));
+        assert_eq!(out.status.code(), Some(2), "{words}");
+        assert!(out.stdout.is_empty(), "{words}");
     }
 }
 
@@ -428,7 +467,7 @@ fn a_corrupted_link_exits_2_with_the_reason() {
     let out = errseq(&["decode", "http://127.0.0.1:8080/#7AAAA"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("unknown format version 7: this playground reads versions 1 and 2"),
+        text(&out.stderr).contains("unknown format version 7: this playground reads versions 1, 2 and 3"),
         "{}",
         text(&out.stderr)
     );
@@ -460,7 +499,7 @@ fn render_fits_72_columns_with_the_link_on_its_own_line() {
     assert!(md.starts_with("### t\n"), "{md}");
     assert!(md.contains("| | event | linux-4.12 | linux |\n|---|---|---|---|\n"), "{md}");
     assert!(md.contains("| \\* | `fsync b` | 0 ✗ | EIO |"), "{md}");
-    assert!(md.contains("](https://errseq.example/#2"), "{md}");
+    assert!(md.contains("](https://errseq.example/#3"), "{md}");
 }
 
 /// The `*` rows of a `par` scenario whose one scheme has several results:
