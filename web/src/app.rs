@@ -149,9 +149,12 @@ pub fn app() -> Html {
             .clone()
     };
     {
-        // The URL follows the edits, without a history entry per keystroke.
+        // The URL follows the edits, without a history entry per keystroke;
+        // a scenario no link carries leaves it without a fragment, so that
+        // reloading opens the saved scenario rather than an older link.
         let keep_link = state.link_problem.is_some();
-        use_effect_with((fragment.clone(), keep_link), |(f, keep)| {
+        let shown = fragment.clone().unwrap_or_default();
+        use_effect_with((shown, keep_link), |(f, keep)| {
             if !keep {
                 browser::replace_fragment(f);
             }
@@ -182,7 +185,10 @@ pub fn app() -> Html {
     let copy_link_request = use_state(|| 0u64);
     use_shortcuts(state.dispatcher(), copy_link_request.clone());
     if browser::has_query("embed") {
-        return html! { <EmbedView analysis={ (*analysis).clone() } fragment={ AttrValue::from(fragment) } problem={ state.link_problem.clone().map(AttrValue::from) } /> };
+        // An embed opens from a link, within its limits; without one it
+        // links to the playground's page.
+        let fragment = AttrValue::from(fragment.unwrap_or_default());
+        return html! { <EmbedView analysis={ (*analysis).clone() } fragment={ fragment } problem={ state.link_problem.clone().map(AttrValue::from) } /> };
     }
 
     let dispatch = state.dispatcher();
@@ -238,7 +244,7 @@ pub fn app() -> Html {
                 <h2 id="scenario-title" class={ classes!("scenario-title", title.is_none().then_some("muted")) }>
                     { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
                 </h2>
-                <CopyButtons analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } fragment={ AttrValue::from(fragment.clone()) }
+                <CopyButtons analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } fragment={ fragment.clone().map(AttrValue::from).map_err(AttrValue::from) }
                     copy_link_request={ *copy_link_request } />
             </div>
             { if *gallery_open { html! { <div id="gallery"><Gallery on_open={ on_open_example } /></div> } } else { html! {} } }

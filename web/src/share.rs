@@ -4,9 +4,13 @@
 //! documentation pages.
 //!
 //! The fragment is the codec's (`errseq-share`): compact binary for a
-//! scenario that parses, `text=` for one that does not yet, so reloading
-//! never loses a keystroke. A link that fails to decode never replaces the
-//! saved work: the page says what is wrong and keeps the saved scenario.
+//! scenario that parses, a checked text link (`scenario=…`) for one that
+//! does not yet, so reloading never loses a keystroke. The page holds
+//! links to the codec's limits, as `errseq url` does: a scenario no link
+//! carries gets no link (the address loses its fragment, and the copy
+//! buttons say why) rather than a link that would not open. A link that
+//! fails to decode never replaces the saved work: the page says what is
+//! wrong and keeps the saved scenario.
 //!
 //! Embedding: an iframe of `…?embed#…` posts its height to the parent
 //! whenever it changes, as `{ source: "errseq-playground", type: "height",
@@ -23,12 +27,14 @@ use crate::grid::GridView;
 
 /// The fragment for the current text (and interleaving): the compact form
 /// whenever the syntax is right (fd mistakes included), else the text as
-/// it is.
-pub fn fragment_for(analysis: &Analysis, text: &str, replay: Option<&str>) -> String {
-    match analysis.scenario() {
-        Some(s) => errseq_share::encode(s, replay),
-        None => errseq_share::text_fragment(text, replay),
-    }
+/// it is; or, when no link carries it (past the limits of a link), why,
+/// in words for the page.
+pub fn fragment_for(analysis: &Analysis, text: &str, replay: Option<&str>) -> Result<String, String> {
+    let made = match analysis.scenario() {
+        Some(s) => errseq_share::try_encode(s, replay),
+        None => errseq_share::try_text_fragment(text, replay),
+    };
+    made.map_err(|e| format!("no link carries this scenario: {e}"))
 }
 
 /// The link that opens this scenario in the playground, at the site's
@@ -84,8 +90,18 @@ impl Form {
     }
 }
 
-/// The content of one form, or why it is not available.
-pub fn content(form: Form, analysis: &Analysis, text: &str, fragment: &str) -> Result<String, String> {
+/// The content of one form, or why it is not available. `fragment`: the
+/// link's, or why there is none (every form but the text needs it).
+pub fn content(
+    form: Form,
+    analysis: &Analysis,
+    text: &str,
+    fragment: &Result<String, String>,
+) -> Result<String, String> {
+    if form == Form::Text {
+        return Ok(text.to_owned());
+    }
+    let fragment = fragment.as_deref().map_err(Clone::clone)?;
     let link = link_for(fragment);
     match form {
         Form::Link => Ok(link),
@@ -117,7 +133,8 @@ pub fn content(form: Form, analysis: &Analysis, text: &str, fragment: &str) -> R
 pub struct CopyProps {
     pub analysis: Shared,
     pub text: AttrValue,
-    pub fragment: AttrValue,
+    /// The link's fragment, or why no link carries the scenario.
+    pub fragment: Result<AttrValue, AttrValue>,
     /// Bumped by Ctrl/Cmd+S: copy the link.
     pub copy_link_request: u64,
 }
@@ -132,6 +149,7 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
         let (analysis, text, fragment) = (props.analysis.clone(), props.text.clone(), props.fragment.clone());
         Rc::new(move |form: Form| {
             let (status, timer) = (status.clone(), timer.clone());
+            let fragment = fragment.as_ref().map(|f| f.to_string()).map_err(|e| e.to_string());
             let what = content(form, &analysis.0, &text, &fragment);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match what {
@@ -171,6 +189,10 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
                 }
             }) }
             <span id="copy-status" class="copy-status" role="status" aria-live="polite">{ said }</span>
+            { match &props.fragment {
+                Err(why) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ why.clone() }</span> },
+                Ok(_) => html! {},
+            } }
         </div>
     }
 }

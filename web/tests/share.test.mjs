@@ -26,7 +26,7 @@ test('the copied link opens the same scenario in a fresh page', async () => {
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
   const link = await copied(page, '#copy-link', 'link');
-  assert.ok(link.startsWith(session.base + '#2'), link);
+  assert.ok(link.startsWith(session.base + '#3'), link);
   const fragment = link.slice(link.indexOf('#') + 1);
   assert.doesNotMatch(fragment, /[-_=.]$/, 'linkifiers keep the last character');
   const fresh = await session.chrome.newContext();
@@ -67,6 +67,40 @@ test('a corrupted link says what is wrong and keeps the saved work', async () =>
   await ctx.close();
 });
 
+test('a text with mistakes keeps a checked text link, which reopens it', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', 'open a f\nfsynk a\n');
+  await page.waitForFunction(() => location.hash.startsWith('#scenario='));
+  const link = await page.evaluate(() => location.href);
+  assert.match(link, /#scenario=open%20a%20f%0Afsynk%20a%0A\.{1,2}[A-Za-z0-9-_][A-Za-f]$/);
+  const other = await open(ctx, link);
+  assert.equal(await other.locator('#scenario').inputValue(), 'open a f\nfsynk a\n');
+  await ctx.close();
+});
+
+test('a scenario past the limits of a link gets no link, and the page says why', async () => {
+  const ctx = await context();
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.waitForFunction(() => location.hash.startsWith('#3'));
+  // 70,000 bytes of comment: a link carries at most 65,536 bytes of free text.
+  await page.fill('#scenario', `# ${'x'.repeat(70000)}\nsync\n`);
+  const why = page.locator('#link-limit');
+  await why.waitFor();
+  assert.match(await why.innerText(), /^no link carries this scenario: the scenario's title, comments and replay string take 70000 bytes; a link carries at most 65536 bytes of them$/);
+  assert.equal(await page.evaluate(() => location.hash), '', 'no stale link in the address');
+  await page.click('#copy-link');
+  await page.waitForFunction(() => document.querySelector('#copy-status').innerText.startsWith('Could not copy the link'));
+  assert.match(await page.locator('#copy-status').innerText(), /^Could not copy the link: no link carries this scenario/);
+  // The text itself still copies; back within the limits, the link is back.
+  assert.equal(await copied(page, '#copy-text', 'text'), `# ${'x'.repeat(70000)}\nsync\n`);
+  await page.fill('#scenario', SCENARIO);
+  await page.waitForFunction(() => location.hash.startsWith('#3'));
+  assert.equal(await page.locator('#link-limit').count(), 0);
+  await ctx.close();
+});
+
 test('hand-written text= links open', async () => {
   const ctx = await context();
   const page = await open(ctx, `${session.base}#text=${encodeURIComponent('open a f\nerror f EIO\nfsync a => EIO\n')}`);
@@ -82,7 +116,7 @@ test('the email text fits a 72-column mail and carries the link', async () => {
   const mail = await copied(page, '#copy-email', 'email');
   const lines = mail.split('\n');
   const link = lines.find((l) => l.startsWith('http'));
-  assert.ok(link?.startsWith(session.base + '#2'), mail);
+  assert.ok(link?.startsWith(session.base + '#3'), mail);
   for (const l of lines.filter((l) => l !== link)) {
     assert.ok([...l].length <= 72, `too wide: ${l}`);
   }
@@ -95,7 +129,7 @@ test('?embed renders results and posts its height to a parent on another origin'
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
   const snippet = await copied(page, '#copy-embed', 'embed');
-  assert.match(snippet, /^<iframe src="[^"]+\?embed#2[^"]+"/);
+  assert.match(snippet, /^<iframe src="[^"]+\?embed#3[^"]+"/);
   // A documentation page elsewhere, not cross-origin isolated.
   const docs = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });

@@ -2,37 +2,46 @@
 //! fragment of a URL.
 //!
 //! ```text
-//! http://127.0.0.1:8080/#2ASCWEWAgkZImQUbFRkDBWqOoqwAAr
-//! http://127.0.0.1:8080/#text=open%20a%20f%0Afsync%20a%0A
+//! http://127.0.0.1:8080/#3ASCWEWAgSGRExBRsVGQMFaodIqwZn
+//! http://127.0.0.1:8080/#scenario=open%20a%20f%0Afsnc%20a%0A.1Y
 //! ```
 //!
-//! [`encode`] writes the binary form: a version character, then the
-//! scenario in a compact encoding made for this language (names in a
-//! table, calls as 4-bit codes, numbers in Exp-Golomb codes, errnos by
-//! number, schemes by a stable code), in base64url, then two check
-//! characters. A ten-call scenario with one-letter names fits in about 30
-//! characters, so a whole link fits one line of mail. The last character
-//! is always a letter or a digit: chat and mail programs that turn URLs
-//! into links leave a trailing `_`, `-`, `=` or `.` out.
+//! [`encode`] writes the binary form, version 3: a version character,
+//! then the scenario in a compact encoding made for this language (names
+//! in a table, calls as 4-bit codes, numbers in Exp-Golomb codes, errnos
+//! by number, schemes by a stable code), in base64url, then two check
+//! characters. Every call the language has is in it (open's flags,
+//! synchronous and direct writes with their results, `mmap_write`,
+//! `msync`, failing pages, sync_file_range's steps). A ten-call scenario
+//! with one-letter names fits in about 30 characters, so a whole link
+//! fits one line of mail. The last character is always a letter or a
+//! digit: chat and mail programs that turn URLs into links leave a
+//! trailing `_`, `-`, `=` or `.` out.
 //!
-//! No single edit goes through: a link with one character changed, added,
-//! lost, or two neighbours swapped, anywhere, does not decode (section
-//! [Version 2](crate#version-2) says why; `tests/edits.rs` tries every
-//! such edit of every example's link). Damage beyond one edit passes the
-//! check about once in 2,048 times, and then decodes only if what it makes
-//! still reads as a scenario.
+//! [`text_fragment`] writes the text form, for a text that does not parse
+//! yet (the page keeps what is being typed in its address): `scenario=`,
+//! the percent-encoded text, and two check characters (section
+//! [Text links](crate#text-links)).
 //!
-//! [`decode`] reads that form, and also `text=` followed by the
-//! percent-encoded scenario text (for links typed by hand or made by
-//! documentation generators; [`text_fragment`] writes one). Every link
-//! ever made keeps decoding: each format version has its own module
-//! ([`v1`](crate#version-1), [`v2`](crate#version-2)), which a later
-//! version leaves as it reads.
+//! No single edit goes through either: a link with one character changed,
+//! added, lost, or two neighbours swapped, anywhere, does not decode
+//! (sections [Version 2](crate#version-2) and [Text links](crate#text-links)
+//! say why; `tests/edits.rs` tries every such edit of every example's link
+//! in both forms). Damage beyond one edit passes the check about once in
+//! 2,048 times, and then decodes only if what it makes still reads as a
+//! scenario.
+//!
+//! [`decode`] reads both, every earlier version, and `text=` followed by
+//! the percent-encoded scenario text with no check (links made before the
+//! text form had a check, and links typed by hand). Every link ever made
+//! keeps decoding: each format version has its own module
+//! ([`v1`](crate#version-1), [`v2`](crate#version-2),
+//! [`v3`](crate#version-3)), which a later version leaves as it reads.
 //!
 //! Everything a scenario can say survives a link: headers, comments
 //! (above the headers, on their own lines, after a call, on a `par`
 //! line), blank lines, labels, expectations with sets and per-scheme
-//! overrides, claims, sync_file_range's flags (in calls and in claims).
+//! overrides, claims, every operand and flag (in calls and in claims).
 //! `decode(&encode(s, r))` prints exactly as `s` does.
 //! What [`decode`] returns is always what its canonical text says: the
 //! decoded scenario is printed and parsed again (without the fd-table
@@ -46,14 +55,113 @@
 //! 10,000 lines (entries of the body and of par blocks, and comments
 //! among the headers), 64 KiB of text in all (title, comments, replay
 //! string), 1,000 conditions in a claim, and a scenario that prints to at
-//! most 1 MiB; in the `text=` form 64 KiB of scenario text.
+//! most 1 MiB; in the text forms 64 KiB of scenario text.
 //!
-//! The limits on names, lines and text hold for the scenario a `text=`
-//! link carries too, so that they are one rule about scenarios:
-//! [`try_encode`] (and `errseq url`) refuses to make a link of a scenario
+//! The limits on names, lines and text hold for the scenario a text link
+//! carries too, so that they are one rule about scenarios: [`try_encode`]
+//! (and `errseq url`, and the page) refuses to make a link of a scenario
 //! past them, with the limit in words, and makes nothing [`decode`] then
-//! refuses (it decodes what it made before giving it out). [`encode`]
-//! makes a link anyway, which [`decode`] refuses.
+//! refuses (it decodes what it made before giving it out);
+//! [`try_text_fragment`] does the same for a text that may not parse.
+//! [`encode`] makes a link anyway, which [`decode`] refuses.
+//!
+//! # Version 3
+//!
+//! ```text
+//! fragment = "3" PAYLOAD [PAD] CHECK CHECK
+//! ```
+//!
+//! The characters are version 2's (below), with `3` for the version: the
+//! same padding to an even count, the same CRC-11 over every character,
+//! version included, the same reasons why no single edit goes through.
+//! PAYLOAD is version 1's bit string with these additions, which a link
+//! of version 1 or 2 never holds (its decoder reads what it always read):
+//!
+//! - **Modifiers.** A call whose text gained optional words after version
+//!   1's operands has one more bit after them: 0 when none is written, 1
+//!   followed by them:
+//!   - `open FD FILE [FLAG...]`: `u(4)` flags, bit 3 `O_RDONLY`, 2
+//!     `O_SYNC`, 1 `O_DSYNC`, 0 `O_DIRECT` (the canonical order, left to
+//!     right). Flags 0 and the sets the text refuses do not decode.
+//!   - `write FD [PAGE] [RWF_SYNC|RWF_DSYNC]`: set when the write has an
+//!     RWF flag or (in a statement) an expectation, that is when it
+//!     returns a result; then `u(2)`: 0 no flag, 1 `RWF_SYNC`, 2
+//!     `RWF_DSYNC` (3 does not decode), and the call's trailer starts with
+//!     the expectation bit, as for the calls that always return. Set with
+//!     code 0 and no expectation (or in a claim) does not decode.
+//!   - `fail FILE ERRNO [PAGES]`, `heal FILE [PAGES]`: `ue` first page,
+//!     `ue` how many pages more (`N` is `N..N`). Unset: every page.
+//!   - `sync_file_range FD [FLAG...]`: `u(3)` steps as in kind 5 below
+//!     (1 to 6). Unset: all three steps. Entry kind 5 is not read in
+//!     version 3.
+//! - **Entry kind 6: calls added after version 1** (after code 15, `u(3)`
+//!   6), `u(2)`:
+//!   - 0 `mmap_write FD [PAGE]`: `name`, `ue` page.
+//!   - 1 `msync FD`: `name`; its trailer starts with the expectation bit.
+//!   - 2 kept for `read FD [PAGE]`, which is being added to the language
+//!     (its result is content, which no other call returns). Not read
+//!     today: a playground of today refuses such a link ("kept for
+//!     `read`") rather than misread it. It will be: `name`, `ue` page,
+//!     then a trailer whose expectation bit and outcomes follow the
+//!     other calls' but whose results are a read's: `b` content, then for
+//!     content `ue` 0 for the disk's data (the text's word for it) or
+//!     `ue` n for the data of the write on line n of the canonical text,
+//!     else `ret` (an errno). A read's result in a claim, the same.
+//!   - 3 kept for calls to come (a `ue` code will follow). Not read today.
+//!
+//!   In a claim's condition: code 15, kind 6, the same, nothing more.
+//!
+//! Each scenario has one link: a modifier set with nothing to say, or
+//! kind 5 in version 3, does not decode.
+//!
+//! Example: `open a f` / `fsync a => EIO` is version 1's bits with open's
+//! modifier bit (0) after its operands: `00000 011 1 00000 1 00101 011`
+//! `0000 0 1 0 0` `1000 0 1 0 1 0 00110 1`, 47 bits: `3`, `A4JWCQo0`,
+//! `A` (to make the count even), the check `MJ`: `3A4JWCQo0AMJ`.
+//!
+//! # Text links
+//!
+//! ```text
+//! fragment = "scenario=" TEXT ["&replay=" REPLAY] "." ["."] CHECK CHECK
+//! ```
+//!
+//! - TEXT is the scenario text, REPLAY a replay string, each with every
+//!   byte but ASCII letters, digits and `-._~` written `%XX` (two
+//!   hexadecimal digits), and their last byte too unless it is a letter
+//!   or a digit. The empty text is written as one newline (`%0A`). On
+//!   reading, `+` is a space and `%XX` may be in either case, as in
+//!   `text=` links.
+//! - One `.`, or two when one would leave the count of characters
+//!   (`scenario=` included) odd: the count is even. TEXT and REPLAY never
+//!   end in `.`, so the decoder finds where they end.
+//! - CHECK CHECK is the CRC-11 of version 2 over the bytes of every
+//!   character before them (`scenario=` and the `.` included; read as a
+//!   polynomial, eight bits a character, first highest: `C = M·x^11 mod
+//!   G`): its top six bits as the first character (any of base64url), its
+//!   low five as the second (`A`–`Z`, `a`–`f`), so the link ends in a
+//!   letter. ([`check::remainder_bytes`] computes `C`.)
+//! - Whitespace anywhere is skipped and not counted; any other character
+//!   outside printable ASCII is refused.
+//!
+//! Why every single edit shows:
+//!
+//! - A character added or lost anywhere makes the count odd.
+//! - A character changed before the check characters, or two different
+//!   neighbours swapped there, changes the CRC (`G` divides no such
+//!   difference of bytes: section "Text links" of [`check`]); changed in
+//!   the check characters, they no longer match. A swap of the last `.`
+//!   and the first check character puts a `.` where a check character
+//!   belongs; a swap of the two check characters changes what they say.
+//! - An edit in `scenario=` leaves a string that starts with neither
+//!   `scenario=`, nor `text=` (no single edit turns one into the other),
+//!   nor a version digit followed by base64url only (the `=` is not
+//!   base64url): no other decoder reads it.
+//!
+//! A text that does not parse decodes to an error that carries the text
+//! (`DecodeError::text`), for an editor to open with its mistakes shown.
+//! A `#` added inside a binary link is refused as a bad character (not
+//! read as the mark of a fragment), so no edit makes the rest a link of
+//! its own.
 //!
 //! # Version 2
 //!
@@ -97,9 +205,11 @@
 //!   changed to `1`, a `1` put in front, the `2` lost before or swapped
 //!   with a `1`. Version 1's decoder refuses the first always (two
 //!   characters are left over after the scenario), and [`decode`] refuses
-//!   any version-1 link that becomes a valid version-2 link by undoing
-//!   one such edit, rather than trust version 1's single check character.
-//!   Any other first character is not a version this playground reads.
+//!   any version-1 link that becomes a valid link of version 2 or 3 by
+//!   undoing one such edit, rather than trust version 1's single check
+//!   character. Between versions 2 and 3 the CRC, which covers the
+//!   version character, tells them apart. Any other first character is
+//!   not a version this playground reads.
 //!
 //! Two check characters are the fewest a last-place check can do it
 //! with: one character would have to tell apart the 64 values of another
@@ -118,9 +228,9 @@
 //!
 //! The format, bit by bit. It is frozen: links of version 1 decode the
 //! same forever. Its tables (calls, schemes, profiles) may only grow.
-//! Its bit string is version 2's payload; only its characters differ
-//! (one check character, weaker: it lets about one in 62 single edits
-//! through).
+//! Its bit string is version 2's payload, and version 3's with the
+//! additions above; only its characters differ (one check character,
+//! weaker: it lets about one in 62 single edits through).
 //!
 //! ## Characters
 //!
@@ -231,10 +341,13 @@
 //!   playground older than this refuses such a link (entry kind 5 or call
 //!   number 15 "is not one this playground knows") rather than misread it.
 //!
-//! A scenario built as data with a sync_file_range of no step has no text
-//! and no binary form: [`encode`] writes its printed text as a `text=`
-//! link, which does not decode, so the problem shows instead of the call
-//! turning into another.
+//! A scenario built as data with a sync_file_range of no step (or open
+//! flags or pages the parser refuses, or an expectation on a call that
+//! returns nothing) has no text and no binary form: [`encode`] writes its
+//! printed text as a text link, which does not decode, so the problem
+//! shows instead of the call turning into another. Version 2's encoder
+//! wrote a `text=` link (without a check) for every form version 1 has no
+//! code for; version 3 has codes for all.
 //!
 //! After the last entry come only the zero bits that fill the last
 //! character, then CHECK.
@@ -255,10 +368,14 @@
 //!
 //! `text=`, the scenario text percent-encoded (`%XX` is the byte XX, in
 //! either case; `+` is a space; any other character stands for itself),
-//! and optionally `&replay=` and a percent-encoded replay string. The text
-//! is parsed as a file is, without the fd-table checks. The form has no
-//! version of its own: the scenario text is versioned
-//! (`docs/scenario-format.md` in the repository).
+//! and optionally `&replay=` and a percent-encoded replay string, with no
+//! check. The text is parsed as a file is, without the fd-table checks.
+//! The form has no version of its own: the scenario text is versioned
+//! (`docs/scenario-format.md` in the repository). Read forever, written
+//! no more: links made before text links had a check (version 2's
+//! encoder wrote them for what version 1 has no code for), and links
+//! typed by hand or by documentation generators that compute no check.
+//! Such a link that is damaged can decode to another scenario.
 
 pub mod check;
 mod error;
@@ -359,6 +476,33 @@ pub fn try_encode(scenario: &Scenario, replay: Option<&str>) -> Result<String, T
         Ok(_) => Err(TooBig::new(
             "its link would decode to another scenario (a scenario built as data that no text says?)".into(),
         )),
+        Err(e) => Err(TooBig::new(format!("its link would not decode: {e}"))),
+    }
+}
+
+/// The checked text link of `text` ([`text_fragment`]), a scenario text
+/// that may not parse yet, when [`decode`] reads it back (to the
+/// scenario, or to the text with its mistakes): `Err` says which limit it
+/// passes. For the page, whose address keeps a text being written.
+pub fn try_text_fragment(text: &str, replay: Option<&str>) -> Result<String, TooBig> {
+    if text.len() > text::MAX_TEXT {
+        return Err(TooBig::new(format!(
+            "the scenario text has {} bytes; a text link carries at most {}",
+            text.len(),
+            text::MAX_TEXT
+        )));
+    }
+    let fragment = text_fragment(text, replay);
+    let chars = fragment.chars().count();
+    if chars > MAX_FRAGMENT {
+        return Err(TooBig::new(format!(
+            "its link would have {chars} characters after the `#`; a link has at most {MAX_FRAGMENT}"
+        )));
+    }
+    match decode(&fragment) {
+        Ok(_) => Ok(fragment),
+        // The text with its mistakes: what an editor opens.
+        Err(e) if e.kind() == Kind::BadText && e.text().is_some() => Ok(fragment),
         Err(e) => Err(TooBig::new(format!("its link would not decode: {e}"))),
     }
 }
