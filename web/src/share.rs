@@ -90,6 +90,12 @@ impl Form {
     }
 }
 
+/// `s` with its first letter in upper case: a message shown on its own.
+fn sentence(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// The content of one form, or why it is not available. `fragment`: the
 /// link's, or why there is none (every form but the text needs it).
 pub fn content(
@@ -190,7 +196,7 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
             }) }
             <span id="copy-status" class="copy-status" role="status" aria-live="polite">{ said }</span>
             { match &props.fragment {
-                Err(why) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ why.clone() }</span> },
+                Err(why) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ sentence(why) }</span> },
                 Ok(_) => html! {},
             } }
         </div>

@@ -88,8 +88,9 @@ test('a scenario past the limits of a link gets no link, and the page says why',
   await page.fill('#scenario', `# ${'x'.repeat(70000)}\nsync\n`);
   const why = page.locator('#link-limit');
   await why.waitFor();
-  assert.match(await why.innerText(), /^no link carries this scenario: the scenario's title, comments and replay string take 70000 bytes; a link carries at most 65536 bytes of them$/);
+  assert.match(await why.innerText(), /^No link carries this scenario: the scenario's title, comments and replay string take 70000 bytes; a link carries at most 65536 bytes of them$/);
   assert.equal(await page.evaluate(() => location.hash), '', 'no stale link in the address');
+  await screenshot(page, 'link-limit');
   await page.click('#copy-link');
   await page.waitForFunction(() => document.querySelector('#copy-status').innerText.startsWith('Could not copy the link'));
   assert.match(await page.locator('#copy-status').innerText(), /^Could not copy the link: no link carries this scenario/);
