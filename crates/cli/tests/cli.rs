@@ -347,7 +347,11 @@ fn url_validates_a_replay_string_against_a_scenario_of_version_3() {
     // A replay string of another scenario (two blocks): says where it stops fitting.
     let out = errseq(&["url", "-", "--replay", "1f.A.A"], Some(race));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("it has 2 blocks; this scenario has 1 par block(s)"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("it has 2 blocks; this scenario has 1 par block(s)"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

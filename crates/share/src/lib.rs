@@ -389,9 +389,9 @@ mod v3;
 use errseq_scenario::{parse_unchecked, Scenario};
 
 pub use error::{DecodeError, Kind, TooBig};
+pub use text::text_fragment;
 #[doc(hidden)]
 pub use text::unchecked_text_fragment;
-pub use text::text_fragment;
 
 use sealed::Version;
 use v1::Grammar;

@@ -115,9 +115,13 @@ fn every_single_edit_of_every_example_link_is_refused() {
         links.push((format!("{name} (text link)"), text_fragment(&s.to_string(), None)));
     }
     // The forms with a replay string.
-    let (s, _) = errseq_scenario::parse_unchecked("open a f\npar\n  fsync a\n  error f EIO\nend\n").expect("parses");
+    let (s, _) =
+        errseq_scenario::parse_unchecked("open a f\npar\n  fsync a\n  error f EIO\nend\n").expect("parses");
     links.push(("a race, with a replay string".into(), encode(&s, Some("2fAFV_gAAH"))));
-    links.push(("a race, text link with a replay string".into(), text_fragment(&s.to_string(), Some("2fAFV_gAAH"))));
+    links.push((
+        "a race, text link with a replay string".into(),
+        text_fragment(&s.to_string(), Some("2fAFV_gAAH")),
+    ));
     assert!(files.len() >= 50, "{} examples", files.len());
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let totals: Vec<(usize, Vec<(Kind, usize)>)> = std::thread::scope(|scope| {

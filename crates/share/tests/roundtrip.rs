@@ -420,7 +420,9 @@ fn open_flags_sync_and_direct_writes_are_binary() {
 #[test]
 fn mmap_write_and_msync_are_binary() {
     binary_in_version_3("open a f\nmmap_write a 2\nmsync a => EIO\n");
-    binary_in_version_3("open a f\nmmap_write a\npar\n  msync a as m\n  fsync a\nend\nexists m = EIO, msync a = 0\n");
+    binary_in_version_3(
+        "open a f\nmmap_write a\npar\n  msync a as m\n  fsync a\nend\nexists m = EIO, msync a = 0\n",
+    );
     // A label spelled like a new call is a label.
     let s = shared("open a f\nfsync a as msync\nnever msync = 0\n");
     assert_eq!(decode(&encode(&s, None)).expect("decodes").scenario, s);

@@ -139,7 +139,9 @@ impl Decoder<'_> {
                 };
                 (Event::Write { fd, page, rwf }, true)
             }
-            Event::Fail { file, errno, .. } => (Event::Fail { file, errno, pages: Some(self.pages()?) }, false),
+            Event::Fail { file, errno, .. } => {
+                (Event::Fail { file, errno, pages: Some(self.pages()?) }, false)
+            }
             Event::Heal { file, .. } => (Event::Heal { file, pages: Some(self.pages()?) }, false),
             Event::SyncFileRange { fd, .. } => {
                 let flags = self.sync_range_flags()?;
