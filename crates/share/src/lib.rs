@@ -554,51 +554,7 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
     } else if let Some(rest) = f.strip_prefix(text::PREFIX) {
         text::decode(rest, text::PREFIX.len())?
     } else {
-        match f.chars().find(|c| !c.is_whitespace()) {
-            None => {
-                return Err(DecodeError::new(
-                    Kind::Empty,
-                    "the link has nothing after its `#`: copy the whole link, up to its last character",
-                ))
-            }
-            Some(v1::VERSION) => {
-                let x = v1::decode(f.trim_start())?;
-                not_a_damaged_sealed_link(f)?;
-                (settle(x.0)?, x.1)
-            }
-            Some(c) if SEALED.iter().any(|v| v.char == c) => {
-                let version = SEALED.iter().find(|v| v.char == c).copied().unwrap_or(v3::V3);
-                let x = version.decode(f.trim_start())?;
-                (settle(x.0)?, x.1)
-            }
-            Some(c) if c.is_ascii_alphanumeric() => {
-                return Err(DecodeError::new(
-                    Kind::UnknownVersion,
-                    format!(
-                        "unknown format version {c}: this playground reads versions {}, {} and {} (and text \
-                         links, `{}` and `{}`); a newer playground made the link?",
-                        v1::VERSION,
-                        v2::VERSION,
-                        v3::VERSION,
-                        text::CHECKED,
-                        text::PREFIX
-                    ),
-                ))
-            }
-            Some(c) => {
-                let shown = if c.is_control() { format!("{c:?}") } else { format!("`{c}`") };
-                return Err(DecodeError::new(
-                    Kind::BadCharacter { position: 1 },
-                    format!(
-                        "bad character {shown} at position 1 after the `#`: a link of this playground starts \
-                         with its version (`{}`), with `{}` or with `{}`",
-                        v3::VERSION,
-                        text::CHECKED,
-                        text::PREFIX
-                    ),
-                ));
-            }
-        }
+        decode_binary(f)?
     };
     let replay = replay.filter(|r| !r.is_empty());
     // The same limits whatever the form: a `text=` link is read up to its
@@ -607,6 +563,58 @@ pub fn decode(fragment: &str) -> Result<Shared, DecodeError> {
         DecodeError::new(Kind::TooBig, format!("the link carries more than this playground reads: {m}"))
     })?;
     Ok(Shared { scenario, replay })
+}
+
+/// Reads a binary link, of the version its first character says.
+fn decode_binary(f: &str) -> Result<(Scenario, Option<String>), DecodeError> {
+    let first = f.chars().find(|c| !c.is_whitespace());
+    let (scenario, replay) = match first {
+        None => {
+            return Err(DecodeError::new(
+                Kind::Empty,
+                "the link has nothing after its `#`: copy the whole link, up to its last character",
+            ))
+        }
+        Some(v1::VERSION) => {
+            let x = v1::decode(f.trim_start())?;
+            not_a_damaged_sealed_link(f)?;
+            x
+        }
+        Some(c) => match SEALED.iter().find(|v| v.char == c) {
+            Some(version) => version.decode(f.trim_start())?,
+            None => return Err(not_a_version(c)),
+        },
+    };
+    Ok((settle(scenario)?, replay))
+}
+
+/// Why a link starting with `c` is not read.
+fn not_a_version(c: char) -> DecodeError {
+    if c.is_ascii_alphanumeric() {
+        return DecodeError::new(
+            Kind::UnknownVersion,
+            format!(
+                "unknown format version {c}: this playground reads versions {}, {} and {} (and text \
+                 links, `{}` and `{}`); a newer playground made the link?",
+                v1::VERSION,
+                v2::VERSION,
+                v3::VERSION,
+                text::CHECKED,
+                text::PREFIX
+            ),
+        );
+    }
+    let shown = if c.is_control() { format!("{c:?}") } else { format!("`{c}`") };
+    DecodeError::new(
+        Kind::BadCharacter { position: 1 },
+        format!(
+            "bad character {shown} at position 1 after the `#`: a link of this playground starts \
+             with its version (`{}`), with `{}` or with `{}`",
+            v3::VERSION,
+            text::CHECKED,
+            text::PREFIX
+        ),
+    )
 }
 
 /// Whether `f` starts with `prefix`, whitespace inside it skipped (a
