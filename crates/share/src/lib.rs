@@ -12,7 +12,8 @@
 //! by number, schemes by a stable code), in base64url, then two check
 //! characters. Every call the language has is in it (open's flags,
 //! synchronous and direct writes with their results, `mmap_write`,
-//! `msync`, failing pages, sync_file_range's steps). A ten-call scenario
+//! `msync`, `read` and its page versions, failing pages,
+//! sync_file_range's steps). A ten-call scenario
 //! with one-letter names fits in about 30 characters, so a whole link
 //! fits one line of mail. The last character is always a letter or a
 //! digit: chat and mail programs that turn URLs into links leave a
@@ -98,26 +99,26 @@
 //!   6), `u(2)`:
 //!   - 0 `mmap_write FD [PAGE]`: `name`, `ue` page.
 //!   - 1 `msync FD`: `name`; its trailer starts with the expectation bit.
-//!   - 2 kept for `read FD [PAGE]`, which is being added to the language
-//!     (its result is content, which no other call returns). Not read
-//!     today: a playground of today refuses such a link ("kept for
-//!     `read`") rather than misread it. It will be: `name`, `ue` page,
-//!     then a trailer whose expectation bit and outcomes follow the
-//!     other calls' but whose results are a read's: `b` content, then for
-//!     content `ue` 0 for the disk's data (the text's word for it) or
-//!     `ue` n for the data of the write on line n of the canonical text,
-//!     else `ret` (an errno). A read's result in a claim, the same.
-//!   - 3 kept for calls to come (a `ue` code will follow). Not read today.
+//!   - 2 `read FD [PAGE]`: `name`, `ue` page; its trailer starts with the
+//!     expectation bit.
+//!   - 3 kept for calls to come (a `ue` code will follow). Not read today:
+//!     a playground of today refuses such a link rather than misread it.
 //!
 //!   In a claim's condition: code 15, kind 6, the same, nothing more.
+//! - **Results** (`ret`, in expectations, sets and claims): `ue` c, where
+//!   0 is `0`, 1 is a read's page version, `vN`, with `ue` N after it (N
+//!   at most 1,048,576, the largest the text names), and c ≥ 2 is the
+//!   errno numbered c − 1 (so EIO, ENOSPC and EDQUOT take as many bits as
+//!   in version 1).
 //!
 //! Each scenario has one link: a modifier set with nothing to say, or
 //! kind 5 in version 3, does not decode.
 //!
 //! Example: `open a f` / `fsync a => EIO` is version 1's bits with open's
-//! modifier bit (0) after its operands: `00000 011 1 00000 1 00101 011`
-//! `0000 0 1 0 0` `1000 0 1 0 1 0 00110 1`, 47 bits: `3`, `A4JWCQo0`,
-//! `A` (to make the count even), the check `MJ`: `3A4JWCQo0AMJ`.
+//! modifier bit (0) after its operands, and EIO as result 6:
+//! `00000 011 1 00000 1 00101 011` `0000 0 1 0 0` `1000 0 1 0 1 0 00111 1`,
+//! 47 bits: `3`, `A4JWCQo8`, `A` (to make the count even), the check
+//! `ck`: `3A4JWCQo8Ack`.
 //!
 //! # Text links
 //!

@@ -96,7 +96,7 @@ fn version_3_links_decode_to_their_stored_text_forever() {
 }
 
 /// Scenarios that use every part of the language, beyond the examples.
-const CRAFTED: [&str; 20] = [
+const CRAFTED: [&str; 22] = [
     "",
     "sync\n",
     "open a f\nfsync a => EIO\n",
@@ -122,6 +122,11 @@ const CRAFTED: [&str; 20] = [
     "open a f\nfsync a as msync\nsync_file_range a WRITE as mmap_write\nnever msync = EIO, mmap_write = 0\n",
     // Failing pages far apart, and a heal of one of them.
     "open a f O_DIRECT\nopen b g\nwrite b 100\nwrite b 4000000000\nfail g EIO 4000000000\nfsync b => EIO\nheal g 4000000000\nwrite a 5 => 0\n",
+    // Reads and page versions, in expectations, sets, overrides and claims.
+    "fs: btrfs\n\nopen a f\nopen d f O_DIRECT\nwrite a 3\nfail f EIO 3\nwriteback f\nread a 3 as r => v0 linux-5.8=v1\nread d 3 => {EIO, v0, v1048576}\nread a\npar\n  read a 3 as s\n  fsync a\nend\nexists r = v0, s = {v0, v1} for linux-4.12\nnever read d 3 = v1\n",
+    // Results whose errno number is one below a power of two (their code
+    // in version 3 is the next power of two), and the last errno.
+    "open a f\nfsync a => {ENOENT, ENXIO, EFAULT, EROFS, ETIME, ENOKEY, EHWPOISON}\nclose a => EPERM linux=EROFS\n",
     // The ten events of version 3's forms measured in BENCHMARKS.md.
     "open a f O_SYNC\nopen b f O_RDONLY\nwrite a => EIO\nfail f EIO 1..2\nmmap_write a 1\nmsync a => EIO\nwrite a 2 RWF_DSYNC => 0\nheal f 1\nmsync b => 0\nclose a => 0\n",
 ];

@@ -250,9 +250,9 @@ fn a_ten_event_scenario_fits_in_40_characters() {
 fn the_crate_documentation_example_is_exact() {
     let (s, _) = parse_unchecked("open a f\nfsync a => EIO\n").expect("parses");
     // The bits spelled out in the crate documentation's example.
-    let bits = "00000 011 1 00000 1 00101 011 0000 0 1 0 0 1000 0 1 0 1 0 00110 1";
+    let bits = "00000 011 1 00000 1 00101 011 0000 0 1 0 0 1000 0 1 0 1 0 00111 1";
     assert_eq!(encode(&s, None), common::link_of_bits_v3(bits));
-    assert_eq!(encode(&s, None), "3A4JWCQo0AMJ");
+    assert_eq!(encode(&s, None), "3A4JWCQo8Ack");
     assert_eq!(encode_version_2(&s, None), "2A4JWChRoAYW");
     // Its text link (check computed apart, bit by bit, when written here).
     assert_eq!(text_fragment("open a f\n", None), "scenario=open%20a%20f%0A..KS");
@@ -291,10 +291,11 @@ fn the_bare_call_encodes_as_before_flags_came() {
 fn a_flagged_call_is_a_modifier_in_version_3_and_entry_kind_5_in_version_2() {
     // Version 3: code 10, name 0, modifier 1, flags 100 (WAIT_BEFORE);
     // version 2: code 15, kind 5, name 0, flags. Then the trailer: an
-    // expectation, no more; default `EIO`, no overrides.
+    // expectation, no more; default `EIO` (00111 in version 3: a result's
+    // errno is its number plus one; 00110 in version 2), no overrides.
     assert_eq!(
         both("open a f\nsync_file_range a WAIT_BEFORE => EIO\n"),
-        [open_then("1010 0 1 100 1 0 1 0 00110 1"), open_then_v2("1111 101 0 100 1 0 1 0 00110 1")]
+        [open_then("1010 0 1 100 1 0 1 0 00111 1"), open_then_v2("1111 101 0 100 1 0 1 0 00110 1")]
     );
     assert_eq!(
         both("open a f\nsync_file_range a WRITE WAIT_AFTER\n"),
@@ -418,6 +419,16 @@ fn open_flags_sync_and_direct_writes_are_binary() {
 }
 
 #[test]
+fn reads_and_page_versions_are_binary() {
+    binary_in_version_3("open a f\nwrite a\nfail f EIO\nfsync a => EIO\nread a => v1\n");
+    binary_in_version_3("fs: btrfs\nopen a f O_DIRECT\nread a 7 as r => {EIO, v0, v3} linux-4.12=v0\n");
+    binary_in_version_3(
+        "open a f\nopen b f\nwrite a\npar\n  read b as r\n  writeback f\nend\nexists r = v1\nnever read b = {v0, ENOSPC}\n",
+    );
+    binary_in_version_3("open a f\nread a 4294967295 => v1048576  # the last of each\n");
+}
+
+#[test]
 fn mmap_write_and_msync_are_binary() {
     binary_in_version_3("open a f\nmmap_write a 2\nmsync a => EIO\n");
     binary_in_version_3(
@@ -435,13 +446,14 @@ fn each_addition_of_version_3_has_the_documented_bits() {
         ("open a f\nopen a f O_SYNC\n", "0000 0 1 1 0100 0"),
         ("open a f\nopen a f O_RDONLY O_DIRECT\n", "0000 0 1 1 1001 0"),
         // write: fd, page 2 (011), modifier 1, RWF_DSYNC (10); the
-        // expectation bit; no more; default `EIO` (not a set, 00110), no overrides.
-        ("open a f\nwrite a 2 RWF_DSYNC => EIO\n", "0011 0 011 1 10 1 0 1 0 00110 1"),
+        // expectation bit; no more; default `EIO` (not a set, result 6:
+        // 00111), no overrides.
+        ("open a f\nwrite a 2 RWF_DSYNC => EIO\n", "0011 0 011 1 10 1 0 1 0 00111 1"),
         // An expectation and no RWF flag: RWF code 00.
         ("open a f\nwrite a => 0\n", "0011 0 1 1 00 1 0 1 0 1 1"),
         // A buffered write: modifier 0, no expectation bit.
         ("open a f\nwrite a 2\n", "0011 0 011 0 0"),
-        // fail: file (name 1), errno 5 (00110), modifier 1, first page 1
+        // fail: file (name 1), errno 5 (00110: an operand, not a result), modifier 1, first page 1
         // (010), one more (010); heal: first page 3 (00100), no more (1).
         ("open a f\nfail f EIO 1..2\n", "0100 1 00110 1 010 010 0"),
         ("open a f\nfail f EIO\n", "0100 1 00110 0 0"),
@@ -450,6 +462,13 @@ fn each_addition_of_version_3_has_the_documented_bits() {
         // 0; no expectation bit), 1 msync (fd; the expectation bit).
         ("open a f\nmmap_write a\n", "1111 110 00 0 1 0"),
         ("open a f\nmsync a\n", "1111 110 01 0 0 0"),
+        // 2 read: fd, page 2 (011); the expectation bit; no more; default
+        // not a set, result code 1 (010: a version) then 1 (010: `v1`); no overrides.
+        ("open a f\nread a 2 => v1\n", "1111 110 10 0 011 1 0 1 0 010 010 1"),
+        // An errno is its number plus one (EIO: 6, 00111); `0` is 0 (1).
+        ("open a f\nread a => EIO\n", "1111 110 10 0 1 1 0 1 0 00111 1"),
+        ("open a f\nread a => {0, v0}\n", "1111 110 10 0 1 1 0 1 1 011 1 010 1 1"),
+        ("open a f\nfsync a => EIO\n", "1000 0 1 0 1 0 00111 1"),
     ];
     for (text, bits) in cases {
         let (s, _) = parse_unchecked(text).expect("parses");
@@ -473,8 +492,13 @@ fn additions_read_only_in_version_3_and_each_in_one_spelling() {
     refused("1010 0 1 111 0 0", "all three flags");
     refused("1010 0 1 000 0 0", "no flag set");
     refused("1111 101 0 100 0 0", "version 1's spelling of sync_file_range's flags");
-    refused("1111 110 10 0 1 0", "new call 2 (kept for `read`)");
     refused("1111 110 11 0", "new call 3 is not one");
+    // A page version past the largest a scenario names; an errno that is none.
+    refused(
+        &format!("1111 110 10 0 1 1 0 1 0 010 {} 1", ue(1 << 20 | 1)),
+        "beyond the largest a scenario names",
+    );
+    refused(&format!("1111 110 10 0 1 1 0 1 0 {} 1", ue(135)), "errno number 134 is not a Linux errno");
     // heal f 4294967295..4294967296, and a page past the last.
     refused(&format!("0101 1 1 {} 010 0", ue(u64::from(u32::MAX))), "go beyond the largest page number");
     refused(&format!("1111 110 00 0 {} 0", ue(1 << 32)), "beyond the largest page number");

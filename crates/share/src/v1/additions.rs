@@ -12,8 +12,11 @@
 //!   `u(3)` steps (entry kind 5 is version 1's spelling, and not read in
 //!   version 3).
 //! - **New calls**, entry kind 6 then `u(2)`: 0 `mmap_write` (fd, `ue`
-//!   page), 1 `msync` (fd; its trailer has the expectation bit), 2 kept
-//!   for `read`, 3 kept for more calls (a `ue` number will follow).
+//!   page), 1 `msync` (fd), 2 `read` (fd, `ue` page), 3 kept for more
+//!   calls (a `ue` number will follow). msync's and read's trailers have
+//!   the expectation bit.
+//! - **Results** (in expectations and claims), `ue` c: 0 is `0`, 1 is a
+//!   read's page version (`ue` N follows: `vN`), c ≥ 2 is errno c − 1.
 //!
 //! Each call has one spelling: a bit set with nothing to say (no flag, no
 //! RWF flag and no expectation, all three steps) is never written and
@@ -21,20 +24,39 @@
 //!
 //! [`Grammar::V3`]: super::Grammar::V3
 
-use errseq_scenario::{Event, OpenFlags, Pages, Rwf, SyncRange};
+use errseq::Ret;
+use errseq_scenario::{limits, Event, OpenFlags, Pages, Rwf, SyncRange};
 
 use super::{invalid, range_bits, Decoder, Enc, Problem, Writer};
 
 /// The new calls after entry kind 6, by code (`u(2)`).
 const MMAP_WRITE: u64 = 0;
 const MSYNC: u64 = 1;
-/// Kept for `read FD [PAGE]` (see the crate documentation): refused until
-/// a playground reads it.
 const READ: u64 = 2;
+
+/// A result's code (`ue`) that a page version follows.
+const VERSION: u64 = 1;
+
+/// The largest page version a result names: what the parser reads
+/// (a page has at most one version a line).
+const MAX_VERSION: u64 = limits::MAX_LINES as u64;
 
 /// Whether `e` is one of the calls of entry kind 6.
 pub(super) fn is_new_call(e: &Event) -> bool {
-    matches!(e, Event::MmapWrite { .. } | Event::Msync { .. })
+    matches!(e, Event::MmapWrite { .. } | Event::Msync { .. } | Event::Read { .. })
+}
+
+/// A result: `ue` 0 for `0`, 1 and `ue` N for a read's `vN`, errno n as
+/// n + 1 (a number that is no errno too, which then does not decode).
+pub(super) fn put_ret(w: &mut Writer, r: Ret) {
+    match r.content() {
+        Some(v) => {
+            w.ue(VERSION);
+            w.ue(u64::from(v));
+        }
+        None if r.is_ok() => w.ue(0),
+        None => w.ue(u64::from(r.code()) + 1),
+    }
 }
 
 /// Whether a write's modifier bit is set: it has an RWF flag, or (in a
@@ -99,6 +121,11 @@ pub(super) fn put_new_call(w: &mut Writer, enc: &Enc, e: &Event) {
             w.u(2, MSYNC);
             enc.name(w, fd);
         }
+        Event::Read { fd, page } => {
+            w.u(2, READ);
+            enc.name(w, fd);
+            w.ue(u64::from(*page));
+        }
         // `is_new_call` is false for every other event.
         _ => {}
     }
@@ -158,12 +185,28 @@ impl Decoder<'_> {
         match self.r.u(2)? {
             MMAP_WRITE => Ok(Event::MmapWrite { fd: self.name_ref()?, page: self.page()? }),
             MSYNC => Ok(Event::Msync { fd: self.name_ref()? }),
-            READ => invalid(
-                "new call 2 (kept for `read`) is not one this playground knows (a newer playground made the link?)",
-            ),
+            READ => Ok(Event::Read { fd: self.name_ref()?, page: self.page()? }),
             code => invalid(format!(
                 "new call {code} is not one this playground knows (a newer playground made the link?)"
             )),
+        }
+    }
+
+    /// A result of version 3 ([`put_ret`]).
+    pub(super) fn ret_v3(&mut self) -> Result<Ret, Problem> {
+        self.grow(12)?;
+        match self.ue()? {
+            0 => Ok(Ret::OK),
+            VERSION => {
+                let v = self.ue()?;
+                if v > MAX_VERSION {
+                    return invalid(format!(
+                        "page version v{v} is beyond the largest a scenario names, v{MAX_VERSION}"
+                    ));
+                }
+                Ok(Ret::version(v as u32))
+            }
+            code => self.errno_number(code - 1).map(Ret::err),
         }
     }
 

@@ -299,21 +299,24 @@ fn put_scheme(w: &mut Writer, n: SchemeName) {
     }
 }
 
-fn put_ret(w: &mut Writer, r: Ret) {
-    w.ue(u64::from(r.code()));
+fn put_ret(w: &mut Writer, g: Grammar, r: Ret) {
+    match g {
+        Grammar::V1 => w.ue(u64::from(r.code())),
+        Grammar::V3 => additions::put_ret(w, r),
+    }
 }
 
-fn put_outcome(w: &mut Writer, o: &Outcome) {
+fn put_outcome(w: &mut Writer, g: Grammar, o: &Outcome) {
     match o {
         Outcome::Is(r) => {
             w.bit(false);
-            put_ret(w, *r);
+            put_ret(w, g, *r);
         }
         Outcome::AnyOf(set) => {
             w.bit(true);
             w.ue(set.len() as u64);
             for &r in set {
-                put_ret(w, r);
+                put_ret(w, g, r);
             }
         }
     }
@@ -500,12 +503,12 @@ fn put_stmt(w: &mut Writer, enc: &Enc, st: &Stmt) {
     if let Some(e) = expect {
         w.bit(e.default.is_some());
         if let Some(o) = &e.default {
-            put_outcome(w, o);
+            put_outcome(w, enc.g, o);
         }
         w.ue(e.overrides.len() as u64);
         for (n, o) in &e.overrides {
             put_scheme(w, *n);
-            put_outcome(w, o);
+            put_outcome(w, enc.g, o);
         }
     }
     if let Some(c) = &st.comment {
@@ -535,7 +538,7 @@ fn put_claim(w: &mut Writer, enc: &Enc, c: &Claim) {
                 put_event(w, enc, e, false);
             }
         }
-        put_outcome(w, &cond.outcome);
+        put_outcome(w, enc.g, &cond.outcome);
     }
     w.ue(c.schemes.len() as u64);
     for &n in &c.schemes {
@@ -951,6 +954,9 @@ impl Decoder<'_> {
     }
 
     fn ret(&mut self) -> Result<Ret, Problem> {
+        if self.g == Grammar::V3 {
+            return self.ret_v3();
+        }
         self.grow(8)?;
         let code = self.ue()?;
         if code == 0 {
@@ -1208,7 +1214,11 @@ mod tests {
         }
         // Version 3 has a spelling for every call: a code, or entry kind 6.
         let fd = Name::new("a").expect("name");
-        let new_calls = [Event::MmapWrite { fd: fd.clone(), page: 0 }, Event::Msync { fd }];
+        let new_calls = [
+            Event::MmapWrite { fd: fd.clone(), page: 0 },
+            Event::Msync { fd: fd.clone() },
+            Event::Read { fd, page: 0 },
+        ];
         for v in Verb::ALL {
             let new = new_calls.iter().any(|e| e.verb() == v && additions::is_new_call(e));
             assert!(VERBS.contains(&v) != new, "{v}: a code and kind 6, or neither");

@@ -1,8 +1,8 @@
 //! Format version 3: version 2's characters around a bit string that
-//! holds every call of the language (version 1's, plus entry kind 6:
-//! open's flags, synchronous and direct writes with their results,
-//! `mmap_write`, `msync`, `fail` and `heal` of pages), with form 6 of
-//! kind 6 kept for `read`.
+//! holds every call of the language: version 1's, grown (`v1::additions`)
+//! by open's flags, synchronous and direct writes with their results,
+//! `fail` and `heal` of pages, sync_file_range's steps after its call
+//! code, `mmap_write`, `msync`, and `read` with its page versions.
 //!
 //! The format is specified in the crate documentation (section "Version
 //! 3"). The version [`crate::encode`] writes; once links of it exist it
