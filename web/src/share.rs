@@ -104,15 +104,13 @@ pub fn content(
     text: &str,
     fragment: &Result<String, String>,
 ) -> Result<String, String> {
-    if form == Form::Text {
-        return Ok(text.to_owned());
-    }
-    let fragment = fragment.as_deref().map_err(Clone::clone)?;
-    let link = link_for(fragment);
+    // Every form but the text needs the link.
+    let fragment = || fragment.as_deref().map_err(Clone::clone);
     match form {
-        Form::Link => Ok(link),
+        Form::Link => fragment().map(link_for),
         Form::Text => Ok(text.to_owned()),
         Form::Email | Form::Markdown => {
+            let link = link_for(fragment()?);
             // The results the page already has: nothing is computed again.
             let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
             let results = analysis.grid().ok_or_else(|| match analysis.report() {
@@ -130,7 +128,7 @@ pub fn content(
                 .scenario()
                 .and_then(|s| s.title.clone())
                 .unwrap_or_else(|| "errseq scenario".to_owned());
-            Ok(embed_snippet(fragment, &title))
+            Ok(embed_snippet(fragment()?, &title))
         }
     }
 }
