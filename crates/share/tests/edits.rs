@@ -20,7 +20,7 @@
 //! link, or its `3` changed to `1`, reaches version 1's decoder, which
 //! must refuse too; a text link's prefix damaged reads as no link).
 //!
-//! About 10 million decodes, quadratic in a link's length (each edit is
+//! About 12 million decodes, quadratic in a link's length (each edit is
 //! decoded whole): an optimized build runs them all, a debug build (the
 //! default `cargo test`) the edits at the first and last 10 characters of
 //! every link (version or prefix, padding, check) and at every 23rd
