@@ -20,7 +20,6 @@ async function galleryLinks(names) {
   const ctx = await session.chrome.newContext();
   const page = await ctx.newPage();
   await page.goto(session.base);
-  // A link's fragment: the binary form, or text= for what it cannot carry yet.
   await page.waitForFunction(() => location.hash.length > 1);
   const links = {};
   for (const name of names) {
@@ -32,6 +31,8 @@ async function galleryLinks(names) {
     if (shown !== title) await page.waitForFunction((h) => location.hash !== h && location.hash.length > 1, before);
     assert.equal(await page.locator('#scenario-title').innerText(), title);
     links[name] = await page.evaluate(() => location.href);
+    // Every example, reads included, in the binary form of version 3 (with its check).
+    assert.match(links[name], /#3[A-Za-z0-9_-]+$/, name);
     if (await page.locator('#gallery').count() === 0) await page.click('#examples-toggle');
   }
   await ctx.close();

@@ -177,10 +177,10 @@ test('links, the embed snippet and the mail text point at the public address', a
     return page.evaluate(() => navigator.clipboard.readText());
   };
   const link = await copy('#copy-link', 'link');
-  assert.ok(link.startsWith(`${PUBLIC}#2`), link);
+  assert.ok(link.startsWith(`${PUBLIC}#3`), link);
   // The address bar stays where the page is.
-  assert.ok((await page.evaluate(() => location.href)).startsWith(`${site.url}#2`));
-  assert.match(await copy('#copy-embed', 'embed'), /^<iframe src="https:\/\/errseq\.example\.org\/errseq\/\?embed#2/);
+  assert.ok((await page.evaluate(() => location.href)).startsWith(`${site.url}#3`));
+  assert.match(await copy('#copy-embed', 'embed'), /^<iframe src="https:\/\/errseq\.example\.org\/errseq\/\?embed#3/);
   assert.ok((await copy('#copy-email', 'email')).includes(PUBLIC));
   await ctx.close();
 });
@@ -231,7 +231,7 @@ for (const visited of [false, true]) test(`another origin's page embeds ?embed a
   assert.match(await frame.locator('#grid').innerText(), /fsync b\s+0\s+EIO/);
   assert.equal(await frame.evaluate(() => crossOriginIsolated), false, 'the embed needs no isolation');
   assert.equal(await frame.locator('.embed-title').innerText(), 'two fds, one error');
-  assert.ok((await frame.getAttribute('#open-in-playground', 'href')).startsWith(`${PUBLIC}#2`));
+  assert.ok((await frame.getAttribute('#open-in-playground', 'href')).startsWith(`${PUBLIC}#3`));
   await screenshot(parent, `site-embed-${visited ? 'visited' : 'fresh'}`);
   assert.deepEqual(problems, []);
   assertStayed(requests, [site.origin, new URL(docsUrl).origin]);
