@@ -359,19 +359,19 @@ fn links_point_at_the_public_address_from_base_or_errseq_base() {
     let scenario = "open a f\nerror f EIO\nfsync a => EIO\n";
     let first_link = |out: &Output| {
         assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout).lines().find(|l| l.contains("#2")).map(str::to_owned).unwrap_or_default()
+        text(&out.stdout).lines().find(|l| l.contains("#3")).map(str::to_owned).unwrap_or_default()
     };
     for command in ["url", "render"] {
         let dev = errseq_with(&[command, "-"], Some(scenario), None);
-        assert!(first_link(&dev).starts_with("http://127.0.0.1:8080/#2"), "{command}: {}", text(&dev.stdout));
+        assert!(first_link(&dev).starts_with("http://127.0.0.1:8080/#3"), "{command}: {}", text(&dev.stdout));
         let site = "https://user.github.io/errseq/";
         let public = errseq_with(&[command, "-"], Some(scenario), Some(site));
-        assert!(first_link(&public).starts_with("https://user.github.io/errseq/#2"), "{command}");
+        assert!(first_link(&public).starts_with("https://user.github.io/errseq/#3"), "{command}");
         let given =
             errseq_with(&[command, "-", "--base", "https://errseq.example/"], Some(scenario), Some(site));
-        assert!(first_link(&given).starts_with("https://errseq.example/#2"), "{command}: --base wins");
+        assert!(first_link(&given).starts_with("https://errseq.example/#3"), "{command}: --base wins");
         let empty = errseq_with(&[command, "-"], Some(scenario), Some(""));
-        assert!(first_link(&empty).starts_with("http://127.0.0.1:8080/#2"), "{command}: empty is unset");
+        assert!(first_link(&empty).starts_with("http://127.0.0.1:8080/#3"), "{command}: empty is unset");
         for bad in ["errseq.example.org/", "https://", "https://a b/"] {
             let out = errseq_with(&[command, "-", "--base", bad], Some(scenario), None);
             assert_eq!(out.status.code(), Some(2), "{command} --base {bad}");
