@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Time and peak memory of the errseq command on generated scenarios of
 # 10^4, 10^5 and 10^6 events, 10^4 files and 10^4 open descriptions:
-# check, run, run --scheme, render, explore. Figures: BENCHMARKS.md
+# check, run, run --scheme, render, explore; and many pages with many
+# fsyncs or syncs (10^4 and 65,536 pages, the page limit, × 10^4 calls). Figures: BENCHMARKS.md
 # ("The command line on big scenarios"). Needs GNU time (/usr/bin/time,
 # Debian's `time` package) for the peak RSS.
 #
@@ -34,6 +35,15 @@ descriptions() {
   }'
 }
 
+# N pages written, then 10^4 rewrites each followed by CALL.
+pages() {
+  awk -v n="$1" -v call="$2" 'BEGIN {
+    print "open a f"
+    for (i = 0; i < n; i++) print "write a " i
+    for (i = 0; i < 10000; i++) { print "write a " (i * 7) % n; print call }
+  }'
+}
+
 measure() { # label file command...
   local label=$1 file=$2; shift 2
   /usr/bin/time -f "%e %M" -o "$tmp/t" "$bin" "$@" "$file" > /dev/null 2> "$tmp/err" || true
@@ -53,9 +63,18 @@ for n in $sizes; do
 done
 files 10000 > "$tmp/f.errseq"
 descriptions 10000 > "$tmp/d.errseq"
-for cmd in check run render; do
+for cmd in check run render explore; do
   # shellcheck disable=SC2086
   measure "10^4 files" "$tmp/f.errseq" $cmd
   # shellcheck disable=SC2086
   measure "10^4 descriptions" "$tmp/d.errseq" $cmd
+done
+for n in 10000 65536; do
+  for call in "fsync a" sync; do
+    pages "$n" "$call" > "$tmp/p.errseq"
+    for cmd in check run explore; do
+      # shellcheck disable=SC2086
+      measure "$n pages × 10^4 $call" "$tmp/p.errseq" $cmd
+    done
+  done
 done

@@ -65,7 +65,8 @@ enum Command {
         /// Explore only this scheme
         #[arg(long, value_parser = scheme_arg)]
         scheme: Option<SchemeName>,
-        /// Give up after visiting this many distinct states
+        /// Give up after visiting this many distinct states (a state of more than 64 cells
+        /// counts once per 64; a call outside par blocks, 1/64)
         #[arg(long, default_value_t = Bounds::default().max_states)]
         max_states: usize,
     },
@@ -407,8 +408,8 @@ fn url(out: &mut Out, path: &Path, base: &str, replay: Option<&str>) -> ExitCode
         Some(s) => {
             let program = errseq_model::Program::compile(&p);
             let fs = p.scenario.fs();
-            let encoded = replay_string::decode(&program, fs, s)
-                .and_then(|t| replay_string::encode(&program, t.scheme, fs, &t.schedule));
+            let encoded = replay_string::schedule_of(&program, fs, s)
+                .and_then(|(scheme, schedule)| replay_string::encode(&program, scheme, fs, &schedule));
             match encoded {
                 Ok(r) => Some(r),
                 Err(e) => {

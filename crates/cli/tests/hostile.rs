@@ -424,3 +424,118 @@ fn the_early_end_of_a_reader_still_gets_the_first_lines() {
     assert!(out.stderr.is_empty());
     let _ = std::io::stderr().flush();
 }
+
+// ------------------------------------------------------ work per call
+
+/// `lines` as a scenario file.
+fn scenario(d: &Path, name: &str, lines: impl Iterator<Item = String>) -> String {
+    let mut text = String::new();
+    for l in lines {
+        text.push_str(&l);
+        text.push('\n');
+    }
+    write(d, name, text.as_bytes())
+}
+
+#[test]
+fn many_pages_and_many_fsyncs_or_syncs_take_linear_time() {
+    // fsync and sync visit the dirty pages and inodes only: 60,000 pages
+    // written, then 10,000 rewrites each followed by fsync (or sync),
+    // took 17 s under the seven schemes when every call visited every page.
+    let d = dir("pages-fsyncs");
+    let pages = (6_000 * scale()).min(errseq_scenario::limits::MAX_PAGES);
+    let calls = 1_000 * scale();
+    for sync in ["fsync a", "sync", "fdatasync a", "syncfs a"] {
+        let lines = std::iter::once("open a f".to_owned())
+            .chain((0..pages).map(|i| format!("write a {i}")))
+            .chain((0..calls).flat_map(|i| [format!("write a {}", i * 7 % pages), sync.to_owned()]));
+        let f = scenario(&d, "p.errseq", lines);
+        let what = format!("{pages} pages, {calls} × `{sync}`");
+        expect(&format!("check, {what}"), &run(&["check", &f], None), 0, None, 20, 300);
+        expect(&format!("explore, {what}"), &run(&["explore", &f], None), 0, None, 20, 300);
+    }
+    // sync walks the dirty inodes only: 10,000 files, then 10,000 syncs.
+    let files = 1_000 * scale();
+    let lines = (0..files)
+        .flat_map(|i| [format!("open a f{i}"), "write a".to_owned(), "close a".to_owned()])
+        .chain(std::iter::once("open a f0".to_owned()))
+        .chain((0..files).flat_map(|_| ["write a".to_owned(), "sync".to_owned()]));
+    let f = scenario(&d, "f.errseq", lines);
+    expect(&format!("check, {files} files, {files} syncs"), &run(&["check", &f], None), 0, None, 20, 300);
+    // PG_error (linux-4.12) is found through its index too: a failing
+    // page among many, fsync after fsync.
+    let lines = ["schemes: linux-4.12".to_owned(), "open a f".to_owned()]
+        .into_iter()
+        .chain((0..pages).map(|i| format!("write a {i}")))
+        .chain((0..calls).flat_map(|i| {
+            let p = i * 7 % pages;
+            [
+                format!("write a {p}"),
+                format!("fail f EIO {p}"),
+                "fsync a => EIO".to_owned(),
+                format!("heal f {p}"),
+            ]
+        }));
+    let f = scenario(&d, "e.errseq", lines);
+    expect(&format!("check, 4.12, {calls} failing fsyncs"), &run(&["check", &f], None), 0, None, 20, 300);
+    // An eviction drops only the pages whose cache the disk lacks.
+    let lines = std::iter::once("open a f".to_owned())
+        .chain((0..pages).map(|i| format!("write a {i}")))
+        .chain(["fsync a".to_owned(), "close a".to_owned()])
+        .chain((0..calls).flat_map(|i| {
+            [
+                "open a f".to_owned(),
+                format!("write a {}", i * 7 % pages),
+                "close a".to_owned(),
+                "evict f".to_owned(),
+            ]
+        }));
+    let f = scenario(&d, "v.errseq", lines);
+    expect(&format!("check, {pages} pages, {calls} evictions"), &run(&["check", &f], None), 0, None, 20, 300);
+}
+
+#[test]
+fn explore_budgets_scenarios_without_par() {
+    // 10,000 files, no par block: explore took 255 s and 20 GB (a copy of
+    // the whole state per event, to make each outcome's replay string).
+    let d = dir("explore-seq");
+    let n = (3_000 * scale()).min(10_000);
+    let lines = (0..n).flat_map(|i| {
+        [format!("open a f{i}"), "write a".to_owned(), "fsync a => 0".to_owned(), "close a".to_owned()]
+    });
+    let f = scenario(&d, "files.errseq", lines);
+    let ran = run(&["explore", &f], None);
+    expect(&format!("explore, {n} files"), &ran, 0, None, 20, 300);
+    // Its replay string, shown step by step, would be a copy of the whole
+    // state per event: refused, with the reason.
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    let replay = stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .find(|t| t.len() == 4 && t.starts_with('2'))
+        .expect("a replay string");
+    let ran = run(&["explore", &f, "--replay", replay], None);
+    let want = "the interleaving is too big to show step by step";
+    expect(&format!("explore --replay, {n} files"), &ran, 2, Some(want), 20, 300);
+    let want = "files.errseq: more than 100 distinct states";
+    let ran = run(&["explore", &f, "--max-states", "100"], None);
+    expect(&format!("explore --max-states 100, {n} files"), &ran, 2, Some(want), 20, 300);
+}
+
+#[test]
+fn a_par_block_over_a_big_sync_is_stopped_by_its_budget() {
+    // Three tasks over a sync of 2,000 dirty files: each state holds
+    // every file, so it counts as one state per 64 cells. Unweighted, the
+    // search ran 5 minutes and 2.9 GB before 2,000,000 states stopped it.
+    // The debug build is given a tenth of the budget (same work per cell).
+    let d = dir("explore-par");
+    let files = 2_000;
+    let lines = (0..files)
+        .flat_map(|i| [format!("open a f{i}"), "write a".to_owned(), "close a".to_owned()])
+        .chain(["open b g", "write b", "par", "  sync", "  sync", "  fsync b", "end"].map(str::to_owned));
+    let f = scenario(&d, "par.errseq", lines);
+    let budget = (200_000 * scale()).min(2_000_000).to_string();
+    let ran = run(&["explore", &f, "--max-states", &budget], None);
+    let want = format!("par.errseq: more than {budget} distinct states (a state of more than 64 cells");
+    expect(&format!("explore, 3 tasks over a sync of {files} files"), &ran, 2, Some(&want), 30, 600);
+}

@@ -28,7 +28,7 @@ use errseq_scenario::Fs;
 use errseq_share::check;
 
 use crate::scenario::Schedule;
-use crate::trace::{replay_with, Trace, TraceError};
+use crate::trace::{replay_detailed, replay_schedule, Detail, Trace, TraceError};
 
 /// The version this module writes.
 pub const VERSION: char = '2';
@@ -63,7 +63,7 @@ pub fn encode(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) ->
         .find(|(_, s)| *s == scheme)
         .map(|(c, _)| *c)
         .ok_or_else(|| TraceError(format!("scheme {scheme} has no replay letter")))?;
-    let trace = crate::trace::replay(program, scheme, fs, schedule)?;
+    let trace = replay_schedule(program, scheme, fs, schedule, Detail::Choices)?;
     // Blocks run one after another, so one stream in the order of the
     // steps reads back block by block.
     let mut bits: Vec<bool> = Vec::new();
@@ -88,11 +88,23 @@ fn value(c: char) -> Option<u8> {
     B64.iter().position(|&b| char::from(b) == c).map(|v| v as u8)
 }
 
-/// Reopens the interleaving a replay string names (of either version).
+/// Reopens the interleaving a replay string names (of either version),
+/// step by step.
 pub fn decode(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+    decode_detailed(program, fs, text, Detail::Full)
+}
+
+/// Whether a replay string names an interleaving of `program`, and which:
+/// its scheme and schedule (a [`decode`] that keeps no state per step).
+pub fn schedule_of(program: &Program, fs: Fs, text: &str) -> Result<(Scheme, Schedule), TraceError> {
+    let t = decode_detailed(program, fs, text, Detail::Choices)?;
+    Ok((t.scheme, t.schedule))
+}
+
+fn decode_detailed(program: &Program, fs: Fs, text: &str, detail: Detail) -> Result<Trace, TraceError> {
     match text.trim().chars().next() {
-        Some(VERSION) => decode_v2(program, fs, text),
-        Some(VERSION_1) => decode_v1(program, fs, text),
+        Some(VERSION) => decode_v2(program, fs, text, detail),
+        Some(VERSION_1) => decode_v1(program, fs, text, detail),
         Some(v) => Err(TraceError(format!(
             "replay string `{text}`: version `{v}` is not one this program reads (it reads {VERSION_1} and {VERSION})"
         ))),
@@ -104,7 +116,7 @@ fn scheme_of(letter: char) -> Option<Scheme> {
     SCHEMES.iter().find(|(c, _)| *c == letter).map(|(_, s)| *s)
 }
 
-fn decode_v2(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+fn decode_v2(program: &Program, fs: Fs, text: &str, detail: Detail) -> Result<Trace, TraceError> {
     let err = |m: String| TraceError(format!("replay string `{text}`: {m}"));
     let mut symbols = Vec::new();
     for (i, c) in text.trim().chars().enumerate() {
@@ -127,7 +139,7 @@ fn decode_v2(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError>
     let total = payload.len() * 6;
     let mut read = 0usize;
     let bit = |i: usize| payload.get(i / 6).is_some_and(|v| v >> (5 - i % 6) & 1 == 1);
-    let trace = replay_with(program, scheme, fs, |b, enabled| {
+    let trace = replay_detailed(program, scheme, fs, detail, |b, enabled| {
         let k = enabled.len();
         let w = width(k) as usize;
         if read + w > total {
@@ -163,7 +175,7 @@ pub fn encode_version_1(
         .find(|(_, s)| *s == scheme)
         .map(|(c, _)| *c)
         .ok_or_else(|| TraceError(format!("scheme {scheme} has no replay letter")))?;
-    let trace = crate::trace::replay(program, scheme, fs, schedule)?;
+    let trace = replay_schedule(program, scheme, fs, schedule, Detail::Choices)?;
     let mut blocks: Vec<Bits> = vec![Bits::default(); program.blocks.len()];
     for step in &trace.steps {
         if let Some((b, task)) = step.task {
@@ -182,7 +194,7 @@ pub fn encode_version_1(
     Ok(out)
 }
 
-fn decode_v1(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError> {
+fn decode_v1(program: &Program, fs: Fs, text: &str, detail: Detail) -> Result<Trace, TraceError> {
     let err = |m: String| TraceError(format!("replay string `{text}`: {m}"));
     let mut parts = text.trim().split('.');
     let head = parts.next().unwrap_or("");
@@ -204,7 +216,7 @@ fn decode_v1(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError>
                 .map_err(|c| err(format!("block {}: `{c}` is not a base64url character", i + 1)))?,
         );
     }
-    let trace = replay_with(program, scheme, fs, |b, enabled| {
+    let trace = replay_detailed(program, scheme, fs, detail, |b, enabled| {
         let k = enabled.len();
         let choice =
             bits[b].take(width(k)).ok_or_else(|| err(format!("block {} ends before its tasks do", b + 1)))?;

@@ -10,7 +10,7 @@ use errseq_model::{Kernel, Op, Program};
 use errseq_scenario::Fs;
 
 use crate::replay::Task;
-use crate::search::{explore, Bounds, ModelMachine, SearchError};
+use crate::search::{charge, explore, Bounds, ModelMachine, SearchError};
 
 /// One event of a scenario as a task.
 #[derive(Copy, Clone, Debug)]
@@ -74,8 +74,10 @@ struct Path {
     schedule: Schedule,
 }
 
-/// Explores `program` under `scheme`. `budget` counts down the states the
-/// caller still allows (over several schemes).
+/// Explores `program` under `scheme`. `budget` counts down the work the
+/// caller still allows (over several schemes), in cells
+/// ([`Bounds::budget`]): the states of `par` blocks, and one cell for each
+/// event outside them on each path.
 pub fn explore_scheme(
     program: &Program,
     scheme: Scheme,
@@ -94,7 +96,7 @@ pub fn explore_scheme(
     let mut paths = vec![start];
     let (mut states, mut saturated, mut event) = (0usize, false, 0usize);
     for block in &program.blocks {
-        run_sequential(&mut paths, cx, &program.ops[event..block.start]);
+        run_sequential(&mut paths, cx, &program.ops[event..block.start], bounds, budget)?;
         let tasks: Vec<OpTask<'_>> = program.ops[block.clone()].iter().map(|&op| OpTask { cx, op }).collect();
         let mut next = Vec::new();
         for path in paths {
@@ -115,19 +117,29 @@ pub fn explore_scheme(
         paths = merge(next, &mut saturated);
         event = block.end;
     }
-    run_sequential(&mut paths, cx, &program.ops[event..]);
+    run_sequential(&mut paths, cx, &program.ops[event..], bounds, budget)?;
     let outcomes = outcomes(paths, &mut saturated);
     let interleavings = outcomes.iter().fold(0u128, |n, o| n.saturating_add(o.count));
     Ok(Exploration { scheme, outcomes, states, interleavings, saturated })
 }
 
-fn run_sequential(paths: &mut [Path], cx: Cx<'_>, ops: &[Op]) {
+/// Runs `ops` to completion on every path, charging one cell of the
+/// budget per event per path.
+fn run_sequential(
+    paths: &mut [Path],
+    cx: Cx<'_>,
+    ops: &[Op],
+    bounds: Bounds,
+    budget: &mut usize,
+) -> Result<(), SearchError> {
     for path in paths {
         for &op in ops {
+            charge(budget, bounds, 1)?;
             let mut k = Machine { cells: &mut path.cells, layout: cx.layout };
             path.results.push(errseq::complete(run(&mut k, cx, op)));
         }
     }
+    Ok(())
 }
 
 /// Paths with the same cells and results are one: sum their counts.

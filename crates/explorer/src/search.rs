@@ -17,6 +17,15 @@
 //! for pages still under writeback (`errseq_model::kernel`). A state
 //! where no task can move but some are unfinished is a deadlock, reported
 //! with the schedule that leads there.
+//!
+//! The budget ([`Bounds::max_states`]) counts work, not only states: each
+//! state is copied, hashed and kept, so a state of many cells (thousands
+//! of files, pages or descriptions) costs one state per [`STATE_CELLS`]
+//! cells of it; and every step's work is bounded by the cells of the
+//! state it makes (the model's page steps visit only the pages and
+//! inodes they act on, `errseq_model::index`), so that charge covers
+//! long steps too. Events outside `par` blocks cost 1/[`STATE_CELLS`]
+//! of a state each (`crate::scenario`): they run in place, on one state.
 
 use std::fmt;
 use std::hash::BuildHasherDefault;
@@ -69,13 +78,25 @@ pub fn holder(task: usize) -> u32 {
     u32::try_from(task + 1).unwrap_or(u32::MAX)
 }
 
+/// Cells of state that count as one state of the budget: a state of up
+/// to this many cells counts as one, a bigger one as one per this many.
+pub const STATE_CELLS: usize = 64;
+
 /// Limits that keep a search from running away.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Bounds {
-    /// Distinct states visited, over the whole scenario.
+    /// Distinct states visited, over the whole scenario, weighed by their
+    /// size (see the module's header and [`STATE_CELLS`]).
     pub max_states: usize,
     /// Tasks in one block (a schedule stores task numbers in a byte).
     pub max_tasks: usize,
+}
+
+impl Bounds {
+    /// The budget, in cells, that [`explore`] counts down.
+    pub fn budget(&self) -> usize {
+        self.max_states.saturating_mul(STATE_CELLS)
+    }
 }
 
 impl Default for Bounds {
@@ -105,8 +126,10 @@ impl fmt::Display for SearchError {
         match self {
             SearchError::TooManyStates { limit } => write!(
                 f,
-                "more than {limit} distinct states: the scenario is too big to explore exhaustively; \
-                 use fewer tasks per par block, fewer blocks, or fewer schemes"
+                "more than {limit} distinct states (a state of more than {STATE_CELLS} cells counting \
+                 once per {STATE_CELLS}, and each call outside par blocks as 1/{STATE_CELLS}): the \
+                 scenario is too big to explore exhaustively; use fewer tasks per par block, fewer \
+                 blocks, fewer files, pages and descriptions, fewer calls, or fewer schemes"
             ),
             SearchError::TooManyTasks { tasks, limit } => {
                 write!(f, "a par block has {tasks} tasks; at most {limit} can be explored")
@@ -228,7 +251,9 @@ struct Scratch {
 }
 
 /// Explores every interleaving of `tasks` from `cells`. `budget` is how
-/// many more states may be visited; it is decreased by those visited.
+/// much more work may be done, in cells ([`Bounds::budget`]); it is
+/// decreased by the states visited, each by its size in cells (at least
+/// [`STATE_CELLS`]).
 pub fn explore<T: Task, M: Machine>(
     tasks: &[T],
     cells: Vec<u32>,
@@ -242,8 +267,8 @@ pub fn explore<T: Task, M: Machine>(
     let n = cells.len();
     let mut layer: Map<Entry> = Map::default();
     let (key, entry) = initial(tasks, &cells);
+    take(budget, bounds, key.len())?;
     layer.insert(key, entry);
-    take(budget, bounds)?;
     // parents[l][i]: the index in layer l-1 and the task that lead to state i of layer l.
     let mut parents: Vec<Vec<(u32, u8)>> = vec![Vec::new()];
     let mut found: Vec<Found<T::Output>> = Vec::new();
@@ -286,7 +311,7 @@ pub fn explore<T: Task, M: Machine>(
                     }
                     None => {
                         states += 1;
-                        take(budget, bounds)?;
+                        take(budget, bounds, scratch.key.len())?;
                         let mut steps = entry.next.clone();
                         steps[i] = step_next;
                         next.insert(scratch.key.clone(), Entry { count: entry.count, next: steps });
@@ -306,8 +331,14 @@ fn task_byte(i: usize) -> u8 {
     u8::try_from(i).unwrap_or(u8::MAX)
 }
 
-fn take(budget: &mut usize, bounds: Bounds) -> Result<(), SearchError> {
-    *budget = budget.checked_sub(1).ok_or(SearchError::TooManyStates { limit: bounds.max_states })?;
+/// Charges a state of `cells` cells to the budget.
+fn take(budget: &mut usize, bounds: Bounds, cells: usize) -> Result<(), SearchError> {
+    charge(budget, bounds, cells.max(STATE_CELLS))
+}
+
+/// Takes `cells` from the budget, or says it is spent.
+pub(crate) fn charge(budget: &mut usize, bounds: Bounds, cells: usize) -> Result<(), SearchError> {
+    *budget = budget.checked_sub(cells).ok_or(SearchError::TooManyStates { limit: bounds.max_states })?;
     Ok(())
 }
 

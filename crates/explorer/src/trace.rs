@@ -56,32 +56,80 @@ impl fmt::Display for TraceError {
 
 impl std::error::Error for TraceError {}
 
+/// How much of each step a replay keeps.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every entry with the cells it changed and the state after it.
+    Full,
+    /// Only the steps of `par` blocks, with who moved and who could have
+    /// (no cells): what replay strings are made of. Linear in the events.
+    Choices,
+}
+
+/// Cells of state a full trace keeps at most (a copy of the state per
+/// step): 2^26, 256 MiB. Past it, the trace is refused with a message.
+pub const MAX_TRACE_CELLS: usize = 1 << 26;
+
 /// Replays an interleaving, asking `choose(block, enabled)` which task
 /// moves at each step of a block (`enabled` lists the tasks that can).
-pub fn replay_with<C>(program: &Program, scheme: Scheme, fs: Fs, mut choose: C) -> Result<Trace, TraceError>
+pub fn replay_with<C>(program: &Program, scheme: Scheme, fs: Fs, choose: C) -> Result<Trace, TraceError>
+where
+    C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
+{
+    replay_detailed(program, scheme, fs, Detail::Full, choose)
+}
+
+/// [`replay_with`], keeping `detail` of each step.
+pub fn replay_detailed<C>(
+    program: &Program,
+    scheme: Scheme,
+    fs: Fs,
+    detail: Detail,
+    mut choose: C,
+) -> Result<Trace, TraceError>
 where
     C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
 {
     let cx = Cx { scheme, fs, layout: &program.layout };
     let mut t = Tracer {
         cx,
+        detail,
+        kept: 0,
         cells: vec![0; program.layout.len],
         trace: Vec::new(),
         results: vec![None; program.ops.len()],
     };
+    // Every event is at least one step: refuse before replaying what
+    // cannot fit.
+    if detail == Detail::Full {
+        t.kept = program.ops.len().saturating_sub(1).saturating_mul(program.layout.len);
+        t.keep()?;
+        t.kept = 0;
+    }
     let mut schedule = Schedule::default();
     let mut event = 0;
     for (b, block) in program.blocks.iter().enumerate() {
-        t.sequential(program, event..block.start);
+        t.sequential(program, event..block.start)?;
         schedule.0.push(t.block(program, b, block.clone(), &mut choose)?);
         event = block.end;
     }
-    t.sequential(program, event..program.ops.len());
+    t.sequential(program, event..program.ops.len())?;
     Ok(Trace { scheme, steps: t.trace, results: t.results, schedule })
 }
 
 /// Replays a schedule exactly; any mismatch is an error.
 pub fn replay(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) -> Result<Trace, TraceError> {
+    replay_schedule(program, scheme, fs, schedule, Detail::Full)
+}
+
+/// [`replay`], keeping `detail` of each step.
+pub fn replay_schedule(
+    program: &Program,
+    scheme: Scheme,
+    fs: Fs,
+    schedule: &Schedule,
+    detail: Detail,
+) -> Result<Trace, TraceError> {
     let mut pos = vec![0usize; program.blocks.len()];
     if schedule.0.len() != program.blocks.len() {
         let msg = format!(
@@ -91,7 +139,7 @@ pub fn replay(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) ->
         );
         return Err(TraceError(msg));
     }
-    let trace = replay_with(program, scheme, fs, |b, enabled| {
+    let trace = replay_detailed(program, scheme, fs, detail, |b, enabled| {
         let i = pos[b];
         pos[b] += 1;
         let task = schedule.0[b].get(i).map(|&t| usize::from(t));
@@ -116,15 +164,20 @@ pub fn replay(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) ->
 
 struct Tracer<'a> {
     cx: Cx<'a>,
+    detail: Detail,
+    /// Cells of state kept so far ([`MAX_TRACE_CELLS`]).
+    kept: usize,
     cells: Vec<u32>,
     trace: Vec<TraceStep>,
     results: Vec<Option<Ret>>,
 }
 
-fn changes(before: &[u32], after: &[u32]) -> Vec<(Addr, u32, u32)> {
-    before
+/// The kernel cells that differ (not the model's indexes, which follow
+/// from them: `Layout::observed`).
+fn changes(before: &[u32], after: &[u32], observed: usize) -> Vec<(Addr, u32, u32)> {
+    before[..observed]
         .iter()
-        .zip(after)
+        .zip(&after[..observed])
         .enumerate()
         .filter(|(_, (b, a))| b != a)
         .map(|(i, (&b, &a))| (Addr(u32::try_from(i).unwrap_or(u32::MAX)), b, a))
@@ -132,23 +185,44 @@ fn changes(before: &[u32], after: &[u32]) -> Vec<(Addr, u32, u32)> {
 }
 
 impl Tracer<'_> {
-    fn sequential(&mut self, program: &Program, events: std::ops::Range<usize>) {
+    fn sequential(&mut self, program: &Program, events: std::ops::Range<usize>) -> Result<(), TraceError> {
         for event in events {
-            let before = self.cells.clone();
+            let full = self.detail == Detail::Full;
+            if full {
+                self.keep()?;
+            }
+            let before = if full { self.cells.clone() } else { Vec::new() };
             let mut k = RunMachine { cells: &mut self.cells, layout: self.cx.layout };
             let r = errseq::complete(run(&mut k, self.cx, program.ops[event]));
             self.results[event] = r;
-            self.trace.push(TraceStep {
-                event,
-                task: None,
-                step: None,
-                value: 0,
-                changed: changes(&before, &self.cells),
-                returned: Some(r),
-                enabled: Vec::new(),
-                cells: self.cells.clone(),
-            });
+            if full {
+                self.trace.push(TraceStep {
+                    event,
+                    task: None,
+                    step: None,
+                    value: 0,
+                    changed: changes(&before, &self.cells, self.cx.layout.observed),
+                    returned: Some(r),
+                    enabled: Vec::new(),
+                    cells: self.cells.clone(),
+                });
+            }
         }
+        Ok(())
+    }
+
+    /// Counts one more copy of the state against [`MAX_TRACE_CELLS`].
+    fn keep(&mut self) -> Result<(), TraceError> {
+        self.kept = self.kept.saturating_add(self.cells.len());
+        if self.kept > MAX_TRACE_CELLS {
+            return Err(TraceError(format!(
+                "the interleaving is too big to show step by step: a copy of the state ({} cells) \
+                 per step, more than {MAX_TRACE_CELLS} cells in all; use fewer calls, files, pages \
+                 or descriptions",
+                self.cells.len()
+            )));
+        }
+        Ok(())
     }
 
     fn block<C>(
@@ -179,7 +253,11 @@ impl Tracer<'_> {
             }
             let i = choose(b, &movable)?;
             let Some(step) = next[i] else { return Err(TraceError(format!("task {} has finished", i + 1))) };
-            let before = self.cells.clone();
+            let full = self.detail == Detail::Full;
+            if full {
+                self.keep()?;
+            }
+            let before = if full { self.cells.clone() } else { Vec::new() };
             let value = machine.apply(&mut self.cells, step, i);
             histories[i].push(step.recorded(value));
             next[i] = self.settle(&tasks[i], &histories[i], events.start + i);
@@ -189,10 +267,14 @@ impl Tracer<'_> {
                 task: Some((b, i)),
                 step: Some(step),
                 value,
-                changed: changes(&before, &self.cells),
+                changed: if full {
+                    changes(&before, &self.cells, self.cx.layout.observed)
+                } else {
+                    Vec::new()
+                },
                 returned,
                 enabled: movable,
-                cells: self.cells.clone(),
+                cells: if full { self.cells.clone() } else { Vec::new() },
             });
             schedule.push(u8::try_from(i).unwrap_or(u8::MAX));
         }

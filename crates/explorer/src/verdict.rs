@@ -69,7 +69,7 @@ impl Report {
 pub fn check(p: &Parsed, bounds: Bounds) -> Result<Report, SearchError> {
     let program = Program::compile(p);
     let fs = p.scenario.fs();
-    let mut budget = bounds.max_states;
+    let mut budget = bounds.budget();
     let mut columns: Vec<Column> = Vec::new();
     for name in p.scenario.scheme_names() {
         let scheme = name.resolve();

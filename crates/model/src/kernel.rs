@@ -73,6 +73,23 @@
 //! pages are written without waiting for earlier writeback, nobody is
 //! told, and the inode keeps its place on the list.
 //!
+//! # Finding the pages and inodes
+//!
+//! The kernel does not scan a file's pages to write or wait: it walks the
+//! page cache's dirty and writeback tags (`write_cache_pages`;
+//! `__filemap_fdatawait_range` through `filemap_get_folios_tag` with
+//! `PAGECACHE_TAG_WRITEBACK`, mm/filemap.c, since 6.2, and the tagged
+//! pagevec lookups before), and sync walks `b_dirty`, not every inode.
+//! The model keeps the same indexes in cells ([`crate::index`]): each
+//! step visits the pages and inodes it acts on, in page order and in
+//! dirty-list order as before, so a call's work no longer grows with the
+//! file's size or the number of files, and no result changes.
+//!
+//! `writeback FILE` is the flusher's work on one file as the oracle runs
+//! it (sync_file_range's WRITE, then waiting for that file alone): the
+//! pages are written without waiting for earlier writeback, nobody is
+//! told, and the inode keeps its place on the list.
+//!
 //! # What a failed writeback leaves behind
 //!
 //! The pages are marked clean, so nothing retries them and the disk keeps
@@ -85,7 +102,7 @@
 use errseq::{Errno, Memory, Ret, Scheme};
 use errseq_scenario::{FileId, Fs, Pages, SyncRange};
 
-use crate::layout::{FileCells, Layout, PageCells};
+use crate::layout::{Layout, PageCells};
 use crate::program::{Op, SlotId};
 
 /// How a writeback treats a dirty page that is still under an earlier
@@ -187,84 +204,81 @@ fn completed(holder: u32) -> u32 {
 /// Whether a page step can be taken now: waits wait for writeback.
 pub fn page_step_enabled(cells: &[u32], layout: &Layout, step: PageStep) -> bool {
     let busy = |p: &PageCells| cells[p.writeback.index()] != 0;
+    let index = &layout.index;
     match step {
-        PageStep::StartWriteback { file, mode: SyncMode::All, page, .. } => {
-            !pages_of(&layout.files[file], page).any(|p| busy(p) && cells[p.dirty.index()] != 0)
+        PageStep::StartWriteback { file, mode: SyncMode::All, page: Some(i), .. } => {
+            layout.files[file].pages.get(i).is_none_or(|p| !(busy(p) && cells[p.dirty.index()] != 0))
         }
-        PageStep::Wait { file: Some(file), page, .. } => !pages_of(&layout.files[file], page).any(busy),
-        PageStep::Wait { file: None, .. } => !layout.files.iter().flat_map(|f| &f.pages).any(busy),
+        PageStep::StartWriteback { file, mode: SyncMode::All, page: None, .. } => {
+            cells[index.files[file].busy_dirty.index()] == 0
+        }
+        PageStep::Wait { file: Some(file), page: Some(i), .. } => {
+            layout.files[file].pages.get(i).is_none_or(|p| !busy(p))
+        }
+        PageStep::Wait { file: Some(file), page: None, .. } => index.files[file].writeback.is_empty(cells),
+        PageStep::Wait { file: None, .. } => cells[index.writeback_pages.index()] == 0,
         _ => true,
     }
 }
 
-/// The file's pages, or only the one at index `page`.
-fn pages_of(f: &FileCells, page: Option<usize>) -> impl Iterator<Item = &PageCells> {
-    f.pages.iter().enumerate().filter(move |(i, _)| page.is_none_or(|p| p == *i)).map(|(_, p)| p)
-}
-
 /// Performs a page step on plain cells for the task whose lock holder
 /// number is `holder`. Callers check [`page_step_enabled`] first.
+///
+/// Each step visits only the pages it acts on, found through the indexes
+/// ([`crate::index`]), in page order as the kernel's tagged walks go;
+/// `Storage` visits the pages of its range (every page of the file for a
+/// whole-file `fail` or `heal`).
 pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holder: u32) -> u32 {
     match step {
         PageStep::Dirty { file, page } => dirty(cells, layout, file, page),
         PageStep::StartWriteback { file, mode, requeue, page } => {
-            start_writeback(cells, &layout.files[file], mode, requeue, page, holder)
+            start_writeback(cells, layout, file, mode, requeue, page, holder)
         }
         PageStep::EndIo { file, page_error, drops_uptodate } => {
-            end_io(cells, &layout.files[file], page_error, drops_uptodate, holder)
+            end_io(cells, layout, file, page_error, drops_uptodate, holder)
         }
-        PageStep::EndWriteback { file } => {
-            for p in &layout.files[file].pages {
-                if cells[p.writeback.index()] == completed(holder) {
-                    cells[p.writeback.index()] = 0;
-                    cells[p.flight.index()] = 0;
-                }
-            }
-            0
-        }
+        PageStep::EndWriteback { file } => end_writeback(cells, layout, file, holder),
         PageStep::Wait { file, clear_error, page } => wait(cells, layout, file, clear_error, page),
-        PageStep::NextDirty { after, upto } => layout
-            .files
-            .iter()
-            .map(|f| cells[f.dirtied.index()])
-            .filter(|&t| t > after && t <= upto)
-            .min()
-            .unwrap_or(0),
-        PageStep::FileDirtiedAt { stamp } => layout
-            .files
-            .iter()
-            .position(|f| stamp != 0 && cells[f.dirtied.index()] == stamp)
-            .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        PageStep::Promise { file, page } => {
-            for p in pages_of(&layout.files[file], page) {
-                cells[p.promised.index()] = cells[p.written.index()];
+        PageStep::NextDirty { after, upto } => {
+            let stamp = |f: usize| cells[layout.files[f].dirtied.index()];
+            match layout.index.dirty_inodes(cells).map(stamp).find(|&t| t > after) {
+                Some(t) if t <= upto => t,
+                _ => 0,
             }
-            0
         }
+        PageStep::FileDirtiedAt { stamp } => layout
+            .index
+            .dirty_inodes(cells)
+            .find(|&f| cells[layout.files[f].dirtied.index()] >= stamp)
+            .filter(|&f| stamp != 0 && cells[layout.files[f].dirtied.index()] == stamp)
+            .map_or(0, |i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        PageStep::Promise { file, page } => promise(cells, layout, file, page),
         PageStep::DirectIo { file, page } => {
             let p = layout.files[file].pages[page];
             let failing = cells[p.storage.index()];
             if failing == 0 {
                 cells[p.written.index()] += 1;
                 cells[p.disk.index()] = cells[p.written.index()];
+                layout.index.files[file].unpromised.insert(cells, page);
             }
             cells[p.cache.index()] = cells[p.disk.index()];
+            layout.index.files[file].stale.remove(cells, page);
             failing
         }
         PageStep::ReadPage { file, page, direct: false } => {
             let p = layout.files[file].pages[page];
             if cells[p.error.index()] == NOT_UPTODATE {
                 cells[p.error.index()] = 0;
+                layout.index.set_error(cells, file, page, false);
             }
             cells[p.cache.index()]
         }
         PageStep::ReadPage { file, page, direct: true } => cells[layout.files[file].pages[page].disk.index()],
         PageStep::Access { file } => {
-            let f = &layout.files[file];
-            let Some(atime) = f.atime else { return 0 };
+            let Some(atime) = layout.files[file].atime else { return 0 };
             if cells[atime.index()] == 0 {
                 cells[atime.index()] = 1;
-                mark_inode_dirty(cells, layout, f);
+                mark_inode_dirty(cells, layout, file);
             }
             0
         }
@@ -275,24 +289,12 @@ pub fn apply_page_step(cells: &mut [u32], layout: &Layout, step: PageStep, holde
             0
         }
         PageStep::Storage { file, first, last, errno } => {
-            for p in layout.files[file].pages.iter().filter(|p| first <= p.number && p.number <= last) {
+            for p in layout.files[file].pages_numbered(first, last) {
                 cells[p.storage.index()] = errno;
             }
             0
         }
-        PageStep::Drop { file } => {
-            let f = &layout.files[file];
-            for p in &f.pages {
-                cells[p.cache.index()] = cells[p.disk.index()];
-                for a in [p.dirty, p.writeback, p.flight, p.error] {
-                    cells[a.index()] = 0;
-                }
-            }
-            for a in [f.mapping.wb_err, f.mapping.flags, f.mapping.i_lock, f.dirtied] {
-                cells[a.index()] = 0;
-            }
-            0
-        }
+        PageStep::Drop { file } => drop_inode(cells, layout, file),
     }
 }
 
@@ -306,7 +308,11 @@ fn dirty(cells: &mut [u32], layout: &Layout, file: FileId, page: usize) -> u32 {
     let p = f.pages[page];
     cells[p.written.index()] += 1;
     cells[p.cache.index()] = cells[p.written.index()];
+    layout.index.set_stale(cells, file, page, p);
+    let busy = cells[p.writeback.index()] != 0;
     cells[p.dirty.index()] = 1;
+    layout.index.set_dirty(cells, file, page, busy, true);
+    layout.index.files[file].unpromised.insert(cells, page);
     if cells[p.error.index()] == NOT_UPTODATE {
         cells[p.error.index()] = 1;
     }
@@ -315,40 +321,61 @@ fn dirty(cells: &mut [u32], layout: &Layout, file: FileId, page: usize) -> u32 {
     if let Some(atime) = f.atime {
         cells[atime.index()] = 0;
     }
-    mark_inode_dirty(cells, layout, f);
+    mark_inode_dirty(cells, layout, file);
     0
 }
 
 /// `__mark_inode_dirty`: a clean inode goes to the young end of the dirty
 /// list; a dirty one keeps its place.
-fn mark_inode_dirty(cells: &mut [u32], layout: &Layout, f: &FileCells) {
+fn mark_inode_dirty(cells: &mut [u32], layout: &Layout, file: FileId) {
+    let f = &layout.files[file];
     if cells[f.dirtied.index()] == 0 {
         cells[layout.clock.index()] += 1;
         cells[f.dirtied.index()] = cells[layout.clock.index()];
+        layout.index.push_dirty_inode(cells, file);
+    }
+}
+
+/// The inode leaves the dirty list, if it is on it.
+fn undirty_inode(cells: &mut [u32], layout: &Layout, file: FileId) {
+    let dirtied = layout.files[file].dirtied.index();
+    if cells[dirtied] != 0 {
+        layout.index.remove_dirty_inode(cells, file);
+        cells[dirtied] = 0;
     }
 }
 
 fn start_writeback(
     cells: &mut [u32],
-    f: &FileCells,
+    layout: &Layout,
+    file: FileId,
     mode: SyncMode,
     requeue: bool,
     page: Option<usize>,
     holder: u32,
 ) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
     let mut started = 0;
-    for p in pages_of(f, page) {
+    let mut submit = |cells: &mut [u32], i: usize| {
+        let p = f.pages[i];
         let under_writeback = cells[p.writeback.index()] != 0;
         if cells[p.dirty.index()] == 0 || (under_writeback && mode == SyncMode::None) {
-            continue;
+            return;
         }
         cells[p.dirty.index()] = 0;
+        index.set_dirty(cells, file, i, under_writeback, false);
         cells[p.writeback.index()] = submitted(holder);
+        index.set_writeback(cells, file, i, false, true);
         cells[p.flight.index()] = cells[p.cache.index()];
         started += 1;
+    };
+    match page {
+        Some(i) if i < f.pages.len() => submit(cells, i),
+        Some(_) => {}
+        None => index.files[file].dirty.for_each(cells, submit),
     }
-    if requeue && f.pages.iter().all(|p| cells[p.dirty.index()] == 0) {
-        cells[f.dirtied.index()] = 0;
+    if requeue && index.files[file].dirty.is_empty(cells) {
+        undirty_inode(cells, layout, file);
     }
     started
 }
@@ -364,17 +391,27 @@ fn start_writeback(
 /// errseq_t keeps; the model records once, which differs only for
 /// linux-4.12's two legacy flags (one bio with EIO and one with ENOSPC
 /// would set both there).
-fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, drops_uptodate: bool, holder: u32) -> u32 {
+fn end_io(
+    cells: &mut [u32],
+    layout: &Layout,
+    file: FileId,
+    page_error: bool,
+    drops_uptodate: bool,
+    holder: u32,
+) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
     let mut recorded = (0, 0);
-    for p in &f.pages {
+    index.files[file].writeback.for_each(cells, |cells, i| {
+        let p = f.pages[i];
         if cells[p.writeback.index()] != submitted(holder) {
-            continue;
+            return;
         }
         cells[p.writeback.index()] = completed(holder);
         let failing = cells[p.storage.index()];
         if failing == 0 {
             cells[p.disk.index()] = cells[p.flight.index()];
-            continue;
+            index.set_stale(cells, file, i, p);
+            return;
         }
         if recorded.1 == 0 || p.number >= recorded.0 {
             recorded = (p.number, failing);
@@ -382,12 +419,28 @@ fn end_io(cells: &mut [u32], f: &FileCells, page_error: bool, drops_uptodate: bo
         let dropped = drops_uptodate && cells[p.dirty.index()] == 0;
         if dropped {
             cells[p.cache.index()] = cells[p.disk.index()];
+            index.set_stale(cells, file, i, p);
         }
         if page_error {
             cells[p.error.index()] = if dropped { NOT_UPTODATE } else { 1 };
+            index.set_error(cells, file, i, true);
         }
-    }
+    });
     recorded.1
+}
+
+/// `end_page_writeback` for the pages whose I/O `holder` completed.
+fn end_writeback(cells: &mut [u32], layout: &Layout, file: FileId, holder: u32) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
+    index.files[file].writeback.for_each(cells, |cells, i| {
+        let p = f.pages[i];
+        if cells[p.writeback.index()] == completed(holder) {
+            cells[p.writeback.index()] = 0;
+            cells[p.flight.index()] = 0;
+            index.set_writeback(cells, file, i, cells[p.dirty.index()] != 0, false);
+        }
+    });
+    0
 }
 
 fn wait(
@@ -400,15 +453,76 @@ fn wait(
     if !clear_error {
         return 0;
     }
-    let files = match file {
-        Some(f) => &layout.files[f..=f],
-        None => &layout.files[..],
-    };
+    match file {
+        Some(f) => take_page_errors(cells, layout, f, page),
+        None => {
+            let mut had = 0;
+            layout
+                .index
+                .error_files
+                .for_each(cells, |cells, f| had |= take_page_errors(cells, layout, f, page));
+            had
+        }
+    }
+}
+
+/// Test-and-clears `PG_error` on the file's pages (or only page `page`).
+fn take_page_errors(cells: &mut [u32], layout: &Layout, file: FileId, page: Option<usize>) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
     let mut had = 0;
-    for p in files.iter().flat_map(|f| pages_of(f, page)) {
-        had |= std::mem::take(&mut cells[p.error.index()]);
+    let mut take = |cells: &mut [u32], i: usize| {
+        had |= std::mem::take(&mut cells[f.pages[i].error.index()]);
+        index.set_error(cells, file, i, false);
+    };
+    match page {
+        Some(i) if i < f.pages.len() && index.files[file].error.contains(cells, i) => take(cells, i),
+        Some(_) => {}
+        None => index.files[file].error.for_each(cells, take),
     }
     had
+}
+
+/// Records that what the application wrote is promised durable.
+fn promise(cells: &mut [u32], layout: &Layout, file: FileId, page: Option<usize>) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
+    let keep = |cells: &mut [u32], i: usize| {
+        let p = f.pages[i];
+        cells[p.promised.index()] = cells[p.written.index()];
+        index.files[file].unpromised.remove(cells, i);
+    };
+    match page {
+        Some(i) if i < f.pages.len() => keep(cells, i),
+        Some(_) => {}
+        None => index.files[file].unpromised.for_each(cells, keep),
+    }
+    0
+}
+
+/// Eviction: every cached page now reads the disk, and the inode's
+/// writeback and error state goes with it.
+fn drop_inode(cells: &mut [u32], layout: &Layout, file: FileId) -> u32 {
+    let (f, index) = (&layout.files[file], &layout.index);
+    let fi = &index.files[file];
+    fi.dirty.for_each(cells, |cells, i| {
+        cells[f.pages[i].dirty.index()] = 0;
+        index.set_dirty(cells, file, i, cells[f.pages[i].writeback.index()] != 0, false);
+    });
+    fi.writeback.for_each(cells, |cells, i| {
+        cells[f.pages[i].writeback.index()] = 0;
+        cells[f.pages[i].flight.index()] = 0;
+        index.set_writeback(cells, file, i, false, false);
+    });
+    take_page_errors(cells, layout, file, None);
+    fi.stale.for_each(cells, |cells, i| {
+        let p = f.pages[i];
+        cells[p.cache.index()] = cells[p.disk.index()];
+        fi.stale.remove(cells, i);
+    });
+    undirty_inode(cells, layout, file);
+    for a in [f.mapping.wb_err, f.mapping.flags, f.mapping.i_lock] {
+        cells[a.index()] = 0;
+    }
+    0
 }
 
 /// What every call needs to know besides its arguments.

@@ -12,6 +12,8 @@
 
 use errseq::{Addr, File, Mapping};
 
+use crate::index::{BitSet, FileIndex, Index};
+
 /// The cells of one cached page.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct PageCells {
@@ -51,6 +53,9 @@ pub struct FileCells {
     /// covers pages written later too, and a page never written has no
     /// data for the storage to fail.
     pub pages: Vec<PageCells>,
+    /// Indexes into `pages`, by page number: a range of pages is found by
+    /// binary search (`fail FILE ERRNO FIRST-LAST` visits only its pages).
+    pub by_number: Vec<usize>,
     /// The inode's place on the superblock's dirty list (`dirtied_when`
     /// and `b_dirty`, fs/fs-writeback.c): 0 while the inode is clean, else
     /// the tick of [`Layout::clock`] at which it went from clean to dirty.
@@ -65,7 +70,14 @@ pub struct FileCells {
 
 impl FileCells {
     pub fn page(&self, number: u32) -> Option<&PageCells> {
-        self.pages.iter().find(|p| p.number == number)
+        let i = self.by_number.partition_point(|&i| self.pages[i].number < number);
+        self.by_number.get(i).map(|&i| &self.pages[i]).filter(|p| p.number == number)
+    }
+
+    /// The pages numbered `first..=last`, in page-number order.
+    pub fn pages_numbered(&self, first: u32, last: u32) -> impl Iterator<Item = &PageCells> {
+        let from = self.by_number.partition_point(|&i| self.pages[i].number < first);
+        self.by_number[from..].iter().map(|&i| &self.pages[i]).take_while(move |p| p.number <= last)
     }
 }
 
@@ -80,6 +92,13 @@ pub struct Layout {
     pub files: Vec<FileCells>,
     /// Open file description slots.
     pub slots: Vec<File>,
+    /// The cells of the kernel state: `cells[..observed]`. The cells after
+    /// them hold [`Layout::index`], a function of these.
+    pub observed: usize,
+    /// Which pages are dirty, under writeback..., and the dirty list, kept
+    /// so that calls visit only what they act on ([`crate::index`]).
+    pub index: Index,
+    /// All cells, the index's included.
     pub len: usize,
 }
 
@@ -121,5 +140,34 @@ impl Allocator {
 
     pub(crate) fn len(&self) -> usize {
         self.next as usize
+    }
+
+    pub(crate) fn set(&mut self, len: usize) -> BitSet {
+        BitSet::new(len, || self.cell())
+    }
+
+    /// The indexes of `files` (allocated after every other cell).
+    pub(crate) fn index(&mut self, files: &[FileCells]) -> Index {
+        let files = files
+            .iter()
+            .map(|f| FileIndex {
+                dirty: self.set(f.pages.len()),
+                writeback: self.set(f.pages.len()),
+                error: self.set(f.pages.len()),
+                unpromised: self.set(f.pages.len()),
+                stale: self.set(f.pages.len()),
+                busy_dirty: self.cell(),
+                older: self.cell(),
+                younger: self.cell(),
+            })
+            .collect::<Vec<_>>();
+        let n = files.len();
+        Index {
+            files,
+            oldest: self.cell(),
+            youngest: self.cell(),
+            writeback_pages: self.cell(),
+            error_files: self.set(n),
+        }
     }
 }

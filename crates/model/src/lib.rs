@@ -12,6 +12,7 @@
 //! the explorer runs the very same code one atomic step at a time.
 
 pub mod eval;
+pub mod index;
 pub mod kernel;
 pub mod layout;
 pub mod program;

@@ -150,16 +150,23 @@ impl Program {
         let files: Vec<FileCells> = pages
             .iter()
             .zip(read)
-            .map(|(numbers, read)| FileCells {
-                mapping: alloc.mapping(),
-                pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
-                dirtied: alloc.cell(),
-                atime: read.then(|| alloc.cell()),
+            .map(|(numbers, read)| {
+                let mut by_number: Vec<usize> = (0..numbers.len()).collect();
+                by_number.sort_unstable_by_key(|&i| numbers[i]);
+                FileCells {
+                    mapping: alloc.mapping(),
+                    pages: numbers.iter().map(|&n| alloc.page(n)).collect(),
+                    by_number,
+                    dirtied: alloc.cell(),
+                    atime: read.then(|| alloc.cell()),
+                }
             })
             .collect();
         let (desc_slot, slot_count, blocks) = assign_slots(p);
         let slots = (0..slot_count).map(|_| alloc.file()).collect();
-        let layout = Layout { sb, clock, files, slots, len: alloc.len() };
+        let observed = alloc.len();
+        let index = alloc.index(&files);
+        let layout = Layout { sb, clock, files, slots, observed, index, len: alloc.len() };
         let ops = p
             .scenario
             .stmts()

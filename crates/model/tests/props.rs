@@ -365,6 +365,15 @@ proptest! {
         let s = scenario(&choices, fs);
         let p = parse(&s.to_string()).map_err(|d| TestCaseError::fail(format!("{d:?}\n{s}")))?;
         let e = Evaluation::new(&p).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // The page-cache indexes are a function of the kernel cells
+        // (errseq_model::index), after every event under every scheme.
+        for run in &e.runs {
+            for i in 0..p.scenario.stmts().count() {
+                let cells = run.cells_after(i);
+                prop_assert_eq!(errseq_model::index::rebuilt(cells, &e.program.layout), cells.to_vec(),
+                    "{} after event {}\n{}", run.scheme, i + 1, s);
+            }
+        }
         for scheme in [Scheme::Linux414, Scheme::Linux417, Scheme::Linux58] {
             let column = e.columns.iter().position(|(n, _)| n.resolve() == scheme).expect("all schemes");
             let mut oracle = Oracle { fs, scheme: Some(scheme), ..Oracle::default() };

@@ -24,11 +24,12 @@ pub const MAX_LINES: usize = 1 << 20;
 /// Characters of one fd, file or label name (as in share links).
 pub const MAX_NAME_LEN: usize = 256;
 /// Distinct names (fds, files and labels together). Each file and each
-/// open description is a part of every state the model keeps, and sync
-/// and syncfs visit every file.
+/// open description is a part of every state the model keeps, and
+/// syncfs takes a step per file.
 pub const MAX_NAMES: usize = 16_384;
-/// Distinct pages written or read, over all files. Each page is nine cells of
-/// every state, and fsync, sync and a state dump visit each of a file's
+/// Distinct pages written or read, over all files. Each page is nine
+/// cells of every state (and a few bits of the model's indexes); a
+/// whole-file `fail` or `heal` and a state dump visit each of a file's
 /// pages.
 pub const MAX_PAGES: usize = 65_536;
 /// Characters of a token quoted in a message; the rest is cut (`…`).
