@@ -37,10 +37,12 @@ fn found(input: &str) -> Vec<Found> {
     }
 }
 
-/// The one scenario `input` holds, canonical.
+/// The one scenario `input` holds, canonical; read with nothing to say
+/// unless a mail program broke lines without marking them.
 fn one(input: &str, what: &str) -> String {
     let f = found(input);
     assert_eq!(f.len(), 1, "{what}: {f:?}\n{input}");
+    assert!(what.contains("hard") || f[0].notes.is_empty(), "{what}: {:?}\n{input}", f[0].notes);
     let text = f[0].text.clone().unwrap_or_else(|e| panic!("{what}: {e}\n{input}"));
     canonical(&text)
 }
@@ -58,6 +60,8 @@ fn mangled(mail: &str) -> Vec<(&'static str, String)> {
         ("quoted twice, rewrapped at 72 (format=flowed)", rewrap(&twice, 72, false)),
         ("flowed quotes, rewrapped at 72 (format=flowed)", rewrap(&flowed_twice, 72, false)),
         ("quoted once, rewrapped at 40 (format=flowed)", rewrap(&once, 40, false)),
+        // Without format=flowed: the check and the link say where the
+        // breaks were.
         ("quoted twice, rewrapped hard at 72", rewrap(&twice, 72, true)),
         ("quoted once, prose every 3 lines", with_prose(&once, 3)),
         ("quoted twice, prose, rewrapped at 72", rewrap(&with_prose(&twice, 2), 72, false)),
@@ -89,10 +93,10 @@ fn every_block_line_fits_and_the_link_fits_a_mail() {
     }
 }
 
-/// A mail program that rewraps narrower than the block, without
-/// format=flowed, breaks lines where the reader cannot see it: the text
-/// comes back exact (its check confirms it), or the reader says it is not
-/// what was sent.
+/// A mail program that rewraps much narrower than the block, without
+/// format=flowed, breaks lines where the reader cannot see them: the text
+/// comes back exact (its check confirms it), or the reader says it is
+/// not what was sent (47 of 50 examples come back exact today).
 #[test]
 fn a_hard_rewrap_narrower_than_the_block_is_exact_or_said() {
     let mut exact = 0;
@@ -112,6 +116,7 @@ fn a_hard_rewrap_narrower_than_the_block_is_exact_or_said() {
             );
         }
     }
+    println!("{exact} of {} exact", errseq_examples::ALL.len());
     assert!(exact * 2 > errseq_examples::ALL.len(), "{exact} exact");
 }
 
@@ -148,15 +153,23 @@ fn a_cut_mail_says_what_is_missing() {
     let f = found(cut);
     let e = f[0].text.as_ref().expect_err("no scenario");
     assert!(e.contains("has no end line") && e.contains("may have been cut"), "{e}");
-    // The text garbled beyond reading, the link intact: the link's
+    // Cut after the text's last line, the link intact: the link's
     // scenario, and what it lacks.
-    let garbled = mail.replace("fail f EIO", "fail f");
-    let f = found(&garbled);
-    assert_eq!(
-        canonical(f[0].text.as_ref().expect("text")),
-        canonical(&mail::bare(&parse_unchecked(a).expect("parses").0).to_string())
-    );
+    let end = mail.find("----- end of scenario").expect("the end line");
+    let no_end = format!("{}\nand then\n{}", &mail[..end], &mail[mail.find("Open it:").expect("link")..]);
+    let f = found(&no_end);
+    let bare = mail::bare(&parse_unchecked(a).expect("parses").0).to_string();
+    assert_eq!(f[0].text.as_ref().expect("text"), &bare);
     assert!(f[0].notes.iter().any(|n| n.contains("leaves out the title and comments")), "{:?}", f[0].notes);
+    // A mistake in the text: the text, whose mistake its reader shows,
+    // and a word on the link.
+    let f = found(&mail.replace("fail f EIO", "fail f"));
+    assert!(f[0].text.as_ref().expect("text").contains("\nfail f\n"));
+    assert!(
+        f[0].notes.iter().any(|n| n.contains("the link after it carries the scenario as it was sent")),
+        "{:?}",
+        f[0].notes
+    );
     // A link cut short, alone.
     let link = mail::link(BASE, &parse_unchecked(a).expect("parses").0).link;
     let f = found(&format!("see {}", &link[..link.len() - 3]));
@@ -187,6 +200,21 @@ fn control_characters_come_back_from_the_link() {
     let mail = mini_mail(text);
     assert!(!mail.contains('\x1b'));
     assert_eq!(one(&quote(&mail, Quote::Spaced), "control"), canonical(text));
+}
+
+/// A hostile paste: many markers at alternating depths, lines that fold
+/// forever, links that never close. Read in bounded time, without panic.
+#[test]
+fn a_hostile_mail_reads_in_bounded_time() {
+    let mut m = String::new();
+    for i in 0..20_000 {
+        let q = if i % 2 == 0 { "" } else { "> " };
+        m.push_str(&format!("{q}{}\n{q}open a f \\\n<https://e.org/#2AAAA\n", mail::BEGIN));
+    }
+    m.push_str(&"x \\\n".repeat(100_000));
+    let start = std::time::Instant::now();
+    let _ = mail::read(&m);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
 }
 
 proptest! {

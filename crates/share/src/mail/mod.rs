@@ -19,9 +19,12 @@
 //!
 //! # Writing
 //!
-//! - Every line of the block is at most [`BLOCK_WIDTH`] (68) columns, so
-//!   that a reply quoting it twice (`> > `) still fits 72 columns and no
-//!   mail program rewraps it. A longer line is folded: each piece but the
+//! - Every line of the block is at most [`BLOCK_WIDTH`] (72) columns, as
+//!   wide as the mail. A reply's quote marks push lines past that; a mail
+//!   program that then rewraps them with format=flowed marks its breaks,
+//!   which the reader joins (the end line's check confirms it), and one
+//!   that rewraps without marks is caught by the check. A longer line is
+//!   folded: each piece but the
 //!   last ends with a backslash, and the next piece is indented two
 //!   columns more than the line. A fold at blanks keeps the blanks before
 //!   the backslash (`nothing \`); a word longer than a line is cut inside
@@ -83,6 +86,6 @@ pub const BEGIN: &str = "----- errseq scenario -----";
 /// `----- end of scenario (crc32 5c1e9a2b) -----` ([`end_line`]).
 pub const END: &str = "----- end of scenario -----";
 /// The widest line of the block.
-pub const BLOCK_WIDTH: usize = 68;
+pub const BLOCK_WIDTH: usize = 72;
 /// The widest line of a mail.
 pub const MAIL_WIDTH: usize = 72;

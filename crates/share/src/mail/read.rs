@@ -6,7 +6,7 @@ use errseq_scenario::{inert, parse_unchecked, Scenario};
 use super::crc::crc32;
 use super::quote::{self, Line};
 use super::scan::{self, Block, FoundLink};
-use super::unfold::{repair, unfold, Piece, Unfolded};
+use super::unfold::{guided, repair, unfold, Piece, Unfolded};
 use super::write::bare;
 use crate::{decode, DecodeError, Kind, Shared};
 
@@ -127,23 +127,28 @@ struct Attempt {
     unfolded: Unfolded,
     text: String,
     scenario: Scenario,
-    /// Lines were joined that the text did not mark as folded.
+    /// Lines were joined that nothing marked as broken (format=flowed's
+    /// soft breaks are marks).
     joined: bool,
 }
 
 /// The block's readings that parse, in the order they are tried: as
 /// written, with soft breaks joined, then (only with a check or a link to
 /// confirm them) repaired. And the text as written.
-fn attempts(b: &Block<'_>, with_repairs: bool) -> (Unfolded, Vec<Attempt>) {
+fn attempts(b: &Block<'_>, with_repairs: bool, target: Option<&str>) -> (Unfolded, Vec<Attempt>) {
     let written = unfold(&b.lines, false);
     let flowed = unfold(&b.lines, true);
     let mut tries = vec![(written.clone(), false)];
     if flowed != written {
-        tries.push((flowed.clone(), true));
+        tries.push((flowed.clone(), false));
     }
     if with_repairs {
         let fixed: Vec<Unfolded> = [&written, &flowed].into_iter().filter_map(repair).collect();
         tries.extend(fixed.into_iter().map(|u| (u, true)));
+    }
+    if let Some(target) = target {
+        let guided: Vec<Unfolded> = tries.iter().filter_map(|(u, _)| guided(u, target)).collect();
+        tries.extend(guided.into_iter().map(|u| (u, true)));
     }
     let parsed = tries
         .into_iter()
@@ -173,7 +178,8 @@ fn judge(b: &Block<'_>, link: Option<Result<Shared, DecodeError>>) -> Found {
         }
         None => None,
     };
-    let (written, attempts) = attempts(b, link.is_some() || b.check.is_some());
+    let target = link.as_ref().map(|l| bare_text(&l.scenario));
+    let (written, attempts) = attempts(b, link.is_some() || b.check.is_some(), target.as_deref());
     let replay = link.as_ref().and_then(|l| l.replay.clone());
     let from = |a: &Attempt, notes: Vec<String>| Found {
         origin: origin.clone(),
@@ -215,11 +221,29 @@ fn judge(b: &Block<'_>, link: Option<Result<Shared, DecodeError>>) -> Found {
             );
             return from(a, notes);
         }
-        notes.push(format!("{}; this is the scenario its link carries", unreadable(b, &written)));
-        if has_free_text(&written) {
-            notes.push("the link leaves out the title and comments, which only the text has".into());
+        if b.end.is_none() {
+            // Cut short: the link is the scenario as it was sent.
+            notes.push(format!(
+                "the text has no end line ({}): the mail may have been cut; this is the scenario its \
+                 link carries",
+                super::END
+            ));
+            if has_free_text(&written) {
+                notes.push("the link leaves out the title and comments, which only the text has".into());
+            }
+            return Found {
+                origin,
+                text: Ok(shared.scenario.to_string()),
+                replay,
+                notes,
+                pieces: Vec::new(),
+            };
         }
-        return Found { origin, text: Ok(shared.scenario.to_string()), replay, notes, pieces: Vec::new() };
+        notes.push(if has_free_text(&written) {
+            "the link after it carries the scenario as it was sent, without its title and comments".into()
+        } else {
+            "the link after it carries the scenario as it was sent".into()
+        });
     }
     if b.end.is_none() {
         let text = Err(format!(
@@ -251,20 +275,6 @@ fn with_control_characters(link: &Shared, a: &Attempt) -> Option<String> {
     let canonical = link.scenario.to_string();
     let shown = inert(&canonical);
     (shown != canonical && a.scenario.to_string() == shown).then_some(canonical)
-}
-
-/// Why a block's text could not be used, for a note.
-fn unreadable(b: &Block<'_>, written: &Unfolded) -> String {
-    if b.end.is_none() {
-        return format!("the text has no end line ({}): the mail may have been cut", super::END);
-    }
-    match parse_unchecked(&written.text()) {
-        Err(d) => match d.first() {
-            Some(d) => format!("the text does not read (its line {}: {})", d.span.line, d.message),
-            None => "the text does not read".into(),
-        },
-        Ok(_) => "the text differs from its link".into(),
-    }
 }
 
 fn has_free_text(u: &Unfolded) -> bool {
@@ -308,7 +318,7 @@ fn implicit(lines: &[Line<'_>]) -> Option<Found> {
     let inside: Vec<Line<'_>> =
         lines.iter().filter(|l| l.number >= first && l.number <= last && l.depth == depth).copied().collect();
     let b = Block { depth, begin: first, end: Some(last), check: None, lines: inside };
-    let (_, attempts) = attempts(&b, false);
+    let (_, attempts) = attempts(&b, false, None);
     let r = attempts.first()?;
     Some(Found {
         origin: Origin::Text { first, last, depth },

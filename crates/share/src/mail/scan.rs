@@ -9,6 +9,9 @@ pub(super) const MAX_BLOCKS: usize = 100;
 pub(super) const MAX_LINKS: usize = 200;
 /// Lines a link broken across lines may take.
 const MAX_LINK_LINES: usize = 200;
+/// Lines a block may take: what a link carries (10,000 lines), and its
+/// folds. A longer one is cut there (its end line is missing, then).
+pub(super) const MAX_BLOCK_LINES: usize = 20_000;
 
 /// A block: the lines between its markers at its depth.
 #[derive(Clone, Debug)]
@@ -43,8 +46,10 @@ pub(super) fn is_begin(text: &str) -> bool {
 /// gives, if any.
 pub(super) fn end(text: &str) -> Option<Option<u32>> {
     let m = marker(text)?;
-    let lower = m.to_ascii_lowercase();
-    let rest = ["end of scenario", "end of errseq scenario"].iter().find_map(|p| lower.strip_prefix(p))?;
+    let rest = ["end of scenario", "end of errseq scenario"].iter().find_map(|p| {
+        let head = m.get(..p.len())?;
+        head.eq_ignore_ascii_case(p).then(|| &m[p.len()..])
+    })?;
     let check = rest.trim().strip_prefix("(crc32").and_then(|r| r.strip_suffix(')'));
     Some(check.and_then(|c| u32::from_str_radix(c.trim(), 16).ok()))
 }
@@ -65,15 +70,21 @@ pub(super) fn folds(text: &str) -> bool {
     t.len() > 1 && t.ends_with('\\')
 }
 
-/// Every block, in order of their begin markers.
+/// Every block, in order of their begin markers. A begin marker inside
+/// an earlier block of its depth (a fold's next piece) starts none, so
+/// blocks of one depth never overlap and reading them is linear.
 pub(super) fn blocks<'a>(lines: &[Line<'a>]) -> Vec<Block<'a>> {
-    let mut out = Vec::new();
+    let mut out: Vec<Block<'a>> = Vec::new();
+    let mut covered: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
     for (i, l) in lines.iter().enumerate() {
         if out.len() == MAX_BLOCKS {
             break;
         }
-        if is_begin(l.text) {
-            out.push(block_from(lines, i));
+        if is_begin(l.text) && covered.get(&l.depth).is_none_or(|&last| l.number > last) {
+            let b = block_from(lines, i);
+            let last = b.end.or_else(|| b.lines.last().map(|l| l.number)).unwrap_or(b.begin);
+            covered.insert(l.depth, last);
+            out.push(b);
         }
     }
     out
@@ -85,7 +96,7 @@ fn block_from<'a>(lines: &[Line<'a>], at: usize) -> Block<'a> {
     let depth = lines[at].depth;
     let mut block = Block { depth, begin: lines[at].number, end: None, check: None, lines: Vec::new() };
     let mut continued = false;
-    let mut own = lines[at + 1..].iter().filter(|l| l.depth == depth).peekable();
+    let mut own = lines[at + 1..].iter().filter(|l| l.depth == depth).take(MAX_BLOCK_LINES).peekable();
     while let Some(l) = own.next() {
         if !continued {
             // The end line, or the end line broken in two by format=flowed.
