@@ -129,8 +129,11 @@ enum Command {
         /// Scenario file, or - for standard input
         file: PathBuf,
         /// Markdown (a GitHub table) instead of plain text
-        #[arg(long)]
+        #[arg(long, conflicts_with = "svg")]
         markdown: bool,
+        /// A self-contained SVG picture instead (for documents: docs/documents.md)
+        #[arg(long)]
+        svg: bool,
         /// The playground's public address, for the link
         #[arg(long, env = "ERRSEQ_BASE", default_value = DEFAULT_BASE, value_parser = base_arg)]
         base: String,
@@ -477,16 +480,23 @@ fn decode_mail(out: &mut Out, found: &[errseq_share::mail::Found]) -> ExitCode {
     status
 }
 
-fn render(out: &mut Out, path: &Path, markdown: bool, base: &str) -> ExitCode {
+/// What `errseq render` writes.
+enum Format {
+    Email,
+    Markdown,
+    Svg,
+}
+
+fn render(out: &mut Out, path: &Path, format: Format, base: &str) -> ExitCode {
     let Ok(p) = load(out, path) else { return ExitCode::from(2) };
     let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
     let link = errseq_share::link(base, &p.scenario, None);
     let a = Analysis::explored(&p, r);
-    if markdown {
-        out.print(&errseq_render::markdown(&p, &a, &link));
-    } else {
-        out.print(&errseq_render::email(&p, &a, base));
-    }
+    out.print(&match format {
+        Format::Email => errseq_render::email(&p, &a, base),
+        Format::Markdown => errseq_render::markdown(&p, &a, &link),
+        Format::Svg => errseq_render::svg(&p, &a, &link),
+    });
     ExitCode::SUCCESS
 }
 
@@ -524,7 +534,16 @@ fn command(out: &mut Out, cli: Cli) -> ExitCode {
         },
         Command::Url { file, base, replay } => url(out, &file, &base, replay.as_deref()),
         Command::Decode { link } => decode(out, &link),
-        Command::Render { file, markdown, base } => render(out, &file, markdown, &base),
+        Command::Render { file, markdown, svg, base } => {
+            let format = if svg {
+                Format::Svg
+            } else if markdown {
+                Format::Markdown
+            } else {
+                Format::Email
+            };
+            render(out, &file, format, &base)
+        }
         Command::OraclePages { fs, write } => {
             match oracle::options(out, None, None, errseq_oracle::DEFAULT_RUNS) {
                 Ok(opts) => oracle::page_table(out, &fs, write.as_deref(), &opts),

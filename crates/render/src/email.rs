@@ -121,7 +121,7 @@ fn fit(s: &str, w: usize) -> String {
 /// after the prefix `first`, the others after `rest`; a word longer than
 /// a line is cut. Linear in the text: the line's length is counted as it
 /// grows, and a long word is cut in pieces without moving the rest of it.
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = first.to_owned();
     let mut len = first.chars().count();
@@ -161,7 +161,7 @@ fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 }
 
 /// The claim as written, without its comment.
-fn claim_text(c: &Claim) -> String {
+pub(crate) fn claim_text(c: &Claim) -> String {
     let mut c = c.clone();
     c.comment = None;
     c.to_string()
@@ -169,7 +169,7 @@ fn claim_text(c: &Claim) -> String {
 
 /// For each claim (text order), the schemes under which it fails, with
 /// how: one pass over the violations, not one per claim.
-fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
+pub(crate) fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
     let fs = p.scenario.fs();
     let mut out: HashMap<usize, Vec<String>> = HashMap::new();
     let Some(r) = &a.report else { return out };

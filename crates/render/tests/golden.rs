@@ -104,3 +104,38 @@ fn a_state_dump() {
     while stepper.step().is_some() {}
     golden("failing.state-linux-5.8", &(errseq_render::state(&stepper.state()).join("\n") + "\n"));
 }
+
+/// The SVG picture's structure: each element (its tag, class and text,
+/// nested), without the coordinates, which a change of spacing moves.
+fn outline(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    let mut out = String::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let depth = n.ancestors().filter(|a| a.is_element()).count() - 1;
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(n.tag_name().name());
+        if let Some(c) = n.attribute("class") {
+            out.push('.');
+            out.push_str(c);
+        }
+        if let Some(href) = n.attribute("href") {
+            out.push_str(&format!(" href={href}"));
+        }
+        let text: String = n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+        if !text.trim().is_empty() && n.tag_name().name() != "style" {
+            out.push_str(&format!(" {text:?}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_svg_picture() {
+    let (p, a) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
+    let (p, a) = analyse(FAILING);
+    golden("failing.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
+    let (p, a) = analyse(&example("findings/1-set-races-two-fsyncs"));
+    golden("finding-1.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
+}
