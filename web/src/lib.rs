@@ -21,6 +21,7 @@ mod explore_view;
 mod gallery;
 mod grid;
 mod inspector;
+pub mod paste;
 mod playground;
 mod share;
 mod stress;
