@@ -179,7 +179,12 @@ struct Picture {
 }
 
 impl Picture {
+    /// Text at `x`, `y`; leading blanks move it right (SVG collapses
+    /// them).
     fn text(&mut self, x: f64, y: f64, class: &str, s: &str) {
+        let trimmed = s.trim_start_matches(' ');
+        let x = x + (s.len() - trimmed.len()) as f64 * CH;
+        let s = trimmed;
         let fill = match class {
             "m" => light::MUTED,
             "f" => light::FAIL,
@@ -225,7 +230,7 @@ pub fn svg(p: &Parsed, a: &Analysis, link: &str) -> String {
     let mut out = String::with_capacity(pic.body.len() + 2048);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"errseq-svg\" role=\"img\" xml:space=\"preserve\" width=\"{w:.0}\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"errseq-svg\" role=\"img\" width=\"{w:.0}\" \
          height=\"{height:.0}\" viewBox=\"0 0 {w:.0} {height:.0}\" font-family=\"ui-monospace,SFMono-Regular,\
          Menlo,Consolas,'DejaVu Sans Mono','Liberation Mono',monospace\" font-size=\"12\">\
          <title>{}</title><style>{STYLE}</style>\

@@ -69,20 +69,6 @@ fn every_example_is_a_well_formed_self_contained_picture_of_its_report() {
     }
 }
 
-/// BENCHMARKS.md's sizes: `cargo test -p errseq-render --test svg -- --nocapture sizes`.
-#[test]
-fn gallery_pictures_are_well_under_50_kb() {
-    let mut total = 0;
-    for e in errseq_examples::GALLERY {
-        let (p, a) = analyse(e.text);
-        let n = errseq_render::svg(&p, &a, LINK).len();
-        println!("sizes: {:<40} {:>6} bytes", e.name, n);
-        assert!(n < 25_000, "{}: {n} bytes", e.name);
-        total += n;
-    }
-    println!("sizes: {} gallery pictures, {total} bytes in all", errseq_examples::GALLERY.len());
-}
-
 #[test]
 fn hostile_text_is_escaped_and_inert() {
     let (p, a) = analyse(
