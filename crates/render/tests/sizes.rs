@@ -6,6 +6,7 @@
 //!     cargo test -p errseq-render --test sizes -- --nocapture
 
 use errseq_explorer::Bounds;
+use errseq_render::Analysis;
 use errseq_scenario::parse;
 use errseq_share::mail::{self, MAIL_WIDTH};
 
@@ -19,11 +20,12 @@ fn mail_links_and_pictures_of_the_gallery() {
     for e in errseq_examples::GALLERY {
         let p = parse(e.text).expect("valid");
         let r = errseq_explorer::check(&p, Bounds::default()).expect("explores");
+        let a = Analysis::explored(&p, r);
         let whole = errseq_share::link(BASE, &p.scenario, None);
         let in_mail = mail::link(BASE, &p.scenario).link;
         let lines = mail::link_lines(&in_mail, MAIL_WIDTH);
         assert!(lines.iter().all(|l| l.chars().count() <= MAIL_WIDTH), "{}", e.name);
-        let svg = errseq_render::svg(&p, &r, &whole).len();
+        let svg = errseq_render::svg(&p, &a, &whole).len();
         assert!(svg < 50_000, "{}: {svg} bytes", e.name);
         println!("| {} | {} | {} | {} | {svg} |", e.name, whole.len(), in_mail.len(), lines.len());
         whole_sum += whole.len();

@@ -13,7 +13,7 @@ use super::write::bare;
 /// scenario is a few kilobytes, and each try parses the whole text.
 const MAX_REPAIR_BYTES: usize = 16_384;
 /// Joins tried at most by [`repair`], and by [`guided`].
-const MAX_REPAIRS: usize = 16;
+const MAX_REPAIRS: usize = 256;
 const MAX_GUIDED: usize = 64;
 /// A line shorter than this was not broken by a mail program's rewrap.
 const MIN_BROKEN: usize = 40;
