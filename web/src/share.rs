@@ -119,7 +119,7 @@ pub fn content(
             })?;
             Ok(if form == Form::Email {
                 // The mail makes its own link, leaving out what its text says.
-                errseq_render::email(p, &results.0, &browser::base_url())
+                errseq_render::email(p, &results.0, &browser::public_base())
             } else {
                 errseq_render::markdown(p, &results.0, &link)
             })

@@ -359,7 +359,10 @@ fn links_point_at_the_public_address_from_base_or_errseq_base() {
     let scenario = "open a f\nerror f EIO\nfsync a => EIO\n";
     let first_link = |out: &Output| {
         assert!(out.status.success(), "{}", text(&out.stderr));
-        text(&out.stdout).lines().find(|l| l.contains("#3")).map(str::to_owned).unwrap_or_default()
+        // The mail text writes its link in `<` `>` (RFC 3986, appendix C).
+        let line =
+            text(&out.stdout).lines().find(|l| l.contains("#3")).map(str::to_owned).unwrap_or_default();
+        line.trim_start_matches('<').to_owned()
     };
     for command in ["url", "render"] {
         let dev = errseq_with(&[command, "-"], Some(scenario), None);
