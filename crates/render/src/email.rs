@@ -610,7 +610,7 @@ mod corpus {
             ),
             "{mail}"
         );
-        assert!(mail.contains("\nplayground, or open the link (the title and comments are above):\n<https://errseq.example.org/#2"), "{mail}");
+        assert!(mail.contains("\nplayground, or open the link (the title and comments are above):\n<https://errseq.example.org/#3"), "{mail}");
         assert!(mail.ends_with(">\n"), "{mail}");
     }
 

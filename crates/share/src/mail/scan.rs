@@ -122,7 +122,7 @@ fn block_from<'a>(lines: &[Line<'a>], at: usize) -> Block<'a> {
 }
 
 /// Every link of this playground: a URL whose fragment starts with a
-/// digit (a format version) or `text=`. A link in `<` and `>` may run
+/// digit (a format version), `scenario=` or `text=`. A link in `<` and `>` may run
 /// over several lines of its depth; a bare one is read to the end of its
 /// line (the reader may add the next lines if it turns out cut short).
 pub(super) fn links(lines: &[Line<'_>]) -> Vec<FoundLink> {
@@ -249,13 +249,14 @@ mod tests {
 
     #[test]
     fn links_whole_bracketed_broken_and_foreign() {
-        let text = "see https://lore.kernel.org/x#m1 and <https://e.org/#2AB\n> not this\nCD\n  EF> done\nhttps://e.org/#text=open.\n";
+        let text = "see https://lore.kernel.org/x#m1 and <https://e.org/#2AB\n> not this\nCD\n  EF> done\nhttps://e.org/#text=open.\nhttps://e.org/#scenario=sync%0AZY\n";
         let found = links(&lines(text));
         assert_eq!(
             found,
             vec![
                 FoundLink { first: 1, last: 4, depth: 0, url: "https://e.org/#2ABCDEF".into() },
                 FoundLink { first: 5, last: 5, depth: 0, url: "https://e.org/#text=open".into() },
+                FoundLink { first: 6, last: 6, depth: 0, url: "https://e.org/#scenario=sync%0AZY".into() },
             ]
         );
     }
