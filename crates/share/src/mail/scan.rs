@@ -122,9 +122,10 @@ fn block_from<'a>(lines: &[Line<'a>], at: usize) -> Block<'a> {
 }
 
 /// Every link of this playground: a URL whose fragment starts with a
-/// digit (a format version), `scenario=` or `text=`. A link in `<` and `>` may run
-/// over several lines of its depth; a bare one is read to the end of its
-/// line (the reader may add the next lines if it turns out cut short).
+/// digit (a format version), `scenario=` or `text=`. A link in `<` and
+/// `>` may run over several lines of its depth; a bare one is read to the
+/// end of its line (the reader may add the next lines if it turns out
+/// cut short).
 pub(super) fn links(lines: &[Line<'_>]) -> Vec<FoundLink> {
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
@@ -197,11 +198,12 @@ fn strip_blanks(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// A link of this playground: its fragment starts with a format version
-/// or `text=`.
+/// A link of this playground: its fragment starts with a format version,
+/// `scenario=` (a text link with its check) or `text=` (one without).
 fn is_ours(url: &str) -> bool {
-    url.split_once('#')
-        .is_some_and(|(_, f)| f.starts_with(|c: char| c.is_ascii_digit()) || f.starts_with("text="))
+    url.split_once('#').is_some_and(|(_, f)| {
+        f.starts_with(|c: char| c.is_ascii_digit()) || f.starts_with("scenario=") || f.starts_with("text=")
+    })
 }
 
 /// The lines after `last` at `depth` that could continue a link a mail
