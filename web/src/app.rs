@@ -18,6 +18,7 @@ use crate::browser;
 use crate::doc::Doc;
 use crate::explore_view::ExploreView;
 use crate::gallery::{Gallery, EXAMPLES};
+use crate::paste::{MailBanner, Pasted};
 use crate::playground::Playground;
 use crate::share::{fragment_for, CopyButtons, EmbedView};
 use crate::stress::StressTab;
@@ -32,6 +33,8 @@ pub struct AppState {
     /// Why the link the page was opened with could not be read; while set,
     /// the URL is left alone.
     pub link_problem: Option<String>,
+    /// The mail last pasted into the text pane, while its banner shows.
+    pub mail: Option<Pasted>,
 }
 
 pub enum Msg {
@@ -46,6 +49,11 @@ pub enum Msg {
     Replay(Option<String>),
     /// The user keeps the current scenario after a bad link.
     KeepScenario,
+    /// A mail was pasted into the text pane; then one of its scenarios
+    /// is chosen, or its banner dismissed.
+    Pasted(Vec<errseq_share::mail::Found>),
+    OpenPasted(usize),
+    DismissPasted,
 }
 
 impl Reducible for AppState {
@@ -73,20 +81,50 @@ impl Reducible for AppState {
             }
             Msg::Replay(r) => s.replay = r,
             Msg::KeepScenario => s.link_problem = None,
+            Msg::Pasted(found) => {
+                let pasted = Pasted::new(found);
+                if let Some(i) = pasted.opened {
+                    s.open_pasted(&pasted, i);
+                }
+                s.mail = Some(pasted);
+            }
+            Msg::OpenPasted(i) => {
+                if let Some(mut pasted) = s.mail.take() {
+                    s.open_pasted(&pasted, i);
+                    pasted.opened = Some(i);
+                    s.mail = Some(pasted);
+                }
+            }
+            Msg::DismissPasted => s.mail = None,
         }
         Rc::new(s)
     }
 }
 
 impl AppState {
+    /// Scenario `i` of a pasted mail becomes the document (one undo step).
+    fn open_pasted(&mut self, pasted: &Pasted, i: usize) {
+        if let Some((text, replay)) = pasted.scenario(i) {
+            self.doc.replace(text);
+            self.selected = None;
+            self.replay = replay;
+        }
+    }
+
     /// The scenario of the link the page was opened with, or else the saved
     /// scenario, or else the first example. A link's scenario is one undo
     /// step away from the saved one, so opening a link loses nothing; a link
     /// that cannot be read leaves the saved scenario and says why.
     pub fn initial() -> AppState {
         let saved = browser::saved_scenario().unwrap_or_else(|| EXAMPLES[0].text.to_owned());
-        let mut s =
-            AppState { doc: Doc::new(saved), selected: None, column: 0, replay: None, link_problem: None };
+        let mut s = AppState {
+            doc: Doc::new(saved),
+            selected: None,
+            column: 0,
+            replay: None,
+            link_problem: None,
+            mail: None,
+        };
         let fragment = browser::fragment();
         if fragment.is_empty() {
             return s;
@@ -176,6 +214,10 @@ pub fn app() -> Html {
         let d = state.dispatcher();
         use_callback((), move |t: String, _| d.dispatch(Msg::Typed(t)))
     };
+    let on_mail = {
+        let d = state.dispatcher();
+        use_callback((), move |found, _| d.dispatch(Msg::Pasted(found)))
+    };
     let on_edit = {
         let d = state.dispatcher();
         use_callback((), move |(s, sel): (errseq_scenario::Scenario, Option<usize>), _| {
@@ -240,6 +282,11 @@ pub fn app() -> Html {
                     <button onclick={ let d = dispatch.clone(); Callback::from(move |_| d.dispatch(Msg::KeepScenario)) }>{ "Keep my scenario" }</button>
                 </div>
             } } else { html! {} } }
+            { if let Some(pasted) = &state.mail { html! {
+                <MailBanner pasted={ pasted.clone() }
+                    on_open={ let d = dispatch.clone(); Callback::from(move |i| d.dispatch(Msg::OpenPasted(i))) }
+                    on_dismiss={ let d = dispatch.clone(); Callback::from(move |()| d.dispatch(Msg::DismissPasted)) } />
+            } } else { html! {} } }
             <div class="sharebar">
                 <h2 id="scenario-title" class={ classes!("scenario-title", title.is_none().then_some("muted")) }>
                     { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
@@ -252,7 +299,7 @@ pub fn app() -> Html {
                 { match *view {
                     View::Playground => html! {
                         <Playground analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale }
-                            selected={ state.selected } column={ state.column } on_type={ on_type }
+                            selected={ state.selected } column={ state.column } on_type={ on_type } on_mail={ on_mail }
                             on_select={ on_select } on_pick={ on_pick }
                             on_edit={ on_edit } />
                     },

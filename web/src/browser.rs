@@ -133,6 +133,30 @@ pub async fn copy(text: String) -> Result<(), String> {
         .map_err(|e| e.as_string().unwrap_or_else(|| "the browser refused clipboard access".to_owned()))
 }
 
+/// Offers `content` as a file named `name` to download (a link to a blob
+/// of it, clicked).
+pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
+    let document = window().and_then(|w| w.document()).ok_or("no document")?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser refused to make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser refused to make the file")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Freed once the download has surely started.
+    gloo::timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
 /// Moves the caret of a textarea to line `line`, column `col` (1-based,
 /// counted in characters) and focuses it.
 pub fn caret_to(id: &str, text: &str, line: u32, col: u32) {

@@ -7,6 +7,7 @@
 //! below repeats each diagnostic; choosing one moves the caret there.
 
 use errseq_scenario::{Diagnostic, Severity};
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -19,6 +20,8 @@ pub struct EditorProps {
     pub text: AttrValue,
     pub diagnostics: Vec<Diagnostic>,
     pub on_type: Callback<String>,
+    /// A pasted mail's scenarios (see [`crate::paste`]).
+    pub on_mail: Callback<Vec<errseq_share::mail::Found>>,
 }
 
 /// The mirror: the text with each diagnostic's span wrapped in a mark.
@@ -74,6 +77,19 @@ pub fn editor(props: &EditorProps) -> Html {
             on_type.emit(area.value());
         })
     };
+    // A mail pasted in is read for its scenarios; anything else pastes
+    // as it is.
+    let onpaste = {
+        let on_mail = props.on_mail.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let text = e.clipboard_data().and_then(|d| d.get_data("text/plain").ok()).unwrap_or_default();
+            if let Some(found) = crate::paste::mail_in(&text) {
+                e.prevent_default();
+                on_mail.emit(found);
+            }
+        })
+    };
     let onscroll = {
         let overlay = overlay.clone();
         Callback::from(move |e: Event| {
@@ -99,7 +115,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 <pre class="mirror" aria-hidden="true" ref={ overlay }>{ mirror(&props.text, &props.diagnostics) }</pre>
                 <textarea id={ TEXTAREA_ID } spellcheck="false" autocapitalize="off" autocomplete="off"
                     aria-invalid={ (errors > 0).to_string() } aria-describedby="diagnostics"
-                    value={ props.text.clone() } { oninput } { onscroll } />
+                    value={ props.text.clone() } { oninput } { onscroll } { onpaste } />
             </div>
             <ul id="diagnostics" class="diagnostics" aria-live="polite" aria-label="problems">
                 { for items }

@@ -21,11 +21,14 @@ mod explore_view;
 mod gallery;
 mod grid;
 mod inspector;
-pub mod lanes;
+pub mod paste;
 mod playground;
 mod share;
 mod stress;
 mod timeline;
+
+/// The timeline's layout, shared with the SVG pictures (`errseq-render`).
+pub use errseq_render::lanes;
 
 /// Mounts the page into `<div id="app">` (made if the HTML has none).
 /// Not into `<body>`: the Stress view, a Yew app of its own, renders into

@@ -26,6 +26,7 @@ pub struct PlaygroundProps {
     pub selected: Option<usize>,
     pub column: usize,
     pub on_type: Callback<String>,
+    pub on_mail: Callback<Vec<errseq_share::mail::Found>>,
     pub on_select: Callback<usize>,
     pub on_pick: Callback<(usize, usize)>,
     pub on_edit: Callback<(Scenario, Option<usize>)>,
@@ -76,7 +77,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     html! {
         <div class="playground">
             <div class="area-text">
-                <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } />
+                <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
             </div>
             <div class="area-results">
                 <GridView grid={ props.grid.clone() } stale={ props.stale } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />

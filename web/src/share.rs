@@ -118,7 +118,8 @@ pub fn content(
                 _ => "fix the scenario's problems first".to_owned(),
             })?;
             Ok(if form == Form::Email {
-                errseq_render::email(p, &results.0, &link)
+                // The mail makes its own link, leaving out what its text says.
+                errseq_render::email(p, &results.0, &browser::public_base())
             } else {
                 errseq_render::markdown(p, &results.0, &link)
             })
@@ -131,6 +132,36 @@ pub fn content(
             Ok(embed_snippet(fragment()?, &title))
         }
     }
+}
+
+/// The scenario's picture for documents (the CLI's `render --svg`), and
+/// a file name from its title. It links to the scenario, or, when no link
+/// carries it, to the playground.
+pub fn picture(analysis: &Analysis, fragment: Option<&str>) -> Result<(String, String), String> {
+    // The results the page already has, as for the mail.
+    let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
+    let results = analysis.grid().ok_or_else(|| match analysis.report() {
+        Some(Err(e)) => e.to_string(),
+        _ => "fix the scenario's problems first".to_owned(),
+    })?;
+    let link = fragment.map_or_else(browser::public_base, link_for);
+    Ok((file_name(p.scenario.title.as_deref()), errseq_render::svg(p, &results.0, &link)))
+}
+
+/// `the-fsync-retry.svg` from a title: letters and digits, dashes between
+/// words, at most 60 characters.
+fn file_name(title: Option<&str>) -> String {
+    let words: Vec<String> = title
+        .unwrap_or("errseq scenario")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let mut name: String = words.join("-").chars().take(60).collect();
+    if name.is_empty() {
+        name = "errseq-scenario".into();
+    }
+    format!("{}.svg", name.trim_end_matches('-'))
 }
 
 #[derive(Properties, PartialEq)]
@@ -147,13 +178,16 @@ pub struct CopyProps {
 #[function_component(CopyButtons)]
 pub fn copy_buttons(props: &CopyProps) -> Html {
     let status = use_state(|| None::<(Form, Result<(), String>)>);
+    // The SVG's download, said until the next copy.
+    let svg_status = use_state(|| None::<Result<(), String>>);
     let timer = use_mut_ref(|| None::<Timeout>);
     let copy = {
-        let (status, timer) = (status.clone(), timer.clone());
+        let (status, timer, svg_status) = (status.clone(), timer.clone(), svg_status.clone());
         let (analysis, text, fragment) = (props.analysis.clone(), props.text.clone(), props.fragment.clone());
         Rc::new(move |form: Form| {
             let (status, timer) = (status.clone(), timer.clone());
             let fragment = fragment.as_ref().map(|f| f.to_string()).map_err(|e| e.to_string());
+            svg_status.set(None);
             let what = content(form, &analysis.0, &text, &fragment);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match what {
@@ -174,10 +208,24 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
             }
         });
     }
-    let said = match &*status {
-        Some((f, Ok(()))) => format!("Copied the {}", f.label().to_lowercase()),
-        Some((f, Err(e))) => format!("Could not copy the {}: {e}", f.label().to_lowercase()),
-        None => String::new(),
+    let download = {
+        let (analysis, fragment, svg_status) =
+            (props.analysis.clone(), props.fragment.clone(), svg_status.clone());
+        Callback::from(move |_| {
+            let fragment = fragment.as_ref().ok().map(ToString::to_string);
+            let done = picture(&analysis.0, fragment.as_deref())
+                .and_then(|(name, svg)| browser::download(&name, "image/svg+xml", &svg));
+            svg_status.set(Some(done));
+        })
+    };
+    let said = match (&*svg_status, &*status) {
+        (Some(Ok(())), _) => "Downloaded the SVG".to_owned(),
+        (Some(Err(e)), _) => format!("Could not make the SVG: {e}"),
+        _ => match &*status {
+            Some((f, Ok(()))) => format!("Copied the {}", f.label().to_lowercase()),
+            Some((f, Err(e))) => format!("Could not copy the {}: {e}", f.label().to_lowercase()),
+            None => String::new(),
+        },
     };
     html! {
         <div class="copy" role="group" aria-label="copy">
@@ -192,6 +240,7 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
                     </button>
                 }
             }) }
+            <button id="download-svg" title="A picture of the scenario and its results, for documents" onclick={ download }>{ "⤓ SVG" }</button>
             <span id="copy-status" class="copy-status" role="status" aria-live="polite">{ said }</span>
             { match &props.fragment {
                 Err(why) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ sentence(why) }</span> },

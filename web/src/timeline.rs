@@ -19,7 +19,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::edit;
-use crate::lanes::{timeline, Timeline};
+use errseq_render::lanes::{timeline, Timeline};
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {

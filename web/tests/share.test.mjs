@@ -110,17 +110,19 @@ test('hand-written text= links open', async () => {
   await ctx.close();
 });
 
-test('the email text fits a 72-column mail and carries the link', async () => {
+test('the email text fits a 72-column mail, link included, and carries the scenario', async () => {
   const ctx = await context();
   const page = await open(ctx);
   await page.fill('#scenario', SCENARIO);
   const mail = await copied(page, '#copy-email', 'email');
   const lines = mail.split('\n');
-  const link = lines.find((l) => l.startsWith('http'));
-  assert.ok(link?.startsWith(session.base + '#3'), mail);
-  for (const l of lines.filter((l) => l !== link)) {
+  for (const l of lines) {
     assert.ok([...l].length <= 72, `too wide: ${l}`);
   }
+  // The scenario's own text, then its link in < >, over as many lines as it takes.
+  assert.ok(mail.includes(`----- errseq scenario -----\n${SCENARIO}----- end of scenario (crc32 `), mail);
+  const link = lines.slice(lines.findIndex((l) => l.startsWith('<http'))).join('').replace(/^<|>$/g, '');
+  assert.ok(link.startsWith(session.base + '#3'), mail);
   assert.match(await copied(page, '#copy-markdown', 'markdown'), /^\|/m);
   await ctx.close();
 });

@@ -12,10 +12,10 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod input;
 mod oracle;
 mod out;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -24,8 +24,10 @@ use errseq::SchemeName;
 use errseq_explorer::{replay_string, Bounds, Report, Violation};
 use errseq_render::Analysis;
 use errseq_scenario::limits::{self, MAX_INPUT_BYTES};
-use errseq_scenario::{parse_bytes, Parsed};
+use errseq_scenario::Parsed;
 
+pub(crate) use crate::input::load;
+use crate::input::{load_all, read_limited};
 use crate::out::{errln, outln, Out};
 
 #[derive(Parser)]
@@ -122,13 +124,17 @@ enum Command {
         /// The link, its fragment (what follows `#`), or - for standard input
         link: String,
     },
-    /// Print the results as plain-text email (72 columns, for mutt) or Markdown, with the share link
+    /// Print the results as plain-text email (72 columns, the scenario's text and a link; `check -`
+    /// reads it back) or Markdown, with the share link
     Render {
         /// Scenario file, or - for standard input
         file: PathBuf,
         /// Markdown (a GitHub table) instead of plain text
-        #[arg(long)]
+        #[arg(long, conflicts_with = "svg")]
         markdown: bool,
+        /// A self-contained SVG picture instead (for documents: docs/documents.md)
+        #[arg(long)]
+        svg: bool,
         /// The playground's public address, for the link
         #[arg(long, env = "ERRSEQ_BASE", default_value = DEFAULT_BASE, value_parser = base_arg)]
         base: String,
@@ -221,52 +227,6 @@ fn scheme_arg(s: &str) -> Result<SchemeName, String> {
 /// A failure that ends the command with status 2, already reported.
 pub(crate) struct Malformed;
 
-/// At most `limit` bytes of `r`, and whether there was more.
-fn read_limited(r: impl Read, limit: usize) -> std::io::Result<(Vec<u8>, bool)> {
-    let mut buf = Vec::new();
-    r.take(limit as u64 + 1).read_to_end(&mut buf)?;
-    let more = buf.len() > limit;
-    buf.truncate(limit);
-    Ok((buf, more))
-}
-
-/// A scenario file (or `-`, standard input), read up to the size limit:
-/// a bigger input (`/dev/zero`) is refused after that many bytes, not
-/// read until memory runs out.
-fn read_input(path: &Path) -> std::io::Result<(Vec<u8>, bool)> {
-    if path == Path::new("-") {
-        read_limited(std::io::stdin().lock(), MAX_INPUT_BYTES)
-    } else {
-        read_limited(std::fs::File::open(path)?, MAX_INPUT_BYTES)
-    }
-}
-
-pub(crate) fn load(out: &mut Out, path: &Path) -> Result<Parsed, Malformed> {
-    let shown = path.display();
-    let (bytes, more) = read_input(path).map_err(|e| {
-        errln!(out, "errseq: cannot read {shown}: {e}");
-        Malformed
-    })?;
-    if more {
-        errln!(out, "{shown}:{}", limits::input_too_big());
-        return Err(Malformed);
-    }
-    match parse_bytes(&bytes) {
-        Ok(p) => {
-            for w in &p.warnings {
-                errln!(out, "{shown}:{w}");
-            }
-            Ok(p)
-        }
-        Err(diagnostics) => {
-            for d in &diagnostics {
-                errln!(out, "{shown}:{d}");
-            }
-            Err(Malformed)
-        }
-    }
-}
-
 fn explore(out: &mut Out, path: &Path, p: &Parsed, bounds: Bounds) -> Result<Report, Malformed> {
     errseq_explorer::check(p, bounds).map_err(|e| {
         errln!(out, "{}: {e}", path.display());
@@ -288,30 +248,14 @@ fn check(out: &mut Out, files: &[PathBuf]) -> ExitCode {
         if out.failed() {
             break;
         }
-        let Ok(p) = load(out, path) else {
-            malformed = true;
-            continue;
-        };
-        let Ok(r) = explore(out, path, &p, Bounds::default()) else {
-            malformed = true;
-            continue;
-        };
-        let events = p.scenario.stmts().count();
-        let expectations = p.scenario.stmts().filter(|(s, _)| s.expect.is_some()).count();
-        let claims = p.scenario.claims().count();
-        if r.violations.is_empty() {
-            let mut said = vec![plural(events, "event"), plural(expectations, "expectation")];
-            if claims > 0 {
-                said.push(plural(claims, "claim"));
+        let (loaded, read) = load_all(out, path);
+        malformed |= read.is_err();
+        for l in loaded {
+            match check_one(out, &l.name, &l.parsed) {
+                Ok(true) => {}
+                Ok(false) => failed = true,
+                Err(Malformed) => malformed = true,
             }
-            said.push(plural(r.columns.len(), "scheme"));
-            outln!(out, "{}: ok ({})", path.display(), said.join(", "));
-        } else {
-            failed = true;
-            let n = r.violations.len();
-            let word = if n == 1 { "expectation or claim fails" } else { "expectations or claims fail" };
-            outln!(out, "{}: {n} {word}", path.display());
-            out.print(&errseq_render::violations(&p, &r));
         }
     }
     match (malformed, failed) {
@@ -319,6 +263,32 @@ fn check(out: &mut Out, files: &[PathBuf]) -> ExitCode {
         (false, true) => ExitCode::from(1),
         (false, false) => ExitCode::SUCCESS,
     }
+}
+
+/// Checks one scenario, named `name` in what it prints: whether every
+/// expectation and claim holds.
+fn check_one(out: &mut Out, name: &str, p: &Parsed) -> Result<bool, Malformed> {
+    let r = errseq_explorer::check(p, Bounds::default()).map_err(|e| {
+        errln!(out, "{name}: {e}");
+        Malformed
+    })?;
+    let events = p.scenario.stmts().count();
+    let expectations = p.scenario.stmts().filter(|(s, _)| s.expect.is_some()).count();
+    let claims = p.scenario.claims().count();
+    if r.violations.is_empty() {
+        let mut said = vec![plural(events, "event"), plural(expectations, "expectation")];
+        if claims > 0 {
+            said.push(plural(claims, "claim"));
+        }
+        said.push(plural(r.columns.len(), "scheme"));
+        outln!(out, "{name}: ok ({})", said.join(", "));
+        return Ok(true);
+    }
+    let n = r.violations.len();
+    let word = if n == 1 { "expectation or claim fails" } else { "expectations or claims fail" };
+    outln!(out, "{name}: {n} {word}");
+    out.print(&errseq_render::violations(p, &r));
+    Ok(false)
 }
 
 fn only(p: &mut Parsed, scheme: Option<SchemeName>) {
@@ -457,29 +427,77 @@ fn decode(out: &mut Out, link: &str) -> ExitCode {
     match errseq_share::decode(&link) {
         Ok(shared) => {
             out.print(&shared.scenario.to_string());
-            if let Some(r) = shared.replay {
-                let r = errseq_scenario::quote(&r);
-                errln!(out, "the link reopens the interleaving {r}: errseq explore FILE --replay {r}");
-            }
+            say_replay(out, shared.replay.as_deref());
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            errln!(out, "errseq: {e}");
-            ExitCode::from(2)
-        }
+        // Not a link: lines of a mail, holding its text or links?
+        Err(e) => match input::as_mail(link.as_bytes()).filter(|_| link.trim().contains('\n')) {
+            Some(found) => decode_mail(out, &found),
+            None => {
+                errln!(out, "errseq: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
-fn render(out: &mut Out, path: &Path, markdown: bool, base: &str) -> ExitCode {
+fn say_replay(out: &mut Out, replay: Option<&str>) {
+    if let Some(r) = replay {
+        let r = errseq_scenario::quote(r);
+        errln!(out, "the link reopens the interleaving {r}: errseq explore FILE --replay {r}");
+    }
+}
+
+/// The canonical text of each scenario a mail holds (each announced on
+/// standard error by the line it starts on when there are several).
+fn decode_mail(out: &mut Out, found: &[errseq_share::mail::Found]) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for f in found {
+        let name = format!("-:{}", f.line());
+        if found.len() > 1 {
+            errln!(out, "{name}: {}", f.describe());
+        }
+        for n in &f.notes {
+            errln!(out, "{name}: note: {n}");
+        }
+        let parsed = f.text.as_ref().map(|t| (t, errseq_scenario::parse_unchecked(t)));
+        match parsed {
+            Ok((_, Ok((s, _)))) => {
+                out.print(&s.to_string());
+                say_replay(out, f.replay.as_deref());
+            }
+            Ok((_, Err(diagnostics))) => {
+                for d in &diagnostics {
+                    errln!(out, "-:{}", input::placed(f, d));
+                }
+                status = ExitCode::from(2);
+            }
+            Err(e) => {
+                errln!(out, "{name}: {e}");
+                status = ExitCode::from(2);
+            }
+        }
+    }
+    status
+}
+
+/// What `errseq render` writes.
+enum Format {
+    Email,
+    Markdown,
+    Svg,
+}
+
+fn render(out: &mut Out, path: &Path, format: Format, base: &str) -> ExitCode {
     let Ok(p) = load(out, path) else { return ExitCode::from(2) };
     let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
     let link = errseq_share::link(base, &p.scenario, None);
     let a = Analysis::explored(&p, r);
-    if markdown {
-        out.print(&errseq_render::markdown(&p, &a, &link));
-    } else {
-        out.print(&errseq_render::email(&p, &a, &link));
-    }
+    out.print(&match format {
+        Format::Email => errseq_render::email(&p, &a, base),
+        Format::Markdown => errseq_render::markdown(&p, &a, &link),
+        Format::Svg => errseq_render::svg(&p, &a, &link),
+    });
     ExitCode::SUCCESS
 }
 
@@ -517,7 +535,16 @@ fn command(out: &mut Out, cli: Cli) -> ExitCode {
         },
         Command::Url { file, base, replay } => url(out, &file, &base, replay.as_deref()),
         Command::Decode { link } => decode(out, &link),
-        Command::Render { file, markdown, base } => render(out, &file, markdown, &base),
+        Command::Render { file, markdown, svg, base } => {
+            let format = if svg {
+                Format::Svg
+            } else if markdown {
+                Format::Markdown
+            } else {
+                Format::Email
+            };
+            render(out, &file, format, &base)
+        }
         Command::OraclePages { fs, write } => {
             match oracle::options(out, None, None, errseq_oracle::DEFAULT_RUNS) {
                 Ok(opts) => oracle::page_table(out, &fs, write.as_deref(), &opts),

@@ -1,19 +1,25 @@
 //! A scenario's results for mail and for Markdown, with its share link.
 //!
-//! [`email`] is plain text for a fixed-width mail reader (mutt): the
-//! title, the filesystem profile, a table of events down and schemes
-//! across, no line wider than 72 columns (scheme headers are abbreviated,
-//! `4.12 v1 v2 4.13 4.14 4.17 5.8`, with a legend; event texts that would not
-//! fit are shortened; a table too wide for one block is split into blocks
-//! of schemes), what does not hold, the claims, and the link on a line of
-//! its own (a link is never broken, so that line alone may be longer).
+//! [`email`] is plain text for a fixed-width mail reader (mutt) and for
+//! mailing-list archives that outlive every web site, so it stands on its
+//! own: the title, the filesystem profile, a table of events down and
+//! schemes across (scheme headers abbreviated, `4.12 v1 v2 4.13 4.14 4.17
+//! 5.8`, with a legend; event texts that would not fit are shortened; a
+//! table too wide for one block is split into blocks of schemes), what
+//! does not hold, the claims, then the scenario's own text between marker
+//! lines and a link (the block and the link are
+//! [`errseq_share::mail`]'s, which also reads them back from a mail, a
+//! quoted reply or a rewrapped copy). No line is wider than 72 columns,
+//! the link's included: it leaves out the title and comments, which the
+//! text carries, and breaks across lines in `<` `>` when it is longer.
 //! ASCII marks: `*` before a row whose results differ (between schemes,
 //! or between interleavings: `render::analysis`), `!`
 //! after a result the scenario does not expect. Cells of calls in or
 //! after `par` blocks list every result some interleaving gives,
 //! `{0,EIO}`.
 //!
-//! [`markdown`] says the same as a GitHub table, with the link.
+//! [`markdown`] says the same as a GitHub table, with the page's whole
+//! link.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -21,11 +27,12 @@ use std::fmt::Write;
 use errseq::SchemeName;
 use errseq_explorer::{replay_string, Violation};
 use errseq_scenario::{inert, Claim, Item, Parsed, Stmt};
+use errseq_share::mail;
 
 use crate::analysis::Analysis;
 use crate::table::Table;
 
-/// The widest line of [`email`], the link's aside.
+/// The widest line of [`email`], the link's included.
 pub const WIDTH: usize = 72;
 
 /// Event texts are shortened to no less than this before a table is split.
@@ -114,7 +121,7 @@ fn fit(s: &str, w: usize) -> String {
 /// after the prefix `first`, the others after `rest`; a word longer than
 /// a line is cut. Linear in the text: the line's length is counted as it
 /// grows, and a long word is cut in pieces without moving the rest of it.
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = first.to_owned();
     let mut len = first.chars().count();
@@ -154,7 +161,7 @@ fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 }
 
 /// The claim as written, without its comment.
-fn claim_text(c: &Claim) -> String {
+pub(crate) fn claim_text(c: &Claim) -> String {
     let mut c = c.clone();
     c.comment = None;
     c.to_string()
@@ -162,7 +169,7 @@ fn claim_text(c: &Claim) -> String {
 
 /// For each claim (text order), the schemes under which it fails, with
 /// how: one pass over the violations, not one per claim.
-fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
+pub(crate) fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
     let fs = p.scenario.fs();
     let mut out: HashMap<usize, Vec<String>> = HashMap::new();
     let Some(r) = &a.report else { return out };
@@ -185,8 +192,9 @@ fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<String>> {
     out
 }
 
-/// Plain text for mail: see the module documentation.
-pub fn email(p: &Parsed, a: &Analysis, link: &str) -> String {
+/// Plain text for mail, its link to the playground at `base`: see the
+/// module documentation.
+pub fn email(p: &Parsed, a: &Analysis, base: &str) -> String {
     let mut out = String::new();
     let mut line = |s: &str| {
         out.push_str(s);
@@ -254,13 +262,25 @@ pub fn email(p: &Parsed, a: &Analysis, link: &str) -> String {
             }
         }
     }
-    line("");
     if a.holds() {
-        line("Every expectation and claim holds. Open it in the playground:");
-    } else {
-        line("Open it in the playground:");
+        line("");
+        line("Every expectation and claim holds.");
     }
-    line(link);
+    line("");
+    for l in mail::block(&p.scenario) {
+        line(&l);
+    }
+    let link = mail::link(base, &p.scenario);
+    line("");
+    line("Run it again: paste this mail into `errseq check -` or into the");
+    line(if link.left_out {
+        "playground, or open the link (the title and comments are above):"
+    } else {
+        "playground, or open the link:"
+    });
+    for l in mail::link_lines(&link.link, WIDTH) {
+        line(&l);
+    }
     out
 }
 
@@ -484,55 +504,70 @@ mod tests {
 
 #[cfg(test)]
 mod corpus {
-    use std::path::PathBuf;
-
     use errseq_explorer::Bounds;
     use errseq_scenario::parse;
+    use errseq_share::mail::{Reading, BLOCK_WIDTH};
 
     use super::*;
 
+    const BASE: &str = "https://errseq.example.org/";
     const LINK: &str = "http://127.0.0.1:8080/#1ASCWEWAgkZImQUbFRkDBWqOoqww";
-
-    fn examples() -> Vec<PathBuf> {
-        errseq_scenario::testing::examples()
-    }
 
     fn both(text: &str, link: &str) -> (String, String) {
         let p = parse(text).expect("valid scenario");
         let r = errseq_explorer::check(&p, Bounds::default()).expect("explores");
         let a = Analysis::explored(&p, r);
-        (email(&p, &a, link), markdown(&p, &a, link))
+        (email(&p, &a, BASE), markdown(&p, &a, link))
     }
 
-    /// Every line fits 72 columns but the link's own.
-    fn assert_fits(mail: &str, link: &str, what: &str) {
+    /// Every line fits 72 columns, the link's included, and none ends in
+    /// a blank (a format=flowed reader would join it to the next).
+    fn assert_fits(mail: &str, what: &str) {
         for l in mail.lines() {
-            assert!(
-                l == link || l.chars().count() <= WIDTH,
-                "{what}: {} columns:\n{l}\n\n{mail}",
-                l.chars().count()
-            );
+            assert!(l.chars().count() <= WIDTH, "{what}: {} columns:\n{l}\n\n{mail}", l.chars().count());
+            assert_eq!(l.trim_end(), l, "{what}: a trailing blank:\n{mail}");
         }
-        assert!(mail.lines().any(|l| l == link), "{what}: the link is not on a line of its own:\n{mail}");
+    }
+
+    /// The mail gives its scenario back, and its link opens the scenario
+    /// without the title and comments.
+    fn assert_stands_on_its_own(mail: &str, text: &str, what: &str) {
+        let Reading::Found(found) = errseq_share::mail::read(mail) else {
+            panic!("{what}: not read as mail")
+        };
+        assert_eq!(found.len(), 1, "{what}");
+        let back = found[0].text.clone().expect("a scenario");
+        assert_eq!(back, parse(text).expect("valid").scenario.to_string(), "{what}");
+        assert!(found[0].notes.is_empty(), "{what}: {:?}", found[0].notes);
+        let url: String = mail
+            .lines()
+            .skip_while(|l| !l.starts_with("<http"))
+            .collect::<String>()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_owned();
+        let shared = errseq_share::decode(&url).unwrap_or_else(|e| panic!("{what}: {e}: {url}"));
+        let bare = errseq_share::mail::bare(&parse(text).expect("valid").scenario);
+        assert_eq!(shared.scenario.to_string(), bare.to_string(), "{what}");
     }
 
     #[test]
-    fn every_example_fits_72_columns_with_its_link_on_its_own_line() {
-        let files = examples();
-        assert!(files.len() >= 30);
-        for path in files {
-            let text = std::fs::read_to_string(&path).expect("read");
-            let long_link = format!("http://127.0.0.1:8080/#1{}", "A".repeat(300));
-            for link in [LINK, long_link.as_str()] {
-                let (mail, md) = both(&text, link);
-                let what = path.display().to_string();
-                assert_fits(&mail, link, &what);
-                assert!(mail.contains("\nfs: "), "{what}");
-                assert!(md.contains(link), "{what}");
-                assert!(md.contains("| | event |"), "{what}");
-                if std::env::var_os("ERRSEQ_SHOW_EMAIL").is_some() && link == LINK {
-                    println!("==== {what}\n{mail}\n---- markdown\n{md}");
-                }
+    fn every_example_fits_72_columns_and_stands_on_its_own() {
+        assert!(errseq_examples::ALL.len() >= 30);
+        for e in errseq_examples::ALL {
+            let (mail, md) = both(e.text, LINK);
+            assert_fits(&mail, e.name);
+            assert_stands_on_its_own(&mail, e.text, e.name);
+            assert!(mail.contains("\nfs: "), "{}", e.name);
+            let block = mail
+                .lines()
+                .skip_while(|l| !l.starts_with("----- errseq"))
+                .take_while(|l| !l.starts_with("----- end"));
+            assert!(block.clone().all(|l| l.chars().count() <= BLOCK_WIDTH), "{}", e.name);
+            assert!(md.contains(LINK), "{}", e.name);
+            assert!(md.contains("| | event |"), "{}", e.name);
+            if std::env::var_os("ERRSEQ_SHOW_EMAIL").is_some() {
+                println!("==== {}\n{mail}\n---- markdown\n{md}", e.name);
             }
         }
     }
@@ -546,6 +581,8 @@ mod corpus {
         for out in [&mail, &md] {
             assert!(!out.chars().any(errseq_scenario::inert::is_control), "{out}");
         }
+        // The text in the mail is inert too; its link carries the title.
+        assert!(mail.contains("\ntitle: \\x1b]0;PWNED"), "{mail}");
     }
 
     #[test]
@@ -567,7 +604,14 @@ mod corpus {
             mail.contains("Not as expected:\n  line 7, fsync b, linux-4.12: expected EIO, got 0\n"),
             "{mail}"
         );
-        assert!(mail.ends_with(&format!("\nOpen it in the playground:\n{LINK}\n")), "{mail}");
+        assert!(
+            mail.contains(
+                "\n----- errseq scenario -----\ntitle: one error, two fds\n\nopen a f\nopen b f\nwrite a\n"
+            ),
+            "{mail}"
+        );
+        assert!(mail.contains("\nplayground, or open the link (the title and comments are above):\n<https://errseq.example.org/#3"), "{mail}");
+        assert!(mail.ends_with(">\n"), "{mail}");
     }
 
     #[test]
@@ -598,7 +642,8 @@ mod corpus {
         assert!(md.contains(" · vN from a read: the page's N-th written version"), "{md}");
         let (plain, _) = both("open a f\nfsync a => 0\n", LINK);
         assert!(!plain.contains("vN from a read"), "only where a read is: {plain}");
-        assert_fits(&mail, LINK, "read");
+        assert_fits(&mail, "read");
+        assert_stands_on_its_own(&mail, text, "read");
     }
 
     #[test]
@@ -608,7 +653,8 @@ mod corpus {
         if std::env::var_os("ERRSEQ_SHOW_EMAIL").is_some() {
             println!("{mail}");
         }
-        assert_fits(&mail, LINK, "wide");
+        assert_fits(&mail, "wide");
+        assert_stands_on_its_own(&mail, text, "wide");
         assert!(mail.matches("event").count() >= 2, "{mail}");
         assert!(mail.contains("..."), "{mail}");
     }

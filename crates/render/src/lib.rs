@@ -6,12 +6,18 @@
 //! scenarios with `par` blocks, [`timeline_sets`] shows each call's set of
 //! results, [`outcomes`] the joint outcomes with their counts and replay
 //! strings, [`violations`] what does not hold with a counterexample, and
-//! [`trace_steps`] one interleaving step by step.
+//! [`trace_steps`] one interleaving step by step. [`email`] and
+//! [`markdown`] are the results for mail and for GitHub, [`svg`] a
+//! picture for documents; [`lanes`] lays the timeline out for the SVG and
+//! the page.
 
 pub mod analysis;
 mod email;
 pub use email::{email, markdown};
+pub use svg::svg;
 mod explore;
+pub mod lanes;
+mod svg;
 mod table;
 
 use std::fmt::Write;

@@ -15,6 +15,8 @@ use errseq_render::Analysis;
 use errseq_scenario::{parse, Parsed};
 
 const LINK: &str = "https://errseq.example.org/#v2.example";
+/// The playground's address in mail: the mail makes its own link.
+const BASE: &str = "https://errseq.example.org/";
 
 /// A scenario of its own whose expectation fails under one scheme: the
 /// views' failure marks and lists.
@@ -79,10 +81,10 @@ fn the_trace_of_one_scheme() {
 #[test]
 fn the_mail_text_and_markdown() {
     let (p, a) = analyse(&example("05-fsync-retry"));
-    golden("05-fsync-retry.email", &errseq_render::email(&p, &a, LINK));
+    golden("05-fsync-retry.email", &errseq_render::email(&p, &a, BASE));
     golden("05-fsync-retry.markdown", &errseq_render::markdown(&p, &a, LINK));
     let (p, a) = analyse(FAILING);
-    golden("failing.email", &errseq_render::email(&p, &a, LINK));
+    golden("failing.email", &errseq_render::email(&p, &a, BASE));
 }
 
 #[test]
@@ -91,7 +93,7 @@ fn the_views_of_a_concurrent_scenario() {
     golden("finding-1.timeline-sets", &errseq_render::timeline_sets(&a));
     golden("finding-1.outcomes", &errseq_render::outcomes(&p, report(&a), 0));
     golden("finding-1.violations", &errseq_render::violations(&p, report(&a)));
-    golden("finding-1.email", &errseq_render::email(&p, &a, LINK));
+    golden("finding-1.email", &errseq_render::email(&p, &a, BASE));
 }
 
 #[test]
@@ -101,4 +103,39 @@ fn a_state_dump() {
     let mut stepper = errseq_model::Stepper::new(program, errseq::Scheme::Linux58, p.scenario.fs());
     while stepper.step().is_some() {}
     golden("failing.state-linux-5.8", &(errseq_render::state(&stepper.state()).join("\n") + "\n"));
+}
+
+/// The SVG picture's structure: each element (its tag, class and text,
+/// nested), without the coordinates, which a change of spacing moves.
+fn outline(svg: &str) -> String {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+    let mut out = String::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let depth = n.ancestors().filter(|a| a.is_element()).count() - 1;
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(n.tag_name().name());
+        if let Some(c) = n.attribute("class") {
+            out.push('.');
+            out.push_str(c);
+        }
+        if let Some(href) = n.attribute("href") {
+            out.push_str(&format!(" href={href}"));
+        }
+        let text: String = n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+        if !text.trim().is_empty() && n.tag_name().name() != "style" {
+            out.push_str(&format!(" {text:?}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_svg_picture() {
+    let (p, a) = analyse(&example("05-fsync-retry"));
+    golden("05-fsync-retry.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
+    let (p, a) = analyse(FAILING);
+    golden("failing.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
+    let (p, a) = analyse(&example("findings/1-set-races-two-fsyncs"));
+    golden("finding-1.svg-outline", &outline(&errseq_render::svg(&p, &a, LINK)));
 }

@@ -381,6 +381,7 @@
 pub mod check;
 mod error;
 mod limits;
+pub mod mail;
 mod sealed;
 mod text;
 mod v1;

@@ -1,5 +1,6 @@
 //! The timeline's layout: one lane per open file description, a kernel
-//! lane for calls on files or on the whole system, one row per event.
+//! lane for calls on files or on the whole system, one row per event. The
+//! page's timeline and the SVG pictures ([`crate::svg`]) draw it.
 //!
 //! Computed from the AST alone, so the timeline still draws while the text
 //! has scenario errors (an fd that is not open lands in the kernel lane,
