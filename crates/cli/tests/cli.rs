@@ -1,40 +1,13 @@
 //! The `errseq` binary as a user runs it: exit codes, messages, the corpus.
 
-use std::io::Write;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::{errseq, errseq_with, text};
 
 use errseq_scenario::{parse, Verb};
-
-fn errseq(args: &[&str], stdin: Option<&str>) -> Output {
-    errseq_with(args, stdin, None)
-}
-
-/// `errseq` with `ERRSEQ_BASE` set to `base`, or unset.
-fn errseq_with(args: &[&str], stdin: Option<&str>, base: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_errseq"));
-    match base {
-        Some(b) => command.env("ERRSEQ_BASE", b),
-        None => command.env_remove("ERRSEQ_BASE"),
-    };
-    let mut child = command
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run errseq");
-    if let Some(text) = stdin {
-        // A usage error exits before reading: a broken pipe here is fine.
-        let _ = child.stdin.take().expect("stdin").write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("errseq output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The examples of `examples/` (not the findings), as `errseq-examples`
 /// listed them at build time.

@@ -2,32 +2,14 @@
 //! the mail, mail programs quote, rewrap and answer it, and `errseq check
 //! -` and `errseq decode -` read back every scenario, exactly.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{errseq, text};
 
 use errseq_scenario::parse;
 use errseq_share::mail::mangle::{quote, rewrap, with_prose, Quote};
 
 const BASE: &str = "https://errseq.example.org/";
-
-fn errseq(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_errseq"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run errseq");
-    if let Some(text) = stdin {
-        let _ = child.stdin.take().expect("stdin").write_all(text.as_bytes());
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("errseq output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// `errseq render` of every example: (name, canonical text, mail).
 fn mails() -> Vec<(&'static str, String, String)> {

@@ -40,15 +40,17 @@ pub const POLY: u16 = 0xb85;
 const DEGREE: u32 = 11;
 const MASK: u16 = (1 << DEGREE) - 1;
 
-/// `TABLE[i]` is `i(x)·x^11 mod G`: the register's update for one 6-bit
-/// symbol, computed at compile time.
-const TABLE: [u16; 64] = {
-    let mut table = [0u16; 64];
+/// `i(x)·x^11 mod G` for every `BITS`-bit symbol `i`: the register's
+/// update for one symbol, computed at compile time. `i·x^(11-BITS)` fills
+/// the register's top bits; `BITS` shifts make it `i·x^11`, reduced at
+/// each step.
+const fn table<const N: usize>(bits: u32) -> [u16; N] {
+    let mut table = [0u16; N];
     let mut i = 0;
-    while i < 64 {
-        let mut r = (i as u16) << (DEGREE - 6);
+    while i < N {
+        let mut r = (i as u16) << (DEGREE - bits);
         let mut bit = 0;
-        while bit < 6 {
+        while bit < bits {
             r = if r & (1 << (DEGREE - 1)) != 0 {
                 ((r << 1) & MASK) ^ (POLY & MASK)
             } else {
@@ -60,31 +62,13 @@ const TABLE: [u16; 64] = {
         i += 1;
     }
     table
-};
+}
 
-/// `TABLE8[i]` is `i(x)·x^11 mod G` for a byte `i`: [`TABLE`] for 8-bit
-/// symbols.
-const TABLE8: [u16; 256] = {
-    let mut table = [0u16; 256];
-    let mut i = 0;
-    while i < 256 {
-        // i·x^3 fills the register's top eight bits; eight shifts make it
-        // i·x^11, reduced at each step.
-        let mut r = (i as u16) << (DEGREE - 8);
-        let mut bit = 0;
-        while bit < 8 {
-            r = if r & (1 << (DEGREE - 1)) != 0 {
-                ((r << 1) & MASK) ^ (POLY & MASK)
-            } else {
-                (r << 1) & MASK
-            };
-            bit += 1;
-        }
-        table[i] = r;
-        i += 1;
-    }
-    table
-};
+/// For 6-bit symbols (base64url characters).
+const TABLE: [u16; 64] = table(6);
+
+/// For 8-bit symbols (bytes).
+const TABLE8: [u16; 256] = table(8);
 
 /// `W(x)·x^11 mod G` for the bytes `W` read as 8-bit symbols, first
 /// highest: the check of text links. Zero exactly when `W` is a multiple
