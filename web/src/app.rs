@@ -342,7 +342,7 @@ fn use_shortcuts(dispatch: UseReducerDispatcher<AppState>, copy_link: UseStateHa
                 if !(e.ctrl_key() || e.meta_key()) {
                     return;
                 }
-                let msg = match (e.key().to_lowercase().as_str(), e.shift_key()) {
+                let msg = match (e.key().to_ascii_lowercase().as_str(), e.shift_key()) {
                     ("z", false) => Msg::Undo,
                     ("z", true) | ("y", false) => Msg::Redo,
                     ("s", false) => {

@@ -93,7 +93,7 @@ impl Form {
 /// `s` with its first letter in upper case: a message shown on its own.
 fn sentence(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// The content of one form, or why it is not available. `fragment`: the
@@ -155,7 +155,7 @@ fn file_name(title: Option<&str>) -> String {
         .unwrap_or("errseq scenario")
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_ascii_lowercase)
         .collect();
     let mut name: String = words.join("-").chars().take(60).collect();
     if name.is_empty() {
@@ -222,8 +222,8 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
         (Some(Ok(())), _) => "Downloaded the SVG".to_owned(),
         (Some(Err(e)), _) => format!("Could not make the SVG: {e}"),
         _ => match &*status {
-            Some((f, Ok(()))) => format!("Copied the {}", f.label().to_lowercase()),
-            Some((f, Err(e))) => format!("Could not copy the {}: {e}", f.label().to_lowercase()),
+            Some((f, Ok(()))) => format!("Copied the {}", f.label().to_ascii_lowercase()),
+            Some((f, Err(e))) => format!("Could not copy the {}: {e}", f.label().to_ascii_lowercase()),
             None => String::new(),
         },
     };
