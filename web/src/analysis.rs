@@ -1,20 +1,17 @@
 //! What the page knows about the current text: its problems, or its
 //! results under every scheme.
 //!
-//! Sequential scenarios are evaluated (every result, and the state after
-//! every event); scenarios with `par` blocks are explored (result sets
-//! over every interleaving, joint outcomes, counterexamples). Computed
-//! from the text alone, on every edit.
+//! Sequential scenarios are evaluated here (every result, and the state
+//! after every event for the inspector). Scenarios with `par` blocks or
+//! claims are explored by the deferred module (`crate::deferred`), which
+//! keeps the explorer and the Explore view out of the first load; their
+//! results arrive as the same table ([`Grid`]), once per text.
 
 use std::rc::Rc;
 
-use errseq_explorer::{Bounds, Report, SearchError};
 use errseq_model::Evaluation;
 use errseq_render::Analysis as Results;
 use errseq_scenario::{parse, parse_unchecked, Diagnostic, Parsed, Scenario};
-
-/// A smaller state budget than the CLI's: the browser must stay responsive.
-pub const BROWSER_BOUNDS: Bounds = Bounds { max_states: 600_000, max_tasks: 16 };
 
 /// An analysis shared by the views; equal when it is the same one.
 #[derive(Clone, Debug)]
@@ -28,7 +25,8 @@ impl PartialEq for Shared {
 
 /// What the page knows about one text, computed once per text (`App`
 /// memoises it on the text): the results every view reads are
-/// `errseq_render::Analysis` (here `Results`), built once in [`Analysis::of`].
+/// `errseq_render::Analysis` (here `Results`), built once in [`Analysis::of`]
+/// or, explored, by the deferred module.
 #[derive(Clone, Debug)]
 pub enum Analysis {
     /// The text has problems; its syntax tree if only the fd rules fail.
@@ -36,9 +34,9 @@ pub enum Analysis {
     /// Evaluated: the results, and every state after every event for the
     /// inspector.
     Sequential { parsed: Rc<Parsed>, eval: Rc<Evaluation>, program: Rc<errseq_model::Program>, results: Grid },
-    /// Explored: the results and the explorer's report (in `results`), or
-    /// why the exploration stopped.
-    Concurrent { parsed: Rc<Parsed>, results: Rc<Result<Grid, SearchError>> },
+    /// To be explored (`par` blocks or claims): the deferred module's
+    /// `explore` gives the results.
+    Concurrent { parsed: Rc<Parsed> },
 }
 
 impl Analysis {
@@ -49,9 +47,7 @@ impl Analysis {
                 Analysis::Invalid { diagnostics, syntax }
             }
             Ok(p) if p.scenario.has_par() || p.scenario.claims().next().is_some() => {
-                let results =
-                    errseq_explorer::check(&p, BROWSER_BOUNDS).map(|r| Grid::new(Results::explored(&p, r)));
-                Analysis::Concurrent { parsed: Rc::new(p), results: Rc::new(results) }
+                Analysis::Concurrent { parsed: Rc::new(p) }
             }
             Ok(p) => match Evaluation::new(&p) {
                 Ok(eval) => {
@@ -71,48 +67,34 @@ impl Analysis {
     pub fn scenario(&self) -> Option<&Scenario> {
         match self {
             Analysis::Invalid { syntax, .. } => syntax.as_ref(),
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed, .. } => {
-                Some(&parsed.scenario)
-            }
+            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => Some(&parsed.scenario),
         }
     }
 
     pub fn parsed(&self) -> Option<&Parsed> {
         match self {
             Analysis::Invalid { .. } => None,
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed, .. } => Some(parsed),
+            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => Some(parsed),
         }
     }
 
-    /// The results, when there are some (a text without problems whose
-    /// exploration finished).
-    pub fn grid(&self) -> Option<Grid> {
+    /// The evaluated results (a sequential text without problems).
+    pub fn evaluated(&self) -> Option<Grid> {
         match self {
-            Analysis::Invalid { .. } => None,
             Analysis::Sequential { results, .. } => Some(results.clone()),
-            Analysis::Concurrent { results, .. } => results.as_ref().as_ref().ok().cloned(),
-        }
-    }
-
-    /// The explorer's report, for the Explore view.
-    pub fn report(&self) -> Option<Result<&Report, &SearchError>> {
-        match self {
-            // Explored results always carry their report.
-            Analysis::Concurrent { results, .. } => match results.as_ref() {
-                Ok(g) => g.0.report.as_ref().map(Ok),
-                Err(e) => Some(Err(e)),
-            },
             _ => None,
         }
+    }
+
+    pub fn is_concurrent(&self) -> bool {
+        matches!(self, Analysis::Concurrent { .. })
     }
 
     /// Errors and warnings, in text order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             Analysis::Invalid { diagnostics, .. } => diagnostics.clone(),
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed, .. } => {
-                parsed.warnings.clone()
-            }
+            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => parsed.warnings.clone(),
         }
     }
 }
@@ -123,7 +105,7 @@ impl Analysis {
 pub struct Grid(pub Rc<Results>);
 
 impl Grid {
-    fn new(results: Results) -> Grid {
+    pub fn new(results: Results) -> Grid {
         Grid(Rc::new(results))
     }
 
@@ -147,21 +129,20 @@ mod tests {
         let a = Analysis::of(
             "schemes: linux-4.12 linux\nopen a f\nopen b f\nerror f EIO\nfsync a\nfsync b => EIO\n",
         );
-        let g = a.grid().expect("valid");
+        let g = a.evaluated().expect("valid");
         assert_eq!(g.0.columns.iter().map(|c| c.as_str()).collect::<Vec<_>>(), vec!["linux-4.12", "linux"]);
         assert_eq!(g.0.rows[4].cells.iter().map(|c| c.text()).collect::<Vec<_>>(), vec!["0", "EIO"]);
         assert!(g.0.rows[4].differs && !g.0.rows[3].differs);
-        assert!(a.grid() == Some(g.clone()), "the same results, not rebuilt");
+        assert!(a.evaluated() == Some(g.clone()), "the same results, not rebuilt");
         assert_eq!(g.failures(), 1);
     }
 
     #[test]
-    fn a_concurrent_grid_shows_sets() {
+    fn a_concurrent_text_waits_for_the_explorer() {
         let a = Analysis::of("schemes: linux-4.13\nopen a f\npar\n  fsync a\n  error f EIO\nend\nfsync a\n");
-        let g = a.grid().expect("valid");
-        assert_eq!(g.0.rows[1].cells[0].text(), "{0, EIO}");
-        assert_eq!(g.0.rows[1].block, Some(0));
-        assert!(matches!(a.report(), Some(Ok(_))));
+        assert!(a.is_concurrent() && a.evaluated().is_none());
+        assert_eq!(a.parsed().map(|p| p.scenario.stmts().count()), Some(4));
+        assert!(Analysis::of("open a f\nfsync a\n").evaluated().is_some());
     }
 
     #[test]

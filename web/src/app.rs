@@ -13,14 +13,17 @@ use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
+use errseq_page_protocol::{LinkReading, PastedScenario};
+
 use crate::analysis::{Analysis, Grid, Shared};
 use crate::browser;
+use crate::deferred::{self, Deferred};
 use crate::doc::Doc;
-use crate::explore_view::ExploreView;
+use crate::explore_tab::ExploreTab;
 use crate::gallery::{Gallery, EXAMPLES};
 use crate::paste::{MailBanner, Pasted};
 use crate::playground::Playground;
-use crate::share::{fragment_for, CopyButtons, EmbedView};
+use crate::share::{CopyButtons, EmbedView};
 use crate::stress::StressTab;
 
 /// What the page holds.
@@ -35,6 +38,9 @@ pub struct AppState {
     pub link_problem: Option<String>,
     /// The mail last pasted into the text pane, while its banner shows.
     pub mail: Option<Pasted>,
+    /// The page was opened with a link, not read yet (the deferred module
+    /// reads it): the page says so rather than show the saved scenario.
+    pub opening: bool,
 }
 
 pub enum Msg {
@@ -51,7 +57,9 @@ pub enum Msg {
     KeepScenario,
     /// A mail was pasted into the text pane; then one of its scenarios
     /// is chosen, or its banner dismissed.
-    Pasted(Vec<errseq_share::mail::Found>),
+    Pasted(Vec<PastedScenario>),
+    /// The link the page was opened with, read.
+    LinkRead(LinkReading),
     OpenPasted(usize),
     DismissPasted,
 }
@@ -96,6 +104,16 @@ impl Reducible for AppState {
                 }
             }
             Msg::DismissPasted => s.mail = None,
+            Msg::LinkRead(reading) => {
+                s.opening = false;
+                match reading {
+                    LinkReading::Opened { text, replay } => {
+                        s.doc.replace(text);
+                        s.replay = replay;
+                    }
+                    LinkReading::Problem(why) => s.link_problem = Some(why),
+                }
+            }
         }
         Rc::new(s)
     }
@@ -111,35 +129,22 @@ impl AppState {
         }
     }
 
-    /// The scenario of the link the page was opened with, or else the saved
-    /// scenario, or else the first example. A link's scenario is one undo
-    /// step away from the saved one, so opening a link loses nothing; a link
-    /// that cannot be read leaves the saved scenario and says why.
+    /// The saved scenario, or else the first example; when the page was
+    /// opened with a link, its scenario replaces it once read
+    /// ([`Msg::LinkRead`]). A link's scenario is one undo step away from
+    /// the saved one, so opening a link loses nothing; a link that cannot
+    /// be read leaves the saved scenario and says why.
     pub fn initial() -> AppState {
         let saved = browser::saved_scenario().unwrap_or_else(|| EXAMPLES[0].text.to_owned());
-        let mut s = AppState {
+        AppState {
             doc: Doc::new(saved),
             selected: None,
             column: 0,
             replay: None,
             link_problem: None,
             mail: None,
-        };
-        let fragment = browser::fragment();
-        if fragment.is_empty() {
-            return s;
+            opening: !browser::fragment().is_empty(),
         }
-        match errseq_share::decode(&fragment) {
-            Ok(shared) => {
-                s.doc.replace(shared.scenario.to_string());
-                s.replay = shared.replay;
-            }
-            // A `text=` link whose text has mistakes: open the text as it is,
-            // the editor shows the mistakes.
-            Err(e) if e.text().is_some() => s.doc.replace(e.text().unwrap_or_default().to_owned()),
-            Err(e) => s.link_problem = Some(e.to_string()),
-        }
-        s
     }
 }
 
@@ -161,7 +166,7 @@ enum View {
 pub fn app() -> Html {
     let state = use_reducer(AppState::initial);
     // A link that names an interleaving opens on it.
-    let view = use_state(|| if state.replay.is_some() { View::Explore } else { View::Playground });
+    let view = use_state(|| View::Playground);
     let gallery_open =
         use_state(|| gallery_opens_by_itself(&browser::fragment(), browser::saved_scenario().as_deref()));
     let text = state.doc.text().to_owned();
@@ -169,35 +174,29 @@ pub fn app() -> Html {
         browser::count("analyses");
         Shared(Rc::new(Analysis::of(t)))
     });
+    let deferred = use_deferred(state.dispatcher(), view.clone());
+    let explored = use_explored(&analysis, &text, &deferred);
     // The last grid of a text without problems, shown dimmed meanwhile.
     let last_grid = use_mut_ref(|| None::<Grid>);
-    let grid = analysis.0.grid();
+    let grid = analysis.0.evaluated().or_else(|| explored.as_ref().and_then(|e| e.as_ref().ok().cloned()));
     let stale = grid.is_none();
     if grid.is_some() {
         *last_grid.borrow_mut() = grid.clone();
     }
-    let shown_grid = grid.or_else(|| last_grid.borrow().clone());
-
-    use_effect_with(text.clone(), |t| browser::save_scenario(t));
-    let title = use_title(&analysis.0);
-    // Encoded once per text and replay, not on a click that only moves the selection.
-    let fragment = {
-        let a = analysis.clone();
-        (*use_memo((text.clone(), state.replay.clone()), move |(t, r)| fragment_for(&a.0, t, r.as_deref())))
-            .clone()
+    let shown_grid = grid.clone().or_else(|| last_grid.borrow().clone());
+    let grid_note = match (&*analysis.0, &explored) {
+        (Analysis::Concurrent { .. }, None) => Some(AttrValue::from("Exploring every interleaving…")),
+        (_, Some(Err(why))) => Some(AttrValue::from(why.clone())),
+        _ => None,
     };
-    {
-        // The URL follows the edits, without a history entry per keystroke;
-        // a scenario no link carries leaves it without a fragment, so that
-        // reloading opens the saved scenario rather than an older link.
-        let keep_link = state.link_problem.is_some();
-        let shown = fragment.clone().unwrap_or_default();
-        use_effect_with((shown, keep_link), |(f, keep)| {
-            if !keep {
-                browser::replace_fragment(f);
-            }
-        });
-    }
+
+    use_effect_with((text.clone(), state.opening), |(t, opening)| {
+        if !opening {
+            browser::save_scenario(t);
+        }
+    });
+    let title = use_title(&analysis.0);
+    let fragment = use_fragment(&state, &text, &deferred);
     // Stable callbacks: the grid's and the timeline's rows are components
     // that re-render only when their own props change, so a click that
     // moves the selection re-renders two rows, not a thousand.
@@ -224,13 +223,20 @@ pub fn app() -> Html {
             d.dispatch(Msg::Replace(s.to_string(), sel))
         })
     };
+    let on_replay = {
+        let d = state.dispatcher();
+        use_callback((), move |r: Option<String>, _| d.dispatch(Msg::Replay(r)))
+    };
     let copy_link_request = use_state(|| 0u64);
     use_shortcuts(state.dispatcher(), copy_link_request.clone());
+    if state.opening {
+        return html! { <p id="opening-link" class="muted" role="status">{ "Opening the link…" }</p> };
+    }
     if browser::has_query("embed") {
         // An embed opens from a link, within its limits; without one it
         // links to the playground's page.
-        let fragment = AttrValue::from(fragment.unwrap_or_default());
-        return html! { <EmbedView analysis={ (*analysis).clone() } fragment={ fragment } problem={ state.link_problem.clone().map(AttrValue::from) } /> };
+        let fragment = AttrValue::from(fragment.and_then(Result::ok).unwrap_or_default());
+        return html! { <EmbedView analysis={ (*analysis).clone() } grid={ grid } note={ grid_note } fragment={ fragment } problem={ state.link_problem.clone().map(AttrValue::from) } /> };
     }
 
     let dispatch = state.dispatcher();
@@ -258,6 +264,8 @@ pub fn app() -> Html {
         let open = gallery_open.clone();
         Callback::from(move |_| open.set(!*open))
     };
+    let copy_fragment =
+        fragment.clone().unwrap_or_else(|| Err("the page is still loading its link maker".to_owned()));
     html! {
         <>
             <header class="top">
@@ -291,28 +299,95 @@ pub fn app() -> Html {
                 <h2 id="scenario-title" class={ classes!("scenario-title", title.is_none().then_some("muted")) }>
                     { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
                 </h2>
-                <CopyButtons analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } fragment={ fragment.clone().map(AttrValue::from).map_err(AttrValue::from) }
-                    copy_link_request={ *copy_link_request } />
+                <CopyButtons analysis={ (*analysis).clone() } grid={ grid.clone() } text={ AttrValue::from(text.clone()) } fragment={ copy_fragment.map(AttrValue::from).map_err(AttrValue::from) }
+                    deferred={ deferred.clone() } copy_link_request={ *copy_link_request } />
             </div>
             { if *gallery_open { html! { <div id="gallery"><Gallery on_open={ on_open_example } /></div> } } else { html! {} } }
             <main>
                 { match *view {
                     View::Playground => html! {
-                        <Playground analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale }
+                        <Playground analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale } grid_note={ grid_note }
                             selected={ state.selected } column={ state.column } on_type={ on_type } on_mail={ on_mail }
                             on_select={ on_select } on_pick={ on_pick }
                             on_edit={ on_edit } />
                     },
-                    View::Explore => html! {
-                        <ExploreView analysis={ (*analysis).clone() } replay={ state.replay.clone().map(AttrValue::from) }
-                            on_replay={ let d = dispatch.clone(); Callback::from(move |r| d.dispatch(Msg::Replay(r))) } />
-                    },
-                    View::Stress => html! {},
+                    View::Explore | View::Stress => html! {},
                 } }
+                <ExploreTab active={ *view == View::Explore } deferred={ deferred.clone() } text={ AttrValue::from(text.clone()) }
+                    replay={ state.replay.clone().map(AttrValue::from) } on_replay={ on_replay } />
                 <StressTab active={ *view == View::Stress } text={ AttrValue::from(text.clone()) } />
             </main>
         </>
     }
+}
+
+/// Loads the deferred module after the first render; then reads the link
+/// the page was opened with (and opens the Explore view when it names an
+/// interleaving).
+#[hook]
+fn use_deferred(dispatch: UseReducerDispatcher<AppState>, view: UseStateHandle<View>) -> Option<Deferred> {
+    let module = use_state(|| None::<Deferred>);
+    {
+        let module = module.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let fragment = browser::fragment();
+                match deferred::load().await {
+                    Ok(d) => {
+                        if !fragment.is_empty() {
+                            let reading = d.read_link(&fragment);
+                            if matches!(&reading, LinkReading::Opened { replay: Some(_), .. }) {
+                                view.set(View::Explore);
+                            }
+                            dispatch.dispatch(Msg::LinkRead(reading));
+                        }
+                        module.set(Some(d));
+                    }
+                    Err(why) => {
+                        let why = format!("the page's second module could not be loaded ({why})");
+                        if !fragment.is_empty() {
+                            dispatch.dispatch(Msg::LinkRead(LinkReading::Problem(why)));
+                        }
+                    }
+                }
+            });
+        });
+    }
+    (*module).clone()
+}
+
+/// A `par` scenario's (or a claim's) results from the deferred module,
+/// once per text: `None` while it is not loaded or the text is not one to
+/// explore.
+#[hook]
+fn use_explored(analysis: &Shared, text: &str, deferred: &Option<Deferred>) -> Option<Result<Grid, String>> {
+    let concurrent = analysis.0.is_concurrent();
+    let explored = use_memo((text.to_owned(), concurrent, deferred.clone()), |(t, concurrent, d)| {
+        let d = d.as_ref().filter(|_| *concurrent)?;
+        d.explore(t).map(|e| e.map(Grid::new))
+    });
+    (*explored).clone()
+}
+
+/// The link's fragment for the text and interleaving, made by the deferred
+/// module once per change, or `None` until it is loaded; and the address
+/// following it, without a history entry per keystroke. A scenario no link
+/// carries leaves the address without a fragment, so that reloading opens
+/// the saved scenario rather than an older link; while a link the page
+/// was opened with is being read, or could not be, it is left alone.
+#[hook]
+fn use_fragment(state: &AppState, text: &str, deferred: &Option<Deferred>) -> Option<Result<String, String>> {
+    let fragment = use_memo((text.to_owned(), state.replay.clone(), deferred.clone()), |(t, r, d)| {
+        d.as_ref().map(|d| d.fragment(t, r.as_deref()))
+    });
+    let keep_link = state.opening || state.link_problem.is_some();
+    let shown = (*fragment).clone().map(|f| f.unwrap_or_default());
+    use_effect_with((shown, keep_link), |(f, keep)| {
+        if let (Some(f), false) = (f, keep) {
+            browser::replace_fragment(f);
+        }
+    });
+    (*fragment).clone()
 }
 
 /// The scenario's title, shown above its results and as the document's

@@ -21,7 +21,7 @@ pub struct EditorProps {
     pub diagnostics: Vec<Diagnostic>,
     pub on_type: Callback<String>,
     /// A pasted mail's scenarios (see [`crate::paste`]).
-    pub on_mail: Callback<Vec<errseq_share::mail::Found>>,
+    pub on_mail: Callback<Vec<errseq_page_protocol::PastedScenario>>,
 }
 
 /// The mirror: the text with each diagnostic's span wrapped in a mark.

@@ -12,6 +12,10 @@ pub struct GridProps {
     pub grid: Option<Grid>,
     /// The grid is from the last text that parsed, not the current one.
     pub stale: bool,
+    /// Why there are no results for the text yet, or none at all: its
+    /// exploration is coming, or stopped.
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
     pub selected: Option<usize>,
     pub column: usize,
     pub on_pick: Callback<(usize, usize)>,
@@ -23,7 +27,7 @@ pub fn grid_view(props: &GridProps) -> Html {
         return html! {
             <section class="results" aria-label="results">
                 <h2>{ "Results" }</h2>
-                <p class="muted">{ "Results appear when the scenario has no problems." }</p>
+                <p class="muted" role="status">{ props.note.clone().unwrap_or_else(|| "Results appear when the scenario has no problems.".into()) }</p>
             </section>
         };
     };
@@ -44,6 +48,7 @@ pub fn grid_view(props: &GridProps) -> Html {
             <p class={ classes!("summary", (failures > 0).then_some("bad")) } aria-live="polite">
                 { summary }{ if props.stale { " (from the last text without problems)" } else { "" } }
             </p>
+            { for props.note.iter().map(|n| html! { <p class="muted" role="status">{ n.clone() }</p> }) }
             <div class="table-wrap">
                 <table id="grid">
                     <thead><tr>

@@ -13,14 +13,15 @@
 
 pub mod analysis;
 mod app;
-mod browser;
+pub mod browser;
+pub mod deferred;
 pub mod doc;
 pub mod edit;
 mod editor;
-mod explore_view;
+mod explore_tab;
 mod gallery;
 mod grid;
-mod inspector;
+pub mod inspector;
 pub mod paste;
 mod playground;
 mod share;

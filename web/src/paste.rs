@@ -1,5 +1,6 @@
 //! Pasting a mail into the text pane: the scenarios it holds, found by
-//! `errseq_share::mail` (the same reader as `errseq check -`), instead of
+//! `errseq_share::mail` (the same reader as `errseq check -`, run by the
+//! deferred module), instead of
 //! the mail's text.
 //!
 //! A paste that is a scenario, or a piece of one, goes in as it is. A
@@ -8,32 +9,26 @@
 //! document (one undo step) with the scenario it holds; when it holds
 //! several, a banner offers each; what could not be read is said there.
 
-use errseq_scenario::parse_unchecked;
-use errseq_share::mail::{self, Found, Reading};
+use errseq_page_protocol::PastedScenario;
 use yew::prelude::*;
 
-/// The scenarios a pasted text holds as a mail, or `None`: paste it as
-/// it is.
-pub fn mail_in(text: &str) -> Option<Vec<Found>> {
-    if parse_unchecked(text).is_ok() {
-        return None;
-    }
-    match mail::read(text) {
-        Reading::NotMail => None,
-        Reading::Found(found) => Some(found),
-    }
+/// The scenarios a pasted text holds as a mail (read by the deferred
+/// module), or `None`: paste it as it is. A paste in the moment before
+/// the module is loaded goes in as it is.
+pub fn mail_in(text: &str) -> Option<Vec<PastedScenario>> {
+    crate::deferred::loaded()?.read_mail(text)
 }
 
 /// A pasted mail: what it holds, and which scenario is open.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pasted {
-    pub found: Vec<Found>,
+    pub found: Vec<PastedScenario>,
     pub opened: Option<usize>,
 }
 
 impl Pasted {
     /// Opens the only readable scenario by itself.
-    pub fn new(found: Vec<Found>) -> Pasted {
+    pub fn new(found: Vec<PastedScenario>) -> Pasted {
         let readable: Vec<usize> = (0..found.len()).filter(|&i| found[i].text.is_ok()).collect();
         let opened = match readable.as_slice() {
             [one] => Some(*one),
@@ -47,16 +42,6 @@ impl Pasted {
         let f = self.found.get(i)?;
         Some((f.text.clone().ok()?, f.replay.clone()))
     }
-}
-
-/// A scenario's name in the choice: its title, or its first call.
-fn label(f: &Found) -> String {
-    let text = f.text.as_deref().unwrap_or("");
-    let title = parse_unchecked(text).ok().and_then(|(s, _)| s.title);
-    let name = title.unwrap_or_else(|| {
-        text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("untitled").to_owned()
-    });
-    format!("{name} ({})", f.describe())
 }
 
 #[derive(Properties, PartialEq)]
@@ -74,7 +59,7 @@ pub fn mail_banner(props: &MailBannerProps) -> Html {
     let readable = p.found.iter().filter(|f| f.text.is_ok()).count();
     let head = match (readable, p.opened) {
         (0, _) => "The pasted text holds no scenario that can be opened:".to_owned(),
-        (1, Some(i)) => format!("Opened {} of the pasted text.", p.found[i].describe()),
+        (1, Some(i)) => format!("Opened {} of the pasted text.", p.found[i].found_at),
         (n, _) => format!("The pasted text holds {n} scenarios; open one:"),
     };
     let choices = (readable > 1).then(|| {
@@ -83,7 +68,7 @@ pub fn mail_banner(props: &MailBannerProps) -> Html {
                 { for p.found.iter().enumerate().filter(|(_, f)| f.text.is_ok()).map(|(i, f)| {
                     let open = props.on_open.clone();
                     html! { <li><button class="mail-choice" aria-pressed={ (p.opened == Some(i)).to_string() }
-                        onclick={ Callback::from(move |_| open.emit(i)) }>{ label(f) }</button></li> }
+                        onclick={ Callback::from(move |_| open.emit(i)) }>{ f.label.clone() }</button></li> }
                 }) }
             </ul>
         }

@@ -23,10 +23,12 @@ pub struct PlaygroundProps {
     pub text: AttrValue,
     pub grid: Option<Grid>,
     pub stale: bool,
+    /// Why there are no results for the text yet (see `GridView`).
+    pub grid_note: Option<AttrValue>,
     pub selected: Option<usize>,
     pub column: usize,
     pub on_type: Callback<String>,
-    pub on_mail: Callback<Vec<errseq_share::mail::Found>>,
+    pub on_mail: Callback<Vec<errseq_page_protocol::PastedScenario>>,
     pub on_select: Callback<usize>,
     pub on_pick: Callback<(usize, usize)>,
     pub on_edit: Callback<(Scenario, Option<usize>)>,
@@ -80,7 +82,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
                 <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
             </div>
             <div class="area-results">
-                <GridView grid={ props.grid.clone() } stale={ props.stale } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />
+                <GridView grid={ props.grid.clone() } stale={ props.stale } note={ props.grid_note.clone() } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />
             </div>
             <div class="area-timeline">
                 <TimelineView scenario={ scenario } selected={ props.selected } on_select={ props.on_select.clone() } on_edit={ props.on_edit.clone() } />

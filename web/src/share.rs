@@ -21,21 +21,12 @@ use std::rc::Rc;
 use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::analysis::{Analysis, Shared};
-use crate::browser;
-use crate::grid::GridView;
+use errseq_page_protocol::{Copy, CopyRequest};
 
-/// The fragment for the current text (and interleaving): the compact form
-/// whenever the syntax is right (fd mistakes included), else the text as
-/// it is; or, when no link carries it (past the limits of a link), why,
-/// in words for the page.
-pub fn fragment_for(analysis: &Analysis, text: &str, replay: Option<&str>) -> Result<String, String> {
-    let made = match analysis.scenario() {
-        Some(s) => errseq_share::try_encode(s, replay),
-        None => errseq_share::try_text_fragment(text, replay),
-    };
-    made.map_err(|e| format!("no link carries this scenario: {e}"))
-}
+use crate::analysis::{Grid, Shared};
+use crate::browser;
+use crate::deferred::Deferred;
+use crate::grid::GridView;
 
 /// The link that opens this scenario in the playground, at the site's
 /// public address.
@@ -98,34 +89,19 @@ fn sentence(s: &str) -> String {
 
 /// The content of one form, or why it is not available. `fragment`: the
 /// link's, or why there is none (every form but the text needs it).
-pub fn content(
-    form: Form,
-    analysis: &Analysis,
-    text: &str,
-    fragment: &Result<String, String>,
-) -> Result<String, String> {
-    // Every form but the text needs the link.
+/// The mail and Markdown are made by the deferred module from the results
+/// the page shows (`grid`): nothing is computed again.
+pub fn content(form: Form, ctx: &CopyContext, fragment: &Result<String, String>) -> Result<String, String> {
     let fragment = || fragment.as_deref().map_err(Clone::clone);
     match form {
         Form::Link => fragment().map(link_for),
-        Form::Text => Ok(text.to_owned()),
-        Form::Email | Form::Markdown => {
-            let link = link_for(fragment()?);
-            // The results the page already has: nothing is computed again.
-            let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
-            let results = analysis.grid().ok_or_else(|| match analysis.report() {
-                Some(Err(e)) => e.to_string(),
-                _ => "fix the scenario's problems first".to_owned(),
-            })?;
-            Ok(if form == Form::Email {
-                // The mail makes its own link, leaving out what its text says.
-                errseq_render::email(p, &results.0, &browser::public_base())
-            } else {
-                errseq_render::markdown(p, &results.0, &link)
-            })
-        }
+        Form::Text => Ok(ctx.text.to_string()),
+        Form::Email => ctx.copy(Copy::Email, &link_for(fragment()?)),
+        Form::Markdown => ctx.copy(Copy::Markdown, &link_for(fragment()?)),
         Form::Embed => {
-            let title = analysis
+            let title = ctx
+                .analysis
+                .0
                 .scenario()
                 .and_then(|s| s.title.clone())
                 .unwrap_or_else(|| "errseq scenario".to_owned());
@@ -134,40 +110,51 @@ pub fn content(
     }
 }
 
-/// The scenario's picture for documents (the CLI's `render --svg`), and
-/// a file name from its title. It links to the scenario, or, when no link
-/// carries it, to the playground.
-pub fn picture(analysis: &Analysis, fragment: Option<&str>) -> Result<(String, String), String> {
-    // The results the page already has, as for the mail.
-    let p = analysis.parsed().ok_or("fix the scenario's problems first")?;
-    let results = analysis.grid().ok_or_else(|| match analysis.report() {
-        Some(Err(e)) => e.to_string(),
-        _ => "fix the scenario's problems first".to_owned(),
-    })?;
-    let link = fragment.map_or_else(browser::public_base, link_for);
-    Ok((file_name(p.scenario.title.as_deref()), errseq_render::svg(p, &results.0, &link)))
+/// What the copies are made from: the text, its analysis and results, and
+/// the deferred module that renders them.
+#[derive(Clone, PartialEq)]
+pub struct CopyContext {
+    pub analysis: Shared,
+    pub grid: Option<Grid>,
+    pub text: AttrValue,
+    pub deferred: Option<Deferred>,
 }
 
-/// `the-fsync-retry.svg` from a title: letters and digits, dashes between
-/// words, at most 60 characters.
-fn file_name(title: Option<&str>) -> String {
-    let words: Vec<String> = title
-        .unwrap_or("errseq scenario")
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let mut name: String = words.join("-").chars().take(60).collect();
-    if name.is_empty() {
-        name = "errseq-scenario".into();
+impl CopyContext {
+    fn copy(&self, form: Copy, link: &str) -> Result<String, String> {
+        if self.analysis.0.parsed().is_none() {
+            return Err("fix the scenario's problems first".to_owned());
+        }
+        let results = self.grid.as_ref().ok_or("the results are not there yet")?;
+        let d = self.deferred.as_ref().ok_or("the page is still loading what makes copies")?;
+        let request = CopyRequest {
+            form,
+            text: self.text.to_string(),
+            results: (*results.0).clone(),
+            link: link.to_owned(),
+            base: browser::public_base(),
+        };
+        d.copy(&request)
     }
-    format!("{}.svg", name.trim_end_matches('-'))
+
+    /// The scenario's picture for documents (the CLI's `render --svg`), and
+    /// a file name from its title. It links to the scenario, or, when no
+    /// link carries it, to the playground.
+    pub fn picture(&self, fragment: Option<&str>) -> Result<(String, String), String> {
+        let link = fragment.map_or_else(browser::public_base, link_for);
+        let svg = self.copy(Copy::Svg, &link)?;
+        let title = self.analysis.0.scenario().and_then(|s| s.title.clone());
+        let name = self.deferred.as_ref().map(|d| d.svg_file_name(title.as_deref())).unwrap_or_default();
+        Ok((name, svg))
+    }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct CopyProps {
     pub analysis: Shared,
+    pub grid: Option<Grid>,
     pub text: AttrValue,
+    pub deferred: Option<Deferred>,
     /// The link's fragment, or why no link carries the scenario.
     pub fragment: Result<AttrValue, AttrValue>,
     /// Bumped by Ctrl/Cmd+S: copy the link.
@@ -183,12 +170,18 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
     let timer = use_mut_ref(|| None::<Timeout>);
     let copy = {
         let (status, timer, svg_status) = (status.clone(), timer.clone(), svg_status.clone());
-        let (analysis, text, fragment) = (props.analysis.clone(), props.text.clone(), props.fragment.clone());
+        let ctx = CopyContext {
+            analysis: props.analysis.clone(),
+            grid: props.grid.clone(),
+            text: props.text.clone(),
+            deferred: props.deferred.clone(),
+        };
+        let fragment = props.fragment.clone();
         Rc::new(move |form: Form| {
             let (status, timer) = (status.clone(), timer.clone());
             let fragment = fragment.as_ref().map(|f| f.to_string()).map_err(|e| e.to_string());
             svg_status.set(None);
-            let what = content(form, &analysis.0, &text, &fragment);
+            let what = content(form, &ctx, &fragment);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match what {
                     Ok(s) => browser::copy(s).await,
@@ -209,11 +202,17 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
         });
     }
     let download = {
-        let (analysis, fragment, svg_status) =
-            (props.analysis.clone(), props.fragment.clone(), svg_status.clone());
+        let ctx = CopyContext {
+            analysis: props.analysis.clone(),
+            grid: props.grid.clone(),
+            text: props.text.clone(),
+            deferred: props.deferred.clone(),
+        };
+        let (fragment, svg_status) = (props.fragment.clone(), svg_status.clone());
         Callback::from(move |_| {
             let fragment = fragment.as_ref().ok().map(ToString::to_string);
-            let done = picture(&analysis.0, fragment.as_deref())
+            let done = ctx
+                .picture(fragment.as_deref())
                 .and_then(|(name, svg)| browser::download(&name, "image/svg+xml", &svg));
             svg_status.set(Some(done));
         })
@@ -253,6 +252,9 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct EmbedProps {
     pub analysis: Shared,
+    pub grid: Option<Grid>,
+    /// Why there are no results yet (the exploration is coming, or stopped).
+    pub note: Option<AttrValue>,
     pub fragment: AttrValue,
     pub problem: Option<AttrValue>,
 }
@@ -302,12 +304,13 @@ pub fn embed_view(props: &EmbedProps) -> Html {
         .scenario()
         .and_then(|s| s.title.clone())
         .unwrap_or_else(|| "errseq scenario".to_owned());
-    let grid = props.analysis.0.grid();
+    let grid = props.grid.clone();
     html! {
         <div class="embed" ref={ root }>
             <h1 class="embed-title">{ title }</h1>
             { match (&props.problem, grid) {
                 (Some(p), _) => html! { <p class="diag error" role="alert">{ p.clone() }</p> },
+                (None, None) if props.analysis.0.parsed().is_some() => html! { <p class="muted" role="status">{ props.note.clone().unwrap_or_default() }</p> },
                 (None, None) => html! { <p class="diag error">{ "This scenario has problems; open it in the playground to see them." }</p> },
                 (None, Some(g)) => html! { <GridView grid={ Some(g) } stale={ false } selected={ None::<usize> } column={ usize::MAX } on_pick={ Callback::noop() } /> },
             } }

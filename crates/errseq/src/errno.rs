@@ -214,6 +214,7 @@ impl fmt::Display for Errno {
 /// an errno 1..=4095, or [`Ret::VERSION`] plus the version. Errnos sort
 /// before versions.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Ret(u32);
 
 impl Ret {

@@ -54,6 +54,7 @@ use crate::word::Layout;
 
 /// One model of the kernel's writeback-error reporting.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Scheme {
     Linux412,
     RfcV1,
@@ -334,6 +335,7 @@ impl fmt::Display for Scheme {
 /// A scheme as a scenario names it: an exact id, or `linux`, which always
 /// means the newest scheme this program knows.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SchemeName {
     Exact(Scheme),
     Linux,

@@ -36,6 +36,7 @@ pub fn result_text(r: Option<Ret>) -> String {
 /// An expectation that does not hold: what was expected, and a result
 /// that is not it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Failure {
     pub expected: Outcome,
     pub actual: Option<Ret>,
@@ -43,6 +44,7 @@ pub struct Failure {
 
 /// One scheme's answer for one call.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Cell {
     /// Every result the call has under the scheme, sorted; `[None]` for a
     /// call that returns nothing.
@@ -73,6 +75,7 @@ impl Cell {
 
 /// One call's row: where it is, what it says, each scheme's cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Row {
     pub event: usize,
     pub line: u32,
@@ -87,12 +90,14 @@ pub struct Row {
 
 /// The scenario's results, every view's source.
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Analysis {
     pub columns: Vec<SchemeName>,
     pub rows: Vec<Row>,
     /// The explorer's report, when the results came from it: the joint
     /// outcomes, the claims' verdicts, counterexamples and their replay
     /// strings.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub report: Option<Report>,
 }
 

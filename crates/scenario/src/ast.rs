@@ -74,6 +74,7 @@ impl Fs {
 
 /// What a call may return, as an expectation states it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Outcome {
     /// `EIO`: exactly this (in every interleaving).
     Is(Ret),

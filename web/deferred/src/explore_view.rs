@@ -16,12 +16,13 @@ use errseq_scenario::Parsed;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::analysis::Shared;
-use crate::inspector::{Inspector, Snapshot};
+use errseq_web::inspector::{Inspector, Snapshot};
+
+use crate::explored::Explored;
 
 #[derive(Properties, PartialEq)]
 pub struct ExploreProps {
-    pub analysis: Shared,
+    pub explored: Explored,
     pub replay: Option<AttrValue>,
     pub on_replay: Callback<Option<String>>,
 }
@@ -45,17 +46,17 @@ pub fn explore_view(props: &ExploreProps) -> Html {
     // The program and the interleaving, decoded once per analysis and
     // replay string: a step (← / →) only moves `step` and shows the cells
     // the trace already holds for it, replaying nothing.
-    let decoded = use_memo((props.analysis.clone(), props.replay.clone()), |(a, replay)| {
+    let decoded = use_memo((props.explored.clone(), props.replay.clone()), |(a, replay)| {
         let report = a.0.report()?.ok()?;
         let fs = a.0.parsed()?.scenario.fs();
         let program = Rc::new(report.program.clone());
         let trace = replay.as_ref().map(|s| {
-            crate::browser::count("replays");
+            errseq_web::browser::count("replays");
             replay_string::decode(&program, fs, s).map_err(|e| e.to_string())
         });
         Some((program, trace))
     });
-    let (parsed, report) = match (props.analysis.0.parsed(), props.analysis.0.report()) {
+    let (parsed, report) = match (props.explored.0.parsed(), props.explored.0.report()) {
         (Some(parsed), Some(report)) => (parsed, report),
         _ => {
             return html! {

@@ -1,0 +1,145 @@
+//! The playground's deferred module.
+//!
+//! The page's first load carries what its first screen needs (the editor,
+//! the parser and checker, the model, the timeline, the results grid and
+//! the inspector) and imports this module right after its first render,
+//! for everything a visitor reaches by doing something:
+//!
+//! - the link the page was opened with, and the address that follows the
+//!   edits (`link`, the codec of `errseq-share`);
+//! - the results of scenarios with `par` blocks or claims, and the
+//!   Explore view of their interleavings (`explored`, `explore_view`);
+//! - the Email, Markdown and SVG copies (`copies`);
+//! - a mail pasted into the text pane (`mail`).
+//!
+//! Each export is synchronous: once loaded, the page calls it as it would
+//! a function of its own. What crosses is typed (`errseq-page-protocol`,
+//! as bytes). The Explore view is a Yew app of its own,
+//! rendered into a container beside the page's (see the page's
+//! `stress.rs` for why not inside it).
+
+mod copies;
+mod explore_view;
+mod explored;
+mod link;
+mod mail;
+
+use errseq_page_protocol::{from_bytes, to_bytes, CopyRequest, Explored as ExploredTable};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::explore_view::ExploreView;
+use crate::explored::{Exploration, Explored};
+
+/// What the link's fragment opens (`LinkReading`).
+#[wasm_bindgen(js_name = readLink)]
+pub fn read_link(fragment: &str) -> Vec<u8> {
+    to_bytes(&link::read(fragment))
+}
+
+/// The fragment for the text and interleaving (`Fragment`).
+#[wasm_bindgen]
+pub fn fragment(text: &str, replay: Option<String>) -> Vec<u8> {
+    to_bytes(&link::fragment(text, replay.as_deref()))
+}
+
+/// The results of a text with `par` blocks or claims (`Explored`), made
+/// once per text and shared with the Explore view and the copies.
+#[wasm_bindgen]
+pub fn explore(text: &str) -> Vec<u8> {
+    let table: Option<ExploredTable> = match &*explored::of(text).0 {
+        Exploration::Nothing => None,
+        Exploration::Explored { results, .. } => Some(results.clone().map_err(|e| e.to_string())),
+    };
+    to_bytes(&table)
+}
+
+/// A copy (`CopyRequest` in, `Result<String, String>` out).
+#[wasm_bindgen]
+pub fn copy(request: &[u8]) -> Vec<u8> {
+    let made = from_bytes::<CopyRequest>(request).and_then(|r| copies::make(&r));
+    to_bytes(&made)
+}
+
+/// The SVG's file name, from the scenario's title.
+#[wasm_bindgen(js_name = svgFileName)]
+pub fn svg_file_name(title: Option<String>) -> String {
+    copies::file_name(title.as_deref())
+}
+
+/// The scenarios a pasted text holds as a mail (`Option<Vec<PastedScenario>>`).
+#[wasm_bindgen(js_name = readMail)]
+pub fn read_mail(text: &str) -> Vec<u8> {
+    to_bytes(&mail::read(text))
+}
+
+/// The mounted Explore view, for the page to hand it each text and
+/// interleaving.
+#[wasm_bindgen]
+pub struct ExploreHandle {
+    app: yew::AppHandle<ExploreRoot>,
+}
+
+#[wasm_bindgen]
+impl ExploreHandle {
+    pub fn show(&self, text: String, replay: Option<String>) {
+        self.app.send_message(Show { text, replay });
+    }
+}
+
+/// Renders the Explore view into `root`; `on_replay` is called with the
+/// replay string of each interleaving the user chooses (or `undefined`).
+#[wasm_bindgen(js_name = mountExplore)]
+pub fn mount_explore(root: web_sys::Element, on_replay: js_sys::Function) -> ExploreHandle {
+    let app =
+        yew::Renderer::<ExploreRoot>::with_root_and_props(root, ExploreRootProps { on_replay }).render();
+    ExploreHandle { app }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExploreRootProps {
+    on_replay: js_sys::Function,
+}
+
+/// The page's text and interleaving.
+pub struct Show {
+    text: String,
+    replay: Option<String>,
+}
+
+/// The Explore view's app: the text it explores and the interleaving it
+/// steps through, as the page last said.
+pub struct ExploreRoot {
+    explored: Option<Explored>,
+    replay: Option<AttrValue>,
+}
+
+impl Component for ExploreRoot {
+    type Message = Show;
+    type Properties = ExploreRootProps;
+
+    fn create(_: &Context<Self>) -> Self {
+        ExploreRoot { explored: None, replay: None }
+    }
+
+    fn update(&mut self, _: &Context<Self>, show: Show) -> bool {
+        let explored = explored::of(&show.text);
+        let replay = show.replay.map(AttrValue::from);
+        let changed = self.explored.as_ref() != Some(&explored) || self.replay != replay;
+        self.explored = Some(explored);
+        self.replay = replay;
+        changed
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let Some(explored) = self.explored.clone() else { return html! {} };
+        let f = ctx.props().on_replay.clone();
+        let on_replay = Callback::from(move |r: Option<String>| {
+            let _ = f.call1(&JsValue::NULL, &r.map_or(JsValue::UNDEFINED, JsValue::from));
+        });
+        html! { <ExploreView explored={ explored } replay={ self.replay.clone() } on_replay={ on_replay } /> }
+    }
+}
+
+fn main() {}

@@ -1,0 +1,118 @@
+//! The deferred module (`web/deferred`), as the page calls it.
+//!
+//! The page's first load holds what its first screen needs; the share
+//! codec, the explorer and the Explore view, the copies and the mail
+//! reader are a second wasm module, which the page imports right after
+//! its first render (`load`). Once loaded, its exports are synchronous
+//! calls; what crosses is typed (`errseq-page-protocol`, as bytes). Until it is loaded, whatever needs it waits: the
+//! address keeps its fragment, a `par` scenario's results say they are
+//! coming, a paste goes in as it is.
+
+use std::rc::Rc;
+
+use errseq_page_protocol::{
+    from_bytes, to_bytes, CopyRequest, Explored, Fragment, LinkReading, PastedScenario,
+};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/src/lazy.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = loadDeferred)]
+    fn load_deferred() -> js_sys::Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The module's exports (`web/deferred/src/main.rs`).
+    type Module;
+    #[wasm_bindgen(method, js_name = readLink)]
+    fn read_link(this: &Module, fragment: &str) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn fragment(this: &Module, text: &str, replay: Option<String>) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn explore(this: &Module, text: &str) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn copy(this: &Module, request: &[u8]) -> Vec<u8>;
+    #[wasm_bindgen(method, js_name = svgFileName)]
+    fn svg_file_name(this: &Module, title: Option<String>) -> String;
+    #[wasm_bindgen(method, js_name = readMail)]
+    fn read_mail(this: &Module, text: &str) -> Vec<u8>;
+    #[wasm_bindgen(method, js_name = mountExplore)]
+    fn mount_explore(this: &Module, root: &web_sys::Element, on_replay: &js_sys::Function) -> ExploreHandle;
+
+    /// The mounted Explore view.
+    pub type ExploreHandle;
+    #[wasm_bindgen(method)]
+    pub fn show(this: &ExploreHandle, text: &str, replay: Option<String>);
+}
+
+/// The loaded module; equal when it is the same one.
+#[derive(Clone)]
+pub struct Deferred(Rc<Module>);
+
+impl PartialEq for Deferred {
+    fn eq(&self, other: &Deferred) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+thread_local! {
+    static LOADED: std::cell::RefCell<Option<Deferred>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Imports the module (once; later calls get the same one).
+pub async fn load() -> Result<Deferred, String> {
+    match JsFuture::from(load_deferred()).await {
+        Ok(m) => {
+            let d = Deferred(Rc::new(m.unchecked_into()));
+            LOADED.with(|l| *l.borrow_mut() = Some(d.clone()));
+            Ok(d)
+        }
+        Err(e) => Err(e.as_string().unwrap_or_else(|| String::from(js_sys::Error::from(e).message()))),
+    }
+}
+
+/// The module, if it is loaded: for event handlers, which cannot wait.
+pub fn loaded() -> Option<Deferred> {
+    LOADED.with(|l| l.borrow().clone())
+}
+
+impl Deferred {
+    /// What the link's fragment opens.
+    pub fn read_link(&self, fragment: &str) -> LinkReading {
+        from_bytes(&self.0.read_link(fragment)).unwrap_or_else(LinkReading::Problem)
+    }
+
+    /// The fragment for the text and interleaving, or why no link carries it.
+    pub fn fragment(&self, text: &str, replay: Option<&str>) -> Fragment {
+        from_bytes::<Fragment>(&self.0.fragment(text, replay.map(str::to_owned))).and_then(|f| f)
+    }
+
+    /// The results of a text with `par` blocks or claims; `None` for any
+    /// other text.
+    pub fn explore(&self, text: &str) -> Option<Explored> {
+        from_bytes::<Option<Explored>>(&self.0.explore(text)).unwrap_or_else(|e| Some(Err(e)))
+    }
+
+    /// The Email or Markdown copy, or the SVG.
+    pub fn copy(&self, request: &CopyRequest) -> Result<String, String> {
+        from_bytes::<Result<String, String>>(&self.0.copy(&to_bytes(request))).and_then(|c| c)
+    }
+
+    pub fn svg_file_name(&self, title: Option<&str>) -> String {
+        self.0.svg_file_name(title.map(str::to_owned))
+    }
+
+    /// The scenarios a pasted text holds as a mail, or `None`: paste it
+    /// as it is.
+    pub fn read_mail(&self, text: &str) -> Option<Vec<PastedScenario>> {
+        from_bytes(&self.0.read_mail(text)).ok().flatten()
+    }
+
+    /// Renders the Explore view into `root`.
+    pub fn mount_explore(&self, root: &web_sys::Element, on_replay: &js_sys::Function) -> ExploreHandle {
+        self.0.mount_explore(root, on_replay)
+    }
+}
