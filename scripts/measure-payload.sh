@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 trunk build --release >/dev/null 2>&1
 cd dist
-first=( errseq-web-*_bg.wasm errseq-web-*[!g].js loader.js style-*.css snippets/*/src/*.js )
-later=( errseq-stress-view_bg.wasm errseq-stress-view.js errseq-stress.wasm errseq-stress-worker.js
+# The main module's files carry Trunk's hash (the deferred module's do not).
+first=( errseq-web-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]*_bg.wasm errseq-web-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]*[!g].js loader.js style-*.css snippets/*/src/*.js )
+later=( errseq-web-deferred_bg.wasm errseq-web-deferred.js
+  errseq-stress-view_bg.wasm errseq-stress-view.js errseq-stress.wasm errseq-stress-worker.js
   errseq-worker_bg.wasm errseq-worker.js errseq-worker_loader.js
   errseq-scenario-worker_bg.wasm errseq-scenario-worker.js errseq-scenario-worker_loader.js )
 row() { printf '%-48s %9d %9d\n' "$1" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }

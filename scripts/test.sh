@@ -11,7 +11,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$1"; shift; "$@"; }
 
 step "format" cargo fmt --all -- --check
 step "lints" cargo clippy --workspace --all-targets --locked -- -D warnings
-step "lints, wasm32" cargo clippy -p errseq-web -p errseq-worker -p errseq-stress-view \
+step "lints, wasm32" cargo clippy -p errseq-web -p errseq-web-deferred -p errseq-worker -p errseq-stress-view \
   --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 step "lints, the shared-memory worker (wasm32 + atomics)" bash scripts/build-stress-wasm.sh --clippy
 step "native tests (unit, property, CLI over examples/)" cargo test --workspace --locked

@@ -4,6 +4,9 @@
 //! gallery line naming no file fails the build, so the page cannot offer
 //! an example that does not exist.
 
+#[path = "src/header.rs"]
+mod header;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +24,8 @@ fn main() {
     for (name, why) in &gallery {
         entry(&mut out, &root, name, why);
     }
-    out.push_str("];\n");
+    out.push_str("];\n\n");
+    cards(&mut out, &root, &gallery);
     let dest = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("corpus.rs");
     std::fs::write(dest, out).expect("write corpus.rs");
 }
@@ -73,4 +77,24 @@ fn entry(out: &mut String, root: &Path, name: &str, why: &str) {
         "    Example {{ name: {name:?}, why: {why:?}, text: include_str!({:?}) }},",
         file.display().to_string()
     );
+}
+
+/// The gallery as its list shows it (no texts: the page's first load
+/// carries the cards and the first example, and asks for a text when one
+/// is opened), and the first example's text.
+fn cards(out: &mut String, root: &Path, gallery: &[(String, String)]) {
+    out.push_str("/// The gallery's cards, in its order (`GALLERY` without the texts).\n");
+    out.push_str("pub static GALLERY_CARDS: &[Card] = &[\n");
+    for (name, why) in gallery {
+        let text = std::fs::read_to_string(root.join(format!("{name}.errseq"))).expect("read example");
+        let (title, concurrent) = (header::title(name, &text), header::has_par(&text));
+        let _ = writeln!(
+            out,
+            "    Card {{ name: {name:?}, title: {title:?}, why: {why:?}, concurrent: {concurrent} }},"
+        );
+    }
+    out.push_str("];\n\n");
+    let first = gallery.first().map(|(name, _)| root.join(format!("{name}.errseq"))).expect("a gallery");
+    out.push_str("/// The text of the gallery's first example (a first visit opens it).\n");
+    let _ = writeln!(out, "pub static FIRST_TEXT: &str = include_str!({:?});", first.display().to_string());
 }

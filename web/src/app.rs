@@ -20,7 +20,7 @@ use crate::browser;
 use crate::deferred::{self, Deferred};
 use crate::doc::Doc;
 use crate::explore_tab::ExploreTab;
-use crate::gallery::{Gallery, EXAMPLES};
+use crate::gallery::{Card, Gallery, FIRST_TEXT};
 use crate::paste::{MailBanner, Pasted};
 use crate::playground::Playground;
 use crate::share::{CopyButtons, EmbedView};
@@ -135,7 +135,7 @@ impl AppState {
     /// the saved one, so opening a link loses nothing; a link that cannot
     /// be read leaves the saved scenario and says why.
     pub fn initial() -> AppState {
-        let saved = browser::saved_scenario().unwrap_or_else(|| EXAMPLES[0].text.to_owned());
+        let saved = browser::saved_scenario().unwrap_or_else(|| FIRST_TEXT.to_owned());
         AppState {
             doc: Doc::new(saved),
             selected: None,
@@ -242,14 +242,18 @@ pub fn app() -> Html {
     let dispatch = state.dispatcher();
     let on_open_example = {
         let (d, view, open) = (dispatch.clone(), view.clone(), gallery_open.clone());
-        Callback::from(move |t: &'static str| {
-            d.dispatch(Msg::Replace(t.to_owned(), None));
-            open.set(false);
-            if t.contains("\npar") {
-                view.set(View::Explore);
-            } else {
-                view.set(View::Playground);
-            }
+        Callback::from(move |card: &'static Card| {
+            let (d, view, open) = (d.clone(), view.clone(), open.clone());
+            // The texts are the deferred module's: in the moment before it is
+            // loaded, the choice waits for it.
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(text) = deferred::load().await.ok().and_then(|m| m.example(card.name)) else {
+                    return;
+                };
+                d.dispatch(Msg::Replace(text, None));
+                open.set(false);
+                view.set(if card.concurrent { View::Explore } else { View::Playground });
+            });
         })
     };
     let tab = |v: View, label: &'static str, id: &'static str| {

@@ -39,6 +39,8 @@ extern "C" {
     fn svg_file_name(this: &Module, title: Option<String>) -> String;
     #[wasm_bindgen(method, js_name = readMail)]
     fn read_mail(this: &Module, text: &str) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn example(this: &Module, name: &str) -> Option<String>;
     #[wasm_bindgen(method, js_name = mountExplore)]
     fn mount_explore(this: &Module, root: &web_sys::Element, on_replay: &js_sys::Function) -> ExploreHandle;
 
@@ -109,6 +111,11 @@ impl Deferred {
     /// as it is.
     pub fn read_mail(&self, text: &str) -> Option<Vec<PastedScenario>> {
         from_bytes(&self.0.read_mail(text)).ok().flatten()
+    }
+
+    /// The text of the example called `name` (a gallery card).
+    pub fn example(&self, name: &str) -> Option<String> {
+        self.0.example(name)
     }
 
     /// Renders the Explore view into `root`.

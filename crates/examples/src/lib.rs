@@ -17,20 +17,29 @@ pub struct Example {
     pub text: &'static str,
 }
 
+/// A gallery entry as its list shows it, without the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Card {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub why: &'static str,
+    /// Whether it has `par` blocks (it opens on the Explore view).
+    pub concurrent: bool,
+}
+
+mod header;
+
 include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
 
 impl Example {
     /// The `title:` header's value, or the name when there is none.
     pub fn title(&self) -> &'static str {
-        self.text.lines().find_map(|l| l.strip_prefix("title:")).map_or(self.name, str::trim)
+        header::title(self.name, self.text)
     }
 
     /// Whether it has `par` blocks (and so needs the explorer).
     pub fn is_concurrent(&self) -> bool {
-        self.text.lines().any(|l| {
-            let l = l.split('#').next().unwrap_or("").trim();
-            l == "par" || l.starts_with("par ")
-        })
+        header::has_par(self.text)
     }
 
     /// Whether it is one of the findings (`examples/findings/`).
@@ -69,6 +78,16 @@ mod tests {
         }
         assert_eq!(ALL.len(), on_disk);
         assert!(ALL.windows(2).all(|w| w[0].name < w[1].name), "sorted");
+    }
+
+    #[test]
+    fn the_cards_are_the_gallery_without_its_texts() {
+        assert_eq!(GALLERY_CARDS.len(), GALLERY.len());
+        for (c, g) in GALLERY_CARDS.iter().zip(GALLERY) {
+            assert_eq!((c.name, c.title, c.why, c.concurrent), (g.name, g.title(), g.why, g.is_concurrent()));
+        }
+        assert_eq!(FIRST_TEXT, GALLERY[0].text);
+        assert!(GALLERY_CARDS.iter().any(|c| c.concurrent) && GALLERY_CARDS.iter().any(|c| !c.concurrent));
     }
 
     #[test]

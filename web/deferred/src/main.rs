@@ -10,7 +10,8 @@
 //! - the results of scenarios with `par` blocks or claims, and the
 //!   Explore view of their interleavings (`explored`, `explore_view`);
 //! - the Email, Markdown and SVG copies (`copies`);
-//! - a mail pasted into the text pane (`mail`).
+//! - a mail pasted into the text pane (`mail`);
+//! - the gallery's example texts.
 //!
 //! Each export is synchronous: once loaded, the page calls it as it would
 //! a function of its own. What crosses is typed (`errseq-page-protocol`,
@@ -72,6 +73,13 @@ pub fn svg_file_name(title: Option<String>) -> String {
 #[wasm_bindgen(js_name = readMail)]
 pub fn read_mail(text: &str) -> Vec<u8> {
     to_bytes(&mail::read(text))
+}
+
+/// The text of the example called `name` (the page's gallery shows
+/// cards; the texts are here).
+#[wasm_bindgen]
+pub fn example(name: &str) -> Option<String> {
+    errseq_examples::get(name).map(|e| e.text.to_owned())
 }
 
 /// The mounted Explore view, for the page to hand it each text and
