@@ -268,8 +268,6 @@ pub fn app() -> Html {
         let open = gallery_open.clone();
         Callback::from(move |_| open.set(!*open))
     };
-    let copy_fragment =
-        fragment.clone().unwrap_or_else(|| Err("the page is still loading its link maker".to_owned()));
     html! {
         <>
             <header class="top">
@@ -303,7 +301,8 @@ pub fn app() -> Html {
                 <h2 id="scenario-title" class={ classes!("scenario-title", title.is_none().then_some("muted")) }>
                     { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
                 </h2>
-                <CopyButtons analysis={ (*analysis).clone() } grid={ grid.clone() } text={ AttrValue::from(text.clone()) } fragment={ copy_fragment.map(AttrValue::from).map_err(AttrValue::from) }
+                <CopyButtons analysis={ (*analysis).clone() } grid={ grid.clone() } text={ AttrValue::from(text.clone()) } fragment={ fragment.clone().map(|f| f.map(AttrValue::from).map_err(AttrValue::from)) }
+                    replay={ state.replay.clone().map(AttrValue::from) }
                     deferred={ deferred.clone() } copy_link_request={ *copy_link_request } />
             </div>
             { if *gallery_open { html! { <div id="gallery"><Gallery on_open={ on_open_example } /></div> } } else { html! {} } }

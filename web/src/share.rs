@@ -110,17 +110,47 @@ pub fn content(form: Form, ctx: &CopyContext, fragment: &Result<String, String>)
     }
 }
 
-/// What the copies are made from: the text, its analysis and results, and
+/// What the copies are made from: the text, its analysis and results, the
+/// link's fragment (`None` until the deferred module has made it), and
 /// the deferred module that renders them.
 #[derive(Clone, PartialEq)]
 pub struct CopyContext {
     pub analysis: Shared,
     pub grid: Option<Grid>,
     pub text: AttrValue,
+    pub replay: Option<AttrValue>,
+    pub fragment: Option<Result<AttrValue, AttrValue>>,
     pub deferred: Option<Deferred>,
 }
 
 impl CopyContext {
+    fn of(props: &CopyProps) -> CopyContext {
+        CopyContext {
+            analysis: props.analysis.clone(),
+            grid: props.grid.clone(),
+            text: props.text.clone(),
+            replay: props.replay.clone(),
+            fragment: props.fragment.clone(),
+            deferred: props.deferred.clone(),
+        }
+    }
+
+    /// The context with the deferred module loaded and the fragment made:
+    /// a copy asked for in the moment before the module is there waits
+    /// for it rather than fail.
+    async fn ready(mut self) -> Result<(CopyContext, Result<String, String>), String> {
+        let d = match self.deferred.clone() {
+            Some(d) => d,
+            None => crate::deferred::load().await?,
+        };
+        let fragment = match &self.fragment {
+            Some(f) => f.as_ref().map(ToString::to_string).map_err(ToString::to_string),
+            None => d.fragment(&self.text, self.replay.as_deref()),
+        };
+        self.deferred = Some(d);
+        Ok((self, fragment))
+    }
+
     fn copy(&self, form: Copy, link: &str) -> Result<String, String> {
         if self.analysis.0.parsed().is_none() {
             return Err("fix the scenario's problems first".to_owned());
@@ -154,9 +184,11 @@ pub struct CopyProps {
     pub analysis: Shared,
     pub grid: Option<Grid>,
     pub text: AttrValue,
+    pub replay: Option<AttrValue>,
     pub deferred: Option<Deferred>,
-    /// The link's fragment, or why no link carries the scenario.
-    pub fragment: Result<AttrValue, AttrValue>,
+    /// The link's fragment, or why no link carries the scenario; `None`
+    /// until the deferred module has made it.
+    pub fragment: Option<Result<AttrValue, AttrValue>>,
     /// Bumped by Ctrl/Cmd+S: copy the link.
     pub copy_link_request: u64,
 }
@@ -170,19 +202,12 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
     let timer = use_mut_ref(|| None::<Timeout>);
     let copy = {
         let (status, timer, svg_status) = (status.clone(), timer.clone(), svg_status.clone());
-        let ctx = CopyContext {
-            analysis: props.analysis.clone(),
-            grid: props.grid.clone(),
-            text: props.text.clone(),
-            deferred: props.deferred.clone(),
-        };
-        let fragment = props.fragment.clone();
+        let ctx = CopyContext::of(props);
         Rc::new(move |form: Form| {
-            let (status, timer) = (status.clone(), timer.clone());
-            let fragment = fragment.as_ref().map(|f| f.to_string()).map_err(|e| e.to_string());
+            let (status, timer, ctx) = (status.clone(), timer.clone(), ctx.clone());
             svg_status.set(None);
-            let what = content(form, &ctx, &fragment);
             wasm_bindgen_futures::spawn_local(async move {
+                let what = ctx.ready().await.and_then(|(ctx, fragment)| content(form, &ctx, &fragment));
                 let result = match what {
                     Ok(s) => browser::copy(s).await,
                     Err(e) => Err(e),
@@ -202,19 +227,17 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
         });
     }
     let download = {
-        let ctx = CopyContext {
-            analysis: props.analysis.clone(),
-            grid: props.grid.clone(),
-            text: props.text.clone(),
-            deferred: props.deferred.clone(),
-        };
-        let (fragment, svg_status) = (props.fragment.clone(), svg_status.clone());
+        let ctx = CopyContext::of(props);
+        let svg_status = svg_status.clone();
         Callback::from(move |_| {
-            let fragment = fragment.as_ref().ok().map(ToString::to_string);
-            let done = ctx
-                .picture(fragment.as_deref())
-                .and_then(|(name, svg)| browser::download(&name, "image/svg+xml", &svg));
-            svg_status.set(Some(done));
+            let (ctx, svg_status) = (ctx.clone(), svg_status.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let done = ctx.ready().await.and_then(|(ctx, fragment)| {
+                    let (name, svg) = ctx.picture(fragment.ok().as_deref())?;
+                    browser::download(&name, "image/svg+xml", &svg)
+                });
+                svg_status.set(Some(done));
+            });
         })
     };
     let said = match (&*svg_status, &*status) {
@@ -242,8 +265,8 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
             <button id="download-svg" title="A picture of the scenario and its results, for documents" onclick={ download }>{ "⤓ SVG" }</button>
             <span id="copy-status" class="copy-status" role="status" aria-live="polite">{ said }</span>
             { match &props.fragment {
-                Err(why) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ sentence(why) }</span> },
-                Ok(_) => html! {},
+                Some(Err(why)) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ sentence(why) }</span> },
+                _ => html! {},
             } }
         </div>
     }
