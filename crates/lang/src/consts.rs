@@ -73,7 +73,7 @@ impl Defines {
                 continue;
             }
             if text == Some(Origin::Scheme) {
-                if let Some(prev) = self.map.get(&d.name).filter(|e| e.site.origin == Origin::Scheme) {
+                if let Some(prev) = self.map.get(&d.name).filter(|e| e.text == Some(Origin::Scheme)) {
                     let p = prev.site.span;
                     report.error(site, format!("`{}` is already defined at {}:{}", d.name, p.line, p.col));
                     continue;

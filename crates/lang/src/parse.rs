@@ -18,8 +18,12 @@ use crate::report::Report;
 pub const MAX_DEPTH: u32 = 64;
 
 /// Words that start a type.
-const TYPE_WORDS: [&str; 10] =
-    ["u32", "errseq_t", "unsigned", "int", "signed", "bool", "void", "struct", "const", "spinlock_t"];
+/// Words that start a type (the 64-, 16- and 8-bit ones only to say
+/// they are not here).
+const TYPE_WORDS: [&str; 19] = [
+    "u32", "errseq_t", "unsigned", "int", "signed", "bool", "void", "struct", "const", "spinlock_t", "long", "short",
+    "char", "u64", "u16", "u8", "s32", "s64", "size_t",
+];
 
 pub fn is_type_word(w: &str) -> bool {
     TYPE_WORDS.contains(&w)
@@ -116,6 +120,9 @@ impl Parser<'_> {
     }
 
     fn error_here(&mut self, message: String) {
+        if self.bail {
+            return;
+        }
         let site = self.site(self.span());
         self.report.error(site, message);
     }
@@ -159,8 +166,8 @@ impl Parser<'_> {
     fn enter(&mut self) -> bool {
         self.depth += 1;
         if self.depth > MAX_DEPTH && !self.bail {
-            self.bail = true;
             self.error_here(format!("nested more than {MAX_DEPTH} levels deep: split it into smaller pieces"));
+            self.bail = true;
         }
         !self.bail
     }
