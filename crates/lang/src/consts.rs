@@ -68,8 +68,15 @@ impl Defines {
         let origin = text.unwrap_or(Origin::Scheme);
         for d in defines {
             let site = Site { span: d.span, origin };
-            if d.name == "MAX_ERRNO" || Errno::from_name(&d.name).is_some() || d.name == "true" || d.name == "false" {
-                report.error(site, format!("`{}` is the kernel's (include/linux), not errseq's to redefine", d.name));
+            if d.name == "MAX_ERRNO"
+                || Errno::from_name(&d.name).is_some()
+                || d.name == "true"
+                || d.name == "false"
+            {
+                report.error(
+                    site,
+                    format!("`{}` is the kernel's (include/linux), not errseq's to redefine", d.name),
+                );
                 continue;
             }
             if text == Some(Origin::Scheme) {
@@ -146,7 +153,13 @@ impl Defines {
     /// Evaluates an integer constant expression from the text of `text`
     /// (`None`: the built-in layout, whose errors are reported at
     /// `fallback`). `Err(())` when it is not one (reported).
-    pub fn eval(&mut self, e: &Expr, text: Option<Origin>, fallback: Site, report: &mut Report) -> Result<Value, ()> {
+    pub fn eval(
+        &mut self,
+        e: &Expr,
+        text: Option<Origin>,
+        fallback: Site,
+        report: &mut Report,
+    ) -> Result<Value, ()> {
         let here = text.map_or(fallback, |origin| Site { span: e.span, origin });
         let site = fallback;
         match &e.kind {

@@ -69,7 +69,9 @@ impl fmt::Display for Diagnostic {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FaultKind {
     /// The call went round its loops this many times without returning.
-    EndlessLoop { rounds: u32 },
+    EndlessLoop {
+        rounds: u32,
+    },
     /// `spin_unlock` of `f_lock` when this call does not hold it.
     UnlockNotHeld,
     /// `spin_lock` of `f_lock` when this call already holds it: it would
@@ -79,9 +81,13 @@ pub enum FaultKind {
     ReturnHoldingLock,
     DivisionByZero,
     /// A shift by a negative amount or by 32 or more.
-    BadShift { by: i64 },
+    BadShift {
+        by: i64,
+    },
     /// A check returned something that is neither 0 nor -errno.
-    BadReturn { value: i32 },
+    BadReturn {
+        value: i32,
+    },
 }
 
 /// A runtime fault: where, and what.
@@ -94,10 +100,9 @@ pub struct Fault {
 impl fmt::Display for FaultKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            FaultKind::EndlessLoop { rounds } => write!(
-                f,
-                "this call went round its loops {rounds} times without returning: an endless loop?"
-            ),
+            FaultKind::EndlessLoop { rounds } => {
+                write!(f, "this call went round its loops {rounds} times without returning: an endless loop?")
+            }
             FaultKind::UnlockNotHeld => f.write_str("spin_unlock of f_lock, which this call does not hold"),
             FaultKind::SelfDeadlock => f.write_str(
                 "spin_lock of f_lock, which this call already holds: it would wait for itself forever",
@@ -109,10 +114,9 @@ impl fmt::Display for FaultKind {
             FaultKind::BadShift { by } => {
                 write!(f, "shift by {by}: a 32-bit value can only be shifted by 0 to 31")
             }
-            FaultKind::BadReturn { value } => write!(
-                f,
-                "returned {value}: a check must return 0 or a negative errno (-1 to -MAX_ERRNO)"
-            ),
+            FaultKind::BadReturn { value } => {
+                write!(f, "returned {value}: a check must return 0 or a negative errno (-1 to -MAX_ERRNO)")
+            }
         }
     }
 }

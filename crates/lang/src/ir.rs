@@ -38,9 +38,45 @@ pub enum Bin {
     LtS,
     LeU,
     LeS,
+    GtU,
+    GtS,
+    GeU,
+    GeS,
 }
 
 impl Bin {
+    /// The comparison that is true exactly when this one is false.
+    pub fn invert(self) -> Option<Bin> {
+        Some(match self {
+            Bin::Eq => Bin::Ne,
+            Bin::Ne => Bin::Eq,
+            Bin::LtU => Bin::GeU,
+            Bin::LtS => Bin::GeS,
+            Bin::LeU => Bin::GtU,
+            Bin::LeS => Bin::GtS,
+            Bin::GtU => Bin::LeU,
+            Bin::GtS => Bin::LeS,
+            Bin::GeU => Bin::LtU,
+            Bin::GeS => Bin::LtS,
+            _ => return None,
+        })
+    }
+
+    /// The comparison with its operands swapped (`a < b` is `b > a`).
+    pub fn mirror(self) -> Bin {
+        match self {
+            Bin::LtU => Bin::GtU,
+            Bin::LtS => Bin::GtS,
+            Bin::LeU => Bin::GeU,
+            Bin::LeS => Bin::GeS,
+            Bin::GtU => Bin::LtU,
+            Bin::GtS => Bin::LtS,
+            Bin::GeU => Bin::LeU,
+            Bin::GeS => Bin::LeS,
+            other => other,
+        }
+    }
+
     /// Whether the operation can fault (division, shifts).
     pub fn can_fault(self) -> bool {
         matches!(self, Bin::DivU | Bin::DivS | Bin::RemU | Bin::RemS | Bin::Shl | Bin::ShrU | Bin::ShrS)
@@ -72,6 +108,10 @@ impl Bin {
             Bin::LtS => u32::from(sa < sb),
             Bin::LeU => u32::from(a <= b),
             Bin::LeS => u32::from(sa <= sb),
+            Bin::GtU => u32::from(a > b),
+            Bin::GtS => u32::from(sa > sb),
+            Bin::GeU => u32::from(a >= b),
+            Bin::GeS => u32::from(sa >= sb),
         })
     }
 }
@@ -124,33 +164,119 @@ pub enum Loc {
 /// faults and for the observer of memory steps.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Op {
-    Const { dst: Reg, k: u32 },
-    Mov { dst: Reg, src: Reg },
-    Bin { op: Bin, dst: Reg, a: Reg, b: Reg, at: u32 },
-    BinK { op: Bin, dst: Reg, a: Reg, k: u32, at: u32 },
-    Un { op: Un, dst: Reg, a: Reg },
-    Jmp { to: u32 },
+    Const {
+        dst: Reg,
+        k: u32,
+    },
+    Mov {
+        dst: Reg,
+        src: Reg,
+    },
+    Bin {
+        op: Bin,
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+        at: u32,
+    },
+    BinK {
+        op: Bin,
+        dst: Reg,
+        a: Reg,
+        k: u32,
+        at: u32,
+    },
+    Un {
+        op: Un,
+        dst: Reg,
+        a: Reg,
+    },
+    Jmp {
+        to: u32,
+    },
     /// Jump if the register is zero.
-    Jz { c: Reg, to: u32 },
-    Jnz { c: Reg, to: u32 },
+    Jz {
+        c: Reg,
+        to: u32,
+    },
+    Jnz {
+        c: Reg,
+        to: u32,
+    },
+    /// Jump if the comparison `a op b` holds (a compare fused with its
+    /// branch: conditions are most of a scheme's code).
+    Br {
+        op: Bin,
+        a: Reg,
+        b: Reg,
+        to: u32,
+    },
+    BrK {
+        op: Bin,
+        a: Reg,
+        k: u32,
+        to: u32,
+    },
     /// A loop's back edge: counts a round against the budget, then jumps.
-    Loop { to: u32, at: u32 },
+    Loop {
+        to: u32,
+        at: u32,
+    },
     /// The address of a fixed cell, into a register (for a pointer).
-    Addr { dst: Reg, loc: Loc },
-    Load { dst: Reg, loc: Loc, at: u32 },
+    Addr {
+        dst: Reg,
+        loc: Loc,
+    },
+    Load {
+        dst: Reg,
+        loc: Loc,
+        at: u32,
+    },
     /// A load whose value is unused (`Memory::ignoring`).
-    LoadIgnored { loc: Loc, at: u32 },
-    Store { loc: Loc, val: Reg, at: u32 },
-    Cmpxchg { dst: Reg, loc: Loc, old: Reg, new: Reg, at: u32 },
+    LoadIgnored {
+        loc: Loc,
+        at: u32,
+    },
+    Store {
+        loc: Loc,
+        val: Reg,
+        at: u32,
+    },
+    Cmpxchg {
+        dst: Reg,
+        loc: Loc,
+        old: Reg,
+        new: Reg,
+        at: u32,
+    },
     /// A cmpxchg whose value is unused (`Memory::ignoring`).
-    CmpxchgIgnored { loc: Loc, old: Reg, new: Reg, at: u32 },
-    Lock { at: u32 },
-    Unlock { at: u32 },
+    CmpxchgIgnored {
+        loc: Loc,
+        old: Reg,
+        new: Reg,
+        at: u32,
+    },
+    Lock {
+        at: u32,
+    },
+    Unlock {
+        at: u32,
+    },
     /// Calls `func` with `n` arguments in registers `args..args+n`; the
     /// result goes to `dst`.
-    Call { func: u16, args: Reg, n: u8, dst: Reg },
-    Ret { src: Reg, at: u32 },
-    RetVoid { at: u32 },
+    Call {
+        func: u16,
+        args: Reg,
+        n: u8,
+        dst: Reg,
+    },
+    Ret {
+        src: Reg,
+        at: u32,
+    },
+    RetVoid {
+        at: u32,
+    },
 }
 
 /// One compiled function.

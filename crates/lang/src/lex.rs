@@ -54,7 +54,8 @@ struct Lexer<'a> {
 
 /// Splits `src` into tokens. Line numbers start at `first_line`.
 pub fn lex(src: &str, first_line: u32, origin: Origin, report: &mut Report) -> Vec<Token> {
-    let mut lx = Lexer { src, pos: 0, line: first_line, col: 1, origin, in_directive: false, at_line_start: true };
+    let mut lx =
+        Lexer { src, pos: 0, line: first_line, col: 1, origin, in_directive: false, at_line_start: true };
     let mut out = Vec::new();
     loop {
         let glued = !lx.skip_blanks(report);
@@ -86,7 +87,8 @@ pub fn lex(src: &str, first_line: u32, origin: Origin, report: &mut Report) -> V
             Some(Tok::Punct(p))
         } else {
             lx.bump();
-            report.error(lx.site(line, col, 1), alloc::format!("unexpected character `{}`", c.escape_debug()));
+            report
+                .error(lx.site(line, col, 1), alloc::format!("unexpected character `{}`", c.escape_debug()));
             None
         };
         lx.at_line_start = false;
@@ -172,7 +174,8 @@ impl Lexer<'_> {
                                 self.bump();
                             }
                             (None, _) => {
-                                report.error(self.site(line, col, 2), "this comment is never closed: add `*/`");
+                                report
+                                    .error(self.site(line, col, 2), "this comment is never closed: add `*/`");
                                 break;
                             }
                         }

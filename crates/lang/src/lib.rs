@@ -78,12 +78,18 @@ pub fn compile(src: &str, first_line: u32, base: errseq::Scheme) -> Result<Progr
         let list: Vec<&str> = STARTERS.iter().map(|s| s.base.id()).collect();
         report.error(
             start,
-            format!("a scheme cannot start from {base}: it has no errseq_t word functions; start from {}", list.join(", ")),
+            format!(
+                "a scheme cannot start from {base}: it has no errseq_t word functions; start from {}",
+                list.join(", ")
+            ),
         );
         return Err(report.diagnostics);
     };
     if src.len() > MAX_SOURCE {
-        report.error(start, format!("the scheme is {} bytes long; at most {MAX_SOURCE} are accepted", src.len()));
+        report.error(
+            start,
+            format!("the scheme is {} bytes long; at most {MAX_SOURCE} are accepted", src.len()),
+        );
         return Err(report.diagnostics);
     }
     let unit = |text: &str, line: u32, origin: Origin, report: &mut report::Report| {

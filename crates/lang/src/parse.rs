@@ -21,8 +21,25 @@ pub const MAX_DEPTH: u32 = 64;
 /// Words that start a type (the 64-, 16- and 8-bit ones only to say
 /// they are not here).
 const TYPE_WORDS: [&str; 19] = [
-    "u32", "errseq_t", "unsigned", "int", "signed", "bool", "void", "struct", "const", "spinlock_t", "long", "short",
-    "char", "u64", "u16", "u8", "s32", "s64", "size_t",
+    "u32",
+    "errseq_t",
+    "unsigned",
+    "int",
+    "signed",
+    "bool",
+    "void",
+    "struct",
+    "const",
+    "spinlock_t",
+    "long",
+    "short",
+    "char",
+    "u64",
+    "u16",
+    "u8",
+    "s32",
+    "s64",
+    "size_t",
 ];
 
 pub fn is_type_word(w: &str) -> bool {
@@ -166,7 +183,9 @@ impl Parser<'_> {
     fn enter(&mut self) -> bool {
         self.depth += 1;
         if self.depth > MAX_DEPTH && !self.bail {
-            self.error_here(format!("nested more than {MAX_DEPTH} levels deep: split it into smaller pieces"));
+            self.error_here(format!(
+                "nested more than {MAX_DEPTH} levels deep: split it into smaller pieces"
+            ));
             self.bail = true;
         }
         !self.bail
@@ -234,13 +253,16 @@ impl Parser<'_> {
         if self.is("(") && self.toks.get(self.pos).is_some_and(|t| t.glued) {
             self.report.error(
                 self.site(span),
-                format!("`{name}(...)` is a function-like macro, which is not supported: write a static function"),
+                format!(
+                    "`{name}(...)` is a function-like macro, which is not supported: write a static function"
+                ),
             );
             self.skip_line();
             return;
         }
         if self.peek() == &Tok::EndLine {
-            self.report.error(self.site(span), format!("#define {name} needs a value: an integer expression"));
+            self.report
+                .error(self.site(span), format!("#define {name} needs a value: an integer expression"));
             self.advance();
             return;
         }
@@ -338,22 +360,26 @@ impl Parser<'_> {
             "bool" => Ty::Bool,
             "void" => Ty::Void,
             "spinlock_t" => Ty::PLock,
-            "struct" => match self.ident("a struct name").map(|(s, _)| s).as_deref() {
-                Some("file") => Ty::PFile,
-                Some("address_space") => Ty::PMapping,
-                Some(other) => {
-                    self.report.error(
+            "struct" => {
+                match self.ident("a struct name").map(|(s, _)| s).as_deref() {
+                    Some("file") => Ty::PFile,
+                    Some("address_space") => Ty::PMapping,
+                    Some(other) => {
+                        self.report.error(
                         self.site(self.prev_span()),
                         format!("`struct {other}` is not here: only `struct file *` and `struct address_space *`"),
                     );
-                    return None;
+                        return None;
+                    }
+                    None => return None,
                 }
-                None => return None,
-            },
+            }
             "long" | "short" | "char" | "u64" | "u16" | "u8" | "s32" | "s64" | "size_t" => {
                 self.report.error(
                     self.site(span),
-                    format!("`{w}`: every value here is 32-bit; use u32, errseq_t, unsigned int, int or bool"),
+                    format!(
+                        "`{w}`: every value here is 32-bit; use u32, errseq_t, unsigned int, int or bool"
+                    ),
                 );
                 return None;
             }
@@ -376,7 +402,10 @@ impl Parser<'_> {
             (Ty::PFile | Ty::PMapping | Ty::PLock, false) => {
                 self.report.error(
                     self.site(span),
-                    format!("`{}` is only used through a pointer: add `*`", base.c_name().trim_end_matches(" *")),
+                    format!(
+                        "`{}` is only used through a pointer: add `*`",
+                        base.c_name().trim_end_matches(" *")
+                    ),
                 );
                 return None;
             }
@@ -452,7 +481,9 @@ impl Parser<'_> {
                     let body = Box::new(self.stmt()?);
                     if !self.eat_word("while") {
                         let found = self.describe();
-                        self.error_here(format!("expected `while (...)` after the do loop's body, found {found}"));
+                        self.error_here(format!(
+                            "expected `while (...)` after the do loop's body, found {found}"
+                        ));
                         return None;
                     }
                     let cond = self.paren_cond("do ... while")?;
@@ -480,7 +511,9 @@ impl Parser<'_> {
                     return None;
                 }
                 "static" => {
-                    self.error_here(String::from("no static locals: state lives in the word and the cursor only"));
+                    self.error_here(String::from(
+                        "no static locals: state lives in the word and the cursor only",
+                    ));
                     return None;
                 }
                 "goto" => {
@@ -545,7 +578,9 @@ impl Parser<'_> {
         if matches!(self.peek(), Tok::Ident(w) if is_type_word(w)) {
             return self.declaration();
         }
-        if self.is("(") && matches!(self.peek_at(1), Tok::Ident(w) if w == "void") && self.peek_at(2) == &Tok::Punct(")")
+        if self.is("(")
+            && matches!(self.peek_at(1), Tok::Ident(w) if w == "void")
+            && self.peek_at(2) == &Tok::Punct(")")
         {
             self.pos += 3;
             return Some(StmtKind::Discard(self.expr()));
@@ -650,8 +685,7 @@ impl Parser<'_> {
         let mut lhs = self.unary();
         // A chain `a + b + c` nests to the left: each link counts as a level.
         let mut links = 0;
-        loop {
-            let Some((op, prec)) = self.binop() else { break };
+        while let Some((op, prec)) = self.binop() {
             if prec < min || !self.enter() {
                 break;
             }
@@ -724,7 +758,9 @@ impl Parser<'_> {
             return Expr { kind: ExprKind::AddrOf(Box::new(e)), span };
         }
         if self.is("++") || self.is("--") {
-            self.error_here(String::from("`++` and `--` are statements of their own here, not part of an expression"));
+            self.error_here(String::from(
+                "`++` and `--` are statements of their own here, not part of an expression",
+            ));
             self.advance();
             return self.unary();
         }
@@ -757,7 +793,11 @@ impl Parser<'_> {
                 let Some((field, fspan)) = self.ident("a field name after `->`") else { break self.bad() };
                 e = Expr { kind: ExprKind::Arrow(Box::new(e), field, fspan), span };
             } else if self.is(".") || self.is("[") {
-                let what = if self.is(".") { "`.`: structs are reached through pointers here, use `->`" } else { "no arrays here" };
+                let what = if self.is(".") {
+                    "`.`: structs are reached through pointers here, use `->`"
+                } else {
+                    "no arrays here"
+                };
                 self.error_here(String::from(what));
                 self.advance();
                 break self.bad();

@@ -76,7 +76,8 @@ const INLINE_REGS: usize = 48;
 
 impl Program {
     pub(crate) fn new(base: Scheme, c: Compiled, warnings: Vec<Diagnostic>) -> Program {
-        let inner = Inner { base, funcs: c.funcs, entries: c.entries, sites: c.sites, defines: c.defines, warnings };
+        let inner =
+            Inner { base, funcs: c.funcs, entries: c.entries, sites: c.sites, defines: c.defines, warnings };
         let mut h = Fnv(0xcbf2_9ce4_8422_2325);
         inner.hash(&mut h);
         Program { fingerprint: h.finish(), inner: Arc::new(inner) }
@@ -255,7 +256,15 @@ impl Program {
         // The word functions have no file: its cells are never reached
         // (no `struct file *` exists in their calls).
         let file = File { wb_err: word, sb_err: word, lock: word };
-        let cx = Cx { funcs: &self.inner.funcs, sites: &self.inner.sites, word, file, holding: false, rounds: 0, observer };
+        let cx = Cx {
+            funcs: &self.inner.funcs,
+            sites: &self.inner.sites,
+            word,
+            file,
+            holding: false,
+            rounds: 0,
+            observer,
+        };
         self.go(entry, args, cx, m)
     }
 
@@ -293,10 +302,11 @@ impl Program {
     }
 
     fn site(&self, at: u32) -> Site {
-        self.inner.sites.get(at as usize).copied().unwrap_or(Site {
-            span: crate::diag::Span::default(),
-            origin: crate::diag::Origin::Scheme,
-        })
+        self.inner
+            .sites
+            .get(at as usize)
+            .copied()
+            .unwrap_or(Site { span: crate::diag::Span::default(), origin: crate::diag::Origin::Scheme })
     }
 }
 

@@ -88,7 +88,12 @@ impl<O: Observer> Cx<'_, O> {
 
     /// Runs function `f` with its parameters in `regs[..]`; returns its
     /// value (0 for void) and the site of the return.
-    pub fn exec<M: Memory>(&mut self, f: usize, regs: &mut [u32], m: &mut M) -> Result<(u32, u32), Halt<M::Stop>> {
+    pub fn exec<M: Memory>(
+        &mut self,
+        f: usize,
+        regs: &mut [u32],
+        m: &mut M,
+    ) -> Result<(u32, u32), Halt<M::Stop>> {
         let funcs = self.funcs;
         let func = &funcs[f];
         let code = &func.code[..];
@@ -100,7 +105,9 @@ impl<O: Observer> Cx<'_, O> {
                 Op::Const { dst, k } => regs[usize::from(dst)] = k,
                 Op::Mov { dst, src } => regs[usize::from(dst)] = regs[usize::from(src)],
                 Op::Bin { op, dst, a, b, at } => {
-                    let v = op.apply(regs[usize::from(a)], regs[usize::from(b)]).map_err(|k| Halt::Fault(at, k))?;
+                    let v = op
+                        .apply(regs[usize::from(a)], regs[usize::from(b)])
+                        .map_err(|k| Halt::Fault(at, k))?;
                     regs[usize::from(dst)] = v;
                 }
                 Op::BinK { op, dst, a, k, at } => {
@@ -116,6 +123,16 @@ impl<O: Observer> Cx<'_, O> {
                 }
                 Op::Jnz { c, to } => {
                     if regs[usize::from(c)] != 0 {
+                        pc = to as usize;
+                    }
+                }
+                Op::Br { op, a, b, to } => {
+                    if op.apply(regs[usize::from(a)], regs[usize::from(b)]) == Ok(1) {
+                        pc = to as usize;
+                    }
+                }
+                Op::BrK { op, a, k, to } => {
+                    if op.apply(regs[usize::from(a)], k) == Ok(1) {
                         pc = to as usize;
                     }
                 }
@@ -140,13 +157,19 @@ impl<O: Observer> Cx<'_, O> {
                     self.step(m, Action::Store(a, regs[usize::from(val)]), at)?;
                 }
                 Op::Cmpxchg { dst, loc, old, new, at } => {
-                    let action =
-                        Action::Cmpxchg { at: self.addr(loc, regs), old: regs[usize::from(old)], new: regs[usize::from(new)] };
+                    let action = Action::Cmpxchg {
+                        at: self.addr(loc, regs),
+                        old: regs[usize::from(old)],
+                        new: regs[usize::from(new)],
+                    };
                     regs[usize::from(dst)] = self.step(m, action, at)?;
                 }
                 Op::CmpxchgIgnored { loc, old, new, at } => {
-                    let action =
-                        Action::Cmpxchg { at: self.addr(loc, regs), old: regs[usize::from(old)], new: regs[usize::from(new)] };
+                    let action = Action::Cmpxchg {
+                        at: self.addr(loc, regs),
+                        old: regs[usize::from(old)],
+                        new: regs[usize::from(new)],
+                    };
                     self.ignoring(m, action, at)?;
                 }
                 Op::Lock { at } => {
@@ -164,7 +187,7 @@ impl<O: Observer> Cx<'_, O> {
                     self.holding = false;
                 }
                 Op::Call { func, args, n, dst } => {
-                    let (args, n, frame) = (usize::from(args), usize::from(n), func_frame(func, f, funcs));
+                    let (args, n, frame) = (usize::from(args), usize::from(n), funcs[f].frame);
                     regs.copy_within(args..args + n, frame);
                     let (_, callee) = regs.split_at_mut(frame);
                     let (v, _) = self.exec(usize::from(func), callee, m)?;
@@ -175,11 +198,4 @@ impl<O: Observer> Cx<'_, O> {
             }
         }
     }
-}
-
-/// Where a callee's frame starts in the caller's registers: right above
-/// the caller's own.
-#[inline]
-fn func_frame(_callee: u16, caller: usize, funcs: &[Func]) -> usize {
-    funcs[caller].frame
 }

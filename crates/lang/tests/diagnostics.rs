@@ -14,7 +14,9 @@ fn errors(src: &str) -> Vec<String> {
 fn errors_from(src: &str, base: Scheme) -> Vec<String> {
     match compile(src, FIRST, base) {
         Ok(_) => panic!("compiled: {src}"),
-        Err(d) => d.iter().map(|d| format!("{}:{}: {}", d.site.span.line, d.site.span.col, d.message)).collect(),
+        Err(d) => {
+            d.iter().map(|d| format!("{}:{}: {}", d.site.span.line, d.site.span.col, d.message)).collect()
+        }
     }
 }
 
@@ -34,17 +36,24 @@ fn program(src: &str) -> Program {
 fn unknown_names_suggest_the_closest() {
     let d = errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\treturn READ_ONCE(*eseq) & ERRSEQ_SEN;\n}\n");
     has(&d, "12:28", "`ERRSEQ_SEN` is not declared: did you mean `ERRSEQ_SEEN`?");
-    let d = errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\terrseq_t old = READ_ONCE(*eseq);\n\treturn olld;\n}\n");
+    let d = errors(
+        "errseq_t errseq_sample(errseq_t *eseq)\n{\n\terrseq_t old = READ_ONCE(*eseq);\n\treturn olld;\n}\n",
+    );
     has(&d, "13:9", "did you mean `old`?");
-    let d = errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_chek(eseq, since);\n}\n");
+    let d = errors(
+        "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_chek(eseq, since);\n}\n",
+    );
     has(&d, "12:9", "`errseq_chek` is not a function here: did you mean `errseq_check`?");
 }
 
 #[test]
 fn wrong_arity() {
-    let d = errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_check_and_advance(eseq);\n}\n");
+    let d = errors(
+        "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_check_and_advance(eseq);\n}\n",
+    );
     has(&d, "12:9", "`errseq_check_and_advance` takes 2 arguments, not 1");
-    let d = errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn cmpxchg(eseq, since);\n}\n");
+    let d =
+        errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn cmpxchg(eseq, since);\n}\n");
     has(&d, "12:9", "`cmpxchg` takes 3 arguments, not 2");
 }
 
@@ -62,7 +71,9 @@ fn entry_points_signatures_and_names() {
 
 #[test]
 fn pointer_misuse_is_reported() {
-    let d = errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\terrseq_t old = 0;\n\treturn cmpxchg(&old, 0, 1);\n}\n");
+    let d = errors(
+        "errseq_t errseq_sample(errseq_t *eseq)\n{\n\terrseq_t old = 0;\n\treturn cmpxchg(&old, 0, 1);\n}\n",
+    );
     has(&d, "13:17", "`&old` takes the address of a local: only the word");
     let d = errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\teseq = eseq;\n\treturn 0;\n}\n");
     has(&d, "12:2", "`eseq` is the caller's pointer and cannot be changed");
@@ -76,7 +87,9 @@ fn pointer_misuse_is_reported() {
     has(&d, "12:11", "pointer arithmetic and comparison are not here");
     let d = errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\tlong x = 0;\n\treturn x;\n}\n");
     has(&d, "12:2", "`long`: every value here is 32-bit");
-    let d = errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\tclear_bit(1, eseq);\n\treturn 0;\n}\n");
+    let d = errors(
+        "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\tclear_bit(1, eseq);\n\treturn 0;\n}\n",
+    );
     has(&d, "12:2", "the legacy AS_EIO/AS_ENOSPC flags are the base's");
 }
 
@@ -95,7 +108,9 @@ fn missing_return_and_unreachable_code() {
 
 #[test]
 fn recursion_is_rejected() {
-    let d = errors("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_check(eseq, since);\n}\n");
+    let d = errors(
+        "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn errseq_check(eseq, since);\n}\n",
+    );
     has(&d, "12:9", "recursion (errseq_check -> errseq_check)");
     let d = errors(
         "static int a(int x);\nstatic int b(int x) { return a(x); }\nstatic int a(int x) { return b(x); }\nint errseq_check(errseq_t *eseq, errseq_t since) { return a(0); }\n",
@@ -105,15 +120,31 @@ fn recursion_is_rejected() {
 
 #[test]
 fn syntax_errors_and_limits() {
-    has(&errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\treturn 0\n}\n"), "13:1", "expected `;` after the return value, found `}`");
+    has(
+        &errors("errseq_t errseq_sample(errseq_t *eseq)\n{\n\treturn 0\n}\n"),
+        "13:1",
+        "expected `;` after the return value, found `}`",
+    );
     has(&errors("/* open"), "10:1", "this comment is never closed");
     has(&errors("int x @"), "10:7", "unexpected character `@`");
     has(&errors("#define F(x) x\n"), "10:9", "function-like macro");
     has(&errors("#if 1\n"), "10:1", "only `#define NAME value`");
     has(&errors("#define MAX_ERRNO 1\n"), "10:9", "`MAX_ERRNO` is the kernel's");
-    has(&errors("#define A B\n#define B A\nint errseq_check(errseq_t *e, errseq_t s) { return A; }\n"), "10:9", "`A` is defined in terms of itself");
-    has(&errors("int errseq_check(errseq_t *e, errseq_t s) { return 0x1ffffffff; }\n"), "10:52", "does not fit in 32 bits");
-    let deep = format!("int errseq_check(errseq_t *e, errseq_t s) {{ return {}0{}; }}\n", "(".repeat(200), ")".repeat(200));
+    has(
+        &errors("#define A B\n#define B A\nint errseq_check(errseq_t *e, errseq_t s) { return A; }\n"),
+        "10:9",
+        "`A` is defined in terms of itself",
+    );
+    has(
+        &errors("int errseq_check(errseq_t *e, errseq_t s) { return 0x1ffffffff; }\n"),
+        "10:52",
+        "does not fit in 32 bits",
+    );
+    let deep = format!(
+        "int errseq_check(errseq_t *e, errseq_t s) {{ return {}0{}; }}\n",
+        "(".repeat(200),
+        ")".repeat(200)
+    );
     has(&errors(&deep), "10:83", "nested more than 64 levels deep");
     let long = "/* */\n".repeat(MAX_SOURCE / 6 + 1);
     has(&errors(&long), "10:1", "at most 65536 are accepted");
@@ -153,7 +184,10 @@ fn fault_of(r: Result<Result<errseq::Ret, Fault>, std::convert::Infallible>) -> 
 fn an_endless_loop_is_a_fault_not_a_hang() {
     let p = program("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\twhile (since == since)\n\t\tsince++;\n\treturn 0;\n}\n");
     let mut m = Cells::new(4);
-    assert_eq!(fault_of(p.check(&mut m, Addr(0), 0)), (12, 2, FaultKind::EndlessLoop { rounds: LOOP_BUDGET }));
+    assert_eq!(
+        fault_of(p.check(&mut m, Addr(0), 0)),
+        (12, 2, FaultKind::EndlessLoop { rounds: LOOP_BUDGET })
+    );
     let msg = errseq::complete(p.check(&mut m, Addr(0), 0)).err().map(|f| f.to_string());
     assert_eq!(
         msg.as_deref(),
@@ -165,18 +199,29 @@ fn an_endless_loop_is_a_fault_not_a_hang() {
 fn lock_misuse_faults() {
     let unlock = program("int file_check_and_advance_wb_err(struct file *file)\n{\n\tspin_unlock(&file->f_lock);\n\treturn 0;\n}\n");
     let mut m = Cells::new(4);
-    assert_eq!(fault_of(unlock.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)), (12, 2, FaultKind::UnlockNotHeld));
+    assert_eq!(
+        fault_of(unlock.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)),
+        (12, 2, FaultKind::UnlockNotHeld)
+    );
     let twice = program("int file_check_and_advance_wb_err(struct file *file)\n{\n\tspin_lock(&file->f_lock);\n\tspin_lock(&file->f_lock);\n\treturn 0;\n}\n");
     let mut m = Cells::new(4);
-    assert_eq!(fault_of(twice.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)), (13, 2, FaultKind::SelfDeadlock));
+    assert_eq!(
+        fault_of(twice.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)),
+        (13, 2, FaultKind::SelfDeadlock)
+    );
     let held = program("int file_check_and_advance_wb_err(struct file *file)\n{\n\tspin_lock(&file->f_lock);\n\treturn 0;\n}\n");
     let mut m = Cells::new(4);
-    assert_eq!(fault_of(held.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)), (13, 2, FaultKind::ReturnHoldingLock));
+    assert_eq!(
+        fault_of(held.file_check_and_advance_wb_err(&mut m, Addr(0), FILE)),
+        (13, 2, FaultKind::ReturnHoldingLock)
+    );
 }
 
 #[test]
 fn arithmetic_faults() {
-    let div = program("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn since / (since - since);\n}\n");
+    let div = program(
+        "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn since / (since - since);\n}\n",
+    );
     let mut m = Cells::new(4);
     assert_eq!(fault_of(div.check(&mut m, Addr(0), 3)), (12, 15, FaultKind::DivisionByZero));
 }
@@ -190,10 +235,17 @@ fn bad_shifts_and_returns_fault() {
     assert_eq!(errseq::complete(p.check(&mut m, Addr(0), 31)), Ok(errseq::Ret::OK));
     let r = program("int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn since;\n}\n");
     assert_eq!(fault_of(r.check(&mut m, Addr(0), 1)), (12, 2, FaultKind::BadReturn { value: 1 }));
-    assert_eq!(fault_of(r.check(&mut m, Addr(0), (-4096i32) as u32)), (12, 2, FaultKind::BadReturn { value: -4096 }));
+    assert_eq!(
+        fault_of(r.check(&mut m, Addr(0), (-4096i32) as u32)),
+        (12, 2, FaultKind::BadReturn { value: -4096 })
+    );
     assert_eq!(errseq::complete(r.check(&mut m, Addr(0), (-5i32) as u32)), Ok(errseq::Ret::err(Errno::EIO)));
     // A constant division by zero is caught before running.
-    has(&errors("int errseq_check(errseq_t *e, errseq_t s) { return 1 / 0; }\n"), "10:54", "division by zero");
+    has(
+        &errors("int errseq_check(errseq_t *e, errseq_t s) { return 1 / 0; }\n"),
+        "10:54",
+        "division by zero",
+    );
 }
 
 /// Faults and stops are told apart: a driver that stops the task before a

@@ -205,7 +205,8 @@ fn errseq_fsync(base: Scheme, p: &Program) -> usize {
 
 #[test]
 fn linux_4_13_source_steps_like_the_builtin() {
-    let n = errseq_base(Scheme::Linux413, Sampling::MarkSeen) + errseq_fsync(Scheme::Linux413, &program(Scheme::Linux413));
+    let n = errseq_base(Scheme::Linux413, Sampling::MarkSeen)
+        + errseq_fsync(Scheme::Linux413, &program(Scheme::Linux413));
     assert!(n > 10_000, "{n} cases");
     // 4.14 runs the same word functions.
     assert_eq!(errseq_lang::base_source(Scheme::Linux414), errseq_lang::base_source(Scheme::Linux413));
@@ -213,7 +214,8 @@ fn linux_4_13_source_steps_like_the_builtin() {
 
 #[test]
 fn linux_4_17_source_steps_like_the_builtin() {
-    let n = errseq_base(Scheme::Linux417, Sampling::UnseenAsZero) + errseq_fsync(Scheme::Linux417, &program(Scheme::Linux417));
+    let n = errseq_base(Scheme::Linux417, Sampling::UnseenAsZero)
+        + errseq_fsync(Scheme::Linux417, &program(Scheme::Linux417));
     assert!(n > 10_000, "{n} cases");
 }
 
@@ -268,10 +270,13 @@ fn the_harness_catches_a_different_scheme() {
     let p413 = program(Scheme::Linux413);
     let b = |m: &mut Scripted| es::sample(m, WORD, Sampling::UnseenAsZero);
     let w = |m: &mut Scripted| ok(p413.sample(m, WORD));
-    let differs = (0..SMALL.len() as u8).any(|c| outcome(&b, &[c, 0], &SMALL) != outcome(&w, &[c, 0], &SMALL));
+    let differs =
+        (0..SMALL.len() as u8).any(|c| outcome(&b, &[c, 0], &SMALL) != outcome(&w, &[c, 0], &SMALL));
     assert!(differs);
     let rfc = program(Scheme::RfcV2);
-    let b = |m: &mut Scripted| rfc::v2_set(m, WORD, 5, Review { skip_unchanged_set: true, report_once: false }).map(|_| 0);
+    let b = |m: &mut Scripted| {
+        rfc::v2_set(m, WORD, 5, Review { skip_unchanged_set: true, report_once: false }).map(|_| 0)
+    };
     let w = |m: &mut Scripted| ok(rfc.set(m, WORD, Errno::EIO)).map(|_| 0);
     // The word already holds EIO, unseen: skip-unchanged stops, rfc-v2 swaps.
     assert_ne!(outcome(&b, &[1, 0], &SMALL), outcome(&w, &[1, 0], &SMALL));

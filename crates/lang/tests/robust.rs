@@ -8,10 +8,34 @@ use proptest::prelude::*;
 
 /// Pieces a mutation inserts: the language's own tokens, and some traps.
 const PIECES: [&str; 28] = [
-    ";", "{", "}", "(", ")", "*", "&", "->", "return ", "return 0;", "for (;;) ", "while (1) ", "break;", "continue;",
-    "cmpxchg(eseq, old, new);", "spin_lock(&file->f_lock);", "spin_unlock(&file->f_lock);", " << 40", " / 0",
-    "#define ERRSEQ_SHIFT 31\n", "static int h(int x) { return h(x); }\n", "int ", "errseq_t ", "READ_ONCE(*eseq)",
-    "/*", "\"", "errseq_check(", "-2147483648",
+    ";",
+    "{",
+    "}",
+    "(",
+    ")",
+    "*",
+    "&",
+    "->",
+    "return ",
+    "return 0;",
+    "for (;;) ",
+    "while (1) ",
+    "break;",
+    "continue;",
+    "cmpxchg(eseq, old, new);",
+    "spin_lock(&file->f_lock);",
+    "spin_unlock(&file->f_lock);",
+    " << 40",
+    " / 0",
+    "#define ERRSEQ_SHIFT 31\n",
+    "static int h(int x) { return h(x); }\n",
+    "int ",
+    "errseq_t ",
+    "READ_ONCE(*eseq)",
+    "/*",
+    "\"",
+    "errseq_check(",
+    "-2147483648",
 ];
 
 const FILE: File = File { wb_err: Addr(1), sb_err: Addr(3), lock: Addr(2) };
@@ -124,7 +148,10 @@ fn deep_nesting_is_an_error() {
         format!("int errseq_check(errseq_t *e, errseq_t s) {{ return 1{}; }}", " + 1".repeat(n / 4)),
         format!("int errseq_check(errseq_t *e, errseq_t s) {{ {} return 0; }}", "{".repeat(n)),
         format!("int errseq_check(errseq_t *e, errseq_t s) {{ {} return 0; }}", "if (s) ".repeat(n / 8)),
-        format!("int file_check_and_advance_wb_err(struct file *f) {{ return f{}; }}", "->f_mapping".repeat(n / 12)),
+        format!(
+            "int file_check_and_advance_wb_err(struct file *f) {{ return f{}; }}",
+            "->f_mapping".repeat(n / 12)
+        ),
     ];
     for t in texts {
         let t = &t[..t.len().min(errseq_lang::MAX_SOURCE)];

@@ -13,7 +13,8 @@ use crate::ir::{Loc, Op, Un};
 
 /// Barriers: the model runs every step in one total order (sequential
 /// consistency), so they change nothing.
-const BARRIERS: [&str; 6] = ["smp_mb", "smp_rmb", "smp_wmb", "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic"];
+const BARRIERS: [&str; 6] =
+    ["smp_mb", "smp_rmb", "smp_wmb", "barrier", "smp_mb__before_atomic", "smp_mb__after_atomic"];
 
 /// Every primitive name, for suggestions.
 const PRIMITIVES: [&str; 16] = [
@@ -160,7 +161,10 @@ impl FnCx<'_, '_> {
             }
             Place::Local { reg, ty, name, .. } => {
                 if ty.is_pointer() {
-                    self.error(x.span, format!("READ_ONCE({name}) reads the pointer: did you mean READ_ONCE(*{name})?"));
+                    self.error(
+                        x.span,
+                        format!("READ_ONCE({name}) reads the pointer: did you mean READ_ONCE(*{name})?"),
+                    );
                     return Opnd::POISON;
                 }
                 Opnd { v: Val::Reg(reg), ty }
@@ -198,7 +202,10 @@ impl FnCx<'_, '_> {
             (Val::Poison, _) => None,
             (_, Ty::PWord) => Some(self.loc_of(o, p.span)),
             (_, t) => {
-                self.error(p.span, format!("cmpxchg needs an `errseq_t *`, not {}: {ONLY_MEMORY}", t.c_name()));
+                self.error(
+                    p.span,
+                    format!("cmpxchg needs an `errseq_t *`, not {}: {ONLY_MEMORY}", t.c_name()),
+                );
                 None
             }
         }
@@ -253,11 +260,19 @@ impl FnCx<'_, '_> {
         }
     }
 
-    fn call_function(&mut self, name: &str, span: Span, args: &[Expr], whole: Span, want_value: bool) -> Opnd {
+    fn call_function(
+        &mut self,
+        name: &str,
+        span: Span,
+        args: &[Expr],
+        whole: Span,
+        want_value: bool,
+    ) -> Opnd {
         let Some(&index) = self.g.by_name.get(name) else {
             let msg = unsupported(name).map(String::from).unwrap_or_else(|| {
                 let names: alloc::vec::Vec<&str> = self.g.by_name.keys().map(String::as_str).collect();
-                let hint = crate::suggest::hint(name, names.iter().copied().chain(PRIMITIVES).chain(BARRIERS));
+                let hint =
+                    crate::suggest::hint(name, names.iter().copied().chain(PRIMITIVES).chain(BARRIERS));
                 format!("`{name}` is not a function here{hint}")
             });
             self.error(span, msg);

@@ -50,7 +50,9 @@ impl FnCx<'_, '_> {
 
     pub fn expr(&mut self, e: &Expr) -> Opnd {
         match &e.kind {
-            ExprKind::Int(v, unsigned) => Opnd { v: Val::Imm(*v), ty: if *unsigned { Ty::U32 } else { Ty::I32 } },
+            ExprKind::Int(v, unsigned) => {
+                Opnd { v: Val::Imm(*v), ty: if *unsigned { Ty::U32 } else { Ty::I32 } }
+            }
             ExprKind::Name(n) => self.name(n, e.span),
             ExprKind::Str => {
                 self.error(e.span, String::from("a string is only allowed as WARN's message"));
@@ -75,7 +77,8 @@ impl FnCx<'_, '_> {
     fn name(&mut self, n: &str, span: Span) -> Opnd {
         if let Some(l) = self.local(n) {
             let ty = l.ty;
-            let v = if matches!(ty, Ty::PFile | Ty::PMapping | Ty::PLock) { Val::Unit } else { Val::Reg(l.reg) };
+            let v =
+                if matches!(ty, Ty::PFile | Ty::PMapping | Ty::PLock) { Val::Unit } else { Val::Reg(l.reg) };
             return Opnd { v, ty };
         }
         let site = self.site(span);
@@ -181,7 +184,9 @@ impl FnCx<'_, '_> {
         if !o.ty.is_integer() {
             let msg = match o.ty {
                 Ty::Void => String::from("this call returns nothing (void)"),
-                Ty::PWord => String::from("pointer arithmetic and comparison are not here: read the value with `*p`"),
+                Ty::PWord => {
+                    String::from("pointer arithmetic and comparison are not here: read the value with `*p`")
+                }
                 t => format!("a {} is not a number", t.c_name()),
             };
             self.error(e.span, msg);
@@ -341,7 +346,10 @@ impl FnCx<'_, '_> {
             ExprKind::Bad => Place::Poison,
             _ => {
                 if for_write {
-                    self.error(e.span, String::from("this cannot be assigned: assign to a local, `*p` or `file->f_wb_err`"));
+                    self.error(
+                        e.span,
+                        String::from("this cannot be assigned: assign to a local, `*p` or `file->f_wb_err`"),
+                    );
                 }
                 Place::Poison
             }
@@ -385,7 +393,10 @@ impl FnCx<'_, '_> {
                 Place::Poison
             }
             (t, _) => {
-                self.error(span, format!("`->` needs a `struct file *` or `struct address_space *`, not {}", t.c_name()));
+                self.error(
+                    span,
+                    format!("`->` needs a `struct file *` or `struct address_space *`, not {}", t.c_name()),
+                );
                 Place::Poison
             }
         }
@@ -479,6 +490,11 @@ impl FnCx<'_, '_> {
                 }
             }
             ExprKind::Unary(UnOp::Not, a) => self.cond_jump(a, !when),
+            ExprKind::Binary(
+                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+                a,
+                b,
+            ) => self.compare_jump(*op, a, b, e.span, when),
             ExprKind::Call(name, _, args) if self.is_identity_wrapper(name, args.len()) => {
                 let cond = &args[0];
                 if name.starts_with("WARN") {
@@ -500,6 +516,42 @@ impl FnCx<'_, '_> {
                 }
             }
         }
+    }
+
+    /// A comparison fused with its branch.
+    fn compare_jump(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span, when: bool) -> Vec<usize> {
+        let mark = self.next;
+        let x = self.integer(a);
+        let y = self.integer(b);
+        if x.v == Val::Poison || y.v == Val::Poison {
+            self.next = mark;
+            return Vec::new();
+        }
+        let (bin, swap, _) = types::binary(op, x.ty, y.ty);
+        let (x, y) = if swap { (y, x) } else { (x, y) };
+        let Some(bin) = (if when { Some(bin) } else { bin.invert() }) else { return Vec::new() };
+        // The constant, if any, goes right.
+        let (bin, x, y) = if matches!(x.v, Val::Imm(_)) { (bin.mirror(), y, x) } else { (bin, x, y) };
+        let j = match (x.v, y.v) {
+            (Val::Imm(p), Val::Imm(q)) => {
+                if bin.apply(p, q) == Ok(1) {
+                    vec![self.jump(Op::Jmp { to: 0 })]
+                } else {
+                    Vec::new()
+                }
+            }
+            (_, Val::Imm(k)) => {
+                let a = self.reg(x, span);
+                vec![self.jump(Op::BrK { op: bin, a, k, to: 0 })]
+            }
+            _ => {
+                let a = self.reg(x, span);
+                let b = self.reg(y, span);
+                vec![self.jump(Op::Br { op: bin, a, b, to: 0 })]
+            }
+        };
+        self.next = mark;
+        j
     }
 
     // ---- statements built from expressions -------------------------------
@@ -525,7 +577,10 @@ impl FnCx<'_, '_> {
                 self.next = mark;
             }
             None if d.ty.is_pointer() => {
-                self.error(d.span, format!("`{}` is a pointer: give it its value where it is declared", d.name));
+                self.error(
+                    d.span,
+                    format!("`{}` is a pointer: give it its value where it is declared", d.name),
+                );
             }
             // Uninitialised locals start at 0 (C leaves them undefined).
             None => {
@@ -610,7 +665,9 @@ impl FnCx<'_, '_> {
             }
             Place::Mem(_) => self.error(
                 span,
-                String::from("`++` on memory is a load and a store, two steps: write them out, or use cmpxchg"),
+                String::from(
+                    "`++` on memory is a load and a store, two steps: write them out, or use cmpxchg",
+                ),
             ),
             Place::Poison => {}
         }

@@ -5,6 +5,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::expr::Val;
 use super::Globals;
 use crate::ast::{Function, Stmt, StmtKind, Ty};
 use crate::diag::{Origin, Site, Span};
@@ -70,7 +71,11 @@ pub fn compile_function(g: &mut Globals, f: &Function, origin: Origin) -> (Func,
     if reaches_end && f.ret != Ty::Void {
         cx.error(
             f.end,
-            format!("`{}` can reach its end without returning a value: it returns {}", f.name, f.ret.c_name()),
+            format!(
+                "`{}` can reach its end without returning a value: it returns {}",
+                f.name,
+                f.ret.c_name()
+            ),
         );
     }
     cx.code.push(Op::RetVoid { at });
@@ -152,7 +157,12 @@ impl FnCx<'_, '_> {
         let here = self.code.len() as u32;
         for p in patches {
             match &mut self.code[p] {
-                Op::Jmp { to } | Op::Jz { to, .. } | Op::Jnz { to, .. } | Op::Loop { to, .. } => *to = here,
+                Op::Jmp { to }
+                | Op::Jz { to, .. }
+                | Op::Jnz { to, .. }
+                | Op::Br { to, .. }
+                | Op::BrK { to, .. }
+                | Op::Loop { to, .. } => *to = here,
                 _ => {}
             }
         }
@@ -271,9 +281,17 @@ impl FnCx<'_, '_> {
                 self.error(span, format!("this function returns {}: say what (`return 0;`?)", t.c_name()));
             }
             (Some(e), t) => {
-                let r = self.alloc(span);
-                self.expr_to(e, r, t);
-                self.emit(Op::Ret { src: r, at });
+                // A value already in a register is returned from there.
+                let o = self.expr(e);
+                let src = match o.v {
+                    Val::Reg(r) if t != Ty::Bool || o.ty == Ty::Bool => r,
+                    _ => {
+                        let r = self.alloc(span);
+                        self.move_to(o, r, t, e.span);
+                        r
+                    }
+                };
+                self.emit(Op::Ret { src, at });
             }
         }
     }
@@ -312,7 +330,13 @@ impl FnCx<'_, '_> {
 
     /// `for (; c; step) body` (and `while`): the condition at the top, the
     /// back edge counted against the call's budget.
-    fn for_loop(&mut self, c: Option<&crate::ast::Expr>, step: Option<&Stmt>, body: &Stmt, span: Span) -> bool {
+    fn for_loop(
+        &mut self,
+        c: Option<&crate::ast::Expr>,
+        step: Option<&Stmt>,
+        body: &Stmt,
+        span: Span,
+    ) -> bool {
         let top = self.here();
         let forever = c.is_none_or(|c| self.is_constant_true(c));
         let exits = match c {

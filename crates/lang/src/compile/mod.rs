@@ -201,8 +201,11 @@ fn check_recursion(sigs: &[Sig], calls: &[Vec<(u16, Site)>], report: &mut Report
                     }
                     1 => {
                         ok = false;
-                        let path: Vec<&str> =
-                            stack.iter().skip_while(|(s, _)| *s != c).map(|(s, _)| sigs[*s].name.as_str()).collect();
+                        let path: Vec<&str> = stack
+                            .iter()
+                            .skip_while(|(s, _)| *s != c)
+                            .map(|(s, _)| sigs[*s].name.as_str())
+                            .collect();
                         report.error(
                             site,
                             format!(
