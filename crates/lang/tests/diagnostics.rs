@@ -263,3 +263,26 @@ fn stops_pass_through() {
     assert_eq!(p.check(&mut Never, Addr(0), 0), Err(()));
     assert_eq!(p.set(&mut Never, Addr(0), Errno::EIO), Err(()));
 }
+
+/// The example at the top of docs/scheme-language.md compiles, and makes
+/// the steps it says.
+#[test]
+fn the_documented_example_compiles() {
+    let doc = include_str!("../../../docs/scheme-language.md");
+    let code = doc.split("```c\n").nth(1).and_then(|s| s.split("```").next()).expect("a C block");
+    let p = compile(code, 1, Scheme::Linux417).unwrap_or_else(|d| panic!("{d:#?}"));
+    let mut cells = Cells::new(4);
+    cells.0[0] = 0x0005;
+    let mut m = errseq::Recorder::new(&mut cells);
+    assert_eq!(errseq::complete(p.check_and_advance(&mut m, Addr(0), Addr(1))), Ok(errseq::Ret::err(Errno::EIO)));
+    let steps: Vec<errseq::Action> = m.steps.iter().map(|(a, _)| *a).collect();
+    assert_eq!(
+        steps,
+        [
+            errseq::Action::Load(Addr(0)),
+            errseq::Action::Load(Addr(1)),
+            errseq::Action::Cmpxchg { at: Addr(0), old: 5, new: 0x1005 },
+            errseq::Action::Store(Addr(1), 0x1005)
+        ]
+    );
+}
