@@ -274,7 +274,10 @@ fn the_documented_example_compiles() {
     let mut cells = Cells::new(4);
     cells.0[0] = 0x0005;
     let mut m = errseq::Recorder::new(&mut cells);
-    assert_eq!(errseq::complete(p.check_and_advance(&mut m, Addr(0), Addr(1))), Ok(errseq::Ret::err(Errno::EIO)));
+    assert_eq!(
+        errseq::complete(p.check_and_advance(&mut m, Addr(0), Addr(1))),
+        Ok(errseq::Ret::err(Errno::EIO))
+    );
     let steps: Vec<errseq::Action> = m.steps.iter().map(|(a, _)| *a).collect();
     assert_eq!(
         steps,
