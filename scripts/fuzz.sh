@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing (cargo-fuzz, libFuzzer) of the four ways text
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer) of the five ways text
 # gets in: the parser and checker (`parse`), evaluation and exploration of
-# whatever parses (`evaluate`), the link decoder (`share_decode`) and the
-# replay-string decoder (`replay_decode`). Each target runs for SECONDS
+# whatever parses (`evaluate`), the link decoder (`share_decode`), the
+# replay-string decoder (`replay_decode`) and the scheme language's
+# compiler and interpreter (`scheme`). Each target runs for SECONDS
 # (default 600) in one process (one core), from a corpus seeded with the
 # examples, the golden links and real replay strings; what it finds lands
 # in fuzz/artifacts/TARGET/. Figures and findings: BENCHMARKS.md
@@ -20,7 +21,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse evaluate share_decode replay_decode)
+[ ${#targets[@]} -gt 0 ] || targets=(parse evaluate share_decode replay_decode scheme)
 
 if ! rustup toolchain list | grep -q '^nightly'; then
   echo "fuzz.sh: cargo-fuzz needs a nightly toolchain (rustup toolchain install nightly)" >&2
@@ -43,6 +44,9 @@ seed() {
         printf '%s' "$link" > "$dir/$(printf '%s' "$link" | sha1sum | cut -c1-16)"
       done
       printf 'text=open%%20a%%20f%%0Afsync%%20a%%20%%3D%%3E%%20EIO%%0A' > "$dir/text" ;;
+    scheme)
+      # The first byte picks the base; the rest is the scheme's text.
+      for f in crates/lang/src/bases/*.c; do { printf '\000'; cat "$f"; } > "$dir/$(basename "$f")"; done ;;
     replay_decode)
       # The first byte picks the scenario; the rest is the string.
       printf '\0002fAFV_gAAH' > "$dir/v2"; printf '\0001f.UNUH' > "$dir/v1"
