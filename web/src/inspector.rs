@@ -9,12 +9,23 @@ use errseq_model::{Program, State};
 use yew::prelude::*;
 
 /// What to show: a program's cells after `events` events under `scheme`.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Snapshot {
     pub program: Rc<Program>,
     pub scheme: Scheme,
     pub cells: Rc<Vec<u32>>,
     pub events: usize,
+}
+
+/// The same program is the same `Rc` (one per analysis): compared by
+/// pointer, not cell by cell of its layout.
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        Rc::ptr_eq(&self.program, &other.program)
+            && self.scheme == other.scheme
+            && self.events == other.events
+            && self.cells == other.cells
+    }
 }
 
 #[derive(Properties, PartialEq)]

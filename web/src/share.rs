@@ -272,6 +272,19 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
     }
 }
 
+/// What an embed posts to the page around it: `{ type: "height", source:
+/// "errseq-playground", height }` (the module header says how a page
+/// listens for it).
+#[derive(serde::Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum ToParent {
+    /// The embed's height in CSS pixels, whenever it changes.
+    Height { source: &'static str, height: f64 },
+}
+
+/// Every message's `source`, so a page tells the playground's apart.
+const SOURCE: &str = "errseq-playground";
+
 #[derive(Properties, PartialEq)]
 pub struct EmbedProps {
     pub analysis: Shared,
@@ -291,11 +304,9 @@ pub fn embed_view(props: &EmbedProps) -> Html {
         let root = root.clone();
         use_effect_with((), move |_| {
             let post = move |height: f64| {
-                let msg = js_sys::Object::new();
-                let _ = js_sys::Reflect::set(&msg, &"source".into(), &"errseq-playground".into());
-                let _ = js_sys::Reflect::set(&msg, &"type".into(), &"height".into());
-                let _ = js_sys::Reflect::set(&msg, &"height".into(), &height.into());
-                if let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) {
+                let msg = ToParent::Height { source: SOURCE, height };
+                let parent = web_sys::window().and_then(|w| w.parent().ok().flatten());
+                if let (Some(parent), Ok(msg)) = (parent, serde_wasm_bindgen::to_value(&msg)) {
                     let _ = parent.post_message(&msg, "*");
                 }
             };
