@@ -174,7 +174,7 @@ pub fn app() -> Html {
         browser::count("analyses");
         Shared(Rc::new(Analysis::of(t)))
     });
-    let deferred = use_deferred(state.dispatcher(), view.clone());
+    let (deferred, deferred_problem) = use_deferred(state.dispatcher(), view.clone());
     let explored = use_explored(&analysis, &text, &deferred);
     // The last grid of a text without problems, shown dimmed meanwhile.
     let last_grid = use_mut_ref(|| None::<Grid>);
@@ -286,6 +286,12 @@ pub fn app() -> Html {
                     <ThemeToggle />
                 </div>
             </header>
+            { for deferred_problem.iter().map(|why| html! {
+                <div id="deferred-problem" class="banner" role="alert">
+                    <p>{ format!("Part of the page is missing: {why}. The text, the timeline and the results of scenarios without par blocks work; \
+                        links, exploring, copies and pasted mail need it. Reloading the page tries again.") }</p>
+                </div>
+            }) }
             { if let Some(problem) = &state.link_problem { html! {
                 <div id="link-problem" class="banner" role="alert">
                     <p>{ format!("This link could not be opened: {problem}. Your saved scenario is shown; nothing was overwritten.") }</p>
@@ -328,14 +334,18 @@ pub fn app() -> Html {
 /// the page was opened with (and opens the Explore view when it names an
 /// interleaving).
 #[hook]
-fn use_deferred(dispatch: UseReducerDispatcher<AppState>, view: UseStateHandle<View>) -> Option<Deferred> {
+fn use_deferred(
+    dispatch: UseReducerDispatcher<AppState>,
+    view: UseStateHandle<View>,
+) -> (Option<Deferred>, Option<String>) {
     let module = use_state(|| None::<Deferred>);
+    let problem = use_state(|| None::<String>);
     {
-        let module = module.clone();
+        let (module, problem) = (module.clone(), problem.clone());
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let fragment = browser::fragment();
-                match deferred::load().await {
+                match deferred::load_patiently().await {
                     Ok(d) => {
                         if !fragment.is_empty() {
                             let reading = d.read_link(&fragment);
@@ -349,14 +359,15 @@ fn use_deferred(dispatch: UseReducerDispatcher<AppState>, view: UseStateHandle<V
                     Err(why) => {
                         let why = format!("the page's second module could not be loaded ({why})");
                         if !fragment.is_empty() {
-                            dispatch.dispatch(Msg::LinkRead(LinkReading::Problem(why)));
+                            dispatch.dispatch(Msg::LinkRead(LinkReading::Problem(why.clone())));
                         }
+                        problem.set(Some(why));
                     }
                 }
             });
         });
     }
-    (*module).clone()
+    ((*module).clone(), (*problem).clone())
 }
 
 /// A `par` scenario's (or a claim's) results from the deferred module,

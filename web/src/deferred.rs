@@ -76,6 +76,32 @@ pub async fn load() -> Result<Deferred, String> {
     }
 }
 
+/// [`load`], tried again after 0.5, 1, 2, 4 and 8 s when it fails (a
+/// network that drops a request, a host that is replacing the files):
+/// the last failure if every attempt fails.
+pub async fn load_patiently() -> Result<Deferred, String> {
+    let mut wait_ms = 500;
+    loop {
+        match load().await {
+            Ok(d) => return Ok(d),
+            Err(e) if wait_ms > 8_000 => return Err(e),
+            Err(_) => {
+                sleep(wait_ms).await;
+                wait_ms *= 2;
+            }
+        }
+    }
+}
+
+async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(wait).await;
+}
+
 /// The module, if it is loaded: for event handlers, which cannot wait.
 pub fn loaded() -> Option<Deferred> {
     LOADED.with(|l| l.borrow().clone())

@@ -15,10 +15,14 @@ export async function mountStressView(root, text) {
 // The deferred module (web/deferred): imported once, right after the
 // page's first render; resolves to the module, its exports ready to call.
 let deferred = null;
+let attempts = 0;
 export function loadDeferred() {
   if (!deferred) {
+    // A browser keeps a failed import's failure for the page's life, so a
+    // second attempt asks under another URL.
+    const again = attempts++ > 0 ? `?attempt=${attempts}` : '';
     deferred = (async () => {
-      const js = new URL('errseq-web-deferred.js', document.baseURI);
+      const js = new URL(`errseq-web-deferred.js${again}`, document.baseURI);
       const module = await import(js.href);
       await module.default({ module_or_path: new URL('errseq-web-deferred_bg.wasm', document.baseURI) });
       return module;

@@ -177,3 +177,32 @@ test('a link to an interleaving reopens it in a fresh page', async () => {
   await fresh.close();
   await ctx.close();
 });
+
+test('the deferred module is fetched again when a request fails, and a page without it says so and still works', async () => {
+  // One failed request: the page tries again and the address follows the text.
+  let failed = 0;
+  const ctx = await context();
+  await ctx.route(/errseq-web-deferred\.js/, (route) => (failed++ === 0 ? route.abort() : route.continue()));
+  const page = await open(ctx);
+  await page.fill('#scenario', SCENARIO);
+  await page.waitForFunction(() => location.hash.startsWith('#3'));
+  assert.ok(failed >= 2, `asked ${failed} times`);
+  assert.equal(await page.locator('#deferred-problem').count(), 0);
+  await ctx.close();
+
+  // Never there: the page says what is missing; sequential results still show.
+  const none = await context();
+  await none.route(/errseq-web-deferred/, (route) => route.abort());
+  const lonely = await open(none);
+  await lonely.fill('#scenario', SCENARIO);
+  await lonely.waitForSelector('#grid');
+  assert.match(await lonely.locator('#grid').innerText(), /EIO/);
+  await lonely.waitForSelector('#deferred-problem', { timeout: 30_000 });
+  assert.match(await lonely.locator('#deferred-problem').innerText(), /could not be loaded/);
+  // A link cannot be read without it: the saved scenario stays, and the page says why.
+  const linked = await none.newPage();
+  await linked.goto(session.base + '#3AAAA');
+  await linked.waitForSelector('#link-problem', { timeout: 30_000 });
+  assert.equal(await linked.locator('#scenario').inputValue(), SCENARIO);
+  await none.close();
+});
