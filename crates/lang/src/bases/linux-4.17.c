@@ -13,7 +13,7 @@ errseq_t errseq_set(errseq_t *eseq, int err)
 {
 	errseq_t cur, old;
 
-	/* MAX_ERRNO must be able to serve as a mask */
+	/* the errno field is MAX_ERRNO's bits, so MAX_ERRNO + 1 is a power of two */
 	BUILD_BUG_ON_NOT_POWER_OF_2(MAX_ERRNO + 1);
 
 	/*
@@ -59,7 +59,7 @@ errseq_t errseq_sample(errseq_t *eseq)
 {
 	errseq_t old = READ_ONCE(*eseq);
 
-	/* If nobody has seen this error yet, then we can be the first. */
+	/* an error no one has sampled reads as 0: this opener will hear it */
 	if (!(old & ERRSEQ_SEEN))
 		old = 0;
 	return old;
@@ -107,9 +107,9 @@ int file_check_and_advance_wb_err(struct file *file)
 	errseq_t old = READ_ONCE(file->f_wb_err);
 	struct address_space *mapping = file->f_mapping;
 
-	/* Locklessly handle the common case where nothing has changed */
+	/* no lock while the cursor is current, the usual case */
 	if (errseq_check(&mapping->wb_err, old)) {
-		/* Something changed, must use slow path */
+		/* the word moved: report and advance under f_lock */
 		spin_lock(&file->f_lock);
 		err = errseq_check_and_advance(&mapping->wb_err,
 						&file->f_wb_err);

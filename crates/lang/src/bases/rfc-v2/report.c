@@ -31,7 +31,7 @@ int file_check_and_advance_wb_err(struct file *file)
 			break;
 		}
 
-		/* Raced with an update, try again */
+		/* another CPU changed the word first: go round with its value */
 		old = cur;
 	}
 	spin_unlock(&file->f_lock);

@@ -21,7 +21,7 @@ void errseq_set(errseq_t *eseq, int err)
 		/* We always clear SEEN when updating */
 		new = (old & ~(MAX_ERRNO | WB_ERR_SEEN)) | -err;
 
-		/* Only increment if someone has looked at it */
+		/* the counter moves only if the last value was sampled */
 		if (old & WB_ERR_SEEN)
 			new += WB_ERR_CTR_INC;
 

@@ -23,7 +23,7 @@ void errseq_set(errseq_t *eseq, int err)
 		/* Clear out error bits and set new error */
 		new = (old & ~MAX_ERRNO) | -err;
 
-		/* Only increment if someone has looked at it */
+		/* the counter moves only if the last value was sampled */
 		if (old & WB_ERR_SEEN) {
 			new += WB_ERR_CTR_INC;
 			new &= ~WB_ERR_SEEN;
@@ -36,7 +36,7 @@ void errseq_set(errseq_t *eseq, int err)
 		if (likely(cur == old || cur == new))
 			break;
 
-		/* Raced with an update, try again */
+		/* another CPU changed the word first: go round with its value */
 		old = cur;
 	}
 }
