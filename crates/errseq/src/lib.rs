@@ -44,6 +44,6 @@ pub mod word;
 
 pub use errno::{Errno, Ret, MAX_ERRNO};
 pub use memory::{complete, Action, Addr, Cells, Memory, Recorder};
-pub use scheme::{Scheme, SchemeName};
+pub use scheme::{Scheme, SchemeKey, SchemeName, WrittenName};
 pub use vfs::{File, Mapping};
 pub use word::{Fields, Layout};

@@ -332,16 +332,20 @@ impl fmt::Display for Scheme {
     }
 }
 
-/// A scheme as a scenario names it: an exact id, or `linux`, which always
-/// means the newest scheme this program knows.
+/// A scheme as a scenario names it: an exact id, `linux`, which always
+/// means the newest scheme this program knows, or the name of a scheme the
+/// scenario writes itself (a `scheme NAME from BASE ... end` block).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SchemeName {
     Exact(Scheme),
     Linux,
+    Written(WrittenName),
 }
 
 impl SchemeName {
+    /// A built-in id or `linux`. A written scheme's name is only known to
+    /// the scenario that defines it ([`WrittenName::new`]).
     pub fn parse(id: &str) -> Option<SchemeName> {
         if id == "linux" {
             return Some(SchemeName::Linux);
@@ -349,27 +353,126 @@ impl SchemeName {
         Scheme::from_id(id).map(SchemeName::Exact)
     }
 
-    pub fn resolve(self) -> Scheme {
+    /// Which scheme a column of this name runs: `linux` is the newest
+    /// built-in one, a written scheme is itself.
+    pub fn resolve(self) -> SchemeKey {
         match self {
-            SchemeName::Exact(s) => s,
-            SchemeName::Linux => Scheme::LATEST,
+            SchemeName::Exact(s) => SchemeKey::BuiltIn(s),
+            SchemeName::Linux => SchemeKey::BuiltIn(Scheme::LATEST),
+            SchemeName::Written(w) => SchemeKey::Written(w),
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             SchemeName::Exact(s) => s.id(),
             SchemeName::Linux => "linux",
+            SchemeName::Written(w) => w.as_str(),
         }
     }
 
-    /// Every id a scenario may use, alias last.
+    /// Every built-in id a scenario may use, alias last.
     pub fn all_ids() -> impl Iterator<Item = &'static str> {
         Scheme::ALL.into_iter().chain(Scheme::VARIANTS).map(Scheme::id).chain(["linux"])
     }
 }
 
 impl fmt::Display for SchemeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a column runs, as a key: a built-in scheme, or the scheme a
+/// scenario writes under this name. Two names are one column when their
+/// keys are equal (`linux` and `linux-5.8`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SchemeKey {
+    BuiltIn(Scheme),
+    Written(WrittenName),
+}
+
+impl SchemeKey {
+    /// The built-in scheme, if this is one.
+    pub fn built_in(self) -> Option<Scheme> {
+        match self {
+            SchemeKey::BuiltIn(s) => Some(s),
+            SchemeKey::Written(_) => None,
+        }
+    }
+}
+
+impl From<Scheme> for SchemeKey {
+    fn from(s: Scheme) -> SchemeKey {
+        SchemeKey::BuiltIn(s)
+    }
+}
+
+impl PartialEq<Scheme> for SchemeKey {
+    fn eq(&self, other: &Scheme) -> bool {
+        *self == SchemeKey::BuiltIn(*other)
+    }
+}
+
+impl fmt::Display for SchemeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemeKey::BuiltIn(s) => f.write_str(s.id()),
+            SchemeKey::Written(w) => f.write_str(w.as_str()),
+        }
+    }
+}
+
+/// The name of a scheme a scenario writes: a lower-case letter, then
+/// lower-case letters, digits, `-` and `.`, at most
+/// [`WrittenName::MAX_LEN`] characters, and not a built-in id nor `linux`.
+/// Stored inline so that a [`SchemeName`] stays `Copy`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct WrittenName {
+    len: u8,
+    bytes: [u8; WrittenName::MAX_LEN],
+}
+
+impl WrittenName {
+    /// The longest name, in characters (all ASCII).
+    pub const MAX_LEN: usize = 32;
+
+    /// The name, if `id` is one (see the type).
+    pub fn new(id: &str) -> Option<WrittenName> {
+        WrittenName::why_not(id).is_none().then(|| {
+            let mut bytes = [0u8; WrittenName::MAX_LEN];
+            bytes[..id.len()].copy_from_slice(id.as_bytes());
+            WrittenName { len: id.len() as u8, bytes }
+        })
+    }
+
+    /// Why `id` cannot name a written scheme, or `None` when it can.
+    pub fn why_not(id: &str) -> Option<&'static str> {
+        let mut chars = id.chars();
+        if !chars.next().is_some_and(|c| c.is_ascii_lowercase()) {
+            return Some("a scheme's name starts with a lower-case letter");
+        }
+        if !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.') {
+            return Some("a scheme's name holds only lower-case letters, digits, `-` and `.`");
+        }
+        if id.len() > WrittenName::MAX_LEN {
+            return Some("a scheme's name is at most 32 characters long");
+        }
+        if SchemeName::parse(id).is_some() {
+            return Some("that is a built-in scheme's id: give the written scheme a name of its own");
+        }
+        None
+    }
+
+    pub fn as_str(&self) -> &str {
+        let bytes = self.bytes.get(..usize::from(self.len)).unwrap_or(&[]);
+        core::str::from_utf8(bytes).unwrap_or("")
+    }
+}
+
+impl fmt::Display for WrittenName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use errseq::{Errno, Ret, SchemeName};
+use errseq::{Errno, Ret, SchemeKey, SchemeName, WrittenName};
 
 /// An fd or file name: `[a-z][a-z0-9_]*`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -102,7 +102,8 @@ pub struct Expect {
 impl Expect {
     /// What is expected of a scheme, if anything. Overrides are matched by
     /// the scheme they stand for, so `linux=EIO` applies to `linux-5.8`.
-    pub fn for_scheme(&self, scheme: errseq::Scheme) -> Option<&Outcome> {
+    pub fn for_scheme(&self, scheme: impl Into<SchemeKey>) -> Option<&Outcome> {
+        let scheme = scheme.into();
         self.overrides
             .iter()
             .find(|(name, _)| name.resolve() == scheme)
@@ -112,7 +113,7 @@ impl Expect {
 
     /// What a scheme was expected to return, when `actual` is not it: the
     /// one test of an expectation that every view's verdict comes from.
-    pub fn unmet(&self, scheme: errseq::Scheme, actual: errseq::Ret) -> Option<&Outcome> {
+    pub fn unmet(&self, scheme: impl Into<SchemeKey>, actual: errseq::Ret) -> Option<&Outcome> {
         self.for_scheme(scheme).filter(|o| !o.allows(actual))
     }
 }
@@ -628,7 +629,8 @@ pub struct Claim {
 
 impl Claim {
     /// Whether the claim is checked under `scheme`.
-    pub fn applies_to(&self, scheme: errseq::Scheme) -> bool {
+    pub fn applies_to(&self, scheme: impl Into<SchemeKey>) -> bool {
+        let scheme = scheme.into();
         self.schemes.is_empty() || self.schemes.iter().any(|n| n.resolve() == scheme)
     }
 }
@@ -646,6 +648,38 @@ pub enum Item {
     Note(String),
     /// A blank line (runs of them count as one).
     Gap,
+    /// `scheme NAME from BASE` ... `end`: a scheme written in the scheme
+    /// language (docs/scheme-language.md). Only at the top level.
+    Scheme(SchemeBlock),
+}
+
+/// A scheme the scenario writes: its name, the built-in scheme it starts
+/// from, and its source, line by line as written (each line's trailing
+/// blanks dropped, nothing else changed, so its columns are the
+/// scenario's and the canonical text carries the user's C byte for byte).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SchemeBlock {
+    pub name: WrittenName,
+    pub base: errseq::Scheme,
+    /// The lines between `scheme ...` and `end`. None of them is `end`
+    /// alone (that line closes the block), none holds a line ending.
+    pub lines: Vec<String>,
+    /// The comment on the `scheme` line.
+    pub comment: Option<String>,
+}
+
+impl SchemeBlock {
+    /// The source as the scheme language reads it: the lines joined by
+    /// `\n`, so that line `i` of the block is line `first + i` of the
+    /// scenario.
+    pub fn source(&self) -> String {
+        let mut s = String::with_capacity(self.lines.iter().map(|l| l.len() + 1).sum());
+        for l in &self.lines {
+            s.push_str(l);
+            s.push('\n');
+        }
+        s
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -677,12 +711,29 @@ pub enum Place {
 }
 
 impl Scenario {
-    /// The schemes evaluated, in column order.
+    /// The schemes evaluated, in column order: those `schemes:` lists (by
+    /// default the seven main ones), then each scheme the scenario writes
+    /// that the list leaves out, in the order they are written.
     pub fn scheme_names(&self) -> Vec<SchemeName> {
-        match &self.schemes {
+        let mut names: Vec<SchemeName> = match &self.schemes {
             Some(list) => list.clone(),
             None => errseq::Scheme::ALL.into_iter().map(SchemeName::Exact).collect(),
+        };
+        for block in self.scheme_blocks() {
+            let name = SchemeName::Written(block.name);
+            if !names.contains(&name) {
+                names.push(name);
+            }
         }
+        names
+    }
+
+    /// The schemes the scenario writes, in text order.
+    pub fn scheme_blocks(&self) -> impl Iterator<Item = &SchemeBlock> + '_ {
+        self.body.iter().filter_map(|i| match i {
+            Item::Scheme(b) => Some(b),
+            _ => None,
+        })
     }
 
     pub fn fs(&self) -> Fs {
@@ -710,7 +761,7 @@ impl Scenario {
                             .map(move |(task, s)| (s, Place::Task { block: b, task })),
                     )
                 }
-                Item::Claim(_) | Item::Note(_) | Item::Gap => Box::new(std::iter::empty()),
+                Item::Claim(_) | Item::Note(_) | Item::Gap | Item::Scheme(_) => Box::new(std::iter::empty()),
             }
         })
     }

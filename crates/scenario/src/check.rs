@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use errseq::{Ret, Scheme};
+use errseq::{Ret, SchemeKey, WrittenName};
 
 use crate::ast::{CallRef, Event, Expect, Item, Name, OpenFlags, Outcome, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
@@ -58,6 +58,22 @@ pub struct Bindings {
     pub events: Vec<Binding>,
     /// By claim number: the event each condition refers to.
     pub claims: Vec<Vec<usize>>,
+    /// The schemes the scenario writes, compiled, in text order.
+    pub written: Vec<WrittenScheme>,
+}
+
+/// A scheme the scenario writes, checked and compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WrittenScheme {
+    pub name: WrittenName,
+    pub program: errseq_lang::Program,
+}
+
+impl Bindings {
+    /// The compiled scheme of that name, if the scenario writes it.
+    pub fn written(&self, name: WrittenName) -> Option<&WrittenScheme> {
+        self.written.iter().find(|w| w.name == name)
+    }
 }
 
 /// An fd that is open: its description and where that name was bound.
@@ -94,13 +110,23 @@ pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnost
                 Item::Stmt(s) => Some(s),
                 _ => None,
             })),
-            Item::Claim(_) | Item::Note(_) | Item::Gap => {}
+            Item::Claim(_) | Item::Note(_) | Item::Gap | Item::Scheme(_) => {}
+        }
+    }
+    let mut warnings = Vec::new();
+    for (block, src) in s.scheme_blocks().zip(&source.schemes) {
+        match crate::written::compile(block, src) {
+            Ok((w, warned)) => {
+                c.out.written.push(w);
+                warnings.extend(warned);
+            }
+            Err(diags) => c.errors.extend(diags),
         }
     }
     let labels = c.labels(s);
     let calls = Calls::new(s);
     c.out.claims = s.claims().enumerate().map(|(i, claim)| c.claim(&calls, &labels, i, claim)).collect();
-    let warnings = unchecked_overrides(s, source);
+    warnings.extend(unchecked_overrides(s, source));
     if c.errors.is_empty() {
         Ok((c.out, warnings))
     } else {
@@ -112,7 +138,7 @@ pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnost
 /// An override for a scheme the scenario does not evaluate is never
 /// checked; say so rather than pass silently.
 fn unchecked_overrides(s: &Scenario, source: &SourceMap) -> Vec<Diagnostic> {
-    let evaluated: Vec<Scheme> = s.scheme_names().iter().map(|n| n.resolve()).collect();
+    let evaluated: Vec<SchemeKey> = s.scheme_names().iter().map(|n| n.resolve()).collect();
     let mut out = Vec::new();
     for ((stmt, _), src) in s.stmts().zip(&source.events) {
         for (name, _) in stmt.expect.iter().flat_map(|e| &e.overrides) {

@@ -30,18 +30,19 @@ pub mod inert;
 pub mod limits;
 mod parse;
 mod print;
+mod written;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
 pub use ast::{
     Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par,
-    Place, Rwf, Scenario, Stmt, SyncRange, Verb,
+    Place, Rwf, Scenario, SchemeBlock, Stmt, SyncRange, Verb,
 };
-pub use check::{Binding, Bindings, DescId, Description, FileId};
+pub use check::{Binding, Bindings, DescId, Description, FileId, WrittenScheme};
 pub use diag::{Diagnostic, Severity, Span};
 pub use inert::{inert, quote};
 pub use parse::ClaimSource;
-pub use parse::{parse_unchecked, SourceMap, StmtSource};
+pub use parse::{parse_unchecked, SchemeSource, SourceMap, StmtSource, MAX_WRITTEN};
 
 /// A scenario that parsed and passed the checks.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -172,6 +172,15 @@ fn write_items(f: &mut fmt::Formatter<'_>, items: &[Item], indent: &str) -> fmt:
                 writeln!(f)?;
             }
             Item::Gap => writeln!(f)?,
+            Item::Scheme(block) => {
+                write!(f, "{indent}scheme {} from {}", block.name, block.base)?;
+                comment(f, block.comment.as_deref(), "  ")?;
+                writeln!(f)?;
+                for line in &block.lines {
+                    writeln!(f, "{line}")?;
+                }
+                writeln!(f, "{indent}end")?;
+            }
             Item::Par(par) => {
                 write!(f, "{indent}par")?;
                 comment(f, par.comment.as_deref(), "  ")?;

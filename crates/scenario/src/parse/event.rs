@@ -1,7 +1,7 @@
 //! A call: its verb and arguments (names, pages, page ranges, errnos,
 //! flags), checked against the verb's shape ([`Verb::args`]).
 
-use errseq::{Errno, SchemeName};
+use errseq::{Errno, SchemeName, WrittenName};
 
 use super::token::Tok;
 use crate::ast::{Arg, Event, Name, OpenFlags, Pages, Rwf, SyncRange, Verb};
@@ -340,11 +340,24 @@ pub(super) fn errno(tok: Tok<'_>) -> Result<Errno, Diagnostic> {
 }
 
 pub(super) fn scheme_name(tok: Tok<'_>) -> Result<SchemeName, Diagnostic> {
-    SchemeName::parse(tok.text).ok_or_else(|| {
-        let hint = match suggest(tok.text, SchemeName::all_ids()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("schemes are {}", SchemeName::all_ids().collect::<Vec<_>>().join(", ")),
-        };
-        Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", quote(tok.text)))
-    })
+    if let Some(name) = SchemeName::parse(tok.text) {
+        return Ok(name);
+    }
+    // Perhaps a scheme the scenario writes: the parser checks, once it has
+    // read every block, that one of them defines it (`Parser::finish`).
+    match WrittenName::new(tok.text) {
+        Some(w) => Ok(SchemeName::Written(w)),
+        None => Err(unknown_scheme(tok, &[])),
+    }
+}
+
+/// `unknown scheme`, with the closest of the built-in ids and `written`.
+pub(super) fn unknown_scheme(tok: Tok<'_>, written: &[&str]) -> Diagnostic {
+    let mut ids: Vec<&str> = SchemeName::all_ids().collect();
+    ids.extend_from_slice(written);
+    let hint = match suggest(tok.text, ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("schemes are {}", ids.join(", ")),
+    };
+    Diagnostic::error(tok.span, format!("unknown scheme `{}`; {hint}", quote(tok.text)))
 }

@@ -20,7 +20,10 @@
 mod claim;
 mod event;
 mod outcome;
+mod scheme;
 mod token;
+
+use errseq::{SchemeName, WrittenName};
 
 use crate::ast::{Fs, Item, Par, Scenario, Stmt, Verb};
 use crate::diag::{suggest, Diagnostic, Span};
@@ -29,8 +32,10 @@ use crate::limits;
 
 pub use claim::ClaimSource;
 use claim::{claim, claim_kind, label, split_label};
-use event::{event, scheme_name, unknown_verb};
+use event::{event, scheme_name, unknown_scheme, unknown_verb};
 use outcome::expectation;
+use scheme::{block_line, BlockLine, OpenBlock};
+pub use scheme::{SchemeSource, MAX_WRITTEN};
 use token::{char_len, words, Tok};
 
 /// Where the parts of one statement are in the text.
@@ -59,6 +64,8 @@ pub struct SourceMap {
     pub blocks: Vec<Span>,
     /// By claim number (text order).
     pub claims: Vec<ClaimSource>,
+    /// By scheme block (text order).
+    pub schemes: Vec<SchemeSource>,
 }
 
 /// The parser's state between lines.
@@ -75,6 +82,13 @@ struct Parser {
     par: Option<(Par, Span)>,
     /// Which headers were given, for duplicates.
     seen_headers: Vec<&'static str>,
+    /// The scheme block being read.
+    scheme: Option<OpenBlock>,
+    /// The names of the scheme blocks read so far (well-formed or not).
+    written: Vec<WrittenName>,
+    /// Every use of a name that no built-in scheme has, to be checked
+    /// against the blocks once all are read.
+    written_uses: Vec<(WrittenName, Span, String)>,
 }
 
 /// The lines of `text`: each ends at `\n`, `\r\n` or a lone `\r` (the
@@ -111,6 +125,13 @@ pub fn parse_unchecked(text: &str) -> Result<(Scenario, SourceMap), Vec<Diagnost
         p.line(line, n);
         last_line = n;
     }
+    if let Some(open) = p.scheme.take() {
+        p.err(
+            open.keyword,
+            format!("this scheme block is never closed: add `end` alone on a line after its last line (the text ends at line {last_line})"),
+        );
+    }
+    p.check_written_uses();
     if let Some((_, span)) = p.par.take() {
         p.errors.push(Diagnostic::error(
             span,
@@ -131,6 +152,9 @@ pub fn parse_unchecked(text: &str) -> Result<(Scenario, SourceMap), Vec<Diagnost
 
 impl Parser {
     fn line(&mut self, line: &str, n: u32) {
+        if self.scheme.is_some() {
+            return self.scheme_line(line, n);
+        }
         let (code, comment) = match line.find('#') {
             Some(i) => (&line[..i], Some(line[i + 1..].trim().to_owned())),
             None => (line, None),
@@ -142,6 +166,9 @@ impl Parser {
         }
         if let Some(kind) = whole.first().and_then(|t| claim_kind(t.text)) {
             return self.claim(kind, code, whole[0].span, comment);
+        }
+        if whole.first().is_some_and(|t| t.text == "scheme") {
+            return self.open_scheme(&whole, comment);
         }
         let (event_part, expect_part) = match code.find("=>") {
             Some(i) => (&code[..i], Some((&code[i + 2..], char_len(&code[..i]) + 1))),
@@ -262,7 +289,10 @@ impl Parser {
                 Ok(name) if list.contains(&name) => {
                     self.err(tok.span, format!("scheme `{name}` is listed twice"))
                 }
-                Ok(name) => list.push(name),
+                Ok(name) => {
+                    self.used(name, tok);
+                    list.push(name)
+                }
                 Err(d) => self.errors.push(d),
             }
         }
@@ -335,7 +365,12 @@ impl Parser {
                     return self.err(span, msg);
                 }
                 match expectation(text, n, col + 2) {
-                    Ok(e) => Some(e),
+                    Ok((e, spans)) => {
+                        for ((name, _), span) in e.overrides.iter().zip(spans) {
+                            self.used_at(*name, span, name.as_str());
+                        }
+                        Some(e)
+                    }
                     Err(d) => return self.errors.push(d),
                 }
             }
@@ -356,11 +391,84 @@ impl Parser {
         let rest = code.get(start..).unwrap_or("");
         match claim(kind, rest, keyword, keyword.col + keyword.len) {
             Ok((mut c, src)) => {
+                for (name, span) in c.schemes.iter().zip(&src.schemes) {
+                    self.used_at(*name, *span, name.as_str());
+                }
                 c.comment = comment;
                 self.source.claims.push(src);
                 self.push_item(Item::Claim(c));
             }
             Err(d) => self.errors.push(d),
         }
+    }
+}
+
+/// Scheme blocks, and the names that refer to them.
+impl Parser {
+    fn open_scheme(&mut self, toks: &[Tok<'_>], comment: Option<String>) {
+        self.enter_body();
+        let keyword = toks[0].span;
+        let mut keep = true;
+        if let Some((_, par)) = &self.par {
+            let at = par.line;
+            self.err(
+                keyword,
+                format!("a scheme block goes at the top level: close the `par` block of line {at} with `end` before it"),
+            );
+            keep = false;
+        }
+        let header = match scheme::header(toks, &self.written) {
+            Ok(h) => {
+                self.written.push(h.0);
+                Some(h)
+            }
+            Err(d) => {
+                self.errors.push(d);
+                None
+            }
+        };
+        self.scheme = Some(OpenBlock { keyword, header, lines: Vec::new(), comment, keep });
+    }
+
+    fn scheme_line(&mut self, line: &str, n: u32) {
+        let Some(open) = &mut self.scheme else { return };
+        match block_line(line) {
+            BlockLine::Code(code) => return open.lines.push(code.to_owned()),
+            BlockLine::End => {}
+            BlockLine::EndWithComment => {
+                let col = char_len(line) - char_len(line.trim_start()) + 1;
+                self.err(
+                    Span::new(n, col, char_len(line.trim())),
+                    "a comment after a scheme block's `end` would be lost: put it on a line of its own",
+                );
+            }
+        }
+        let Some(open) = self.scheme.take() else { return };
+        if let Some((block, src)) = open.into_block() {
+            self.source.schemes.push(src);
+            self.scenario.body.push(Item::Scheme(block));
+        }
+    }
+
+    fn used(&mut self, name: SchemeName, tok: Tok<'_>) {
+        self.used_at(name, tok.span, tok.text);
+    }
+
+    fn used_at(&mut self, name: SchemeName, span: Span, text: &str) {
+        if let SchemeName::Written(w) = name {
+            self.written_uses.push((w, span, text.to_owned()));
+        }
+    }
+
+    /// A name no built-in scheme has must be a block's.
+    fn check_written_uses(&mut self) {
+        let defined: Vec<&str> = self.written.iter().map(WrittenName::as_str).collect();
+        let unknown: Vec<Diagnostic> = self
+            .written_uses
+            .iter()
+            .filter(|(w, _, _)| !self.written.contains(w))
+            .map(|(_, span, text)| unknown_scheme(Tok { text, span: *span }, &defined))
+            .collect();
+        self.errors.extend(unknown);
     }
 }

@@ -15,11 +15,12 @@ use crate::limits;
 const RESULT_FORMS: &str =
     "`0`, an errno such as `EIO`, a page version such as `v1` (a read's), or a set such as `{0, EIO}`";
 
-/// `[OUTCOME] (SCHEME=OUTCOME)*`.
-pub(super) fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Diagnostic> {
+/// `[OUTCOME] (SCHEME=OUTCOME)*`, and where each override's scheme is.
+pub(super) fn expectation(text: &str, line: u32, col0: u32) -> Result<(Expect, Vec<Span>), Diagnostic> {
     let toks = expect_tokens(text, line, col0);
     let mut pos = 0;
     let mut expect = Expect::default();
+    let mut spans = Vec::new();
     let starts_override = |pos: usize| matches!(toks.get(pos + 1), Some((ETok::Eq, _)));
     if toks.is_empty() {
         return Err(Diagnostic::error(
@@ -48,8 +49,9 @@ pub(super) fn expectation(text: &str, line: u32, col0: u32) -> Result<Expect, Di
         }
         let o = outcome(&toks, &mut pos)?;
         expect.overrides.push((name, o));
+        spans.push(span);
     }
-    Ok(expect)
+    Ok((expect, spans))
 }
 
 pub(super) fn outcome(toks: &[(ETok<'_>, Span)], pos: &mut usize) -> Result<Outcome, Diagnostic> {
