@@ -24,7 +24,7 @@ use errseq::SchemeName;
 use errseq_explorer::{replay_string, Bounds, Report, Violation};
 use errseq_render::Analysis;
 use errseq_scenario::limits::{self, MAX_INPUT_BYTES};
-use errseq_scenario::Parsed;
+use errseq_scenario::{Item, Parsed};
 
 pub(crate) use crate::input::load;
 use crate::input::{load_all, read_limited};
@@ -217,10 +217,12 @@ fn base_arg(s: &str) -> Result<String, String> {
     }
 }
 
+/// A built-in id, or the name of a scheme the scenario writes (checked
+/// against the scenario once it is read: [`only`]).
 fn scheme_arg(s: &str) -> Result<SchemeName, String> {
-    SchemeName::parse(s).ok_or_else(|| {
+    SchemeName::parse(s).or_else(|| errseq::WrittenName::new(s).map(SchemeName::Written)).ok_or_else(|| {
         let ids: Vec<&str> = SchemeName::all_ids().collect();
-        format!("unknown scheme `{s}`; schemes are {}", ids.join(", "))
+        format!("unknown scheme `{s}`; schemes are {}, or a scheme the scenario writes", ids.join(", "))
     })
 }
 
@@ -291,15 +293,26 @@ fn check_one(out: &mut Out, name: &str, p: &Parsed) -> Result<bool, Malformed> {
     Ok(false)
 }
 
-fn only(p: &mut Parsed, scheme: Option<SchemeName>) {
-    if let Some(name) = scheme {
-        p.scenario.schemes = Some(vec![name]);
+/// Keeps the one column `--scheme` names: its name alone in `schemes:`,
+/// and no other written scheme (which would be compared after it).
+fn only(out: &mut Out, path: &Path, p: &mut Parsed, scheme: Option<SchemeName>) -> Result<(), Malformed> {
+    let Some(name) = scheme else { return Ok(()) };
+    if let SchemeName::Written(w) = name {
+        if p.bindings.written(w).is_none() {
+            errln!(out, "{}: --scheme {name}: the scenario writes no scheme `{name}`", path.display());
+            return Err(Malformed);
+        }
     }
+    p.scenario.schemes = Some(vec![name]);
+    p.scenario.body.retain(|i| !matches!(i, Item::Scheme(b) if SchemeName::Written(b.name) != name));
+    Ok(())
 }
 
 fn run(out: &mut Out, path: &Path, scheme: Option<SchemeName>) -> ExitCode {
     let Ok(mut p) = load(out, path) else { return ExitCode::from(2) };
-    only(&mut p, scheme);
+    if only(out, path, &mut p, scheme).is_err() {
+        return ExitCode::from(2);
+    }
     if p.scenario.has_par() {
         // Results are sets over the interleavings: the explorer's business.
         let Ok(r) = explore(out, path, &p, Bounds::default()) else { return ExitCode::from(2) };
@@ -338,12 +351,14 @@ fn explore_command(
     max_states: usize,
 ) -> ExitCode {
     let Ok(mut p) = load(out, path) else { return ExitCode::from(2) };
-    only(&mut p, scheme);
+    if only(out, path, &mut p, scheme).is_err() {
+        return ExitCode::from(2);
+    }
     if let Some(s) = replay {
         let program = errseq_model::Program::compile(&p);
         return match replay_string::decode(&program, p.scenario.fs(), s) {
             Ok(trace) => {
-                outln!(out, "{} under {}:", errseq_scenario::quote(s.trim()), trace.scheme);
+                outln!(out, "{} under {}:", errseq_scenario::quote(s.trim()), trace.key);
                 for line in errseq_render::trace_steps(&p, &program, &trace) {
                     outln!(out, "  {line}");
                 }

@@ -23,7 +23,7 @@ pub mod trace;
 pub mod verdict;
 
 pub use replay::{Step, Task};
-pub use scenario::{explore_scheme, Exploration, JointOutcome, Schedule};
+pub use scenario::{explore_column, explore_scheme, Exploration, JointOutcome, Schedule};
 pub use search::{Bounds, SearchError};
 pub use trace::{Trace, TraceStep};
 pub use verdict::{check, Report, Violation};

@@ -13,6 +13,10 @@
 //! thirty steps takes a handful of characters. Every character is a
 //! letter, a digit, `-` or `_`, and the last a letter or a digit.
 //!
+//! A scheme the scenario writes has an upper-case letter: `A` for the
+//! first block in the text, `B` for the second, and so on (a string is
+//! only read with the scenario it was made for). Version 1 has none.
+//!
 //! Version 1 (still read): `1` `<scheme letter>` then, for each `par`
 //! block, `.` and the block's choices in base64url, least significant bit
 //! first within bytes, without a check.
@@ -21,7 +25,7 @@
 //! step, so a string is only meaningful with the scenario it was made for;
 //! one that does not fit says where it stops fitting.
 
-use errseq::Scheme;
+use errseq::{Scheme, SchemeKey};
 use errseq_model::Program;
 use errseq_scenario::Fs;
 
@@ -56,13 +60,35 @@ fn width(k: usize) -> u32 {
     usize::BITS - k.saturating_sub(1).leading_zeros()
 }
 
+/// The letter of a built-in scheme, or of a scheme `program` writes.
+fn letter_of(program: &Program, key: SchemeKey) -> Result<char, TraceError> {
+    let letter = match key {
+        SchemeKey::BuiltIn(scheme) => SCHEMES.iter().find(|(_, s)| *s == scheme).map(|(c, _)| *c),
+        SchemeKey::Written(name) => {
+            program.written.iter().position(|w| w.name == name).and_then(|i| B64.get(i)).map(|&b| char::from(b))
+        }
+    };
+    letter.ok_or_else(|| TraceError(format!("scheme {key} has no replay letter")))
+}
+
+/// The scheme of a letter: a built-in one, or one `program` writes.
+fn key_of(program: &Program, letter: char) -> Option<SchemeKey> {
+    if letter.is_ascii_uppercase() {
+        let i = usize::from(value(letter)?);
+        return program.written.get(i).map(|w| SchemeKey::Written(w.name));
+    }
+    scheme_of(letter).map(SchemeKey::BuiltIn)
+}
+
 /// The replay string of `schedule` under `scheme`.
-pub fn encode(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) -> Result<String, TraceError> {
-    let letter = SCHEMES
-        .iter()
-        .find(|(_, s)| *s == scheme)
-        .map(|(c, _)| *c)
-        .ok_or_else(|| TraceError(format!("scheme {scheme} has no replay letter")))?;
+pub fn encode(
+    program: &Program,
+    scheme: impl Into<SchemeKey>,
+    fs: Fs,
+    schedule: &Schedule,
+) -> Result<String, TraceError> {
+    let scheme = scheme.into();
+    let letter = letter_of(program, scheme)?;
     let trace = replay_schedule(program, scheme, fs, schedule, Detail::Choices)?;
     // Blocks run one after another, so one stream in the order of the
     // steps reads back block by block.
@@ -96,9 +122,9 @@ pub fn decode(program: &Program, fs: Fs, text: &str) -> Result<Trace, TraceError
 
 /// Whether a replay string names an interleaving of `program`, and which:
 /// its scheme and schedule (a [`decode`] that keeps no state per step).
-pub fn schedule_of(program: &Program, fs: Fs, text: &str) -> Result<(Scheme, Schedule), TraceError> {
+pub fn schedule_of(program: &Program, fs: Fs, text: &str) -> Result<(SchemeKey, Schedule), TraceError> {
     let t = decode_detailed(program, fs, text, Detail::Choices)?;
-    Ok((t.scheme, t.schedule))
+    Ok((t.key, t.schedule))
 }
 
 fn decode_detailed(program: &Program, fs: Fs, text: &str, detail: Detail) -> Result<Trace, TraceError> {
@@ -134,7 +160,7 @@ fn decode_v2(program: &Program, fs: Fs, text: &str, detail: Detail) -> Result<Tr
         return Err(err(format!("{why}; copy it again, exactly as `errseq explore` printed it")));
     }
     let letter = char::from(B64[usize::from(symbols[1] & 63)]);
-    let scheme = scheme_of(letter).ok_or_else(|| err(format!("`{letter}` is not a scheme letter")))?;
+    let scheme = key_of(program, letter).ok_or_else(|| err(format!("`{letter}` is not a scheme letter")))?;
     let payload = &symbols[2..symbols.len() - 2];
     let total = payload.len() * 6;
     let mut read = 0usize;
@@ -318,7 +344,7 @@ mod tests {
         let fs = p.scenario.fs();
         let mut n = 0;
         for c in &r.columns {
-            let scheme = c.name.resolve();
+            let Some(scheme) = c.name.resolve().built_in() else { continue };
             for o in &c.exploration.outcomes {
                 let old = encode_version_1(&r.program, scheme, fs, &o.schedule).expect("encodes");
                 let new = encode(&r.program, scheme, fs, &o.schedule).expect("encodes");

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use errseq::{Ret, Scheme};
+use errseq::{Ret, Scheme, SchemeKey};
 use errseq_model::kernel::{run, Cx, Machine};
-use errseq_model::{Kernel, Op, Program};
+use errseq_model::{Algorithm, Kernel, Op, Program, Runner, SchemeFault};
 use errseq_scenario::Fs;
 
 use crate::replay::Task;
@@ -14,12 +14,12 @@ use crate::search::{charge, explore, Bounds, ModelMachine, SearchError};
 
 /// One event of a scenario as a task.
 #[derive(Copy, Clone, Debug)]
-pub struct OpTask<'a> {
-    pub cx: Cx<'a>,
+pub struct OpTask<'a, S = Scheme> {
+    pub cx: Cx<'a, S>,
     pub op: Op,
 }
 
-impl Task for OpTask<'_> {
+impl<S: Algorithm> Task for OpTask<'_, S> {
     type Output = Option<Ret>;
 
     fn run<K: Kernel>(&self, k: &mut K) -> Result<Option<Ret>, K::Stop> {
@@ -45,7 +45,11 @@ pub struct JointOutcome {
 /// Every joint outcome of a scenario under one scheme.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exploration {
+    /// The built-in scheme explored, or the one a written scheme starts
+    /// from ([`Exploration::key`] says which).
     pub scheme: Scheme,
+    /// Which scheme was explored.
+    pub key: SchemeKey,
     /// Sorted by results.
     pub outcomes: Vec<JointOutcome>,
     /// Distinct states visited.
@@ -74,8 +78,8 @@ struct Path {
     schedule: Schedule,
 }
 
-/// Explores `program` under `scheme`. `budget` counts down the work the
-/// caller still allows (over several schemes), in cells
+/// Explores `program` under the built-in `scheme`. `budget` counts down
+/// the work the caller still allows (over several schemes), in cells
 /// ([`Bounds::budget`]): the states of `par` blocks, and one cell for each
 /// event outside them on each path.
 pub fn explore_scheme(
@@ -86,6 +90,41 @@ pub fn explore_scheme(
     budget: &mut usize,
 ) -> Result<Exploration, SearchError> {
     let cx = Cx { scheme, fs, layout: &program.layout };
+    explore_with(program, cx, bounds, budget, |_| None)
+}
+
+/// Explores `program` under the column `key`, built-in or written. A
+/// written scheme's fault ends the exploration with
+/// [`SearchError::Fault`].
+pub fn explore_column(
+    program: &Program,
+    key: SchemeKey,
+    fs: Fs,
+    bounds: Bounds,
+    budget: &mut usize,
+) -> Result<Exploration, SearchError> {
+    match Runner::new(program, key) {
+        Some(Runner::BuiltIn(s)) => explore_scheme(program, s, fs, bounds, budget),
+        Some(Runner::Written(w)) => {
+            let cx = Cx { scheme: &w, fs, layout: &program.layout };
+            let mut e = explore_with(program, cx, bounds, budget, |w| w.fault())?;
+            e.key = key;
+            Ok(e)
+        }
+        None => Err(SearchError::NoScheme { name: key.to_string() }),
+    }
+}
+
+/// The search, for any kind of scheme; `fault` says whether a written
+/// scheme has faulted so far.
+fn explore_with<S: Algorithm>(
+    program: &Program,
+    cx: Cx<'_, S>,
+    bounds: Bounds,
+    budget: &mut usize,
+    fault: impl Fn(S) -> Option<SchemeFault>,
+) -> Result<Exploration, SearchError> {
+    let faulted = |event: Option<usize>| fault(cx.scheme).map(|f| SearchError::Fault { fault: f, event });
     let machine = ModelMachine { layout: &program.layout };
     let start = Path {
         cells: vec![0; program.layout.len],
@@ -96,11 +135,15 @@ pub fn explore_scheme(
     let mut paths = vec![start];
     let (mut states, mut saturated, mut event) = (0usize, false, 0usize);
     for block in &program.blocks {
-        run_sequential(&mut paths, cx, &program.ops[event..block.start], bounds, budget)?;
-        let tasks: Vec<OpTask<'_>> = program.ops[block.clone()].iter().map(|&op| OpTask { cx, op }).collect();
+        run_sequential(&mut paths, cx, &program.ops[event..block.start], bounds, budget, event, &faulted)?;
+        let tasks: Vec<OpTask<'_, S>> =
+            program.ops[block.clone()].iter().map(|&op| OpTask { cx, op }).collect();
         let mut next = Vec::new();
         for path in paths {
             let r = explore(&tasks, path.cells.clone(), &machine, bounds, budget)?;
+            if let Some(e) = faulted(None) {
+                return Err(e);
+            }
             states += r.states;
             saturated |= r.saturated;
             for t in r.terminals {
@@ -117,26 +160,34 @@ pub fn explore_scheme(
         paths = merge(next, &mut saturated);
         event = block.end;
     }
-    run_sequential(&mut paths, cx, &program.ops[event..], bounds, budget)?;
+    run_sequential(&mut paths, cx, &program.ops[event..], bounds, budget, event, &faulted)?;
     let outcomes = outcomes(paths, &mut saturated);
     let interleavings = outcomes.iter().fold(0u128, |n, o| n.saturating_add(o.count));
-    Ok(Exploration { scheme, outcomes, states, interleavings, saturated })
+    let scheme = cx.scheme.base();
+    Ok(Exploration { scheme, key: scheme.into(), outcomes, states, interleavings, saturated })
 }
 
 /// Runs `ops` to completion on every path, charging one cell of the
 /// budget per event per path.
-fn run_sequential(
+/// `first` is the event number of `ops[0]`; `faulted` turns a written
+/// scheme's fault in an event into the error.
+fn run_sequential<S: Algorithm>(
     paths: &mut [Path],
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     ops: &[Op],
     bounds: Bounds,
     budget: &mut usize,
+    first: usize,
+    faulted: &impl Fn(Option<usize>) -> Option<SearchError>,
 ) -> Result<(), SearchError> {
     for path in paths {
-        for &op in ops {
+        for (i, &op) in ops.iter().enumerate() {
             charge(budget, bounds, 1)?;
             let mut k = Machine { cells: &mut path.cells, layout: cx.layout };
             path.results.push(errseq::complete(run(&mut k, cx, op)));
+            if let Some(e) = faulted(Some(first + i)) {
+                return Err(e);
+            }
         }
     }
     Ok(())

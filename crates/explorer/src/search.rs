@@ -119,6 +119,16 @@ pub enum SearchError {
     Deadlock {
         schedule: Vec<u8>,
     },
+    /// A written scheme's call faulted; in event `event` when it ran
+    /// outside `par` blocks.
+    Fault {
+        fault: errseq_model::SchemeFault,
+        event: Option<usize>,
+    },
+    /// A column names a written scheme the program does not hold.
+    NoScheme {
+        name: String,
+    },
 }
 
 impl fmt::Display for SearchError {
@@ -137,6 +147,8 @@ impl fmt::Display for SearchError {
             SearchError::Deadlock { schedule } => {
                 write!(f, "deadlock: no task can move after the schedule {schedule:?}")
             }
+            SearchError::Fault { fault, .. } => fault.fmt(f),
+            SearchError::NoScheme { name } => write!(f, "the scenario writes no scheme `{name}`"),
         }
     }
 }

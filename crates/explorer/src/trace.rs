@@ -4,9 +4,9 @@
 
 use std::fmt;
 
-use errseq::{Addr, Ret, Scheme};
+use errseq::{Addr, Ret, Scheme, SchemeKey};
 use errseq_model::kernel::{run, Cx, Machine as RunMachine};
-use errseq_model::Program;
+use errseq_model::{Algorithm, Program, Runner};
 use errseq_scenario::Fs;
 
 use crate::replay::{progress, Progress, Step};
@@ -37,7 +37,10 @@ pub struct TraceStep {
 /// A replayed interleaving.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
+    /// The built-in scheme, or the one a written scheme starts from.
     pub scheme: Scheme,
+    /// Which scheme ran.
+    pub key: SchemeKey,
     pub steps: Vec<TraceStep>,
     /// By event number.
     pub results: Vec<Option<Ret>>,
@@ -72,25 +75,53 @@ pub const MAX_TRACE_CELLS: usize = 1 << 26;
 
 /// Replays an interleaving, asking `choose(block, enabled)` which task
 /// moves at each step of a block (`enabled` lists the tasks that can).
-pub fn replay_with<C>(program: &Program, scheme: Scheme, fs: Fs, choose: C) -> Result<Trace, TraceError>
+pub fn replay_with<C>(
+    program: &Program,
+    scheme: impl Into<SchemeKey>,
+    fs: Fs,
+    choose: C,
+) -> Result<Trace, TraceError>
 where
     C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
 {
     replay_detailed(program, scheme, fs, Detail::Full, choose)
 }
 
-/// [`replay_with`], keeping `detail` of each step.
+/// [`replay_with`], keeping `detail` of each step. A written scheme
+/// that faults on the way is an error that says where.
 pub fn replay_detailed<C>(
     program: &Program,
-    scheme: Scheme,
+    scheme: impl Into<SchemeKey>,
     fs: Fs,
     detail: Detail,
-    mut choose: C,
+    choose: C,
 ) -> Result<Trace, TraceError>
 where
     C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
 {
-    let cx = Cx { scheme, fs, layout: &program.layout };
+    let key = scheme.into();
+    let runner = Runner::new(program, key)
+        .ok_or_else(|| TraceError(format!("the scenario writes no scheme `{key}`")))?;
+    let (trace, fault) = match &runner {
+        Runner::BuiltIn(s) => (replay_in(program, Cx { scheme: *s, fs, layout: &program.layout }, detail, choose), None),
+        Runner::Written(w) => {
+            let t = replay_in(program, Cx { scheme: w, fs, layout: &program.layout }, detail, choose);
+            (t, w.fault())
+        }
+    };
+    if let Some(f) = fault {
+        return Err(TraceError(f.to_string()));
+    }
+    let (steps, results, schedule) = trace?;
+    Ok(Trace { scheme: runner.base(), key, steps, results, schedule })
+}
+
+type Replayed = (Vec<TraceStep>, Vec<Option<Ret>>, Schedule);
+
+fn replay_in<S: Algorithm, C>(program: &Program, cx: Cx<'_, S>, detail: Detail, mut choose: C) -> Result<Replayed, TraceError>
+where
+    C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
+{
     let mut t = Tracer {
         cx,
         detail,
@@ -114,18 +145,23 @@ where
         event = block.end;
     }
     t.sequential(program, event..program.ops.len())?;
-    Ok(Trace { scheme, steps: t.trace, results: t.results, schedule })
+    Ok((t.trace, t.results, schedule))
 }
 
 /// Replays a schedule exactly; any mismatch is an error.
-pub fn replay(program: &Program, scheme: Scheme, fs: Fs, schedule: &Schedule) -> Result<Trace, TraceError> {
+pub fn replay(
+    program: &Program,
+    scheme: impl Into<SchemeKey>,
+    fs: Fs,
+    schedule: &Schedule,
+) -> Result<Trace, TraceError> {
     replay_schedule(program, scheme, fs, schedule, Detail::Full)
 }
 
 /// [`replay`], keeping `detail` of each step.
 pub fn replay_schedule(
     program: &Program,
-    scheme: Scheme,
+    scheme: impl Into<SchemeKey>,
     fs: Fs,
     schedule: &Schedule,
     detail: Detail,
@@ -162,8 +198,8 @@ pub fn replay_schedule(
     Ok(trace)
 }
 
-struct Tracer<'a> {
-    cx: Cx<'a>,
+struct Tracer<'a, S> {
+    cx: Cx<'a, S>,
     detail: Detail,
     /// Cells of state kept so far ([`MAX_TRACE_CELLS`]).
     kept: usize,
@@ -184,7 +220,7 @@ fn changes(before: &[u32], after: &[u32], observed: usize) -> Vec<(Addr, u32, u3
         .collect()
 }
 
-impl Tracer<'_> {
+impl<S: Algorithm> Tracer<'_, S> {
     fn sequential(&mut self, program: &Program, events: std::ops::Range<usize>) -> Result<(), TraceError> {
         for event in events {
             let full = self.detail == Detail::Full;
@@ -236,7 +272,7 @@ impl Tracer<'_> {
         C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
     {
         let machine = ModelMachine { layout: self.cx.layout };
-        let tasks: Vec<OpTask<'_>> =
+        let tasks: Vec<OpTask<'_, S>> =
             program.ops[events.clone()].iter().map(|&op| OpTask { cx: self.cx, op }).collect();
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); tasks.len()];
         let mut next: Vec<Option<Step>> = Vec::with_capacity(tasks.len());
@@ -283,7 +319,7 @@ impl Tracer<'_> {
 
     /// The task's next step, or `None` once it has returned (recording its
     /// result).
-    fn settle(&mut self, task: &OpTask<'_>, history: &[u32], event: usize) -> Option<Step> {
+    fn settle(&mut self, task: &OpTask<'_, S>, history: &[u32], event: usize) -> Option<Step> {
         match progress(task, history) {
             Progress::Next(step) => Some(step),
             Progress::Done(r) => {

@@ -11,7 +11,7 @@ use errseq::{Ret, SchemeName};
 use errseq_model::Program;
 use errseq_scenario::{ClaimKind, Outcome, Parsed};
 
-use crate::scenario::{explore_scheme, Exploration, JointOutcome, Schedule};
+use crate::scenario::{explore_column, Exploration, JointOutcome, Schedule};
 use crate::search::{Bounds, SearchError};
 
 /// One scheme column of the scenario, explored.
@@ -72,10 +72,15 @@ pub fn check(p: &Parsed, bounds: Bounds) -> Result<Report, SearchError> {
     let mut budget = bounds.budget();
     let mut columns: Vec<Column> = Vec::new();
     for name in p.scenario.scheme_names() {
-        let scheme = name.resolve();
-        let exploration = match columns.iter().find(|c| c.name.resolve() == scheme) {
+        let key = name.resolve();
+        let exploration = match columns.iter().find(|c| c.name.resolve() == key) {
             Some(c) => c.exploration.clone(),
-            None => explore_scheme(&program, scheme, fs, bounds, &mut budget)?,
+            None => explore_column(&program, key, fs, bounds, &mut budget).map_err(|e| match e {
+                SearchError::Fault { fault, event: Some(event) } => {
+                    SearchError::Fault { fault: fault.in_event(p, event), event: Some(event) }
+                }
+                e => e,
+            })?,
         };
         columns.push(Column { name, exploration });
     }

@@ -32,7 +32,7 @@ fn every_outcome_round_trips_through_its_replay_string() {
             let s = replay_string::encode(&r.program, scheme, p.scenario.fs(), &o.schedule).expect("encodes");
             assert!(s.len() < 24, "{s} is short");
             let t = replay_string::decode(&r.program, p.scenario.fs(), &s).expect("decodes");
-            assert_eq!(t.scheme, scheme);
+            assert_eq!(t.key, scheme);
             assert_eq!(t.schedule, o.schedule, "{s}");
             assert_eq!(t.results, o.results, "{s}: replaying gives that outcome");
             total += 1;

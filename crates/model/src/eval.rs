@@ -2,11 +2,13 @@
 //! completion, one after the other, keeping every call's result and a copy
 //! of the whole state after every event.
 
+use std::convert::Infallible;
 use std::fmt;
 
-use errseq::{Ret, Scheme, SchemeName};
+use errseq::{Ret, Scheme, SchemeKey, SchemeName};
 use errseq_scenario::{Outcome, Parsed};
 
+use crate::column::{Algorithm, Runner, SchemeFault};
 use crate::kernel::{run, Cx, Machine};
 use crate::program::Program;
 use crate::state::State;
@@ -16,6 +18,12 @@ use crate::state::State;
 pub enum EvalError {
     /// `par` blocks need the interleaving explorer.
     Concurrent { line: u32 },
+    /// A written scheme's call faulted (an endless loop, a lock misused,
+    /// a bad return value).
+    Fault(SchemeFault),
+    /// A column names a written scheme the program does not hold (a
+    /// program compiled from another scenario).
+    NoScheme(SchemeName),
 }
 
 impl fmt::Display for EvalError {
@@ -25,6 +33,8 @@ impl fmt::Display for EvalError {
                 f,
                 "{line}:1: this scenario has a `par` block; concurrent tasks are evaluated by the explorer (`errseq explore`)"
             ),
+            EvalError::Fault(fault) => fault.fmt(f),
+            EvalError::NoScheme(name) => write!(f, "1:1: the scenario writes no scheme `{name}`"),
         }
     }
 }
@@ -34,7 +44,11 @@ impl std::error::Error for EvalError {}
 /// One scheme's run: results and the state after each event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Run {
+    /// The built-in scheme run, or the one a written scheme starts from
+    /// (whose state it keeps: see [`Run::key`] for which it is).
     pub scheme: Scheme,
+    /// Which scheme ran.
+    pub key: SchemeKey,
     /// By event number; `None` for calls that return nothing.
     pub results: Vec<Option<Ret>>,
     /// `states[i * len .. (i + 1) * len]` is the state after event `i`.
@@ -43,20 +57,52 @@ pub struct Run {
 }
 
 impl Run {
-    /// Runs every event of `program` under `scheme`.
+    /// Runs every event of `program` under the built-in `scheme`.
     pub fn new(program: &Program, scheme: Scheme, fs: errseq_scenario::Fs) -> Run {
+        let cx = Cx { scheme, fs, layout: &program.layout };
+        match Run::record(program, cx, |_| Ok::<(), Infallible>(())) {
+            Ok((results, states)) => Run { scheme, key: scheme.into(), results, states, len: program.layout.len },
+            Err((_, never)) => match never {},
+        }
+    }
+
+    /// Runs every event of `program` under `runner`, or says which event
+    /// a written scheme faulted in.
+    pub fn of(
+        program: &Program,
+        runner: &Runner<'_>,
+        fs: errseq_scenario::Fs,
+    ) -> Result<Run, (usize, SchemeFault)> {
+        let (results, states) = match runner {
+            Runner::BuiltIn(scheme) => return Ok(Run::new(program, *scheme, fs)),
+            Runner::Written(w) => {
+                let cx = Cx { scheme: w, fs, layout: &program.layout };
+                Run::record(program, cx, |w| w.fault().map_or(Ok(()), Err))?
+            }
+        };
+        Ok(Run { scheme: runner.base(), key: runner.key(), results, states, len: program.layout.len })
+    }
+
+    /// Every event's result and the cells after it; `check` is asked
+    /// after each event whether the scheme faulted.
+    #[allow(clippy::type_complexity)]
+    fn record<S: Algorithm, E>(
+        program: &Program,
+        cx: Cx<'_, S>,
+        check: impl Fn(S) -> Result<(), E>,
+    ) -> Result<(Vec<Option<Ret>>, Vec<u32>), (usize, E)> {
         let len = program.layout.len;
         let events = program.ops.len();
         let mut cells = vec![0u32; len];
         let mut results = Vec::with_capacity(events);
         let mut states = Vec::with_capacity(events * len);
-        let cx = Cx { scheme, fs, layout: &program.layout };
-        for &op in &program.ops {
+        for (event, &op) in program.ops.iter().enumerate() {
             let mut k = Machine { cells: &mut cells, layout: &program.layout };
             results.push(errseq::complete(run(&mut k, cx, op)));
+            check(cx.scheme).map_err(|e| (event, e))?;
             states.extend_from_slice(&cells);
         }
-        Run { scheme, results, states, len }
+        Ok((results, states))
     }
 
     /// The cells after `event` (0-based).
@@ -93,11 +139,14 @@ impl Evaluation {
         let mut runs: Vec<Run> = Vec::new();
         let mut columns = Vec::new();
         for name in p.scenario.scheme_names() {
-            let scheme = name.resolve();
-            let index = match runs.iter().position(|r| r.scheme == scheme) {
+            let key = name.resolve();
+            let index = match runs.iter().position(|r| r.key == key) {
                 Some(i) => i,
                 None => {
-                    runs.push(Run::new(&program, scheme, p.scenario.fs()));
+                    let runner = Runner::new(&program, key).ok_or(EvalError::NoScheme(name))?;
+                    let run = Run::of(&program, &runner, p.scenario.fs())
+                        .map_err(|(event, f)| EvalError::Fault(f.in_event(p, event)))?;
+                    runs.push(run);
                     runs.len() - 1
                 }
             };

@@ -100,6 +100,8 @@
 //! [`crate::read`]'s header.
 
 use errseq::{Errno, Memory, Ret, Scheme};
+
+use crate::column::Algorithm;
 use errseq_scenario::{FileId, Fs, Pages, SyncRange};
 
 use crate::layout::{Layout, PageCells};
@@ -525,31 +527,32 @@ fn drop_inode(cells: &mut [u32], layout: &Layout, file: FileId) -> u32 {
     0
 }
 
-/// What every call needs to know besides its arguments.
+/// What every call needs to know besides its arguments. `scheme` is a
+/// built-in [`Scheme`], or a written one ([`crate::column`]).
 #[derive(Copy, Clone, Debug)]
-pub struct Cx<'a> {
-    pub scheme: Scheme,
+pub struct Cx<'a, S = Scheme> {
+    pub scheme: S,
     pub fs: Fs,
     pub layout: &'a Layout,
 }
 
-impl Cx<'_> {
+impl<S: Algorithm> Cx<'_, S> {
     /// Whether a failed completion sets `PG_error` where a wait will look:
     /// only 4.12's waits test it, and the local filesystems set it.
     /// (NFS's `PG_error` is not modelled.)
     fn page_error(self) -> bool {
-        self.scheme.waits_clear_page_error() && self.fs != Fs::Nfs
+        self.scheme.base().waits_clear_page_error() && self.fs != Fs::Nfs
     }
 
     /// Whether a failed completion leaves its pages not uptodate
     /// ([`crate::read`]).
     fn drops_uptodate(self) -> bool {
-        crate::read::failed_write_drops_page(self.fs, self.scheme)
+        crate::read::failed_write_drops_page(self.fs, self.scheme.base())
     }
 }
 
 /// Performs one event; `Some(result)` for calls that return one.
-pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::Stop> {
+pub fn run<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, op: Op) -> Result<Option<Ret>, K::Stop> {
     let Cx { scheme, layout, .. } = cx;
     let ret = match op {
         Op::Open { file, slot } => {
@@ -609,7 +612,7 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
         Op::Flush { file } => {
             write_pages(k, cx, file, SyncMode::All, false, None)?;
             let page_error = wait_on(k, cx, file, None)?;
-            with_page_error(page_error, scheme.filemap_check_errors(k, layout.files[file].mapping)?)
+            with_page_error(page_error, scheme.base().filemap_check_errors(k, layout.files[file].mapping)?)
         }
     };
     Ok(Some(ret))
@@ -618,9 +621,9 @@ pub fn run<K: Kernel>(k: &mut K, cx: Cx<'_>, op: Op) -> Result<Option<Ret>, K::S
 /// Writes the file's dirty pages and completes their I/O, recording a
 /// failure on the mapping, as the completion handler does, with the
 /// errno the filesystem gets to see (see [`recorded_errno`]).
-fn write_pages<K: Kernel>(
+fn write_pages<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     mode: SyncMode,
     requeue: bool,
@@ -642,8 +645,8 @@ fn write_pages<K: Kernel>(
 /// `__filemap_fdatawait_range` over the whole file (or one page): waits
 /// for its pages under writeback; under 4.12, whether one of them had
 /// `PG_error`.
-fn wait_on<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, page: Option<usize>) -> Result<bool, K::Stop> {
-    let clear_error = cx.scheme.waits_clear_page_error();
+fn wait_on<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, page: Option<usize>) -> Result<bool, K::Stop> {
+    let clear_error = cx.scheme.base().waits_clear_page_error();
     Ok(k.page_step(PageStep::Wait { file: Some(file), clear_error, page })? != 0)
 }
 
@@ -661,7 +664,7 @@ fn with_page_error(page_error: bool, report: Ret) -> Ret {
 /// and syncfs(2) run it (`sync_inodes_sb`): every inode dirtied before the
 /// call, oldest first, then `wait_sb_inodes`, which keeps the errors (in
 /// 4.12 its wait still clears `PG_error`, and drops what it found).
-fn sync_inodes<K: Kernel>(k: &mut K, cx: Cx<'_>) -> Result<(), K::Stop> {
+fn sync_inodes<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>) -> Result<(), K::Stop> {
     let upto = k.load(cx.layout.clock)?;
     let mut after = 0;
     loop {
@@ -675,7 +678,7 @@ fn sync_inodes<K: Kernel>(k: &mut K, cx: Cx<'_>) -> Result<(), K::Stop> {
         };
         write_pages(k, cx, file as FileId, SyncMode::All, true, None)?;
     }
-    let clear_error = cx.scheme.waits_clear_page_error();
+    let clear_error = cx.scheme.base().waits_clear_page_error();
     k.page_step(PageStep::Wait { file: None, clear_error, page: None })?;
     Ok(())
 }
@@ -723,7 +726,7 @@ pub fn recorded_errno(fs: Fs, errno: Errno) -> Errno {
 
 /// fsync and fdatasync (`file_write_and_wait_range`): write, wait,
 /// report.
-fn fsync<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
+fn fsync<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
     write_pages(k, cx, file, SyncMode::All, false, None)?;
     let page_error = wait_on(k, cx, file, None)?;
     let report = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
@@ -743,9 +746,9 @@ fn fsync<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result
 /// which looks at the whole mapping's word and advances the description's
 /// cursor; 4.12: `PG_error` in the range, then `filemap_check_errors`).
 /// The write returns that error instead of the byte count.
-fn sync_range<K: Kernel>(
+fn sync_range<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     slot: SlotId,
     page: usize,
@@ -783,9 +786,9 @@ fn sync_range<K: Kernel>(
 /// 3. with `O_SYNC`/`O_DSYNC` too, a successful write then runs
 ///    `generic_write_sync` over the range (`iomap_dio_complete`): nothing
 ///    is dirty there, so it only reports as fsync does.
-fn direct_write<K: Kernel>(
+fn direct_write<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     slot: SlotId,
     page: usize,
@@ -823,15 +826,15 @@ fn direct_write<K: Kernel>(
 /// read runs it first: writes back and waits on the cached page, then
 /// `filemap_check_errors` test-and-clears the legacy flags (4.12: the
 /// wait's `PG_error` wins).
-pub(crate) fn flush_range<K: Kernel>(
+pub(crate) fn flush_range<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     page: usize,
 ) -> Result<Ret, K::Stop> {
     write_pages(k, cx, file, SyncMode::All, false, Some(page))?;
     let page_error = wait_on(k, cx, file, Some(page))?;
-    Ok(with_page_error(page_error, cx.scheme.filemap_check_errors(k, cx.layout.files[file].mapping)?))
+    Ok(with_page_error(page_error, cx.scheme.base().filemap_check_errors(k, cx.layout.files[file].mapping)?))
 }
 
 /// sync_file_range(2) (fs/sync.c): WAIT_BEFORE, WRITE, WAIT_AFTER, each
@@ -839,9 +842,9 @@ pub(crate) fn flush_range<K: Kernel>(
 /// version): WRITE never runs and the pages stay dirty. WRITE reports
 /// nothing; see [`Scheme::sync_file_range_writes_all`] for how it treats
 /// pages still under writeback.
-fn sync_file_range<K: Kernel>(
+fn sync_file_range<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     slot: SlotId,
     steps: SyncRange,
@@ -853,7 +856,7 @@ fn sync_file_range<K: Kernel>(
         }
     }
     if steps.write {
-        let mode = match cx.scheme.sync_file_range_writes_all(steps == SyncRange::ALL) {
+        let mode = match cx.scheme.base().sync_file_range_writes_all(steps == SyncRange::ALL) {
             true => SyncMode::All,
             false => SyncMode::None,
         };
@@ -870,7 +873,7 @@ fn sync_file_range<K: Kernel>(
 }
 
 /// One of sync_file_range's waits, and what it reports.
-fn range_wait<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
+fn range_wait<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
     let page_error = wait_on(k, cx, file, None)?;
     let mapping = cx.layout.files[file].mapping;
     let report = cx.scheme.sync_file_range_report(k, mapping, cx.layout.slots[slot])?;
@@ -878,7 +881,7 @@ fn range_wait<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId, slot: SlotId) -> R
 }
 
 /// syncfs: write back and wait for every file of the filesystem, report.
-fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop> {
+fn syncfs<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, slot: SlotId) -> Result<Ret, K::Stop> {
     sync_inodes(k, cx)?;
     let ret = cx.scheme.syncfs_report(k, cx.layout.sb, cx.layout.slots[slot])?;
     if ret.is_ok() {
@@ -893,9 +896,9 @@ fn syncfs<K: Kernel>(k: &mut K, cx: Cx<'_>, slot: SlotId) -> Result<Ret, K::Stop
 /// NFS's flush returns 0 at once for a description not opened for writing
 /// (`nfs_file_flush`, fs/nfs/file.c: `if ((file->f_mode & FMODE_WRITE) ==
 /// 0) return 0;`, in every version the schemes model).
-fn close<K: Kernel>(
+fn close<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     slot: SlotId,
     writable: bool,

@@ -11,6 +11,7 @@
 //! The calls themselves ([`kernel::run`]) are generic over [`Kernel`], so
 //! the explorer runs the very same code one atomic step at a time.
 
+pub mod column;
 pub mod eval;
 pub mod index;
 pub mod kernel;
@@ -20,6 +21,7 @@ pub mod read;
 pub mod state;
 pub mod stream;
 
+pub use column::{Algorithm, Runner, SchemeFault, WrittenRun};
 pub use eval::{EvalError, Evaluation, Mismatch, Run};
 pub use kernel::{Cx, Kernel, PageStep, SyncMode};
 pub use layout::Layout;

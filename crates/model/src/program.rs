@@ -4,8 +4,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 
-use errseq::Errno;
-use errseq_scenario::{Binding, DescId, Description, Event, FileId, Item, Name, Pages, Parsed, SyncRange};
+use errseq::{Errno, WrittenName};
+use errseq_scenario::{
+    Binding, DescId, Description, Event, FileId, Item, Name, Pages, Parsed, SyncRange, WrittenScheme,
+};
 
 use crate::layout::{Allocator, FileCells, Layout};
 
@@ -131,6 +133,8 @@ pub struct Program {
     pub descriptions: Vec<Description>,
     /// The slot of each description.
     pub desc_slot: Vec<SlotId>,
+    /// The schemes the scenario writes, compiled.
+    pub written: Vec<WrittenScheme>,
 }
 
 /// An fd that is open, and its description.
@@ -183,7 +187,13 @@ impl Program {
             files: p.bindings.files.clone(),
             descriptions: p.bindings.descriptions.clone(),
             desc_slot,
+            written: p.bindings.written.clone(),
         }
+    }
+
+    /// The scheme the scenario writes under `name`, if it writes one.
+    pub fn written(&self, name: WrittenName) -> Option<&WrittenScheme> {
+        self.written.iter().find(|w| w.name == name)
     }
 
     /// The open fds after `events` events have run, in the order opened.
@@ -257,7 +267,7 @@ fn assign_slots(p: &Parsed) -> (Vec<SlotId>, usize, Vec<Range<usize>>) {
         let n = match item {
             Item::Stmt(_) => 1,
             Item::Par(par) => par.items.iter().filter(|i| matches!(i, Item::Stmt(_))).count(),
-            Item::Claim(_) | Item::Note(_) | Item::Gap => 0,
+            Item::Claim(_) | Item::Note(_) | Item::Gap | Item::Scheme(_) => 0,
         };
         let range = event..event + n;
         let mut freed = Vec::new();

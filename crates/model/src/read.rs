@@ -97,12 +97,13 @@
 use errseq::{Ret, Scheme};
 use errseq_scenario::{FileId, Fs};
 
+use crate::column::Algorithm;
 use crate::kernel::{flush_range, Cx, Kernel, PageStep};
 
 /// read(2) of one page: its version, or a direct read's flush error.
-pub(crate) fn read<K: Kernel>(
+pub(crate) fn read<K: Kernel, S: Algorithm>(
     k: &mut K,
-    cx: Cx<'_>,
+    cx: Cx<'_, S>,
     file: FileId,
     page: usize,
     direct: bool,
@@ -110,7 +111,7 @@ pub(crate) fn read<K: Kernel>(
     if direct {
         let flushed = flush_range(k, cx, file, page)?;
         if !flushed.is_ok() {
-            if cx.scheme == Scheme::Linux58 {
+            if cx.scheme.base() == Scheme::Linux58 {
                 accessed(k, cx, file)?;
             }
             return Ok(flushed);
@@ -122,7 +123,7 @@ pub(crate) fn read<K: Kernel>(
 }
 
 /// `file_accessed`: on ext4, a new atime dirties the inode.
-fn accessed<K: Kernel>(k: &mut K, cx: Cx<'_>, file: FileId) -> Result<(), K::Stop> {
+fn accessed<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId) -> Result<(), K::Stop> {
     if cx.fs == Fs::Ext4 && cx.layout.files[file].atime.is_some() {
         k.page_step(PageStep::Access { file })?;
     }

@@ -8,17 +8,19 @@
 //! instead: memory is one state and the fd table, time linear in the
 //! events.
 
-use errseq::{Ret, Scheme};
+use errseq::{Ret, Scheme, SchemeKey};
 use errseq_scenario::Fs;
 
-use crate::kernel::{run, Cx, Machine};
+use crate::column::{Runner, SchemeFault};
+use crate::kernel::Machine;
 use crate::program::{FdChange, OpenFd, Program};
 use crate::state::State;
 
 /// A run in progress: the cells and the fd table after the events so far.
 pub struct Stepper<'a> {
     program: &'a Program,
-    cx: Cx<'a>,
+    runner: Runner<'a>,
+    fs: Fs,
     cells: Vec<u32>,
     /// Events run so far.
     done: usize,
@@ -29,13 +31,23 @@ pub struct Stepper<'a> {
 
 impl<'a> Stepper<'a> {
     pub fn new(program: &'a Program, scheme: Scheme, fs: Fs) -> Stepper<'a> {
-        Stepper {
-            program,
-            cx: Cx { scheme, fs, layout: &program.layout },
-            cells: vec![0; program.layout.len],
-            done: 0,
-            fds: Vec::new(),
-        }
+        Stepper::with(program, Runner::BuiltIn(scheme), fs)
+    }
+
+    /// A run of the column `key`, built-in or written; `None` for a
+    /// written scheme the program does not hold.
+    pub fn column(program: &'a Program, key: SchemeKey, fs: Fs) -> Option<Stepper<'a>> {
+        Runner::new(program, key).map(|r| Stepper::with(program, r, fs))
+    }
+
+    fn with(program: &'a Program, runner: Runner<'a>, fs: Fs) -> Stepper<'a> {
+        Stepper { program, runner, fs, cells: vec![0; program.layout.len], done: 0, fds: Vec::new() }
+    }
+
+    /// The first fault a written scheme met so far: the events after it
+    /// mean nothing.
+    pub fn fault(&self) -> Option<SchemeFault> {
+        self.runner.fault()
     }
 
     /// Runs the next event to completion: its number and its result
@@ -44,7 +56,7 @@ impl<'a> Stepper<'a> {
         let event = self.done;
         let &op = self.program.ops.get(event)?;
         let mut k = Machine { cells: &mut self.cells, layout: &self.program.layout };
-        let result = errseq::complete(run(&mut k, self.cx, op));
+        let result = errseq::complete(self.runner.run(&mut k, self.fs, &self.program.layout, op));
         match self.program.fd_changes.get(event) {
             Some(FdChange::Bind(fd, desc)) => self.fds.push(OpenFd { fd: fd.clone(), desc: *desc }),
             // Linear in the open fds, as the state dump that follows is.
@@ -57,7 +69,7 @@ impl<'a> Stepper<'a> {
 
     /// The state after the events run so far.
     pub fn state(&self) -> State<'_> {
-        State::with_fds(self.program, self.cx.scheme, &self.cells, self.done, &self.fds)
+        State::with_fds(self.program, self.runner.base(), &self.cells, self.done, &self.fds)
     }
 }
 

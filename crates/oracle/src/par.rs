@@ -272,7 +272,7 @@ fn one_run(cx: &Cx<'_>, p: &Parsed, opts: &Options) -> Result<(Vec<Observed>, bo
                 }
                 event += tasks.len();
             }
-            Item::Claim(_) | Item::Note(_) | Item::Gap => {}
+            Item::Claim(_) | Item::Note(_) | Item::Gap | Item::Scheme(_) => {}
         }
     }
     Ok((results, overlapped))
@@ -385,6 +385,7 @@ mod tests {
         };
         let model = Exploration {
             scheme: Scheme::ALL[Scheme::ALL.len() - 1],
+            key: Scheme::ALL[Scheme::ALL.len() - 1].into(),
             outcomes: vec![outcome(Ret::OK, eio(), 3), outcome(eio(), eio(), 5)],
             states: 10,
             interleavings: 8,

@@ -81,6 +81,9 @@ fn run_on(parsed: &Parsed, fs: Fs, opts: &Options) -> Result<Report, OracleError
 fn for_linux_on(parsed: &Parsed, fs: Fs) -> Parsed {
     let mut p = parsed.clone();
     p.scenario.schemes = Some(vec![SchemeName::Linux]);
+    // The kernel runs its own scheme: the ones the scenario writes are
+    // the model's business, not the oracle's.
+    p.scenario.body.retain(|i| !matches!(i, errseq_scenario::Item::Scheme(_)));
     p.scenario.fs = Some(fs.profile());
     p
 }

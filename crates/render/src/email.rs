@@ -52,9 +52,9 @@ const SHORT: [(&str, &str); 10] = [
     ("rfc-v2-report-once", "v2once"),
 ];
 
-fn short(name: SchemeName) -> &'static str {
+fn short(name: &SchemeName) -> &str {
     let id = name.as_str();
-    SHORT.iter().find(|(long, _)| *long == id).map_or(id, |(_, s)| s)
+    SHORT.iter().find(|(long, _)| *long == id).map_or(id, |(_, s)| *s)
 }
 
 /// What a read's result says (the columns `v1` and `v2` are rfc-v1 and
@@ -98,7 +98,7 @@ fn rows(p: &Parsed) -> Vec<Row> {
                 }
                 out.push(Row { event: None, text: "end".into(), task: false });
             }
-            Item::Claim(_) | Item::Note(_) | Item::Gap => {}
+            Item::Claim(_) | Item::Note(_) | Item::Gap | Item::Scheme(_) => {}
         }
     }
     out
@@ -176,7 +176,7 @@ pub(crate) fn claim_failures(p: &Parsed, a: &Analysis) -> HashMap<usize, Vec<Str
     let said = r.violations.iter().filter_map(|v| match v {
         Violation::Never { claim, column, count, schedule } => {
             let col = &r.columns[*column];
-            let replay = replay_string::encode(&r.program, col.exploration.scheme, fs, schedule)
+            let replay = replay_string::encode(&r.program, col.exploration.key, fs, schedule)
                 .map_or_else(|_| String::new(), |s| format!(", replay {s}"));
             let n = if *count == 1 { "1 interleaving".to_owned() } else { format!("{count} interleavings") };
             Some((*claim, format!("{}: {n}{replay}", col.name)))
@@ -315,7 +315,7 @@ fn email_table(p: &Parsed, a: &Analysis) -> Vec<String> {
             }
         }
     }
-    let heads: Vec<&str> = a.columns.iter().map(|&c| short(c)).collect();
+    let heads: Vec<&str> = a.columns.iter().map(short).collect();
     // The mark column and its gap.
     let prefix = 3;
     let max_cell = WIDTH - prefix - MIN_EVENT - 2;

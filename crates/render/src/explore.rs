@@ -101,7 +101,7 @@ pub fn outcomes(p: &Parsed, r: &Report, column: usize) -> String {
     for o in &e.outcomes {
         let mut row: Vec<String> = calls.iter().map(|&i| ret(o.results[i])).collect();
         row.push(thousands(o.count));
-        let s = replay_string::encode(&r.program, e.scheme, p.scenario.fs(), &o.schedule);
+        let s = replay_string::encode(&r.program, e.key, p.scenario.fs(), &o.schedule);
         row.push(s.unwrap_or_else(|e| e.to_string()));
         t.row(row);
     }
@@ -167,9 +167,9 @@ fn counterexample(out: &mut String, p: &Parsed, r: &Report, v: &Violation) {
         Violation::Expect { event, .. } => format!("`{}`", call_name(p, *event)),
         _ => format!("line {}", v_claim_line(p, v)),
     };
-    match errseq_explorer::trace::replay(&r.program, c.exploration.scheme, fs, schedule) {
+    match errseq_explorer::trace::replay(&r.program, c.exploration.key, fs, schedule) {
         Ok(trace) => {
-            let s = replay_string::encode(&r.program, trace.scheme, fs, schedule).unwrap_or_default();
+            let s = replay_string::encode(&r.program, trace.key, fs, schedule).unwrap_or_default();
             let _ = writeln!(out, "\ncounterexample for {what} under {} (replay {s}):", c.name);
             for line in trace_steps(p, &r.program, &trace) {
                 let _ = writeln!(out, "  {line}");

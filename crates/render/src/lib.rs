@@ -22,7 +22,7 @@ mod table;
 
 use std::fmt::Write;
 
-use errseq::{Fields, SchemeName};
+use errseq::{Fields, SchemeKey, SchemeName};
 use errseq_model::{Program, State, Stepper};
 use errseq_scenario::{inert, Parsed};
 
@@ -152,17 +152,26 @@ pub fn state(s: &State<'_>) -> Vec<String> {
 /// runs as the items are taken, keeping one state ([`Stepper`]), so
 /// memory does not grow with the events and a caller can stop early.
 pub fn trace<'a>(p: &'a Parsed, program: &'a Program, name: SchemeName) -> impl Iterator<Item = String> + 'a {
-    let header = format!(
-        "{}scheme {name} ({}), fs {}\n",
-        title_line(p),
-        name.resolve().summary(),
-        p.scenario.fs().id()
-    );
-    let mut stepper = Stepper::new(program, name.resolve(), p.scenario.fs());
+    let summary = match name.resolve() {
+        SchemeKey::BuiltIn(s) => s.summary().to_owned(),
+        SchemeKey::Written(_) => {
+            let base = program.written.iter().find(|w| SchemeName::Written(w.name) == name);
+            base.map_or_else(String::new, |w| format!("written in the scenario, from {}", w.program.base()))
+        }
+    };
+    let header = format!("{}scheme {name} ({summary}), fs {}\n", title_line(p), p.scenario.fs().id());
+    let mut stepper = Stepper::column(program, name.resolve(), p.scenario.fs());
     let mut stmts = p.scenario.stmts();
     let events = std::iter::from_fn(move || {
         let (stmt, _) = stmts.next()?;
-        let (event, result) = stepper.step()?;
+        let (event, result) = stepper.as_mut()?.step()?;
+        // The explorer ran first and would have stopped on a fault; a
+        // caller that did not is told here, and the rest means nothing.
+        if let Some(f) = stepper.as_ref().and_then(Stepper::fault) {
+            stepper = None;
+            return Some(format!("\n{f}\n"));
+        }
+        let stepper = stepper.as_ref()?;
         let line = p.source.events.get(event).map_or(0, |s| s.line());
         let unmet = result.zip(stmt.expect.as_ref()).and_then(|(r, e)| e.unmet(name.resolve(), r));
         let result = match (result, unmet) {

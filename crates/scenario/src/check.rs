@@ -67,6 +67,8 @@ pub struct Bindings {
 pub struct WrittenScheme {
     pub name: WrittenName,
     pub program: errseq_lang::Program,
+    /// The line of its `scheme NAME from BASE`.
+    pub line: u32,
 }
 
 impl Bindings {

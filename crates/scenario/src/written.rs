@@ -24,7 +24,7 @@ pub(crate) fn compile(
     match errseq_lang::compile(&text, src.first_line, block.base) {
         Ok(program) => {
             let warnings = program.warnings().iter().map(|d| diagnostic(d, src)).collect();
-            Ok((WrittenScheme { name: block.name, program }, warnings))
+            Ok((WrittenScheme { name: block.name, program, line: src.keyword.line }, warnings))
         }
         Err(diags) => Err(diags.iter().map(|d| diagnostic(d, src)).collect()),
     }

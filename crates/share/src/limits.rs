@@ -89,6 +89,12 @@ impl<'a> Count<'a> {
                 }
                 Item::Note(t) => self.text(Some(t)),
                 Item::Gap => {}
+                // Its lines count; its text is the text link's to carry
+                // (`text::MAX_TEXT` bounds it).
+                Item::Scheme(b) => {
+                    self.lines = self.lines.saturating_add(b.lines.len() + 1);
+                    self.text(b.comment.as_ref());
+                }
             }
         }
     }

@@ -6,7 +6,7 @@
 
 mod common;
 
-use errseq_scenario::{parse, parse_unchecked, Claim, Item, Par, Scenario, Stmt};
+use errseq_scenario::{parse, parse_unchecked, Claim, Item, Par, Scenario, SchemeBlock, Stmt};
 use errseq_share::{
     decode, encode, encode_version_2, fragment_of, link, text_fragment, unchecked_text_fragment, Shared,
 };
@@ -138,7 +138,7 @@ fn v1_only(mut s: Scenario) -> Scenario {
                         outcome(&mut cond.outcome);
                     }
                 }
-                Item::Note(_) | Item::Gap => {}
+                Item::Note(_) | Item::Gap | Item::Scheme(_) => {}
             }
         }
     }
@@ -155,6 +155,7 @@ fn bare(s: &Scenario) -> Scenario {
                 Item::Stmt(st) => Some(Item::Stmt(Stmt { comment: None, ..st.clone() })),
                 Item::Claim(c) => Some(Item::Claim(Claim { comment: None, ..c.clone() })),
                 Item::Par(p) => Some(Item::Par(Par { items: items(&p.items), comment: None })),
+                Item::Scheme(b) => Some(Item::Scheme(SchemeBlock { comment: None, ..b.clone() })),
                 Item::Note(_) | Item::Gap => None,
             })
             .collect()

@@ -109,6 +109,7 @@ fn bare_items(items: &[Item]) -> Vec<Item> {
             Item::Stmt(s) => Item::Stmt(errseq_scenario::Stmt { comment: None, ..s.clone() }),
             Item::Claim(c) => Item::Claim(errseq_scenario::Claim { comment: None, ..c.clone() }),
             Item::Par(p) => Item::Par(Par { items: bare_items(&p.items), comment: None }),
+            Item::Scheme(b) => Item::Scheme(errseq_scenario::SchemeBlock { comment: None, ..b.clone() }),
         };
         out.push(kept);
     }

@@ -228,7 +228,7 @@ impl Names {
                         }
                     }
                 }
-                Item::Note(_) | Item::Gap => {}
+                Item::Note(_) | Item::Gap | Item::Scheme(_) => {}
             }
         }
     }
@@ -448,6 +448,9 @@ impl Can<'_> {
                     }
             }),
             Item::Note(_) | Item::Gap => true,
+            // No format version has a code for a written scheme: such a
+            // scenario travels as a checked text link (`scenario=`).
+            Item::Scheme(_) => false,
         })
     }
 }
@@ -473,6 +476,13 @@ fn put_items(w: &mut Writer, enc: &Enc, items: &[Item]) {
                 put_items(w, enc, &p.items);
             }
             Item::Claim(c) => put_claim(w, enc, c),
+            // Never met: `can_encode` refuses scheme blocks. Were it met,
+            // the link would decode to another scenario, which
+            // `try_encode`'s read-back refuses.
+            Item::Scheme(_) => {
+                w.u(4, OTHER);
+                w.u(3, GAP);
+            }
         }
     }
 }
