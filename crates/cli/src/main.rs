@@ -299,7 +299,9 @@ fn only(out: &mut Out, path: &Path, p: &mut Parsed, scheme: Option<SchemeName>) 
     let Some(name) = scheme else { return Ok(()) };
     if let SchemeName::Written(w) = name {
         if p.bindings.written(w).is_none() {
-            errln!(out, "{}: --scheme {name}: the scenario writes no scheme `{name}`", path.display());
+            let mut ids: Vec<&str> = SchemeName::all_ids().collect();
+            ids.extend(p.bindings.written.iter().map(|w| w.name.as_str()));
+            errln!(out, "{}: --scheme: unknown scheme `{name}`; schemes are {}", path.display(), ids.join(", "));
             return Err(Malformed);
         }
     }
