@@ -57,12 +57,12 @@ pub fn synthetic(events: usize) -> String {
 pub mod strategy {
     use std::collections::BTreeSet;
 
-    use errseq::{Errno, Ret, Scheme, SchemeName};
+    use errseq::{Errno, Ret, Scheme, SchemeName, WrittenName};
     use proptest::prelude::*;
 
     use crate::{
         CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par, Rwf,
-        Scenario, Stmt, SyncRange, Verb,
+        Scenario, SchemeBlock, Stmt, SyncRange, Verb,
     };
 
     pub fn name() -> impl Strategy<Value = Name> {
@@ -221,12 +221,54 @@ pub mod strategy {
         out
     }
 
+    /// Each written scheme's name once (the parser refuses a second).
+    fn written_once(body: Vec<Item>) -> Vec<Item> {
+        let mut seen = Vec::new();
+        body.into_iter()
+            .filter(|i| match i {
+                Item::Scheme(b) if seen.contains(&b.name) => false,
+                Item::Scheme(b) => {
+                    seen.push(b.name);
+                    true
+                }
+                _ => true,
+            })
+            .collect()
+    }
+
     pub fn flat_item() -> impl Strategy<Value = Item> {
         prop_oneof![6 => stmt().prop_map(Item::Stmt), 1 => note().prop_map(Item::Note), 1 => Just(Item::Gap)]
     }
 
+    /// A scheme block as the parser keeps it: lines without trailing
+    /// blanks or line endings, none of them `end` alone or `end #...`
+    /// (which would close the block). Its C need not compile: printing
+    /// and parsing do not look into it.
+    pub fn scheme_block() -> impl Strategy<Value = SchemeBlock> {
+        let bases: Vec<Scheme> = Scheme::ALL
+            .into_iter()
+            .chain(Scheme::VARIANTS)
+            .filter(|s| errseq_lang::base_source(*s).is_some())
+            .collect();
+        let line = "[ -~\t]{0,24}|\tend|end;".prop_map(|l| l.trim_end().to_owned()).prop_filter(
+            "does not close the block",
+            |l| {
+                let t = l.trim();
+                t != "end" && !t.strip_prefix("end").is_some_and(|r| r.trim_start().starts_with('#'))
+            },
+        );
+        (
+            "[a-z][a-z0-9.-]{0,8}".prop_filter_map("a written name", |n| WrittenName::new(&n)),
+            prop::sample::select(bases),
+            prop::collection::vec(line, 0..6),
+            prop::option::of(note()),
+        )
+            .prop_map(|(name, base, lines, comment)| SchemeBlock { name, base, lines, comment })
+    }
+
     pub fn item() -> impl Strategy<Value = Item> {
         prop_oneof![
+            1 => scheme_block().prop_map(Item::Scheme),
             8 => flat_item(),
             1 => claim().prop_map(Item::Claim),
             1 => (prop::collection::vec(flat_item(), 0..4), stmt(), prop::option::of(note())).prop_map(|(mut items, s, comment)| {
@@ -253,7 +295,7 @@ pub mod strategy {
                     schemes,
                     fs,
                     head_notes: if has_header { head_notes } else { Vec::new() },
-                    body: normalise(body),
+                    body: normalise(written_once(body)),
                 }
             })
     }

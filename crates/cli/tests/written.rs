@@ -1,0 +1,116 @@
+//! `errseq` with schemes written in the scenario: the run table has
+//! their columns, explore finds their counterexamples and replays them,
+//! a bad body is reported at the scenario's line:col, and a call that
+//! loops for ever is an error that says where, never a hang.
+
+mod common;
+
+use common::{errseq, text};
+
+/// 4.17 with a report that forgets to advance the cursor.
+const FORGETFUL: &str = "schemes: linux-4.17 forgetful
+scheme forgetful from linux-4.17
+int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
+{
+\terrseq_t old = READ_ONCE(*eseq);
+
+\tif (old == *since)
+\t\treturn 0;
+\treturn -(old & MAX_ERRNO);
+}
+end
+open a f
+error f EIO
+fsync a => EIO
+fsync a => 0 forgetful=EIO
+";
+
+#[test]
+fn run_shows_a_written_column_next_to_its_base() {
+    let out = errseq(&["run", "-"], Some(FORGETFUL));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let head = stdout.lines().find(|l| l.contains("linux-4.17")).unwrap_or_default();
+    assert!(head.contains("forgetful"), "{stdout}");
+    let last = stdout.lines().find(|l| l.trim_start().starts_with("15")).unwrap_or_default();
+    assert!(last.contains('0') && last.contains("EIO"), "{stdout}");
+}
+
+#[test]
+fn run_with_a_written_scheme_traces_it() {
+    let out = errseq(&["run", "-", "--scheme", "forgetful"], Some(FORGETFUL));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("scheme forgetful (written in the scenario, from linux-4.17)"), "{stdout}");
+    assert!(stdout.contains("fsync a  -> EIO"), "{stdout}");
+    let out = errseq(&["run", "-", "--scheme", "nobody"], Some(FORGETFUL));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown scheme `nobody`"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("forgetful"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn explore_finds_a_written_schemes_counterexample_and_replays_it() {
+    let text_in = "schemes: forgetful
+scheme forgetful from linux-4.17
+int errseq_check_and_advance(errseq_t *eseq, errseq_t *since)
+{
+\terrseq_t old = READ_ONCE(*eseq);
+
+\tif (old == *since)
+\t\treturn 0;
+\treturn -(old & MAX_ERRNO);
+}
+end
+open a f
+par
+  error f EIO
+  fsync a
+end
+fsync a => 0
+";
+    let out = errseq(&["explore", "-"], Some(text_in));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("forgetful"), "{stdout}");
+    let replay = stdout
+        .split_whitespace()
+        .find(|w| w.starts_with("2A") && w.len() > 3)
+        .unwrap_or_else(|| panic!("a replay string of the written scheme (letter A): {stdout}"))
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
+    let out = errseq(&["explore", "-", "--replay", replay], Some(text_in));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("under forgetful:"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_bad_body_is_reported_at_the_scenarios_line_and_column() {
+    let bad = "title: t\nscheme bad from linux-4.17\nerrseq_t errseq_sample(errseq_t *eseq)\n{\n\treturn nope;\n}\nend\nopen a f\n";
+    let out = errseq(&["check", "-"], Some(bad));
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("-:5:9: "), "{stderr}");
+    assert!(stderr.contains("nope"), "{stderr}");
+}
+
+#[test]
+fn an_endless_loop_is_an_error_with_its_place_not_a_hang() {
+    let looping = "scheme spin from linux-4.17\nerrseq_t errseq_sample(errseq_t *eseq)\n{\n\tfor (;;)\n\t\t;\n}\nend\nopen a f\n";
+    for cmd in ["check", "run", "explore"] {
+        let out = errseq(&[cmd, "-"], Some(looping));
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {}", text(&out.stdout));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("-:4:2: scheme `spin`: "), "{cmd}: {stderr}");
+        assert!(stderr.contains("an endless loop?"), "{cmd}: {stderr}");
+        assert!(stderr.contains("(the call `open a f` of line 8)"), "{cmd}: {stderr}");
+    }
+}
+
+#[test]
+fn render_carries_the_block_in_the_mail() {
+    let out = errseq(&["render", "-"], Some(FORGETFUL));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("scheme forgetful from linux-4.17"), "{stdout}");
+    assert!(stdout.contains("forgetful"), "{stdout}");
+}
