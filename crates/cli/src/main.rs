@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use errseq::SchemeName;
-use errseq_explorer::{replay_string, Bounds, Report, Violation};
+use errseq_explorer::{replay_string, Bounds, Report, SearchError, Violation};
 use errseq_render::Analysis;
 use errseq_scenario::limits::{self, MAX_INPUT_BYTES};
 use errseq_scenario::{Item, Parsed};
@@ -231,9 +231,18 @@ pub(crate) struct Malformed;
 
 fn explore(out: &mut Out, path: &Path, p: &Parsed, bounds: Bounds) -> Result<Report, Malformed> {
     errseq_explorer::check(p, bounds).map_err(|e| {
-        errln!(out, "{}: {e}", path.display());
+        errln!(out, "{}", search_error(&path.display().to_string(), &e));
         Malformed
     })
+}
+
+/// `NAME: message`, or `NAME:LINE:COL: message` for a written scheme's
+/// fault, which has a place in the text.
+fn search_error(name: &str, e: &SearchError) -> String {
+    match e {
+        SearchError::Fault { .. } => format!("{name}:{e}"),
+        _ => format!("{name}: {e}"),
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -271,7 +280,7 @@ fn check(out: &mut Out, files: &[PathBuf]) -> ExitCode {
 /// expectation and claim holds.
 fn check_one(out: &mut Out, name: &str, p: &Parsed) -> Result<bool, Malformed> {
     let r = errseq_explorer::check(p, Bounds::default()).map_err(|e| {
-        errln!(out, "{name}: {e}");
+        errln!(out, "{}", search_error(name, &e));
         Malformed
     })?;
     let events = p.scenario.stmts().count();

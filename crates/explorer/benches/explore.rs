@@ -29,5 +29,30 @@ fn explore(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, explore);
+/// The same scenarios under one built-in scheme, and under a scheme
+/// written from it whose body is the base's whole source (the target:
+/// within 3x of the built-in).
+fn written(c: &mut Criterion) {
+    let mut g = c.benchmark_group("explore_written");
+    g.sample_size(20);
+    for base in ["rfc-v2", "linux-4.17"] {
+        let source = errseq_lang::STARTERS
+            .iter()
+            .find(|s| s.base.id() == base)
+            .map_or("", |s| s.source);
+        for (name, text) in [("3_tasks", THREE_TASKS), ("4_tasks", FOUR_TASKS)] {
+            let builtin = parsed(&format!("schemes: {base}\n{text}"));
+            let written = parsed(&format!("schemes: w\nscheme w from {base}\n{source}end\n{text}"));
+            g.bench_function(format!("{name}_{base}_builtin"), |b| {
+                b.iter(|| check(&builtin, Bounds::default()).map(|r| r.states()))
+            });
+            g.bench_function(format!("{name}_{base}_written"), |b| {
+                b.iter(|| check(&written, Bounds::default()).map(|r| r.states()))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, explore, written);
 criterion_main!(benches);

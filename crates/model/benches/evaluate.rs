@@ -46,5 +46,41 @@ fn evaluate(c: &mut Criterion) {
     whole.finish();
 }
 
-criterion_group!(benches, evaluate);
+/// A 1,000-event scenario (the page's re-evaluation budget is 16 ms)
+/// compared under a built-in scheme and under a scheme written from it
+/// whose body is the base's whole source.
+fn written(c: &mut Criterion) {
+    let body = errseq_scenario::testing::synthetic(1_000);
+    let block = |base: Scheme| {
+        let source = errseq_lang::base_source(base).unwrap_or_default();
+        format!("scheme w from {base}\n{source}end\n")
+    };
+    let mut g = c.benchmark_group("written_1k_events");
+    for base in [Scheme::RfcV2, Scheme::Linux417] {
+        let text = format!("schemes: {base} w\n{}{body}", block(base));
+        let p = match parse(&text) {
+            Ok(p) => p,
+            Err(d) => panic!("benchmark scenario is invalid: {d:?}"),
+        };
+        let program = Program::compile(&p);
+        let written = errseq::SchemeKey::Written(errseq::WrittenName::new("w").expect("a name"));
+        let runner = errseq_model::Runner::new(&program, written).expect("written");
+        g.bench_function(format!("{base}_builtin"), |b| b.iter(|| Run::new(&program, base, p.scenario.fs())));
+        g.bench_function(format!("{base}_written"), |b| {
+            b.iter(|| Run::of(&program, &runner, p.scenario.fs()).map(|r| r.results.len()))
+        });
+    }
+    // What the page does on a keystroke: parse, check (compiling the
+    // block), evaluate the seven default schemes and the written one.
+    let text = format!("{}{body}", block(Scheme::Linux417));
+    g.bench_function("parse_check_evaluate_7_and_written", |b| {
+        b.iter(|| {
+            let p = parse(&text).map_err(|d| d.len());
+            p.map(|p| errseq_model::Evaluation::new(&p).map(|e| e.runs.len()))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, evaluate, written);
 criterion_main!(benches);

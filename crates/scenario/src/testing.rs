@@ -243,7 +243,9 @@ pub mod strategy {
     /// A scheme block as the parser keeps it: lines without trailing
     /// blanks or line endings, none of them `end` alone or `end #...`
     /// (which would close the block). Its C need not compile: printing
-    /// and parsing do not look into it.
+    /// and parsing do not look into it. No line starts with `>`, which a
+    /// quoted mail cannot tell from a deeper quote (a known gap of the
+    /// mail reader, docs/scenario-format.md).
     pub fn scheme_block() -> impl Strategy<Value = SchemeBlock> {
         let bases: Vec<Scheme> = Scheme::ALL
             .into_iter()
@@ -254,7 +256,9 @@ pub mod strategy {
             "does not close the block",
             |l| {
                 let t = l.trim();
-                t != "end" && !t.strip_prefix("end").is_some_and(|r| r.trim_start().starts_with('#'))
+                t != "end"
+                    && !t.strip_prefix("end").is_some_and(|r| r.trim_start().starts_with('#'))
+                    && !t.starts_with('>')
             },
         );
         (
