@@ -310,7 +310,12 @@ fn only(out: &mut Out, path: &Path, p: &mut Parsed, scheme: Option<SchemeName>) 
         if p.bindings.written(w).is_none() {
             let mut ids: Vec<&str> = SchemeName::all_ids().collect();
             ids.extend(p.bindings.written.iter().map(|w| w.name.as_str()));
-            errln!(out, "{}: --scheme: unknown scheme `{name}`; schemes are {}", path.display(), ids.join(", "));
+            errln!(
+                out,
+                "{}: --scheme: unknown scheme `{name}`; schemes are {}",
+                path.display(),
+                ids.join(", ")
+            );
             return Err(Malformed);
         }
     }

@@ -33,7 +33,11 @@ fn the_corpus_covers_every_call_under_every_scheme() {
         let p = parse(&std::fs::read_to_string(&path).expect("read")).expect("valid example");
         // A scenario that writes a scheme names what it compares it with.
         let writes = p.scenario.scheme_blocks().next().is_some();
-        assert!(writes || p.scenario.schemes.is_none(), "{}: the corpus evaluates every scheme", path.display());
+        assert!(
+            writes || p.scenario.schemes.is_none(),
+            "{}: the corpus evaluates every scheme",
+            path.display()
+        );
         for (s, _) in p.scenario.stmts() {
             used.push(s.event.verb());
             if s.expect.is_some() {

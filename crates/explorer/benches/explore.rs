@@ -36,10 +36,7 @@ fn written(c: &mut Criterion) {
     let mut g = c.benchmark_group("explore_written");
     g.sample_size(20);
     for base in ["rfc-v2", "linux-4.17"] {
-        let source = errseq_lang::STARTERS
-            .iter()
-            .find(|s| s.base.id() == base)
-            .map_or("", |s| s.source);
+        let source = errseq_lang::STARTERS.iter().find(|s| s.base.id() == base).map_or("", |s| s.source);
         for (name, text) in [("3_tasks", THREE_TASKS), ("4_tasks", FOUR_TASKS)] {
             let builtin = parsed(&format!("schemes: {base}\n{text}"));
             let written = parsed(&format!("schemes: w\nscheme w from {base}\n{source}end\n{text}"));

@@ -64,9 +64,12 @@ fn width(k: usize) -> u32 {
 fn letter_of(program: &Program, key: SchemeKey) -> Result<char, TraceError> {
     let letter = match key {
         SchemeKey::BuiltIn(scheme) => SCHEMES.iter().find(|(_, s)| *s == scheme).map(|(c, _)| *c),
-        SchemeKey::Written(name) => {
-            program.written.iter().position(|w| w.name == name).and_then(|i| B64.get(i)).map(|&b| char::from(b))
-        }
+        SchemeKey::Written(name) => program
+            .written
+            .iter()
+            .position(|w| w.name == name)
+            .and_then(|i| B64.get(i))
+            .map(|&b| char::from(b)),
     };
     letter.ok_or_else(|| TraceError(format!("scheme {key} has no replay letter")))
 }

@@ -103,7 +103,9 @@ where
     let runner = Runner::new(program, key)
         .ok_or_else(|| TraceError(format!("the scenario writes no scheme `{key}`")))?;
     let (trace, fault) = match &runner {
-        Runner::BuiltIn(s) => (replay_in(program, Cx { scheme: *s, fs, layout: &program.layout }, detail, choose), None),
+        Runner::BuiltIn(s) => {
+            (replay_in(program, Cx { scheme: *s, fs, layout: &program.layout }, detail, choose), None)
+        }
         Runner::Written(w) => {
             let t = replay_in(program, Cx { scheme: w, fs, layout: &program.layout }, detail, choose);
             (t, w.fault())
@@ -118,7 +120,12 @@ where
 
 type Replayed = (Vec<TraceStep>, Vec<Option<Ret>>, Schedule);
 
-fn replay_in<S: Algorithm, C>(program: &Program, cx: Cx<'_, S>, detail: Detail, mut choose: C) -> Result<Replayed, TraceError>
+fn replay_in<S: Algorithm, C>(
+    program: &Program,
+    cx: Cx<'_, S>,
+    detail: Detail,
+    mut choose: C,
+) -> Result<Replayed, TraceError>
 where
     C: FnMut(usize, &[usize]) -> Result<usize, TraceError>,
 {

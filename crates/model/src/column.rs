@@ -39,8 +39,13 @@ pub trait Algorithm: Copy {
     fn base(self) -> Scheme;
 
     /// `mapping_set_error(mapping, -err)`.
-    fn mapping_set_error<M: Memory>(self, m: &mut M, mapping: Mapping, sb: Addr, err: Errno)
-        -> Result<(), M::Stop>;
+    fn mapping_set_error<M: Memory>(
+        self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        err: Errno,
+    ) -> Result<(), M::Stop>;
 
     /// `do_dentry_open`: a new open file description samples its cursors.
     fn open<M: Memory>(self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Result<(), M::Stop>;
@@ -49,8 +54,12 @@ pub trait Algorithm: Copy {
     fn fsync_report<M: Memory>(self, m: &mut M, mapping: Mapping, file: File) -> Result<Ret, M::Stop>;
 
     /// What one of sync_file_range's waits reports.
-    fn sync_file_range_report<M: Memory>(self, m: &mut M, mapping: Mapping, file: File)
-        -> Result<Ret, M::Stop>;
+    fn sync_file_range_report<M: Memory>(
+        self,
+        m: &mut M,
+        mapping: Mapping,
+        file: File,
+    ) -> Result<Ret, M::Stop>;
 
     /// What syncfs reports once the filesystem has been synced.
     fn syncfs_report<M: Memory>(self, m: &mut M, sb: Addr, file: File) -> Result<Ret, M::Stop>;
@@ -146,7 +155,8 @@ impl<'p> WrittenRun<'p> {
 
     fn set<M: Memory>(&self, m: &mut M, word: Addr, err: Errno) -> Result<(), M::Stop> {
         let r = self.program.set(m, word, err)?;
-        Ok(self.value(r, ()))
+        self.value(r, ());
+        Ok(())
     }
 
     /// `errseq_sample`, stored in the cursor (as `do_dentry_open` does).

@@ -61,7 +61,9 @@ impl Run {
     pub fn new(program: &Program, scheme: Scheme, fs: errseq_scenario::Fs) -> Run {
         let cx = Cx { scheme, fs, layout: &program.layout };
         match Run::record(program, cx, |_| Ok::<(), Infallible>(())) {
-            Ok((results, states)) => Run { scheme, key: scheme.into(), results, states, len: program.layout.len },
+            Ok((results, states)) => {
+                Run { scheme, key: scheme.into(), results, states, len: program.layout.len }
+            }
             Err((_, never)) => match never {},
         }
     }

@@ -645,7 +645,12 @@ fn write_pages<K: Kernel, S: Algorithm>(
 /// `__filemap_fdatawait_range` over the whole file (or one page): waits
 /// for its pages under writeback; under 4.12, whether one of them had
 /// `PG_error`.
-fn wait_on<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, page: Option<usize>) -> Result<bool, K::Stop> {
+fn wait_on<K: Kernel, S: Algorithm>(
+    k: &mut K,
+    cx: Cx<'_, S>,
+    file: FileId,
+    page: Option<usize>,
+) -> Result<bool, K::Stop> {
     let clear_error = cx.scheme.base().waits_clear_page_error();
     Ok(k.page_step(PageStep::Wait { file: Some(file), clear_error, page })? != 0)
 }
@@ -726,7 +731,12 @@ pub fn recorded_errno(fs: Fs, errno: Errno) -> Errno {
 
 /// fsync and fdatasync (`file_write_and_wait_range`): write, wait,
 /// report.
-fn fsync<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
+fn fsync<K: Kernel, S: Algorithm>(
+    k: &mut K,
+    cx: Cx<'_, S>,
+    file: FileId,
+    slot: SlotId,
+) -> Result<Ret, K::Stop> {
     write_pages(k, cx, file, SyncMode::All, false, None)?;
     let page_error = wait_on(k, cx, file, None)?;
     let report = cx.scheme.fsync_report(k, cx.layout.files[file].mapping, cx.layout.slots[slot])?;
@@ -873,7 +883,12 @@ fn sync_file_range<K: Kernel, S: Algorithm>(
 }
 
 /// One of sync_file_range's waits, and what it reports.
-fn range_wait<K: Kernel, S: Algorithm>(k: &mut K, cx: Cx<'_, S>, file: FileId, slot: SlotId) -> Result<Ret, K::Stop> {
+fn range_wait<K: Kernel, S: Algorithm>(
+    k: &mut K,
+    cx: Cx<'_, S>,
+    file: FileId,
+    slot: SlotId,
+) -> Result<Ret, K::Stop> {
     let page_error = wait_on(k, cx, file, None)?;
     let mapping = cx.layout.files[file].mapping;
     let report = cx.scheme.sync_file_range_report(k, mapping, cx.layout.slots[slot])?;

@@ -17,7 +17,12 @@ fn the_stepper_sees_what_the_evaluation_keeps() {
             let key = name.resolve();
             let fs = p.scenario.fs();
             if let Some(scheme) = key.built_in() {
-                assert_eq!(stream::results(&e.program, scheme, fs), e.run(column).results, "{}", path.display());
+                assert_eq!(
+                    stream::results(&e.program, scheme, fs),
+                    e.run(column).results,
+                    "{}",
+                    path.display()
+                );
             }
             let mut s = Stepper::column(&e.program, key, fs).expect("a column of the scenario");
             while let Some((event, _)) = s.step() {

@@ -30,9 +30,9 @@ pub mod inert;
 pub mod limits;
 mod parse;
 mod print;
-mod written;
 #[cfg(feature = "test-support")]
 pub mod testing;
+mod written;
 
 pub use ast::{
     Arg, CallRef, Claim, ClaimKind, Cond, Event, Expect, Fs, Item, Name, OpenFlags, Outcome, Pages, Par,

@@ -41,7 +41,10 @@ pub(crate) fn diagnostic(d: &errseq_lang::Diagnostic, src: &SchemeSource) -> Dia
         Origin::Scheme => (Span::new(s.line, s.col, s.len), d.message.clone()),
         Origin::Base(base) => (
             src.keyword,
-            format!("in {base}'s own source, which this scheme inherits, at its line {}:{}: {}", s.line, s.col, d.message),
+            format!(
+                "in {base}'s own source, which this scheme inherits, at its line {}:{}: {}",
+                s.line, s.col, d.message
+            ),
         ),
     };
     Diagnostic { span, severity, message }

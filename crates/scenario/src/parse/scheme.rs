@@ -48,7 +48,7 @@ pub(super) struct OpenBlock {
 impl OpenBlock {
     pub fn into_block(self) -> Option<(SchemeBlock, SchemeSource)> {
         let (name, base, src) = self.header?;
-        self.keep.then(|| (SchemeBlock { name, base, lines: self.lines, comment: self.comment }, src))
+        self.keep.then_some((SchemeBlock { name, base, lines: self.lines, comment: self.comment }, src))
     }
 }
 
@@ -112,7 +112,12 @@ pub(super) fn header(
         ));
     }
     let base_scheme = base_id(base)?;
-    let src = SchemeSource { keyword: keyword.span, name: name.span, base: base.span, first_line: keyword.span.line + 1 };
+    let src = SchemeSource {
+        keyword: keyword.span,
+        name: name.span,
+        base: base.span,
+        first_line: keyword.span.line + 1,
+    };
     Ok((written, base_scheme, src))
 }
 
