@@ -114,3 +114,16 @@ fn render_carries_the_block_in_the_mail() {
     assert!(stdout.contains("scheme forgetful from linux-4.17"), "{stdout}");
     assert!(stdout.contains("forgetful"), "{stdout}");
 }
+
+/// A loop with a memory step in each round grows the explorer's states
+/// faster than its loop budget counts: the state budget stops it, and
+/// says a written scheme's call may loop.
+#[test]
+fn a_loop_of_memory_steps_in_a_par_block_is_stopped_by_the_budget() {
+    let looping = "scheme spin from linux-4.17\nerrseq_t errseq_sample(errseq_t *eseq)\n{\n\tfor (;;)\n\t\tREAD_ONCE(*eseq);\n}\nend\npar\n  open a f\n  error f EIO\nend\n";
+    let out = errseq(&["explore", "-", "--max-states", "2000"], Some(looping));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("under the written scheme `spin`"), "{stderr}");
+    assert!(stderr.contains("look for an endless loop"), "{stderr}");
+}

@@ -107,7 +107,12 @@ pub fn explore_column(
         Some(Runner::BuiltIn(s)) => explore_scheme(program, s, fs, bounds, budget),
         Some(Runner::Written(w)) => {
             let cx = Cx { scheme: &w, fs, layout: &program.layout };
-            let mut e = explore_with(program, cx, bounds, budget, |w| w.fault())?;
+            let mut e = explore_with(program, cx, bounds, budget, |w| w.fault()).map_err(|e| match e {
+                SearchError::TooManyStates { limit } => {
+                    SearchError::WrittenTooBig { name: key.to_string(), limit }
+                }
+                e => e,
+            })?;
             e.key = key;
             Ok(e)
         }

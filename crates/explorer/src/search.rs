@@ -125,6 +125,11 @@ pub enum SearchError {
         fault: errseq_model::SchemeFault,
         event: Option<usize>,
     },
+    /// The budget ran out under a written scheme, whose calls may loop.
+    WrittenTooBig {
+        name: String,
+        limit: usize,
+    },
     /// A column names a written scheme the program does not hold.
     NoScheme {
         name: String,
@@ -148,6 +153,16 @@ impl fmt::Display for SearchError {
                 write!(f, "deadlock: no task can move after the schedule {schedule:?}")
             }
             SearchError::Fault { fault, .. } => fault.fmt(f),
+            SearchError::WrittenTooBig { name, limit } => {
+                SearchError::TooManyStates { limit: *limit }.fmt(f)?;
+                write!(
+                    f,
+                    "; or, under the written scheme `{name}`, a call loops with a memory step (READ_ONCE, \
+                     cmpxchg, a store) in each round: the search runs out before its loop budget \
+                     ({} rounds) does; look for an endless loop",
+                    errseq_lang::LOOP_BUDGET
+                )
+            }
             SearchError::NoScheme { name } => write!(f, "the scenario writes no scheme `{name}`"),
         }
     }
