@@ -4,14 +4,19 @@
 //! Sequential scenarios are evaluated here (every result, and the state
 //! after every event for the inspector). Scenarios with `par` blocks or
 //! claims are explored by the deferred module (`crate::deferred`), which
-//! keeps the explorer and the Explore view out of the first load; their
-//! results arrive as the same table ([`Grid`]), once per text.
+//! keeps the explorer and the Explore view out of the first load; so are
+//! scenarios that write a scheme (`scheme NAME from BASE` ... `end`),
+//! whose C only the deferred module compiles and runs (the scheme
+//! language is not in the first load: the page checks such a text
+//! without it, `parse_leaving_schemes`). Their diagnostics and results
+//! arrive as the same table ([`Grid`]), once per text.
 
 use std::rc::Rc;
 
 use errseq_model::Evaluation;
+use errseq_page_protocol::{Analysed, WordFields};
 use errseq_render::Analysis as Results;
-use errseq_scenario::{parse, parse_unchecked, Diagnostic, Parsed, Scenario};
+use errseq_scenario::{parse_leaving_schemes, parse_unchecked, Diagnostic, Parsed, Scenario};
 
 /// An analysis shared by the views; equal when it is the same one.
 #[derive(Clone, Debug)]
@@ -34,22 +39,36 @@ pub enum Analysis {
     /// Evaluated: the results, and every state after every event for the
     /// inspector.
     Sequential { parsed: Rc<Parsed>, eval: Rc<Evaluation>, program: Rc<errseq_model::Program>, results: Grid },
-    /// To be explored (`par` blocks or claims): the deferred module's
-    /// `explore` gives the results.
-    Concurrent { parsed: Rc<Parsed> },
+    /// The deferred module's (`par` blocks, claims, or a scheme the text
+    /// writes): its `analyse` gives the results and, for a written
+    /// scheme, the diagnostics of its C. `parsed` is the text checked
+    /// here, but for the schemes' C (`None` if that check fails: the
+    /// deferred module's diagnostics include its errors); `program` is
+    /// the model's, for the inspector of a sequential text.
+    Deferred {
+        syntax: Rc<Scenario>,
+        parsed: Option<Rc<Parsed>>,
+        program: Option<Rc<errseq_model::Program>>,
+        /// The problems found here, shown until the deferred module's.
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl Analysis {
     pub fn of(text: &str) -> Analysis {
-        match parse(text) {
-            Err(diagnostics) => {
-                let syntax = parse_unchecked(text).ok().map(|(s, _)| s);
-                Analysis::Invalid { diagnostics, syntax }
+        match parse_leaving_schemes(text) {
+            Err(diagnostics) => match parse_unchecked(text) {
+                Ok((s, _)) if s.scheme_blocks().next().is_some() => {
+                    Analysis::Deferred { syntax: Rc::new(s), parsed: None, program: None, diagnostics }
+                }
+                syntax => Analysis::Invalid { diagnostics, syntax: syntax.ok().map(|(s, _)| s) },
+            },
+            Ok(p) if deferred(&p.scenario) => {
+                let program = (!p.scenario.has_par()).then(|| Rc::new(errseq_model::Program::compile(&p)));
+                let diagnostics = p.warnings.clone();
+                Analysis::Deferred { syntax: Rc::new(p.scenario.clone()), parsed: Some(Rc::new(p)), program, diagnostics }
             }
-            Ok(p) if p.scenario.has_par() || p.scenario.claims().next().is_some() => {
-                Analysis::Concurrent { parsed: Rc::new(p) }
-            }
-            Ok(p) => match Evaluation::new(&p) {
+            Ok(p) => match Evaluation::built_in(&p) {
                 Ok(eval) => {
                     let program = Rc::new(eval.program.clone());
                     let results = Grid::new(Results::evaluated(&p, &eval));
@@ -67,14 +86,16 @@ impl Analysis {
     pub fn scenario(&self) -> Option<&Scenario> {
         match self {
             Analysis::Invalid { syntax, .. } => syntax.as_ref(),
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => Some(&parsed.scenario),
+            Analysis::Sequential { parsed, .. } => Some(&parsed.scenario),
+            Analysis::Deferred { syntax, .. } => Some(syntax),
         }
     }
 
     pub fn parsed(&self) -> Option<&Parsed> {
         match self {
             Analysis::Invalid { .. } => None,
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => Some(parsed),
+            Analysis::Sequential { parsed, .. } => Some(parsed),
+            Analysis::Deferred { parsed, .. } => parsed.as_deref(),
         }
     }
 
@@ -86,17 +107,65 @@ impl Analysis {
         }
     }
 
-    pub fn is_concurrent(&self) -> bool {
-        matches!(self, Analysis::Concurrent { .. })
+    /// Whether the deferred module analyses the text.
+    pub fn is_deferred(&self) -> bool {
+        matches!(self, Analysis::Deferred { .. })
     }
 
     /// Errors and warnings, in text order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Analysis::Invalid { diagnostics, .. } => diagnostics.clone(),
-            Analysis::Sequential { parsed, .. } | Analysis::Concurrent { parsed } => parsed.warnings.clone(),
+            Analysis::Invalid { diagnostics, .. } | Analysis::Deferred { diagnostics, .. } => diagnostics.clone(),
+            Analysis::Sequential { parsed, .. } => parsed.warnings.clone(),
         }
     }
+}
+
+/// What the deferred module said of a text the page left to it, kept
+/// once per text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Answer {
+    /// The results, the whole check's warnings, and how to draw each
+    /// written column's word.
+    Results { grid: Grid, warnings: Vec<Diagnostic>, words: Rc<Vec<Option<WordFields>>> },
+    /// The whole check's problems (a scheme's C's among them).
+    Problems(Vec<Diagnostic>),
+    /// Why the exploration stopped.
+    Stopped(String),
+}
+
+impl Answer {
+    pub fn new(a: Analysed) -> Answer {
+        match a {
+            Analysed::Results { table, warnings, words } => {
+                Answer::Results { grid: Grid::new(table), warnings, words: Rc::new(words) }
+            }
+            Analysed::Problems(d) => Answer::Problems(d),
+            Analysed::Stopped(why) => Answer::Stopped(why),
+        }
+    }
+
+    pub fn grid(&self) -> Option<Grid> {
+        match self {
+            Answer::Results { grid, .. } => Some(grid.clone()),
+            _ => None,
+        }
+    }
+
+    /// The problems to show in the editor, when the answer has its own.
+    pub fn diagnostics(&self) -> Option<&[Diagnostic]> {
+        match self {
+            Answer::Results { warnings, .. } => Some(warnings),
+            Answer::Problems(d) => Some(d),
+            Answer::Stopped(_) => None,
+        }
+    }
+}
+
+/// Whether the deferred module analyses a checked text: it explores
+/// `par` blocks and claims, and runs the schemes a text writes.
+fn deferred(s: &Scenario) -> bool {
+    s.has_par() || s.claims().next().is_some() || s.scheme_blocks().next().is_some()
 }
 
 /// The results as the grid, the embed and the copies read them: shared,
@@ -140,9 +209,25 @@ mod tests {
     #[test]
     fn a_concurrent_text_waits_for_the_explorer() {
         let a = Analysis::of("schemes: linux-4.13\nopen a f\npar\n  fsync a\n  error f EIO\nend\nfsync a\n");
-        assert!(a.is_concurrent() && a.evaluated().is_none());
+        assert!(a.is_deferred() && a.evaluated().is_none());
         assert_eq!(a.parsed().map(|p| p.scenario.stmts().count()), Some(4));
         assert!(Analysis::of("open a f\nfsync a\n").evaluated().is_some());
+    }
+
+    const WRITTEN: &str = "schemes: linux-4.17 mine\nscheme mine from linux-4.17\nint errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn nonsense;\n}\nend\nopen a f\nfsync a\n";
+
+    #[test]
+    fn a_text_that_writes_a_scheme_is_the_deferred_modules_even_with_errors_in_its_c() {
+        // The C is not compiled here: its error is the deferred module's to find.
+        let a = Analysis::of(WRITTEN);
+        assert!(a.is_deferred() && a.evaluated().is_none());
+        assert!(a.diagnostics().is_empty(), "{:?}", a.diagnostics());
+        assert!(matches!(&a, Analysis::Deferred { program: Some(_), parsed: Some(_), .. }));
+        assert!(errseq_scenario::parse(WRITTEN).is_err(), "the full check finds it");
+        // An error outside the C is found here, and the text still goes there.
+        let b = Analysis::of(&WRITTEN.replace("fsync a", "fsync b"));
+        assert!(b.is_deferred() && b.parsed().is_none());
+        assert_eq!(b.diagnostics()[0].span.line, 9);
     }
 
     #[test]

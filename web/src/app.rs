@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use errseq_page_protocol::{LinkReading, PastedScenario};
 
-use crate::analysis::{Analysis, Grid, Shared};
+use crate::analysis::{Analysis, Answer, Grid, Shared};
 use crate::browser;
 use crate::deferred::{self, Deferred};
 use crate::doc::Doc;
@@ -175,19 +175,27 @@ pub fn app() -> Html {
         Shared(Rc::new(Analysis::of(t)))
     });
     let (deferred, deferred_problem) = use_deferred(state.dispatcher(), view.clone());
-    let explored = use_explored(&analysis, &text, &deferred);
+    let answer = use_answer(&analysis, &text, &deferred);
     // The last grid of a text without problems, shown dimmed meanwhile.
     let last_grid = use_mut_ref(|| None::<Grid>);
-    let grid = analysis.0.evaluated().or_else(|| explored.as_ref().and_then(|e| e.as_ref().ok().cloned()));
+    let grid = analysis.0.evaluated().or_else(|| answer.as_ref().and_then(|a| a.grid()));
     let stale = grid.is_none();
     if grid.is_some() {
         *last_grid.borrow_mut() = grid.clone();
     }
     let shown_grid = grid.clone().or_else(|| last_grid.borrow().clone());
-    let grid_note = match (&*analysis.0, &explored) {
-        (Analysis::Concurrent { .. }, None) => Some(AttrValue::from("Exploring every interleaving…")),
-        (_, Some(Err(why))) => Some(AttrValue::from(why.clone())),
+    let grid_note = match (&*analysis.0, answer.as_deref()) {
+        (Analysis::Deferred { syntax, .. }, None) if syntax.has_par() => {
+            Some(AttrValue::from("Exploring every interleaving…"))
+        }
+        (Analysis::Deferred { .. }, None) => Some(AttrValue::from("Running the written scheme…")),
+        (_, Some(Answer::Stopped(why))) => Some(AttrValue::from(why.clone())),
         _ => None,
+    };
+    // The deferred module's problems, when it has checked the whole text.
+    let diagnostics = match answer.as_deref().and_then(Answer::diagnostics) {
+        Some(d) => d.to_vec(),
+        None => analysis.0.diagnostics(),
     };
 
     use_effect_with((text.clone(), state.opening), |(t, opening)| {
@@ -315,7 +323,7 @@ pub fn app() -> Html {
             <main>
                 { match *view {
                     View::Playground => html! {
-                        <Playground analysis={ (*analysis).clone() } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale } grid_note={ grid_note }
+                        <Playground analysis={ (*analysis).clone() } answer={ answer.clone() } diagnostics={ diagnostics } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale } grid_note={ grid_note }
                             selected={ state.selected } column={ state.column } on_type={ on_type } on_mail={ on_mail }
                             on_select={ on_select } on_pick={ on_pick }
                             on_edit={ on_edit } />
@@ -370,17 +378,17 @@ fn use_deferred(
     ((*module).clone(), (*problem).clone())
 }
 
-/// A `par` scenario's (or a claim's) results from the deferred module,
-/// once per text: `None` while it is not loaded or the text is not one to
-/// explore.
+/// What the deferred module says of a text the page leaves to it (`par`
+/// blocks, claims, a written scheme), once per text: `None` while it is
+/// not loaded or the text is the page's own.
 #[hook]
-fn use_explored(analysis: &Shared, text: &str, deferred: &Option<Deferred>) -> Option<Result<Grid, String>> {
-    let concurrent = analysis.0.is_concurrent();
-    let explored = use_memo((text.to_owned(), concurrent, deferred.clone()), |(t, concurrent, d)| {
-        let d = d.as_ref().filter(|_| *concurrent)?;
-        d.explore(t).map(|e| e.map(Grid::new))
+fn use_answer(analysis: &Shared, text: &str, deferred: &Option<Deferred>) -> Option<Rc<Answer>> {
+    let asks = analysis.0.is_deferred();
+    let answer = use_memo((text.to_owned(), asks, deferred.clone()), |(t, asks, d)| {
+        let d = d.as_ref().filter(|_| *asks)?;
+        d.analyse(t).map(|a| Rc::new(Answer::new(a)))
     });
-    (*explored).clone()
+    (*answer).clone()
 }
 
 /// The link's fragment for the text and interleaving, made by the deferred

@@ -11,7 +11,7 @@
 use std::rc::Rc;
 
 use errseq_page_protocol::{
-    from_bytes, to_bytes, CopyRequest, Explored, Fragment, LinkReading, PastedScenario,
+    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, LinkReading, PastedScenario, Starter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
@@ -32,7 +32,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn fragment(this: &Module, text: &str, replay: Option<String>) -> Vec<u8>;
     #[wasm_bindgen(method)]
-    fn explore(this: &Module, text: &str) -> Vec<u8>;
+    fn analyse(this: &Module, text: &str) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn state(this: &Module, text: &str, column: usize, event: usize) -> Vec<u8>;
+    #[wasm_bindgen(method)]
+    fn starters(this: &Module) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn copy(this: &Module, request: &[u8]) -> Vec<u8>;
     #[wasm_bindgen(method, js_name = svgFileName)]
@@ -118,10 +122,21 @@ impl Deferred {
         from_bytes::<Fragment>(&self.0.fragment(text, replay.map(str::to_owned))).and_then(|f| f)
     }
 
-    /// The results of a text with `par` blocks or claims; `None` for any
-    /// other text.
-    pub fn explore(&self, text: &str) -> Option<Explored> {
-        from_bytes::<Option<Explored>>(&self.0.explore(text)).unwrap_or_else(|e| Some(Err(e)))
+    /// What the module says of a text with `par` blocks, claims or a
+    /// written scheme; `None` for any other text.
+    pub fn analyse(&self, text: &str) -> Option<Analysed> {
+        from_bytes::<Option<Analysed>>(&self.0.analyse(text)).unwrap_or_else(|e| Some(Analysed::Stopped(e)))
+    }
+
+    /// The cells after `event` under `column` of a sequential text that
+    /// writes a scheme (the module evaluated it for [`Deferred::analyse`]).
+    pub fn state(&self, text: &str, column: usize, event: usize) -> Option<Vec<u32>> {
+        from_bytes(&self.0.state(text, column, event)).ok().flatten()
+    }
+
+    /// The "Start from" menu: each base the scheme language starts from.
+    pub fn starters(&self) -> Vec<Starter> {
+        from_bytes(&self.0.starters()).unwrap_or_default()
     }
 
     /// The Email or Markdown copy, or the SVG.

@@ -6,13 +6,17 @@ use std::rc::Rc;
 
 use errseq::{Fields, Layout, Scheme};
 use errseq_model::{Program, State};
+use errseq_page_protocol::WordFields;
 use yew::prelude::*;
 
-/// What to show: a program's cells after `events` events under `scheme`.
+/// What to show: a program's cells after `events` events under `scheme`
+/// (for a written scheme, its base, whose cells it keeps).
 #[derive(Clone)]
 pub struct Snapshot {
     pub program: Rc<Program>,
     pub scheme: Scheme,
+    /// A written scheme's word as its `#define`s lay it out.
+    pub word: Option<WordFields>,
     pub cells: Rc<Vec<u32>>,
     pub events: usize,
 }
@@ -23,6 +27,7 @@ impl PartialEq for Snapshot {
     fn eq(&self, other: &Snapshot) -> bool {
         Rc::ptr_eq(&self.program, &other.program)
             && self.scheme == other.scheme
+            && self.word == other.word
             && self.events == other.events
             && self.cells == other.cells
     }
@@ -71,6 +76,63 @@ fn bits(layout: Layout, f: Fields) -> Html {
     }
 }
 
+/// A written scheme's word: its fields where its `#define`s put them
+/// (a single-bit SEEN, a power-of-two counter increment above the errno
+/// mask), or its raw bits when it defines none it can be read by.
+fn written_bits(w: WordFields, word: u32) -> Html {
+    let single = |b: u32| b.is_power_of_two();
+    let seen = single(w.seen).then(|| w.seen.trailing_zeros());
+    let counter = single(w.ctr_inc).then(|| w.ctr_inc.trailing_zeros());
+    let errno_bits = 32 - w.errno_mask.leading_zeros();
+    let laid_out = w.errno_mask != 0 && (w.errno_mask + 1).is_power_of_two() && (seen.is_some() || counter.is_some());
+    let bit = |i: u32| html! { <span class="bit">{ (word >> i) & 1 }</span> };
+    if !laid_out {
+        let label = format!("{word:#010x}: the scheme defines no layout");
+        return html! {
+            <div class="word raw" role="img" aria-label={ label }>
+                <span class="field raw" title="bits">{ for (0..32).rev().map(bit) }</span>
+                <span class="word-hex">{ format!("{word:#010x}") }</span>
+                <span class="word-fields">{ "raw bits: the scheme defines no ERRSEQ_SEEN or ERRSEQ_CTR_INC" }</span>
+            </div>
+        };
+    }
+    let field = |class: &'static str, title: &'static str, bits: std::ops::Range<u32>| {
+        html! { <span class={ classes!("field", class) } { title }>{ for bits.rev().map(bit) }</span> }
+    };
+    // From the top: the counter's bits, any bits between, SEEN, any
+    // bits between, the errno.
+    let mut parts = Vec::new();
+    let mut top = 32;
+    let mut described = Vec::new();
+    if let Some(c) = counter {
+        parts.push(field("counter", "counter", c..top));
+        described.push(format!("counter {}", word >> c));
+        top = c;
+    }
+    if let Some(s) = seen.filter(|&s| s < top && s >= errno_bits) {
+        if s + 1 < top {
+            parts.push(field("unused", "unused", s + 1..top));
+        }
+        parts.push(field("seen", "SEEN", s..s + 1));
+        described.push(if word & w.seen != 0 { "SEEN".to_owned() } else { "not seen".to_owned() });
+        top = s;
+    }
+    if errno_bits < top {
+        parts.push(field("unused", "unused", errno_bits..top));
+    }
+    parts.push(field("errno", "errno", 0..errno_bits.min(top)));
+    described.push(format!("errno {}", word & w.errno_mask));
+    described.reverse();
+    let label = format!("{word:#010x}: {}, as the scheme's defines lay it out", described.join(", "));
+    html! {
+        <div class="word written" role="img" aria-label={ label }>
+            { for parts }
+            <span class="word-hex">{ format!("{word:#010x}") }</span>
+            <span class="word-fields">{ described.join(" · ") }{ " (the scheme's layout)" }</span>
+        </div>
+    }
+}
+
 fn flags(b: u32) -> String {
     let v: Vec<&str> = errseq::word::flag_names(b).collect();
     if v.is_empty() {
@@ -80,11 +142,20 @@ fn flags(b: u32) -> String {
     }
 }
 
-fn files(s: &State<'_>, layout: Option<Layout>) -> Html {
+/// A word as the column's scheme lays it out.
+fn word(layout: Option<Layout>, written: Option<WordFields>, f: Fields) -> Html {
+    match (written, layout) {
+        (Some(w), _) => written_bits(w, f.word),
+        (None, Some(l)) => bits(l, f),
+        (None, None) => html! {},
+    }
+}
+
+fn files(s: &State<'_>, layout: Option<Layout>, written: Option<WordFields>) -> Html {
     html! { <>{ for s.files().into_iter().map(|f| html! {
         <div class="file">
             <h3>{ format!("file {}", f.name) }</h3>
-            { match (layout, f.word) { (Some(l), Some(w)) => html! { <div><span class="key">{ "wb_err " }</span>{ bits(l, w) }</div> }, _ => html! {} } }
+            { match f.word { Some(w) if layout.is_some() || written.is_some() => html! { <div><span class="key">{ "wb_err " }</span>{ word(layout, written, w) }</div> }, _ => html! {} } }
             <p>
                 { f.flags.map_or_else(|| html! {}, |b| html! { <><span class="key">{ "legacy flags " }</span>{ flags(b) }{ " · " }</> }) }
                 <span class="key">{ "storage " }</span>
@@ -152,10 +223,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
             let layout = snap.scheme.layout();
             html! {
                 <>
-                    { files(&s, layout) }
+                    { files(&s, layout, snap.word) }
                     <h3>{ "open file descriptions" }</h3>
                     { descriptions(&s) }
-                    { s.sb().map_or_else(|| html! {}, |w| html! { <div class="file"><h3>{ "superblock" }</h3><span class="key">{ "s_wb_err " }</span>{ bits(Layout::Errseq, w) }</div> }) }
+                    { s.sb().map_or_else(|| html! {}, |w| html! { <div class="file"><h3>{ "superblock" }</h3><span class="key">{ "s_wb_err " }</span>{ word(Some(Layout::Errseq), snap.word, w) }</div> }) }
                 </>
             }
         }

@@ -8,10 +8,10 @@
 
 use std::rc::Rc;
 
-use errseq_scenario::Scenario;
+use errseq_scenario::{Diagnostic, Scenario};
 use yew::prelude::*;
 
-use crate::analysis::{Analysis, Grid, Shared};
+use crate::analysis::{Analysis, Answer, Grid, Shared};
 use crate::editor::Editor;
 use crate::grid::GridView;
 use crate::inspector::{Inspector, Snapshot};
@@ -20,6 +20,10 @@ use crate::timeline::TimelineView;
 #[derive(Properties, PartialEq)]
 pub struct PlaygroundProps {
     pub analysis: Shared,
+    /// The deferred module's answer for a text it analyses.
+    pub answer: Option<Rc<Answer>>,
+    /// The problems to show: the deferred module's for a text it checks.
+    pub diagnostics: Vec<Diagnostic>,
     pub text: AttrValue,
     pub grid: Option<Grid>,
     pub stale: bool,
@@ -54,12 +58,36 @@ fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
             let snap = Snapshot {
                 program: program.clone(),
                 scheme: run.scheme,
+                word: None,
                 cells: Rc::new(run.cells_after(event).to_vec()),
                 events: event + 1,
             };
             (Some(snap), caption, String::new())
         }
-        Analysis::Concurrent { .. } => (
+        Analysis::Deferred { syntax, parsed: Some(parsed), program: Some(program), .. } if event < program.ops.len() => {
+            // A sequential text that writes a scheme: the deferred module
+            // ran it and keeps its states; the page asks for one.
+            let Some(Answer::Results { grid, words, .. }) = props.answer.as_deref() else {
+                return (None, String::new(), "The state appears once the written scheme has run.".into());
+            };
+            let column = props.column.min(grid.0.columns.len().saturating_sub(1));
+            let name = grid.0.columns[column];
+            let scheme = match name.resolve() {
+                errseq::SchemeKey::Written(w) => syntax.scheme_blocks().find(|b| b.name == w).map(|b| b.base),
+                errseq::SchemeKey::BuiltIn(s) => Some(s),
+            };
+            let cells = crate::deferred::loaded().and_then(|d| d.state(&props.text, column, event));
+            let (Some(scheme), Some(cells)) = (scheme, cells) else {
+                return (None, String::new(), "The state appears once the written scheme has run.".into());
+            };
+            let stmt =
+                parsed.scenario.stmts().nth(event).map(|(s, _)| s.event.to_string()).unwrap_or_default();
+            let caption = format!("after line {} `{stmt}` under {name}", parsed.source.events[event].line());
+            let word = words.get(column).copied().flatten();
+            let snap = Snapshot { program: program.clone(), scheme, word, cells: Rc::new(cells), events: event + 1 };
+            (Some(snap), caption, String::new())
+        }
+        Analysis::Deferred { syntax, .. } if syntax.has_par() => (
             None,
             String::new(),
             "With par blocks the state depends on the interleaving: step through one in the Explore view."
@@ -79,7 +107,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     html! {
         <div class="playground">
             <div class="area-text">
-                <Editor text={ props.text.clone() } diagnostics={ props.analysis.0.diagnostics() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
+                <Editor text={ props.text.clone() } diagnostics={ props.diagnostics.clone() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
             </div>
             <div class="area-results">
                 <GridView grid={ props.grid.clone() } stale={ props.stale } note={ props.grid_note.clone() } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />

@@ -133,7 +133,32 @@ pub struct Mismatch {
 }
 
 impl Evaluation {
+    /// Evaluates every column: built-in schemes and the schemes the
+    /// scenario writes.
     pub fn new(p: &Parsed) -> Result<Evaluation, EvalError> {
+        Evaluation::with(p, |program, name| {
+            let runner = Runner::new(program, name.resolve()).ok_or(EvalError::NoScheme(name))?;
+            Run::of(program, &runner, p.scenario.fs()).map_err(|(event, f)| EvalError::Fault(f.in_event(p, event)))
+        })
+    }
+
+    /// [`Evaluation::new`] for a scenario that writes no scheme: a column
+    /// of a written scheme is [`EvalError::NoScheme`]. It never reaches
+    /// the scheme language's interpreter, so a caller that must not link
+    /// it (the page's first load, which leaves written schemes to its
+    /// deferred module) links none.
+    pub fn built_in(p: &Parsed) -> Result<Evaluation, EvalError> {
+        Evaluation::with(p, |program, name| match name.resolve() {
+            SchemeKey::BuiltIn(scheme) => Ok(Run::new(program, scheme, p.scenario.fs())),
+            SchemeKey::Written(_) => Err(EvalError::NoScheme(name)),
+        })
+    }
+
+    /// Runs each distinct column once, with `run`.
+    fn with(
+        p: &Parsed,
+        run: impl Fn(&Program, SchemeName) -> Result<Run, EvalError>,
+    ) -> Result<Evaluation, EvalError> {
         if let Some(line) = p.source.blocks.first().map(|s| s.line) {
             return Err(EvalError::Concurrent { line });
         }
@@ -145,10 +170,7 @@ impl Evaluation {
             let index = match runs.iter().position(|r| r.key == key) {
                 Some(i) => i,
                 None => {
-                    let runner = Runner::new(&program, key).ok_or(EvalError::NoScheme(name))?;
-                    let run = Run::of(&program, &runner, p.scenario.fs())
-                        .map_err(|(event, f)| EvalError::Fault(f.in_event(p, event)))?;
-                    runs.push(run);
+                    runs.push(run(&program, name)?);
                     runs.len() - 1
                 }
             };

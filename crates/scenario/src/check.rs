@@ -16,6 +16,7 @@ use errseq::{Ret, SchemeKey, WrittenName};
 
 use crate::ast::{CallRef, Event, Expect, Item, Name, OpenFlags, Outcome, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
+use crate::written::Compiler;
 use crate::parse::{SourceMap, StmtSource};
 
 /// A file, by order of first mention.
@@ -101,9 +102,13 @@ struct Checker<'a> {
     event: usize,
 }
 
-/// Checks the scenario and resolves its names. Warnings come back with the
+/// Checks the scenario and resolves its names, its scheme blocks by
+/// `C` (see [`crate::written::Compiler`]). Warnings come back with the
 /// bindings; any error fails the check.
-pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn check<C: Compiler>(
+    s: &Scenario,
+    source: &SourceMap,
+) -> Result<(Bindings, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut c = Checker { source: Some(source), ..Checker::default() };
     for item in &s.body {
         match item {
@@ -117,11 +122,12 @@ pub fn check(s: &Scenario, source: &SourceMap) -> Result<(Bindings, Vec<Diagnost
     }
     let mut warnings = Vec::new();
     for (block, src) in s.scheme_blocks().zip(&source.schemes) {
-        match crate::written::compile(block, src) {
-            Ok((w, warned)) => {
+        match C::compile(block, src) {
+            Ok(Some((w, warned))) => {
                 c.out.written.push(w);
                 warnings.extend(warned);
             }
+            Ok(None) => {}
             Err(diags) => c.errors.extend(diags),
         }
     }

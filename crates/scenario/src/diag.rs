@@ -7,6 +7,7 @@ use crate::limits::MAX_SUGGEST_LEN;
 /// A place in the text: 1-based line and column (columns count characters,
 /// not bytes), and how many characters the problem spans (at least 1).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Span {
     pub line: u32,
     pub col: u32,
@@ -20,12 +21,14 @@ impl Span {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Severity {
     Error,
     Warning,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Diagnostic {
     pub span: Span,
     pub severity: Severity,

@@ -58,12 +58,26 @@ pub struct Parsed {
 /// any warnings), in line order. A text past the [`limits`] is refused
 /// with one error that names the limit.
 pub fn parse(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    parse_with::<written::Lang>(text)
+}
+
+/// [`parse`], but the C of each scheme block is left unread: everything
+/// else is checked as [`parse`] checks it, and the blocks' compiled
+/// schemes are missing from `bindings.written` (so the model cannot run
+/// their columns). For a caller that must not link the scheme language:
+/// the page's first load, which leaves a text with scheme blocks to its
+/// deferred module (`web/deferred`).
+pub fn parse_leaving_schemes(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
+    parse_with::<written::Leave>(text)
+}
+
+fn parse_with<C: written::Compiler>(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
     let sorted = |mut d: Vec<Diagnostic>| {
         d.sort_by_key(|d| (d.span, d.severity));
         d
     };
     let (scenario, source) = parse::parse_unchecked(text).map_err(sorted)?;
-    let (bindings, warnings) = check::check(&scenario, &source).map_err(sorted)?;
+    let (bindings, warnings) = check::check::<C>(&scenario, &source).map_err(sorted)?;
     limits::check_pages(&scenario, &source, &bindings).map_err(|d| vec![d])?;
     Ok(Parsed { scenario, source, bindings, warnings: sorted(warnings) })
 }

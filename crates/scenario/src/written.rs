@@ -7,6 +7,14 @@
 //! compiler finds in the base's own source (which the scheme inherits:
 //! a redefined constant can break it) has no place in the scenario's
 //! text; it is reported at the `scheme` line, naming the base's line.
+//!
+//! Who compiles is the caller's choice, at compile time ([`Compiler`]):
+//! [`crate::parse`] compiles every block ([`Lang`]); the page's first
+//! load, which must not carry the scheme language's compiler and
+//! interpreter (they are its deferred module's), checks the rest of a
+//! text with [`crate::parse_leaving_schemes`] ([`Leave`]), which never
+//! names `errseq_lang::compile`, so the linker drops it. Every other rule
+//! of the checker is the same code either way.
 
 use errseq_lang::{Origin, Severity as LangSeverity};
 
@@ -14,6 +22,43 @@ use crate::ast::SchemeBlock;
 use crate::check::WrittenScheme;
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::parse::SchemeSource;
+
+/// What the checker does with a scheme block's C.
+pub trait Compiler {
+    /// The block's compiled scheme and its warnings, `None` when the
+    /// block is left uncompiled, or every problem.
+    #[allow(clippy::type_complexity)]
+    fn compile(
+        block: &SchemeBlock,
+        src: &SchemeSource,
+    ) -> Result<Option<(WrittenScheme, Vec<Diagnostic>)>, Vec<Diagnostic>>;
+}
+
+/// Compiles each block with the scheme language.
+pub enum Lang {}
+
+impl Compiler for Lang {
+    fn compile(
+        block: &SchemeBlock,
+        src: &SchemeSource,
+    ) -> Result<Option<(WrittenScheme, Vec<Diagnostic>)>, Vec<Diagnostic>> {
+        compile(block, src).map(Some)
+    }
+}
+
+/// Leaves each block's C unread: its name, base and place are checked by
+/// the parser; its C is someone else's to compile (the page's deferred
+/// module).
+pub enum Leave {}
+
+impl Compiler for Leave {
+    fn compile(
+        _: &SchemeBlock,
+        _: &SchemeSource,
+    ) -> Result<Option<(WrittenScheme, Vec<Diagnostic>)>, Vec<Diagnostic>> {
+        Ok(None)
+    }
+}
 
 /// Compiles one block: the program and its warnings, or every problem.
 pub(crate) fn compile(

@@ -14,9 +14,8 @@ pub fn make(r: &CopyRequest) -> Result<String, String> {
     // with the report the claims' verdicts come from (made once, here).
     let explored = explored::of(&r.text);
     let results: &Analysis = match &*explored.0 {
-        Exploration::Explored { results: Ok(a), .. } => a,
-        Exploration::Explored { results: Err(e), .. } => return Err(e.to_string()),
         Exploration::Nothing => &r.results,
+        e => e.results().ok_or("fix the scenario's problems first")??,
     };
     Ok(match r.form {
         // The mail makes its own link, leaving out what its text says.

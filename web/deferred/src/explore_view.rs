@@ -223,13 +223,22 @@ fn stepper(
     let blocks = &program.blocks;
     let events_at = |event: usize| blocks.iter().find(|b| b.contains(&event)).map_or(event + 1, |b| b.start);
     let current = &trace.steps[at];
+    // A written scheme's word is drawn as its own defines lay it out.
+    let word = match trace.key {
+        errseq::SchemeKey::Written(w) => p.bindings.written(w).map(|w| {
+            let l = w.program.layout();
+            errseq_page_protocol::WordFields { errno_mask: l.errno_mask, seen: l.seen, ctr_inc: l.ctr_inc }
+        }),
+        errseq::SchemeKey::BuiltIn(_) => None,
+    };
     let snapshot = Snapshot {
         program: program.clone(),
         scheme: trace.scheme,
+        word,
         cells: Rc::new(current.cells.clone()),
         events: events_at(current.event),
     };
-    let caption = format!("after step {} of {} under {}", at + 1, trace.steps.len(), trace.scheme);
+    let caption = format!("after step {} of {} under {}", at + 1, trace.steps.len(), trace.key);
     html! {
         <div class="stepper">
             <h3>{ "Interleaving " }<code id="replay-string">{ replay.unwrap_or_default() }</code></h3>

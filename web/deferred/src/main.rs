@@ -9,6 +9,9 @@
 //!   edits (`link`, the codec of `errseq-share`);
 //! - the results of scenarios with `par` blocks or claims, and the
 //!   Explore view of their interleavings (`explored`, `explore_view`);
+//! - scenarios that write a scheme: the scheme language's compiler and
+//!   interpreter (`errseq-lang`), their diagnostics, results and states
+//!   (`explored`), and the "Start from" menu's sources;
 //! - the Email, Markdown and SVG copies (`copies`);
 //! - a mail pasted into the text pane (`mail`);
 //! - the gallery's example texts.
@@ -25,7 +28,7 @@ mod explored;
 mod link;
 mod mail;
 
-use errseq_page_protocol::{from_bytes, to_bytes, CopyRequest, Explored as ExploredTable};
+use errseq_page_protocol::{from_bytes, to_bytes, Analysed, CopyRequest, Starter};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -45,15 +48,42 @@ pub fn fragment(text: &str, replay: Option<String>) -> Vec<u8> {
     to_bytes(&link::fragment(text, replay.as_deref()))
 }
 
-/// The results of a text with `par` blocks or claims (`Explored`), made
-/// once per text and shared with the Explore view and the copies.
+/// What this module says of a text with `par` blocks, claims or a
+/// written scheme (`Option<Analysed>`: `None` for a text that is the
+/// page's), made once per text and shared with the Explore view, the
+/// inspector's states and the copies.
 #[wasm_bindgen]
-pub fn explore(text: &str) -> Vec<u8> {
-    let table: Option<ExploredTable> = match &*explored::of(text).0 {
-        Exploration::Nothing => None,
-        Exploration::Explored { results, .. } => Some(results.clone().map_err(|e| e.to_string())),
+pub fn analyse(text: &str) -> Vec<u8> {
+    let e = explored::of(text);
+    let answer = match (&*e.0, e.0.results()) {
+        (Exploration::Nothing, _) => None,
+        (Exploration::Problems(d), _) => Some(Analysed::Problems(d.clone())),
+        (_, Some(Ok(table))) => {
+            let warnings = e.0.parsed().map(|p| p.warnings.clone()).unwrap_or_default();
+            Some(Analysed::Results { table: table.clone(), warnings, words: e.0.words() })
+        }
+        (_, Some(Err(why))) => Some(Analysed::Stopped(why)),
+        (_, None) => None,
     };
-    to_bytes(&table)
+    to_bytes(&answer)
+}
+
+/// The cells after `event` under `column` of a sequential text that
+/// writes a scheme (`Option<Vec<u32>>`), for the page's inspector.
+#[wasm_bindgen]
+pub fn state(text: &str, column: usize, event: usize) -> Vec<u8> {
+    to_bytes(&explored::of(text).0.state(column, event))
+}
+
+/// The scheme language's starting points, for the page's "Start from"
+/// menu (`Vec<Starter>`: each base's id, why one starts there, its source).
+#[wasm_bindgen]
+pub fn starters() -> Vec<u8> {
+    let list: Vec<Starter> = errseq_lang::STARTERS
+        .iter()
+        .map(|s| Starter { base: s.base.id().to_owned(), why: s.why.to_owned(), source: s.source.to_owned() })
+        .collect();
+    to_bytes(&list)
 }
 
 /// A copy (`CopyRequest` in, `Result<String, String>` out).

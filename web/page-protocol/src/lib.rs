@@ -24,6 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 pub use errseq_render::Analysis;
+pub use errseq_scenario::Diagnostic;
 
 /// What a link's fragment opens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +40,41 @@ pub enum LinkReading {
 /// carries it.
 pub type Fragment = Result<String, String>;
 
-/// A `par` scenario's (or a claim's) results: the table every view reads,
-/// or why the exploration stopped.
-pub type Explored = Result<Analysis, String>;
+/// What the deferred module says of a text the page leaves to it (`par`
+/// blocks, claims, or a scheme the text writes).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Analysed {
+    /// The results table every view reads; the warnings of the whole
+    /// check (a written scheme's C's among them); how to draw each
+    /// column's word (`Some` for a written scheme's).
+    Results { table: Analysis, warnings: Vec<Diagnostic>, words: Vec<Option<WordFields>> },
+    /// The whole check's errors and warnings (the C of a scheme block is
+    /// checked only there), or a written scheme's fault, at its line:col.
+    Problems(Vec<Diagnostic>),
+    /// Why the exploration stopped.
+    Stopped(String),
+}
+
+/// A written scheme's word as its own `#define`s lay it out
+/// (`errseq_lang::Program::layout`): the errno's mask, the SEEN bit and
+/// the counter's increment; 0 for a field it does not define.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordFields {
+    pub errno_mask: u32,
+    pub seen: u32,
+    pub ctr_inc: u32,
+}
+
+/// One of the "Start from" menu's entries (`errseq_lang::STARTERS`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Starter {
+    /// The base's id, as written after `from`.
+    pub base: String,
+    /// One line on why one would start there.
+    pub why: String,
+    /// The base's source, to edit.
+    pub source: String,
+}
 
 /// One scenario found in a pasted mail, as the page's banner offers it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
