@@ -66,7 +66,12 @@ impl Analysis {
             Ok(p) if deferred(&p.scenario) => {
                 let program = (!p.scenario.has_par()).then(|| Rc::new(errseq_model::Program::compile(&p)));
                 let diagnostics = p.warnings.clone();
-                Analysis::Deferred { syntax: Rc::new(p.scenario.clone()), parsed: Some(Rc::new(p)), program, diagnostics }
+                Analysis::Deferred {
+                    syntax: Rc::new(p.scenario.clone()),
+                    parsed: Some(Rc::new(p)),
+                    program,
+                    diagnostics,
+                }
             }
             Ok(p) => match Evaluation::built_in(&p) {
                 Ok(eval) => {
@@ -115,7 +120,9 @@ impl Analysis {
     /// Errors and warnings, in text order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
-            Analysis::Invalid { diagnostics, .. } | Analysis::Deferred { diagnostics, .. } => diagnostics.clone(),
+            Analysis::Invalid { diagnostics, .. } | Analysis::Deferred { diagnostics, .. } => {
+                diagnostics.clone()
+            }
             Analysis::Sequential { parsed, .. } => parsed.warnings.clone(),
         }
     }

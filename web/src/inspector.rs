@@ -84,7 +84,8 @@ fn written_bits(w: WordFields, word: u32) -> Html {
     let seen = single(w.seen).then(|| w.seen.trailing_zeros());
     let counter = single(w.ctr_inc).then(|| w.ctr_inc.trailing_zeros());
     let errno_bits = 32 - w.errno_mask.leading_zeros();
-    let laid_out = w.errno_mask != 0 && (w.errno_mask + 1).is_power_of_two() && (seen.is_some() || counter.is_some());
+    let laid_out =
+        w.errno_mask != 0 && (w.errno_mask + 1).is_power_of_two() && (seen.is_some() || counter.is_some());
     let bit = |i: u32| html! { <span class="bit">{ (word >> i) & 1 }</span> };
     if !laid_out {
         let label = format!("{word:#010x}: the scheme defines no layout");

@@ -64,7 +64,9 @@ fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
             };
             (Some(snap), caption, String::new())
         }
-        Analysis::Deferred { syntax, parsed: Some(parsed), program: Some(program), .. } if event < program.ops.len() => {
+        Analysis::Deferred { syntax, parsed: Some(parsed), program: Some(program), .. }
+            if event < program.ops.len() =>
+        {
             // A sequential text that writes a scheme: the deferred module
             // ran it and keeps its states; the page asks for one.
             let Some(Answer::Results { grid, words, .. }) = props.answer.as_deref() else {
@@ -84,7 +86,8 @@ fn inspected(props: &PlaygroundProps) -> (Option<Snapshot>, String, String) {
                 parsed.scenario.stmts().nth(event).map(|(s, _)| s.event.to_string()).unwrap_or_default();
             let caption = format!("after line {} `{stmt}` under {name}", parsed.source.events[event].line());
             let word = words.get(column).copied().flatten();
-            let snap = Snapshot { program: program.clone(), scheme, word, cells: Rc::new(cells), events: event + 1 };
+            let snap =
+                Snapshot { program: program.clone(), scheme, word, cells: Rc::new(cells), events: event + 1 };
             (Some(snap), caption, String::new())
         }
         Analysis::Deferred { syntax, .. } if syntax.has_par() => (

@@ -37,6 +37,10 @@ const RFC_V2_REPORT_ONCE: &str = concat!(
 /// the language cannot start from (`linux-4.12` has no word; `rfc-v1`
 /// sets it under `i_lock`, a lock the language does not have).
 /// `linux-4.14` runs 4.13's word functions and `linux-5.8` 4.17's.
+// Inlined always, so that [`is_base`] compiles to a test of the scheme
+// that names no source: the page's first load asks it and must not carry
+// the sources (they are its deferred module's).
+#[inline(always)]
 pub fn base_source(base: Scheme) -> Option<&'static str> {
     Some(match base {
         Scheme::Linux413 | Scheme::Linux414 => LINUX_4_13,
@@ -46,6 +50,12 @@ pub fn base_source(base: Scheme) -> Option<&'static str> {
         Scheme::RfcV2ReportOnce => RFC_V2_REPORT_ONCE,
         Scheme::Linux412 | Scheme::RfcV1 => return None,
     })
+}
+
+/// Whether a scheme can be written `from base`: whether it has a
+/// source in the language ([`base_source`]).
+pub fn is_base(base: Scheme) -> bool {
+    base_source(base).is_some()
 }
 
 /// One entry of the page's "start from" menu.

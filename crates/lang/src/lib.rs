@@ -51,7 +51,7 @@ mod types;
 use alloc::format;
 use alloc::vec::Vec;
 
-pub use bases::{base_source, Starter, STARTERS};
+pub use bases::{base_source, is_base, Starter, STARTERS};
 pub use diag::{Diagnostic, Fault, FaultKind, Origin, Severity, Site, Span};
 pub use program::{Call, Program, WordLayout};
 pub use run::{Observer, LOOP_BUDGET};

@@ -138,7 +138,8 @@ impl Evaluation {
     pub fn new(p: &Parsed) -> Result<Evaluation, EvalError> {
         Evaluation::with(p, |program, name| {
             let runner = Runner::new(program, name.resolve()).ok_or(EvalError::NoScheme(name))?;
-            Run::of(program, &runner, p.scenario.fs()).map_err(|(event, f)| EvalError::Fault(f.in_event(p, event)))
+            Run::of(program, &runner, p.scenario.fs())
+                .map_err(|(event, f)| EvalError::Fault(f.in_event(p, event)))
         })
     }
 

@@ -16,8 +16,8 @@ use errseq::{Ret, SchemeKey, WrittenName};
 
 use crate::ast::{CallRef, Event, Expect, Item, Name, OpenFlags, Outcome, Scenario, Stmt, Verb};
 use crate::diag::{Diagnostic, Span};
-use crate::written::Compiler;
 use crate::parse::{SourceMap, StmtSource};
+use crate::written::Compiler;
 
 /// A file, by order of first mention.
 pub type FileId = usize;

@@ -247,11 +247,8 @@ pub mod strategy {
     /// quoted mail cannot tell from a deeper quote (a known gap of the
     /// mail reader, docs/scenario-format.md).
     pub fn scheme_block() -> impl Strategy<Value = SchemeBlock> {
-        let bases: Vec<Scheme> = Scheme::ALL
-            .into_iter()
-            .chain(Scheme::VARIANTS)
-            .filter(|s| errseq_lang::base_source(*s).is_some())
-            .collect();
+        let bases: Vec<Scheme> =
+            Scheme::ALL.into_iter().chain(Scheme::VARIANTS).filter(|s| errseq_lang::is_base(*s)).collect();
         let line = "[ -~\t]{0,24}|\tend|end;".prop_map(|l| l.trim_end().to_owned()).prop_filter(
             "does not close the block",
             |l| {

@@ -214,7 +214,10 @@ mod tests {
         let a = of(&WRITTEN.replace("return 0;", "return nonsense;"));
         let Exploration::Problems(d) = &*a.0 else { panic!("{:?}", a.0) };
         assert_eq!((d[0].span.line, d[0].span.col), (5, 9), "{d:?}");
-        let endless = WRITTEN.replace("return 0;", "for (;;) { }").replace("int errseq_check(errseq_t *eseq, errseq_t since)", "int file_check_and_advance_wb_err(struct file *file)");
+        let endless = WRITTEN.replace("return 0;", "for (;;) { }").replace(
+            "int errseq_check(errseq_t *eseq, errseq_t since)",
+            "int file_check_and_advance_wb_err(struct file *file)",
+        );
         let a = of(&endless);
         let Exploration::Problems(d) = &*a.0 else { panic!("{:?}", a.0) };
         assert!(d[0].message.contains("endless"), "{d:?}");

@@ -126,12 +126,12 @@ fn base_id(tok: Tok<'_>) -> Result<Scheme, Diagnostic> {
     let bases: Vec<&str> = Scheme::ALL
         .into_iter()
         .chain(Scheme::VARIANTS)
-        .filter(|s| errseq_lang::base_source(*s).is_some())
+        .filter(|s| errseq_lang::is_base(*s))
         .map(Scheme::id)
         .collect();
     let list = || bases.join(", ");
     match SchemeName::parse(tok.text) {
-        Some(SchemeName::Exact(s)) if errseq_lang::base_source(s).is_some() => Ok(s),
+        Some(SchemeName::Exact(s)) if errseq_lang::is_base(s) => Ok(s),
         Some(SchemeName::Exact(s)) => Err(Diagnostic::error(
             tok.span,
             format!(
