@@ -43,6 +43,9 @@ pub type Fragment = Result<String, String>;
 /// What the deferred module says of a text the page leaves to it (`par`
 /// blocks, claims, or a scheme the text writes).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+// Made once per text and moved, never copied around: the size of the small
+// variants does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Analysed {
     /// The results table every view reads; the warnings of the whole
     /// check (a written scheme's C's among them); how to draw each
