@@ -65,7 +65,7 @@ fn the_grid_follows_the_text() {
 /// What the deferred module makes of a `par` scenario
 /// (`web/deferred/src/explored.rs`).
 fn explored(text: &str) -> errseq_render::Analysis {
-    assert!(Analysis::of(text).is_concurrent(), "the page hands it to the deferred module");
+    assert!(Analysis::of(text).is_deferred(), "the page hands it to the deferred module");
     let p = errseq_scenario::parse(text).expect("valid");
     let bounds = errseq_explorer::Bounds { max_states: 600_000, max_tasks: 16 };
     errseq_render::Analysis::explored(&p, errseq_explorer::check(&p, bounds).expect("explores"))
