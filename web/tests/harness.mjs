@@ -87,6 +87,15 @@ export function useBrowser() {
     session.base = server.base;
     session.stop = server.stop;
     session.chrome = await browser();
+    // A loaded machine (the full suite beside cargo builds) can take more
+    // than Playwright's 30 s to bring a fresh page up; what a test waits
+    // for does not change, only how long before it fails.
+    const newContext = session.chrome.newContext.bind(session.chrome);
+    session.chrome.newContext = async (...args) => {
+      const ctx = await newContext(...args);
+      ctx.setDefaultTimeout(90_000);
+      return ctx;
+    };
   });
   after(async () => {
     await session.chrome?.close();
