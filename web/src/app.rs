@@ -231,6 +231,10 @@ pub fn app() -> Html {
             d.dispatch(Msg::Replace(s.to_string(), sel))
         })
     };
+    let on_replace = {
+        let d = state.dispatcher();
+        use_callback((), move |t: String, _| d.dispatch(Msg::Replace(t, None)))
+    };
     let on_replay = {
         let d = state.dispatcher();
         use_callback((), move |r: Option<String>, _| d.dispatch(Msg::Replay(r)))
@@ -326,7 +330,7 @@ pub fn app() -> Html {
                         <Playground analysis={ (*analysis).clone() } answer={ answer.clone() } diagnostics={ diagnostics } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale } grid_note={ grid_note }
                             selected={ state.selected } column={ state.column } on_type={ on_type } on_mail={ on_mail }
                             on_select={ on_select } on_pick={ on_pick }
-                            on_edit={ on_edit } />
+                            on_edit={ on_edit } deferred={ deferred.clone() } on_replace={ on_replace } />
                     },
                     View::Explore | View::Stress => html! {},
                 } }

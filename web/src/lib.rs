@@ -25,6 +25,7 @@ pub mod inspector;
 pub mod paste;
 mod playground;
 mod share;
+pub mod start_from;
 mod stress;
 mod timeline;
 

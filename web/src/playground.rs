@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::analysis::{Analysis, Answer, Grid, Shared};
 use crate::editor::Editor;
 use crate::grid::GridView;
+use crate::start_from::StartFrom;
 use crate::inspector::{Inspector, Snapshot};
 use crate::timeline::TimelineView;
 
@@ -36,6 +37,10 @@ pub struct PlaygroundProps {
     pub on_select: Callback<usize>,
     pub on_pick: Callback<(usize, usize)>,
     pub on_edit: Callback<(Scenario, Option<usize>)>,
+    /// The deferred module, for the "Start from" menu's sources.
+    pub deferred: Option<crate::deferred::Deferred>,
+    /// An edit that is one undo step (the "Start from" menu's).
+    pub on_replace: Callback<String>,
 }
 
 /// The inspector's state and caption for the selection.
@@ -110,6 +115,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
     html! {
         <div class="playground">
             <div class="area-text">
+                <StartFrom deferred={ props.deferred.clone() } text={ props.text.clone() } on_replace={ props.on_replace.clone() } />
                 <Editor text={ props.text.clone() } diagnostics={ props.diagnostics.clone() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
             </div>
             <div class="area-results">
