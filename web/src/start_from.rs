@@ -20,8 +20,9 @@ pub fn insert(text: &str, base: &str, source: &str) -> (String, String) {
     for line in &lines[..headers] {
         out.push_str(&with_scheme_listed(line, &name));
     }
-    if headers > 0 && !out.ends_with('\n') {
-        out.push('\n');
+    if headers > 0 {
+        // The canonical text's blank line between the headers and the body.
+        out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
     }
     out.push_str(&format!("scheme {name} from {base}\n"));
     out.push_str(source);
@@ -143,10 +144,14 @@ mod tests {
         let (out, name) = insert(text, "linux-4.17", SOURCE);
         assert_eq!(name, "my-4.17");
         assert!(out.starts_with(
-            "title: t\nschemes: linux-4.17 my-4.17 # the newest\nscheme my-4.17 from linux-4.17\nint errseq_check"
+            "title: t\nschemes: linux-4.17 my-4.17 # the newest\n\nscheme my-4.17 from linux-4.17\nint errseq_check"
         ));
         assert!(out.ends_with("}\nend\n\nopen a f\nerror f EIO\nfsync a => EIO\n"), "{out}");
         assert_eq!(columns(&out), ["linux-4.17", "my-4.17"]);
+        // A canonical text stays canonical (so its mail pastes back as it is).
+        let canonical = "schemes: linux-4.17\n\nopen a f\n";
+        let (out, _) = insert(canonical, "linux-4.17", SOURCE);
+        assert_eq!(errseq_scenario::parse(&out).map(|p| p.scenario.to_string()), Ok(out.clone()));
     }
 
     #[test]
@@ -165,6 +170,6 @@ mod tests {
     #[test]
     fn a_text_with_mistakes_still_gets_the_block() {
         let (out, _) = insert("schemes:linux-4.13\nfsync nonsense\n", "linux-4.13", SOURCE);
-        assert!(out.starts_with("schemes:linux-4.13 my-4.13\nscheme my-4.13 from linux-4.13\n"), "{out}");
+        assert!(out.starts_with("schemes:linux-4.13 my-4.13\n\nscheme my-4.13 from linux-4.13\n"), "{out}");
     }
 }
