@@ -97,7 +97,10 @@ test('start from 4.17, break it, see the counterexample, share it, mail it', asy
   const broken = started.replace(UNSEEN_AS_ZERO, '');
   await page.fill('#scenario', broken);
   const seen = await counterexample(page);
-  assert.match(seen.steps, /open b f/);
+  // Each step in the proposal's own lines: 4.17's errseq_sample reads
+  // the word at line 60 of its source, line 63 of this text.
+  assert.match(seen.steps, /open b f\s+load wb_err\(f\) = 0x00000005 at line 63:17 READ_ONCE\(\*eseq\)/);
+  assert.match(seen.steps, /error f EIO\s+cmpxchg wb_err\(f\) .* at line 48:9 cmpxchg\(eseq, old, new\)/);
   await page.waitForFunction((r) => location.hash.startsWith('#scenario=') && location.hash.includes(r), seen.replay);
   const link = await copied(page, '#copy-link', 'link');
   assert.ok(link.startsWith(session.base + '#scenario='), link);

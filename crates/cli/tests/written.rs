@@ -73,6 +73,9 @@ fsync a => 0
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("forgetful"), "{stdout}");
+    // Each step of the counterexample in the writer's own lines, and in
+    // the base's for a function the scheme inherits.
+    assert!(stdout.contains("at linux-4.17's line 107:17 READ_ONCE(file->f_wb_err)"), "{stdout}");
     let replay = stdout
         .split_whitespace()
         .find(|w| w.starts_with("2A") && w.len() > 3)
@@ -81,6 +84,31 @@ fsync a => 0
     let out = errseq(&["explore", "-", "--replay", replay], Some(text_in));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("under forgetful:"), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("at linux-4.17's line 107:17"), "{}", text(&out.stdout));
+}
+
+/// A sample that does not read an unseen error as 0 (4.13's idea
+/// without 4.13's SEEN): an opener racing the error may never hear it,
+/// and the counterexample says where in the writer's lines.
+#[test]
+fn a_counterexample_steps_through_the_writers_own_lines() {
+    let late = "scheme late from linux-4.17
+errseq_t errseq_sample(errseq_t *eseq)
+{
+\treturn READ_ONCE(*eseq);
+}
+end
+par
+  error f EIO
+  open b f
+end
+fsync b => EIO
+";
+    let out = errseq(&["explore", "-"], Some(late));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let counterexample = stdout.split("counterexample for `11:fsync b` under late").nth(1).unwrap_or_default();
+    assert!(counterexample.contains("open b f     load wb_err(f) = 0x00000005 at line 4:9 READ_ONCE(*eseq)"), "{stdout}");
 }
 
 #[test]

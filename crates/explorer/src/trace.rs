@@ -6,7 +6,7 @@ use std::fmt;
 
 use errseq::{Addr, Ret, Scheme, SchemeKey};
 use errseq_model::kernel::{run, Cx, Machine as RunMachine};
-use errseq_model::{Algorithm, Program, Runner};
+use errseq_model::{Algorithm, Program, Runner, WrittenRun};
 use errseq_scenario::Fs;
 
 use crate::replay::{progress, Progress, Step};
@@ -24,6 +24,9 @@ pub struct TraceStep {
     pub step: Option<Step>,
     /// What the step yielded (a loaded value, what cmpxchg found, ...).
     pub value: u32,
+    /// Where a written scheme's source takes the step (`None` for a
+    /// built-in scheme, a sequential event, and the base's glue).
+    pub site: Option<errseq_lang::Site>,
     /// Cells the entry changed: address, before, after.
     pub changed: Vec<(Addr, u32, u32)>,
     /// Set when the event returned with this entry.
@@ -107,6 +110,9 @@ where
             (replay_in(program, Cx { scheme: *s, fs, layout: &program.layout }, detail, choose), None)
         }
         Runner::Written(w) => {
+            // Watched only for a full trace: a replay string needs no sites.
+            let watched = WrittenRun::watching(w.scheme);
+            let w = if detail == Detail::Full { &watched } else { w };
             let t = replay_in(program, Cx { scheme: w, fs, layout: &program.layout }, detail, choose);
             (t, w.fault())
         }
@@ -244,6 +250,7 @@ impl<S: Algorithm> Tracer<'_, S> {
                     task: None,
                     step: None,
                     value: 0,
+                    site: None,
                     changed: changes(&before, &self.cells, self.cx.layout.observed),
                     returned: Some(r),
                     enabled: Vec::new(),
@@ -283,8 +290,10 @@ impl<S: Algorithm> Tracer<'_, S> {
             program.ops[events.clone()].iter().map(|&op| OpTask { cx: self.cx, op }).collect();
         let mut histories: Vec<Vec<u32>> = vec![Vec::new(); tasks.len()];
         let mut next: Vec<Option<Step>> = Vec::with_capacity(tasks.len());
+        let mut sites = Vec::with_capacity(tasks.len());
         for (i, t) in tasks.iter().enumerate() {
             next.push(self.settle(t, &histories[i], events.start + i));
+            sites.push(self.cx.scheme.stopped_at());
         }
         let mut schedule = Vec::new();
         while next.iter().any(Option::is_some) {
@@ -303,13 +312,16 @@ impl<S: Algorithm> Tracer<'_, S> {
             let before = if full { self.cells.clone() } else { Vec::new() };
             let value = machine.apply(&mut self.cells, step, i);
             histories[i].push(step.recorded(value));
+            let site = sites[i];
             next[i] = self.settle(&tasks[i], &histories[i], events.start + i);
+            sites[i] = self.cx.scheme.stopped_at();
             let returned = next[i].is_none().then(|| self.results[events.start + i]);
             self.trace.push(TraceStep {
                 event: events.start + i,
                 task: Some((b, i)),
                 step: Some(step),
                 value,
+                site,
                 changed: if full {
                     changes(&before, &self.cells, self.cx.layout.observed)
                 } else {

@@ -54,7 +54,7 @@ use alloc::vec::Vec;
 pub use bases::{base_source, is_base, Starter, STARTERS};
 pub use diag::{Diagnostic, Fault, FaultKind, Origin, Severity, Site, Span};
 pub use program::{Call, Program, WordLayout};
-pub use run::{Observer, LOOP_BUDGET};
+pub use run::{Observer, Unobserved, LOOP_BUDGET};
 
 /// The longest scheme text accepted, in bytes.
 pub const MAX_SOURCE: usize = 64 * 1024;

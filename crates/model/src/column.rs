@@ -25,7 +25,7 @@ use std::cell::Cell;
 use std::fmt;
 
 use errseq::{legacy, Addr, Errno, File, Mapping, Memory, Ret, Scheme, SchemeKey, WrittenName};
-use errseq_lang::{Fault, Origin, Program};
+use errseq_lang::{Call, Fault, Origin, Program, Site, Unobserved};
 use errseq_scenario::{Fs, Parsed, WrittenScheme};
 
 use crate::kernel::{run, Cx, Kernel};
@@ -69,6 +69,15 @@ pub trait Algorithm: Copy {
     where
         M: Memory,
         W: FnOnce(&mut M) -> Result<(), M::Stop>;
+
+    /// Where in a written scheme's source the step a call stopped at
+    /// stands (a replay stops a call at its next step), when the run
+    /// watches ([`WrittenRun::watching`]); `None` for a built-in scheme,
+    /// and for a step of the base's glue. Asking forgets it.
+    #[inline]
+    fn stopped_at(self) -> Option<Site> {
+        None
+    }
 }
 
 impl Algorithm for Scheme {
@@ -130,11 +139,48 @@ pub struct WrittenRun<'p> {
     pub scheme: &'p WrittenScheme,
     program: &'p Program,
     fault: Cell<Option<Fault>>,
+    /// While watching: the site of the last step a scheme function took,
+    /// `None` between calls (so a glue step never carries one).
+    watch: Option<Cell<Option<Site>>>,
 }
 
 impl<'p> WrittenRun<'p> {
     pub fn new(scheme: &'p WrittenScheme) -> WrittenRun<'p> {
-        WrittenRun { scheme, program: &scheme.program, fault: Cell::new(None) }
+        WrittenRun { scheme, program: &scheme.program, fault: Cell::new(None), watch: None }
+    }
+
+    /// A run that keeps the source site of each step for
+    /// [`Algorithm::stopped_at`]: what a trace replays with, to show each
+    /// step in the user's lines. The search runs unwatched.
+    pub fn watching(scheme: &'p WrittenScheme) -> WrittenRun<'p> {
+        WrittenRun { watch: Some(Cell::new(None)), ..WrittenRun::new(scheme) }
+    }
+
+    /// A scheme function's call, observed while watching. A call that
+    /// returns leaves no site behind; one that a memory stops keeps the
+    /// site of the step it stopped at.
+    fn call<M: Memory>(&self, m: &mut M, call: Call) -> Result<Result<u32, Fault>, M::Stop> {
+        let Some(last) = &self.watch else { return self.program.call(m, call, Unobserved) };
+        last.set(None);
+        let r = self.program.call(m, call, |site, _| last.set(Some(site)))?;
+        last.set(None);
+        Ok(r)
+    }
+
+    /// A check's value: `-errno` bits back to a result.
+    fn report<M: Memory>(&self, m: &mut M, call: Call) -> Result<Result<Ret, Fault>, M::Stop> {
+        if self.watch.is_none() {
+            // The typed forms, as before watching existed.
+            return match call {
+                Call::Check { word, since } => self.program.check(m, word, since),
+                Call::CheckAndAdvance { word, since } => self.program.check_and_advance(m, word, since),
+                Call::FileCheckAndAdvance { word, file } => {
+                    self.program.file_check_and_advance_wb_err(m, word, file)
+                }
+                Call::Set { .. } | Call::Sample { .. } => Ok(self.call(m, call)?.map(|_| Ret::OK)),
+            };
+        }
+        Ok(self.call(m, call)?.map(|bits| Ret::from_errno_field((bits as i32).wrapping_neg() as u32)))
     }
 
     /// The first fault met so far, as an error that names the scheme.
@@ -154,14 +200,20 @@ impl<'p> WrittenRun<'p> {
     }
 
     fn set<M: Memory>(&self, m: &mut M, word: Addr, err: Errno) -> Result<(), M::Stop> {
-        let r = self.program.set(m, word, err)?;
+        let r = match self.watch {
+            None => self.program.set(m, word, err)?,
+            Some(_) => self.call(m, Call::Set { word, err })?.map(drop),
+        };
         self.value(r, ());
         Ok(())
     }
 
     /// `errseq_sample`, stored in the cursor (as `do_dentry_open` does).
     fn sample_into<M: Memory>(&self, m: &mut M, word: Addr, cursor: Addr) -> Result<(), M::Stop> {
-        let r = self.program.sample(m, word)?;
+        let r = match self.watch {
+            None => self.program.sample(m, word)?,
+            Some(_) => self.call(m, Call::Sample { word })?,
+        };
         let since = self.value(r, 0);
         m.store(cursor, since)
     }
@@ -169,7 +221,7 @@ impl<'p> WrittenRun<'p> {
     /// `file_check_and_advance_wb_err`, then (from 4.13) the legacy flags
     /// cleared as `filemap_check_errors` would.
     fn file_report<M: Memory>(&self, m: &mut M, mapping: Mapping, file: File) -> Result<Ret, M::Stop> {
-        let r = self.program.file_check_and_advance_wb_err(m, mapping.wb_err, file)?;
+        let r = self.report(m, Call::FileCheckAndAdvance { word: mapping.wb_err, file })?;
         let ret = self.value(r, Ret::OK);
         if self.program.base().sets_legacy_flags() {
             legacy::clear_flags(m, mapping.flags)?;
@@ -181,6 +233,11 @@ impl<'p> WrittenRun<'p> {
 impl Algorithm for &WrittenRun<'_> {
     fn base(self) -> Scheme {
         self.program.base()
+    }
+
+    fn stopped_at(self) -> Option<Site> {
+        // Taken, so that the next replay starts with none.
+        self.watch.as_ref().and_then(Cell::take)
     }
 
     /// As the base records: the word (and from 5.8 the superblock's) by
@@ -235,7 +292,7 @@ impl Algorithm for &WrittenRun<'_> {
         if !self.base().has_sb_word() {
             return Ok(Ret::OK);
         }
-        let r = self.program.check_and_advance(m, sb, file.sb_err)?;
+        let r = self.report(m, Call::CheckAndAdvance { word: sb, since: file.sb_err })?;
         Ok(self.value(r, Ret::OK))
     }
 
@@ -250,10 +307,10 @@ impl Algorithm for &WrittenRun<'_> {
             write_back(m)?;
             return self.file_report(m, mapping, file);
         }
-        let r = self.program.sample(m, mapping.wb_err)?;
+        let r = self.call(m, Call::Sample { word: mapping.wb_err })?;
         let since = self.value(r, 0);
         write_back(m)?;
-        let r = self.program.check(m, mapping.wb_err, since)?;
+        let r = self.report(m, Call::Check { word: mapping.wb_err, since })?;
         Ok(self.value(r, Ret::OK))
     }
 }

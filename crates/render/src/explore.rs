@@ -3,12 +3,13 @@
 
 use std::fmt::Write;
 
-use errseq::{Action, Ret};
+use errseq::{Action, Ret, SchemeKey};
 use errseq_explorer::trace::Trace;
 use errseq_explorer::verdict::Column;
 use errseq_explorer::{replay_string, Report, Step, Violation};
 use errseq_model::{PageStep, Program, SyncMode};
-use errseq_scenario::{Parsed, Stmt};
+use errseq_lang::{Origin, Site, Span};
+use errseq_scenario::{inert, Parsed, Stmt};
 
 use crate::analysis::{result_text as ret, Analysis, Cell};
 use crate::table::Table;
@@ -214,7 +215,12 @@ pub fn trace_steps(p: &Parsed, program: &Program, trace: &Trace) -> Vec<String> 
                 n += 1;
                 (
                     n.to_string(),
-                    format!("{}{}", describe_step(program, at, step, s.value), returns(s.returned)),
+                    format!(
+                        "{}{}{}",
+                        describe_step(program, at, step, s.value),
+                        s.site.map(|site| format!(" at {}", describe_site(p, trace.key, site))).unwrap_or_default(),
+                        returns(s.returned)
+                    ),
                 )
             }
         };
@@ -228,6 +234,48 @@ fn returns(r: Option<Option<Ret>>) -> String {
         Some(Some(r)) => format!("; returns {r}"),
         _ => String::new(),
     }
+}
+
+/// Where a written scheme takes a step, in its writer's lines:
+/// `line 45:9 cmpxchg(eseq, old, new)`; in a function the scheme
+/// inherits, the base's source's line, `linux-4.17's line 60:18 ...`.
+pub fn describe_site(p: &Parsed, key: SchemeKey, site: Site) -> String {
+    let Span { line, col, len } = site.span;
+    let (whose, text) = match (site.origin, key) {
+        (Origin::Base(base), _) => (
+            format!("{base}'s "),
+            errseq_lang::base_source(base).and_then(|s| s.lines().nth((line as usize).wrapping_sub(1))),
+        ),
+        (Origin::Scheme, SchemeKey::Written(w)) => {
+            let first = p.bindings.written(w).map_or(0, |w| w.line + 1);
+            let block = p.scenario.scheme_blocks().find(|b| b.name == w);
+            let text = block.and_then(|b| b.lines.get(line.checked_sub(first)? as usize)).map(String::as_str);
+            (String::new(), text)
+        }
+        (Origin::Scheme, SchemeKey::BuiltIn(_)) => (String::new(), None),
+    };
+    let code = text.map(|t| call_at(t, col, len)).unwrap_or_default();
+    format!("{whose}line {line}:{col} {}", inert(code.trim()))
+}
+
+/// The text a step's site points at: a call whole (`cmpxchg(eseq, old,
+/// new)`) when the span is the name of one closed on that line, else the
+/// span itself.
+fn call_at(line: &str, col: u32, len: u32) -> String {
+    let chars: Vec<char> = line.chars().skip(col.saturating_sub(1) as usize).collect();
+    let name = (len.max(1) as usize).min(chars.len());
+    if chars.get(name) == Some(&'(') {
+        let mut depth = 0usize;
+        for (i, &c) in chars.iter().enumerate().skip(name) {
+            depth = match c {
+                '(' => depth + 1,
+                ')' if depth == 1 => return chars[..=i].iter().collect(),
+                ')' => depth.saturating_sub(1),
+                _ => depth,
+            };
+        }
+    }
+    chars[..name].iter().collect()
 }
 
 /// What one step did, in words: `load wb_err(f) = 0x00000005`.

@@ -257,12 +257,16 @@ fn stepper(
                             Some(st) => errseq_render::describe_step(program, events_at(s.event), st, s.value),
                             None => "runs alone".to_owned(),
                         };
+                        // A written scheme's step, in its writer's lines.
+                        let site = s.site.map(|site| html! {
+                            <>{ " at " }<code class="site">{ errseq_render::describe_site(p, trace.key, site) }</code></>
+                        });
                         let returns = match s.returned { Some(Some(r)) => format!(" → returns {r}"), _ => String::new() };
                         html! {
                             <li ref={ if i == at { current_ref.clone() } else { NodeRef::default() } }
                                 class={ classes!((i == at).then_some("current"), s.task.is_none().then_some("alone")) }
                                 aria-current={ (i == at).then_some("step") } onclick={ go(i) }>
-                                <span class="who">{ who }</span>{ " " }<span class="does">{ does }{ returns }</span>
+                                <span class="who">{ who }</span>{ " " }<span class="does">{ does }{ site }{ returns }</span>
                             </li>
                         }
                     }) }
