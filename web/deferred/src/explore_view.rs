@@ -78,11 +78,15 @@ pub fn explore_view(props: &ExploreProps) -> Html {
     let fs = parsed.scenario.fs();
     let col =
         column.unwrap_or_else(|| interesting_column(report)).min(report.columns.len().saturating_sub(1));
+    // An interleaving of column `c` (a written column's key, not its
+    // base's, so that its replay runs the writer's scheme).
     let choose = {
         let (on_replay, step, program) = (props.on_replay.clone(), step.clone(), Rc::clone(program));
-        let scheme = report.columns[col].exploration.scheme;
-        move |schedule: &errseq_explorer::Schedule| {
-            let s = replay_string::encode(&program, scheme, fs, schedule).ok();
+        let (column, keys) = (column.clone(), report.columns.iter().map(|c| c.exploration.key).collect::<Vec<_>>());
+        move |c: usize, schedule: &errseq_explorer::Schedule| {
+            let Some(&key) = keys.get(c) else { return };
+            let s = replay_string::encode(&program, key, fs, schedule).ok();
+            column.set(Some(c));
             step.set(0);
             on_replay.emit(s);
         }
@@ -117,7 +121,7 @@ fn outcome_table(
     p: &Parsed,
     r: &Report,
     col: usize,
-    choose: &(impl Fn(&errseq_explorer::Schedule) + Clone + 'static),
+    choose: &(impl Fn(usize, &errseq_explorer::Schedule) + Clone + 'static),
 ) -> Html {
     let e = &r.columns[col].exploration;
     let calls: Vec<usize> = p
@@ -141,7 +145,7 @@ fn outcome_table(
                         <th scope="col">{ "interleavings" }</th><th scope="col"><span class="sr-only">{ "step through" }</span></th>
                     </tr></thead>
                     <tbody>{ for e.outcomes.iter().enumerate().map(|(k, o)| {
-                        let pick = { let choose = choose.clone(); let s = o.schedule.clone(); Callback::from(move |_| choose(&s)) };
+                        let pick = { let choose = choose.clone(); let s = o.schedule.clone(); Callback::from(move |_| choose(col, &s)) };
                         html! {
                             <tr>
                                 { for calls.iter().map(|&i| html! { <td>{ ret(o.results[i]) }</td> }) }
@@ -159,7 +163,7 @@ fn outcome_table(
 fn violations(
     p: &Parsed,
     r: &Report,
-    choose: &(impl Fn(&errseq_explorer::Schedule) + Clone + 'static),
+    choose: &(impl Fn(usize, &errseq_explorer::Schedule) + Clone + 'static),
 ) -> Html {
     if r.violations.is_empty() {
         return html! { <p class="summary">{ "Every expectation and claim holds under every scheme." }</p> };
@@ -178,8 +182,8 @@ fn violations(
                 };
                 let button = v.schedule().map(|s| {
                     let choose = choose.clone();
-                    let s = s.clone();
-                    html! { <button onclick={ Callback::from(move |_| choose(&s)) }>{ "Show the counterexample" }</button> }
+                    let (s, c) = (s.clone(), v.column());
+                    html! { <button onclick={ Callback::from(move |_| choose(c, &s)) }>{ "Show the counterexample" }</button> }
                 });
                 html! { <li class="diag error">{ text }{ " " }{ button.unwrap_or_default() }</li> }
             }) }
