@@ -5,6 +5,12 @@
 //! problems show where they are while the textarea stays a plain
 //! textarea: native selection, input methods, screen readers. The list
 //! below repeats each diagnostic; choosing one moves the caret there.
+//!
+//! A text that writes a scheme has its C painted in the mirror
+//! ([`crate::highlight`]). Colours can only be the mirror's, so then the
+//! mirror draws the text and the textarea's own glyphs are transparent
+//! (its caret and selection stay visible): the frame's `painted` class.
+//! Any other text is drawn by the textarea as before.
 
 use errseq_scenario::{Diagnostic, Severity};
 use wasm_bindgen::JsCast;
@@ -12,6 +18,7 @@ use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::browser;
+use crate::highlight::{self, Paint};
 
 pub const TEXTAREA_ID: &str = "scenario";
 
@@ -24,13 +31,17 @@ pub struct EditorProps {
     pub on_mail: Callback<Vec<errseq_page_protocol::PastedScenario>>,
 }
 
-/// The mirror: the text with each diagnostic's span wrapped in a mark.
+/// The mirror: the text with each diagnostic's span wrapped in a mark,
+/// and a scheme block's C painted ([`crate::highlight`]).
 fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
     let lines: Vec<&str> = text.split('\n').collect();
+    let c_lines = highlight::block_lines(&lines);
+    let mut comment = false;
     let mut out: Vec<Html> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let chars: Vec<char> = line.chars().collect();
+        let paints = if c_lines[i] { highlight::paint(line, &mut comment) } else { Vec::new() };
         let mut marks: Vec<(usize, usize, Severity)> = diagnostics
             .iter()
             .filter(|d| d.span.line == n)
@@ -46,18 +57,20 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
             if start < pos {
                 continue;
             }
-            out.push(html! { { chars[pos..start].iter().collect::<String>() } });
+            painted(&chars, pos..start, &paints, &mut out);
             let class = if severity == Severity::Error { "mark-error" } else { "mark-warning" };
             // A span past the end of the line (a missing argument) marks one space.
-            let marked: String = if start < chars.len() {
-                chars[start..end.min(chars.len())].iter().collect()
+            let marked = if start < chars.len() {
+                let mut inner = Vec::new();
+                painted(&chars, start..end.min(chars.len()), &paints, &mut inner);
+                html! { <>{ for inner }</> }
             } else {
-                " ".into()
+                html! { { " " } }
             };
             out.push(html! { <mark class={ class }>{ marked }</mark> });
             pos = end.min(chars.len());
         }
-        out.push(html! { { chars[pos.min(chars.len())..].iter().collect::<String>() } });
+        painted(&chars, pos.min(chars.len())..chars.len(), &paints, &mut out);
         if i + 1 < lines.len() {
             out.push(html! { { "\n" } });
         }
@@ -65,6 +78,31 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
     // A trailing newline keeps the mirror as tall as the textarea.
     out.push(html! { { "\n" } });
     html! { <>{ for out }</> }
+}
+
+/// The characters of `range`, each painted run of them in its span.
+fn painted(chars: &[char], range: std::ops::Range<usize>, paints: &[(usize, usize, Paint)], out: &mut Vec<Html>) {
+    let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+    let mut pos = range.start;
+    for &(a, b, paint) in paints {
+        let (a, b) = (a.max(pos), b.min(range.end));
+        if a >= b {
+            continue;
+        }
+        if pos < a {
+            out.push(html! { { text(pos, a) } });
+        }
+        out.push(html! { <span class={ paint.class() }>{ text(a, b) }</span> });
+        pos = b;
+    }
+    if pos < range.end {
+        out.push(html! { { text(pos, range.end) } });
+    }
+}
+
+/// Whether the text has a scheme block, whose C the mirror paints.
+fn painted_text(text: &str) -> bool {
+    text.lines().any(|l| l.split_whitespace().next() == Some("scheme"))
 }
 
 #[function_component(Editor)]
@@ -111,7 +149,7 @@ pub fn editor(props: &EditorProps) -> Html {
     html! {
         <div class="editor">
             <label for={ TEXTAREA_ID }>{ "Scenario" }</label>
-            <div class="editor-frame">
+            <div class={ classes!("editor-frame", painted_text(&props.text).then_some("painted")) }>
                 <pre class="mirror" aria-hidden="true" ref={ overlay }>{ mirror(&props.text, &props.diagnostics) }</pre>
                 <textarea id={ TEXTAREA_ID } spellcheck="false" autocapitalize="off" autocomplete="off"
                     aria-invalid={ (errors > 0).to_string() } aria-describedby="diagnostics"

@@ -21,6 +21,7 @@ mod editor;
 mod explore_tab;
 mod gallery;
 mod grid;
+pub mod highlight;
 pub mod inspector;
 pub mod paste;
 mod playground;

@@ -202,13 +202,19 @@ test('axe-core finds no serious or critical accessibility violation', async () =
     await page.click('[data-example="05-fsync-retry"]');
     await page.click('button[aria-label="fsync a under linux-4.13: 0"] >> nth=0');
     await page.addScriptTag({ content: axe });
-    const bad = await page.evaluate(async () => {
+    const audit = () => page.evaluate(async () => {
       const r = await window.axe.run(document);
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
         .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     });
-    assert.deepEqual(bad, [], `${theme} theme`);
+    assert.deepEqual(await audit(), [], `${theme} theme`);
     await screenshot(page, `playground-${theme}`);
+    // A text that writes a scheme: its C painted in the mirror, the
+    // textarea's glyphs transparent over it.
+    await page.fill('#scenario', 'scheme mine from linux-4.17\n/* a check */\nint errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn READ_ONCE(*eseq) == since ? 0 : -5;\n}\nend\nopen a f\n');
+    await page.waitForSelector('.editor-frame.painted .hl-atomic');
+    assert.deepEqual(await audit(), [], `${theme} theme, a scheme's C painted`);
+    await screenshot(page, `playground-painted-${theme}`);
     await context.close();
   }
 });

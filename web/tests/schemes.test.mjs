@@ -86,6 +86,14 @@ test('start from 4.17, break it, see the counterexample, share it, mail it', asy
   assert.ok(started.startsWith('schemes: linux-4.17 my-4.17\n\nscheme my-4.17 from linux-4.17\n/*'), started);
   assert.ok(started.endsWith('}\nend\n\npar\n  error f EIO\n  open b f\nend\nfsync b => EIO\n'), started);
   assert.ok(started.includes(UNSEEN_AS_ZERO));
+  // The C is painted in the mirror: the atomic steps, keywords, comments.
+  await page.waitForSelector('.editor-frame.painted .hl-atomic');
+  const atomics = await page.locator('.mirror .hl-atomic').allInnerTexts();
+  assert.deepEqual([...new Set(atomics)].sort(), ['READ_ONCE', 'cmpxchg', 'spin_lock', 'spin_unlock']);
+  assert.ok(await page.locator('.mirror .hl-kw', { hasText: 'return' }).count() > 0);
+  assert.equal(await page.locator('.mirror .hl-num').count() > 0, true);
+  // The text outside the block is not C.
+  assert.equal(await page.locator('.mirror .hl-kw', { hasText: 'par' }).count(), 0);
   // Unchanged, the copy is 4.17: the same results in both columns.
   await page.waitForFunction(() => /linux-4\.17\s+my-4\.17/.test(document.querySelector('#grid')?.innerText ?? ''));
   // One undo step takes the whole block away.
