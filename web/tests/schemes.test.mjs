@@ -91,9 +91,8 @@ test('start from 4.17, break it, see the counterexample, share it, mail it', asy
   const atomics = await page.locator('.mirror .hl-atomic').allInnerTexts();
   assert.deepEqual([...new Set(atomics)].sort(), ['READ_ONCE', 'cmpxchg', 'spin_lock', 'spin_unlock']);
   assert.ok(await page.locator('.mirror .hl-kw', { hasText: 'return' }).count() > 0);
-  assert.equal(await page.locator('.mirror .hl-num').count() > 0, true);
-  // The text outside the block is not C.
-  assert.equal(await page.locator('.mirror .hl-kw', { hasText: 'par' }).count(), 0);
+  assert.ok(await page.locator('.mirror .hl-num').count() > 0);
+  assert.ok(await page.locator('.mirror .hl-com').count() > 0);
   // Unchanged, the copy is 4.17: the same results in both columns.
   await page.waitForFunction(() => /linux-4\.17\s+my-4\.17/.test(document.querySelector('#grid')?.innerText ?? ''));
   // One undo step takes the whole block away.
