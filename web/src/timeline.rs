@@ -159,7 +159,8 @@ pub fn timeline_view(props: &TimelineProps) -> Html {
         let selected = props.selected == Some(index);
         html! { <TimelineRow key={ index } layout={ layout.clone() } { index } { selected } on_select={ props.on_select.clone() } /> }
     });
-    let active = props.selected.map(|i| format!("event-{i}"));
+    // A selection past the last row (the text got shorter) names no row.
+    let active = props.selected.filter(|&i| i < n).map(|i| format!("event-{i}"));
     html! {
         <section class="timeline" aria-label="timeline">
             <h2>{ "Timeline" }</h2>
