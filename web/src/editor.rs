@@ -81,7 +81,12 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
 }
 
 /// The characters of `range`, each painted run of them in its span.
-fn painted(chars: &[char], range: std::ops::Range<usize>, paints: &[(usize, usize, Paint)], out: &mut Vec<Html>) {
+fn painted(
+    chars: &[char],
+    range: std::ops::Range<usize>,
+    paints: &[(usize, usize, Paint)],
+    out: &mut Vec<Html>,
+) {
     let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
     let mut pos = range.start;
     for &(a, b, paint) in paints {

@@ -147,12 +147,20 @@ mod tests {
         let got = painted("\tif (old & 0x1000) // seen?", &mut open);
         assert_eq!(
             got,
-            [("if".into(), Paint::Keyword), ("0x1000".into(), Paint::Number), ("// seen?".into(), Paint::Comment)]
+            [
+                ("if".into(), Paint::Keyword),
+                ("0x1000".into(), Paint::Number),
+                ("// seen?".into(), Paint::Comment)
+            ]
         );
         let got = painted("\tcur = cmpxchg(eseq, old, new); /* one */ return", &mut open);
         assert_eq!(
             got,
-            [("cmpxchg".into(), Paint::Atomic), ("/* one */".into(), Paint::Comment), ("return".into(), Paint::Keyword)]
+            [
+                ("cmpxchg".into(), Paint::Atomic),
+                ("/* one */".into(), Paint::Comment),
+                ("return".into(), Paint::Keyword)
+            ]
         );
         assert!(!open);
         assert_eq!(painted("#define ERRSEQ_SHIFT 12", &mut open)[0], ("#define".into(), Paint::Keyword));
@@ -165,14 +173,21 @@ mod tests {
         let mut open = false;
         assert_eq!(painted("x = 1; /* one", &mut open)[1], ("/* one".into(), Paint::Comment));
         assert!(open);
-        assert_eq!(painted(" * READ_ONCE in prose", &mut open), [(" * READ_ONCE in prose".into(), Paint::Comment)]);
-        assert_eq!(painted(" */ WRITE_ONCE", &mut open), [(" */".into(), Paint::Comment), ("WRITE_ONCE".into(), Paint::Atomic)]);
+        assert_eq!(
+            painted(" * READ_ONCE in prose", &mut open),
+            [(" * READ_ONCE in prose".into(), Paint::Comment)]
+        );
+        assert_eq!(
+            painted(" */ WRITE_ONCE", &mut open),
+            [(" */".into(), Paint::Comment), ("WRITE_ONCE".into(), Paint::Atomic)]
+        );
         assert!(!open);
     }
 
     #[test]
     fn only_a_blocks_body_is_c() {
-        let lines = ["schemes: a", "scheme a from linux-4.17  # mine", "int x;", "  end  ", "open a f", "end"];
+        let lines =
+            ["schemes: a", "scheme a from linux-4.17  # mine", "int x;", "  end  ", "open a f", "end"];
         assert_eq!(block_lines(&lines), [false, false, true, false, false, false]);
     }
 }

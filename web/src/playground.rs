@@ -14,8 +14,8 @@ use yew::prelude::*;
 use crate::analysis::{Analysis, Answer, Grid, Shared};
 use crate::editor::Editor;
 use crate::grid::GridView;
-use crate::start_from::StartFrom;
 use crate::inspector::{Inspector, Snapshot};
+use crate::start_from::StartFrom;
 use crate::timeline::TimelineView;
 
 #[derive(Properties, PartialEq)]

@@ -52,10 +52,7 @@ pub fn fresh_name(text: &str, base: &str) -> String {
     if !taken.contains(&stem.as_str()) {
         return stem;
     }
-    (2..)
-        .map(|n| format!("{stem}-{n}"))
-        .find(|n| !taken.contains(&n.as_str()))
-        .unwrap_or(stem)
+    (2..).map(|n| format!("{stem}-{n}")).find(|n| !taken.contains(&n.as_str())).unwrap_or(stem)
 }
 
 /// How many of the first lines are the header section, up to its last

@@ -107,8 +107,12 @@ fsync b => EIO
     let out = errseq(&["explore", "-"], Some(late));
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    let counterexample = stdout.split("counterexample for `11:fsync b` under late").nth(1).unwrap_or_default();
-    assert!(counterexample.contains("open b f     load wb_err(f) = 0x00000005 at line 4:9 READ_ONCE(*eseq)"), "{stdout}");
+    let counterexample =
+        stdout.split("counterexample for `11:fsync b` under late").nth(1).unwrap_or_default();
+    assert!(
+        counterexample.contains("open b f     load wb_err(f) = 0x00000005 at line 4:9 READ_ONCE(*eseq)"),
+        "{stdout}"
+    );
 }
 
 #[test]

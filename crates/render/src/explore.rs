@@ -7,8 +7,8 @@ use errseq::{Action, Ret, SchemeKey};
 use errseq_explorer::trace::Trace;
 use errseq_explorer::verdict::Column;
 use errseq_explorer::{replay_string, Report, Step, Violation};
-use errseq_model::{PageStep, Program, SyncMode};
 use errseq_lang::{Origin, Site, Span};
+use errseq_model::{PageStep, Program, SyncMode};
 use errseq_scenario::{inert, Parsed, Stmt};
 
 use crate::analysis::{result_text as ret, Analysis, Cell};
@@ -218,7 +218,9 @@ pub fn trace_steps(p: &Parsed, program: &Program, trace: &Trace) -> Vec<String> 
                     format!(
                         "{}{}{}",
                         describe_step(program, at, step, s.value),
-                        s.site.map(|site| format!(" at {}", describe_site(p, trace.key, site))).unwrap_or_default(),
+                        s.site
+                            .map(|site| format!(" at {}", describe_site(p, trace.key, site)))
+                            .unwrap_or_default(),
                         returns(s.returned)
                     ),
                 )

@@ -27,7 +27,9 @@ use errseq_model::{Program, State, Stepper};
 use errseq_scenario::{inert, Parsed};
 
 pub use analysis::{result_text, Analysis};
-pub use explore::{call_name, describe_site, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations};
+pub use explore::{
+    call_name, describe_site, describe_step, outcomes, thousands, timeline_sets, trace_steps, violations,
+};
 pub use table::Table;
 
 /// Events down, schemes across, for a scenario without `par` blocks

@@ -82,7 +82,8 @@ pub fn explore_view(props: &ExploreProps) -> Html {
     // base's, so that its replay runs the writer's scheme).
     let choose = {
         let (on_replay, step, program) = (props.on_replay.clone(), step.clone(), Rc::clone(program));
-        let (column, keys) = (column.clone(), report.columns.iter().map(|c| c.exploration.key).collect::<Vec<_>>());
+        let (column, keys) =
+            (column.clone(), report.columns.iter().map(|c| c.exploration.key).collect::<Vec<_>>());
         move |c: usize, schedule: &errseq_explorer::Schedule| {
             let Some(&key) = keys.get(c) else { return };
             let s = replay_string::encode(&program, key, fs, schedule).ok();
