@@ -172,7 +172,7 @@ impl Answer {
 /// Whether the deferred module analyses a checked text: it explores
 /// `par` blocks and claims, and runs the schemes a text writes.
 fn deferred(s: &Scenario) -> bool {
-    s.has_par() || s.claims().next().is_some() || s.scheme_blocks().next().is_some()
+    s.needs_explorer() || s.scheme_blocks().next().is_some()
 }
 
 /// The results as the grid, the embed and the copies read them: shared,

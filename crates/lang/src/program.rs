@@ -157,6 +157,19 @@ impl Program {
         self.file_check_observed(m, word, file, Unobserved)
     }
 
+    /// A call's context: no lock held, no loop round taken yet.
+    fn cx<O: Observer>(&self, word: Addr, file: File, observer: O) -> Cx<'_, O> {
+        Cx {
+            funcs: &self.inner.funcs,
+            sites: &self.inner.sites,
+            word,
+            file,
+            holding: false,
+            rounds: 0,
+            observer,
+        }
+    }
+
     /// [`Program::file_check_and_advance_wb_err`], telling `observer` the
     /// source site of every step (for counterexamples in the scheme's
     /// lines). The other entry points have `_observed` forms through
@@ -168,15 +181,7 @@ impl Program {
         file: File,
         observer: O,
     ) -> Result<Result<Ret, Fault>, M::Stop> {
-        let cx = Cx {
-            funcs: &self.inner.funcs,
-            sites: &self.inner.sites,
-            word,
-            file,
-            holding: false,
-            rounds: 0,
-            observer,
-        };
+        let cx = self.cx(word, file, observer);
         self.finish_report(self.go(FILE_CHECK_AND_ADVANCE, &[0], cx, m))
     }
 
@@ -256,15 +261,7 @@ impl Program {
         // The word functions have no file: its cells are never reached
         // (no `struct file *` exists in their calls).
         let file = File { wb_err: word, sb_err: word, lock: word };
-        let cx = Cx {
-            funcs: &self.inner.funcs,
-            sites: &self.inner.sites,
-            word,
-            file,
-            holding: false,
-            rounds: 0,
-            observer,
-        };
+        let cx = self.cx(word, file, observer);
         self.go(entry, args, cx, m)
     }
 

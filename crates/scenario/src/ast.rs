@@ -777,4 +777,11 @@ impl Scenario {
     pub fn has_par(&self) -> bool {
         self.body.iter().any(|i| matches!(i, Item::Par(_)))
     }
+
+    /// Whether its results need the explorer: `par` blocks, whose calls
+    /// have a result per interleaving, or claims, which are checked over
+    /// every interleaving.
+    pub fn needs_explorer(&self) -> bool {
+        self.has_par() || self.claims().next().is_some()
+    }
 }

@@ -48,7 +48,7 @@ impl Exploration {
             Ok(p) => p,
             Err(diagnostics) => return Exploration::Problems(diagnostics),
         };
-        if p.scenario.has_par() || p.scenario.claims().next().is_some() {
+        if p.scenario.needs_explorer() {
             let results = errseq_explorer::check(&p, BROWSER_BOUNDS).map(|r| Analysis::explored(&p, r));
             return Exploration::Explored { parsed: p, results };
         }
