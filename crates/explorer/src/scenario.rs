@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use errseq::{Ret, Scheme, SchemeKey};
 use errseq_model::kernel::{run, Cx, Machine};
-use errseq_model::{Algorithm, Kernel, Op, Program, Runner, SchemeFault};
+use errseq_model::{Algorithm, Kernel, Layout, Op, Program, Runner, SchemeFault};
 use errseq_scenario::Fs;
 
-use crate::replay::Task;
+use crate::replay::{Task, Word};
 use crate::search::{charge, explore, Bounds, ModelMachine, SearchError};
 
 /// One event of a scenario as a task.
@@ -31,11 +31,13 @@ impl<S: Algorithm> Task for OpTask<'_, S> {
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Schedule(pub Vec<Vec<u8>>);
 
-/// A vector of results that some interleavings produce.
+/// A vector of results that some interleavings produce. `O` is what a
+/// call yields: its result (`Option<Ret>`), or more when a caller watches
+/// the calls ([`walk`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JointOutcome {
+pub struct JointOutcome<O = Option<Ret>> {
     /// By event number; `None` for calls that return nothing.
-    pub results: Vec<Option<Ret>>,
+    pub results: Vec<O>,
     /// How many interleavings produce it.
     pub count: u128,
     /// The smallest schedule that produces it.
@@ -71,9 +73,9 @@ impl Exploration {
 
 /// One way the scenario can have gone so far.
 #[derive(Clone, Debug)]
-struct Path {
+struct Path<O> {
     cells: Vec<u32>,
-    results: Vec<Option<Ret>>,
+    results: Vec<O>,
     count: u128,
     schedule: Schedule,
 }
@@ -129,7 +131,43 @@ fn explore_with<S: Algorithm>(
     budget: &mut usize,
     fault: impl Fn(S) -> Option<SchemeFault>,
 ) -> Result<Exploration, SearchError> {
-    let faulted = |event: Option<usize>| fault(cx.scheme).map(|f| SearchError::Fault { fault: f, event });
+    let w = walk(program, |op| OpTask { cx, op }, bounds, budget, || fault(cx.scheme))?;
+    let interleavings = w.outcomes.iter().fold(0u128, |n, o| n.saturating_add(o.count));
+    let scheme = cx.scheme.base();
+    Ok(Exploration {
+        scheme,
+        key: scheme.into(),
+        outcomes: w.outcomes,
+        states: w.states,
+        interleavings,
+        saturated: w.saturated,
+    })
+}
+
+/// Every joint outcome of a scenario's tasks, and what finding them took.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Walk<O> {
+    /// Sorted by results.
+    pub outcomes: Vec<JointOutcome<O>>,
+    /// Distinct states visited in `par` blocks.
+    pub states: usize,
+    /// Whether some count exceeded u128 (then counts are lower bounds).
+    pub saturated: bool,
+}
+
+/// Runs every event of `program` as the task `task(op)` makes of it:
+/// events outside `par` blocks to completion, each block's tasks in every
+/// interleaving. `fault` says whether a written scheme has faulted so far.
+/// The explorer's own search uses [`OpTask`]; a caller that wants more of
+/// each call than its result gives a task whose output says more.
+pub fn walk<T: Task>(
+    program: &Program,
+    task: impl Fn(Op) -> T,
+    bounds: Bounds,
+    budget: &mut usize,
+    fault: impl Fn() -> Option<SchemeFault>,
+) -> Result<Walk<T::Output>, SearchError> {
+    let faulted = |event: Option<usize>| fault().map(|f| SearchError::Fault { fault: f, event });
     let machine = ModelMachine { layout: &program.layout };
     let start = Path {
         cells: vec![0; program.layout.len],
@@ -140,9 +178,9 @@ fn explore_with<S: Algorithm>(
     let mut paths = vec![start];
     let (mut states, mut saturated, mut event) = (0usize, false, 0usize);
     for block in &program.blocks {
-        run_sequential(&mut paths, cx, &program.ops[event..block.start], bounds, budget, event, &faulted)?;
-        let tasks: Vec<OpTask<'_, S>> =
-            program.ops[block.clone()].iter().map(|&op| OpTask { cx, op }).collect();
+        let ops = &program.ops[event..block.start];
+        run_sequential(&mut paths, &task, &program.layout, ops, bounds, budget, event, &faulted)?;
+        let tasks: Vec<T> = program.ops[block.clone()].iter().map(|&op| task(op)).collect();
         let mut next = Vec::new();
         for path in paths {
             let r = explore(&tasks, path.cells.clone(), &machine, bounds, budget)?;
@@ -165,20 +203,21 @@ fn explore_with<S: Algorithm>(
         paths = merge(next, &mut saturated);
         event = block.end;
     }
-    run_sequential(&mut paths, cx, &program.ops[event..], bounds, budget, event, &faulted)?;
+    let ops = &program.ops[event..];
+    run_sequential(&mut paths, &task, &program.layout, ops, bounds, budget, event, &faulted)?;
     let outcomes = outcomes(paths, &mut saturated);
-    let interleavings = outcomes.iter().fold(0u128, |n, o| n.saturating_add(o.count));
-    let scheme = cx.scheme.base();
-    Ok(Exploration { scheme, key: scheme.into(), outcomes, states, interleavings, saturated })
+    Ok(Walk { outcomes, states, saturated })
 }
 
 /// Runs `ops` to completion on every path, charging one cell of the
 /// budget per event per path.
 /// `first` is the event number of `ops[0]`; `faulted` turns a written
 /// scheme's fault in an event into the error.
-fn run_sequential<S: Algorithm>(
-    paths: &mut [Path],
-    cx: Cx<'_, S>,
+#[allow(clippy::too_many_arguments)]
+fn run_sequential<T: Task>(
+    paths: &mut [Path<T::Output>],
+    task: &impl Fn(Op) -> T,
+    layout: &Layout,
     ops: &[Op],
     bounds: Bounds,
     budget: &mut usize,
@@ -188,8 +227,8 @@ fn run_sequential<S: Algorithm>(
     for path in paths {
         for (i, &op) in ops.iter().enumerate() {
             charge(budget, bounds, 1)?;
-            let mut k = Machine { cells: &mut path.cells, layout: cx.layout };
-            path.results.push(errseq::complete(run(&mut k, cx, op)));
+            let mut k = Machine { cells: &mut path.cells, layout };
+            path.results.push(errseq::complete(task(op).run(&mut k)));
             if let Some(e) = faulted(Some(first + i)) {
                 return Err(e);
             }
@@ -199,8 +238,8 @@ fn run_sequential<S: Algorithm>(
 }
 
 /// Paths with the same cells and results are one: sum their counts.
-fn merge(paths: Vec<Path>, saturated: &mut bool) -> Vec<Path> {
-    let mut by_state: BTreeMap<(Vec<u32>, Vec<Option<Ret>>), Path> = BTreeMap::new();
+fn merge<O: Word>(paths: Vec<Path<O>>, saturated: &mut bool) -> Vec<Path<O>> {
+    let mut by_state: BTreeMap<(Vec<u32>, Vec<O>), Path<O>> = BTreeMap::new();
     for p in paths {
         let key = (p.cells.clone(), p.results.clone());
         match by_state.get_mut(&key) {
@@ -213,7 +252,7 @@ fn merge(paths: Vec<Path>, saturated: &mut bool) -> Vec<Path> {
     by_state.into_values().collect()
 }
 
-fn absorb(old: &mut Path, count: u128, schedule: Schedule, saturated: &mut bool) {
+fn absorb<O>(old: &mut Path<O>, count: u128, schedule: Schedule, saturated: &mut bool) {
     let (sum, overflow) = old.count.overflowing_add(count);
     *saturated |= overflow;
     old.count = if overflow { u128::MAX } else { sum };
@@ -222,8 +261,8 @@ fn absorb(old: &mut Path, count: u128, schedule: Schedule, saturated: &mut bool)
     }
 }
 
-fn outcomes(paths: Vec<Path>, saturated: &mut bool) -> Vec<JointOutcome> {
-    let mut by_results: BTreeMap<Vec<Option<Ret>>, Path> = BTreeMap::new();
+fn outcomes<O: Word>(paths: Vec<Path<O>>, saturated: &mut bool) -> Vec<JointOutcome<O>> {
+    let mut by_results: BTreeMap<Vec<O>, Path<O>> = BTreeMap::new();
     for p in paths {
         match by_results.get_mut(&p.results) {
             Some(old) => absorb(old, p.count, p.schedule, saturated),
