@@ -35,8 +35,9 @@ fn linux_4_17_and_on_tell_every_open_description_and_every_late_opener() {
         let c = survey(s);
         assert_eq!(broken(&c, Invariant::ToldWhileOpen), Vec::<&str>::new(), "{s}");
         assert_eq!(broken(&c, Invariant::LateOpener), Vec::<&str>::new(), "{s}");
-        let stake =
-            |inv: Invariant| c.iter().filter(|x| x.findings.as_ref().unwrap().at_stake[inv as usize]).count();
+        let stake = |inv: Invariant| {
+            c.iter().filter(|x| x.findings.as_ref().expect("checked").at_stake[inv as usize]).count()
+        };
         let (open, late) = (stake(Invariant::ToldWhileOpen), stake(Invariant::LateOpener));
         assert!(open >= 20 && late >= 3, "{s}: at stake in {open} and {late} examples only");
     }
@@ -85,7 +86,7 @@ fn every_counterexample_replays_to_its_outcome() {
     for s in [Scheme::Linux412, Scheme::RfcV2, Scheme::Linux413, Scheme::Linux58, Scheme::RfcV2ReportOnce] {
         for c in survey(s) {
             let program = Program::compile(&c.parsed);
-            let f = c.findings.as_ref().unwrap();
+            let f = c.findings.as_ref().expect("checked");
             for found in f.breaches.iter().flatten() {
                 let t = trace::replay(&program, s, c.parsed.scenario.fs(), &found.schedule)
                     .unwrap_or_else(|e| panic!("{s} {}: {e}", c.example.name));

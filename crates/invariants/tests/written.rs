@@ -21,7 +21,7 @@ fn written(text: &str, name: &str) -> (errseq_scenario::Parsed, SchemeKey) {
 fn linux_4_17_written_out_gives_the_built_in_findings_on_every_example() {
     let source = errseq_lang::base_source(Scheme::Linux417).expect("4.17's source");
     let (p, key) = written(&text_with("mine", Scheme::Linux417, source), "mine");
-    let empty = errseq_scenario::parse("").unwrap();
+    let empty = errseq_scenario::parse("").expect("an empty text parses");
     let mine = sweep(&p, key, errseq_examples::ALL, Bounds::default());
     let theirs = sweep(&empty, SchemeKey::BuiltIn(Scheme::Linux417), errseq_examples::ALL, Bounds::default());
     assert_eq!(mine.len(), theirs.len());
