@@ -13,6 +13,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod input;
+mod invariants;
 mod oracle;
 mod out;
 
@@ -71,6 +72,14 @@ enum Command {
         /// counts once per 64; a call outside par blocks, 1/64)
         #[arg(long, default_value_t = Bounds::default().max_states)]
         max_states: usize,
+        /// Check the schemes the text writes (or --scheme) against the named invariants over
+        /// every interleaving of the gallery's scenarios, next to the schemes they start from
+        /// (docs/invariants.md; exit 1 when one is broken)
+        #[arg(long, conflicts_with = "replay")]
+        invariants: bool,
+        /// The playground's public address, for the counterexamples' links
+        #[arg(long, env = "ERRSEQ_BASE", default_value = DEFAULT_BASE, value_parser = base_arg)]
+        base: String,
     },
     /// Run scenarios as real system calls on a filesystem whose storage fails on command, next to
     /// the model's `linux` results; a scenario with `par` blocks runs --runs times, its joint
@@ -551,7 +560,12 @@ fn command(out: &mut Out, cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check { files } => check(out, &files),
         Command::Run { file, scheme } => run(out, &file, scheme),
-        Command::Explore { file, replay, scheme, max_states } => {
+        Command::Explore { file, replay: _, scheme, max_states, invariants: true, base } => {
+            let Ok(p) = load(out, &file) else { return ExitCode::from(2) };
+            let bounds = Bounds { max_states, ..Bounds::default() };
+            invariants::command(out, &file, &p, scheme, bounds, &base)
+        }
+        Command::Explore { file, replay, scheme, max_states, invariants: false, base: _ } => {
             explore_command(out, &file, replay.as_deref(), scheme, max_states)
         }
         Command::Oracle { files, fs, inject, pause_ms, runs } => {

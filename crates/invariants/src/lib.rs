@@ -224,3 +224,52 @@ fn verdict(checked: &[Checked], inv: Invariant) -> Verdict {
         Verdict::Kept { scenarios }
     }
 }
+
+/// A call as a sentence names it: its text and its line.
+fn call(p: &Parsed, event: usize) -> String {
+    let text =
+        p.scenario.stmts().nth(event).map_or_else(|| format!("event {event}"), |(s, _)| s.event.to_string());
+    match p.source.events.get(event) {
+        Some(src) => format!("`{text}` (line {})", src.line()),
+        None => format!("`{text}`"),
+    }
+}
+
+/// What `found` shows, in a sentence of the scenario's own calls and
+/// lines (`p` is the scenario it was found in).
+pub fn describe(p: &Parsed, found: &Found) -> String {
+    let b = &found.breach;
+    let fd = p.bindings.descriptions.get(b.desc).map_or_else(|| "?".to_owned(), |d| d.fd.to_string());
+    let said = |c: usize| match found.results.get(c).copied().flatten() {
+        Some(r) => r.to_string(),
+        None => "nothing".to_owned(),
+    };
+    let record = b.record.map(|r| call(p, r));
+    match (b.invariant, record) {
+        (Invariant::ToldWhileOpen | Invariant::LateOpener, Some(_)) if b.record == Some(b.call) => format!(
+            "{} returned {}, though its own writeback recorded an error: {fd}'s description was never told it",
+            call(p, b.call),
+            said(b.call)
+        ),
+        (Invariant::ToldWhileOpen, Some(r)) => format!(
+            "{} returned {}, but {fd}'s description was open when {r} recorded an error, and was never told it",
+            call(p, b.call),
+            said(b.call)
+        ),
+        (Invariant::LateOpener, Some(r)) => format!(
+            "{} returned {}, but {fd}'s description was opened after {r} recorded an error that nobody had been \
+             told, and was never told it",
+            call(p, b.call),
+            said(b.call)
+        ),
+        (Invariant::ToldOnce, r) => {
+            let before = match b.earlier {
+                Some(e) => format!("{} had already told {fd}'s description", call(p, e)),
+                None => "none was left untold".to_owned(),
+            };
+            let of = r.map_or_else(String::new, |r| format!(" (the newest it could see: {r})"));
+            format!("{} told {} again: of the errors it could see{of}, {before}", call(p, b.call), said(b.call))
+        }
+        (inv, None) => format!("{} breaks {}", call(p, b.call), inv.id()),
+    }
+}
