@@ -101,7 +101,11 @@ fn subject(
 
 fn verdict(checked: &[Checked], v: &Verdict) -> String {
     match v {
-        Verdict::Kept { scenarios } => format!("kept (at stake in {} of {})", scenarios.len(), checked.len()),
+        Verdict::Kept { scenarios } => {
+            let ok = checked.iter().filter(|c| c.findings.is_ok()).count();
+            let of = if ok == checked.len() { ok.to_string() } else { format!("the {ok} checked") };
+            format!("kept (at stake in {} of {of})", scenarios.len())
+        }
         Verdict::Broken { scenario, .. } => format!("BROKEN in {}", checked[*scenario].example.name),
         Verdict::Untested => "never at stake".to_owned(),
     }

@@ -61,13 +61,31 @@ pub struct Findings {
 /// Explores `program` under the column `key` with every call watched,
 /// and judges every joint outcome.
 pub fn check(p: &Parsed, program: &Program, key: SchemeKey, bounds: Bounds) -> Result<Findings, SearchError> {
+    check_within(p, program, key, bounds, &mut bounds.budget())
+}
+
+/// [`check`], taking the work from `budget` ([`Bounds::budget`]), which
+/// a sweep shares among its scenarios.
+pub fn check_within(
+    p: &Parsed,
+    program: &Program,
+    key: SchemeKey,
+    bounds: Bounds,
+    budget: &mut usize,
+) -> Result<Findings, SearchError> {
     let fs = p.scenario.fs();
     let words = program.layout.files.iter().map(|f| f.mapping.wb_err).collect();
     let book = Logbook::new(words);
-    let mut budget = bounds.budget();
     let walked = match Runner::new(program, key) {
-        Some(Runner::BuiltIn(s)) => watched_walk(program, s, fs, &book, bounds, &mut budget, |_| None)?,
-        Some(Runner::Written(w)) => watched_walk(program, &w, fs, &book, bounds, &mut budget, |w| w.fault())?,
+        Some(Runner::BuiltIn(s)) => watched_walk(program, s, fs, &book, bounds, budget, |_| None)?,
+        Some(Runner::Written(w)) => watched_walk(program, &w, fs, &book, bounds, budget, |w| w.fault())
+            .map_err(|e| match e {
+                // A written scheme's calls may loop: say so, as the explorer does.
+                SearchError::TooManyStates { limit } => {
+                    SearchError::WrittenTooBig { name: key.to_string(), limit }
+                }
+                e => e,
+            })?,
         None => return Err(SearchError::NoScheme { name: key.to_string() }),
     };
     let story = Story::new(program, &p.bindings);
@@ -141,15 +159,19 @@ pub struct Checked {
 /// Checks the column `key` over `examples`. A written scheme is taken
 /// from `from` (the text that writes it) and grafted into each example,
 /// replacing a scheme of the same name there. Examples that do not parse
-/// are skipped (the corpus's own tests parse every one).
+/// are skipped (the corpus's own tests parse every one). `bounds` holds
+/// for the whole sweep, as for a scenario's several schemes: once spent,
+/// the examples left say so, so a scheme whose calls loop costs one
+/// budget, not one per example.
 pub fn sweep(from: &Parsed, key: SchemeKey, examples: &'static [Example], bounds: Bounds) -> Vec<Checked> {
+    let mut budget = bounds.budget();
     examples
         .iter()
         .filter_map(|example| {
             let mut parsed = errseq_scenario::parse(example.text).ok()?;
             graft(&mut parsed, from, key);
             let program = Program::compile(&parsed);
-            let findings = check(&parsed, &program, key, bounds);
+            let findings = check_within(&parsed, &program, key, bounds, &mut budget);
             Some(Checked { example, parsed, findings })
         })
         .collect()
