@@ -4,15 +4,20 @@
 //!     cargo run --release -p errseq-stress --example native -- \
 //!         --scheme linux-4.13 --workers 2 --sharing own --ops 5000000 --set-ratio 0.05 --repeat 5
 //!
+//! `--written base` runs the scheme's own source in the scheme language
+//! (`errseq_lang::base_source`) as a written scheme, interpreted, and
+//! `--written FILE` the C in FILE over `--scheme` as its base (give
+//! `--scheme` first).
+//!
 //! Each run prints one line; with `--repeat N` the last line, `best`, is
 //! the fastest run's ops/s (what the benchmark compares). Exit status 1
-//! when a verdict fails, 2 on bad arguments.
+//! when a verdict fails, 2 on bad arguments or a written scheme's fault.
 
 use std::process::ExitCode;
 
 use errseq::{Errno, Scheme};
 use errseq_stress::native::run_native;
-use errseq_stress::{Budget, Plan, Sharing};
+use errseq_stress::{Budget, Plan, Sharing, Written};
 
 struct Args {
     plan: Plan,
@@ -58,11 +63,24 @@ fn parse() -> Result<Args, String> {
             }
             "--seed" => plan.seed = value.parse().map_err(|_| format!("--seed: not a number: {value}"))?,
             "--repeat" => repeat = number()?.max(1),
+            "--written" => plan = plan.clone().with_written(written(&value, plan.scheme)?),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
     plan.validate().map_err(|e| e.to_string())?;
     Ok(Args { plan, repeat, verbose })
+}
+
+/// `base` (the base's own source) or a file of C, over `base`.
+fn written(what: &str, base: Scheme) -> Result<Written, String> {
+    let source = if what == "base" {
+        errseq_lang::base_source(base)
+            .ok_or_else(|| format!("{base} has no source to run as written"))?
+            .to_owned()
+    } else {
+        std::fs::read_to_string(what).map_err(|e| format!("--written {what}: {e}"))?
+    };
+    Written::compile("written", base.id(), &source, 1, 1)
 }
 
 fn main() -> ExitCode {

@@ -15,9 +15,11 @@
 //!    reports and the sub-counts fit; per cursor, the bitmap holds one bit
 //!    per confirmed, non-double error report, and the cursor was told of
 //!    no more errors than sets created new word values; the word's counter
-//!    equals the counter increments the setters' cmpxchgs made (every write
-//!    to the word is a cmpxchg, and the wrapper of `run` counts those that
-//!    moved the counter, so a lost or torn atomic update shows here).
+//!    equals the counter increments the setters made (the wrapper of `run`
+//!    counts each write to the word that moved the counter: every cmpxchg
+//!    that landed, and a written scheme's stores of a value other than the
+//!    one its call last saw there; so a lost or torn atomic update shows
+//!    here). Each move is one: lib/errseq.c adds `ERRSEQ_CTR_INC` once.
 
 use alloc::borrow::ToOwned;
 use alloc::string::{String, ToString};
@@ -288,7 +290,7 @@ pub fn check(plan: &Plan, layout: &StressLayout, cells: &[u32]) -> Verdict {
     }
     if u64::from(counter(word)) != totals.increments {
         problems.push(format!(
-            "the word's counter is {}, but the setters' cmpxchgs moved it {} times",
+            "the word's counter is {}, but the setters' writes moved it {} times",
             counter(word),
             totals.increments
         ));

@@ -38,8 +38,10 @@ pub const STOP: Addr = Addr(2);
 
 /// STOP bits: the driver asked (time budget, Stop button)...
 pub const STOP_REQUESTED: u32 = 1;
-/// ...or a worker used up its share of the counter budget.
+/// ...or a worker used up its share of the counter budget...
 pub const STOP_COUNTER_BUDGET: u32 = 2;
+/// ...or a written scheme's call faulted in a worker (`written`).
+pub const STOP_FAULT: u32 = 4;
 
 /// Bits of the errseq counter, and so of each cursor's bitmap.
 pub const COUNTER_BITS: u32 = 19;
@@ -58,7 +60,8 @@ pub mod worker {
     /// Bumped every [`crate::run::FLUSH_EVERY`] ops; the page's watchdog
     /// watches it.
     pub const HEARTBEAT: u32 = 0;
-    /// [`super::IDLE`], [`super::RUNNING`], [`super::DONE`], [`super::CRASHED`].
+    /// [`super::IDLE`], [`super::RUNNING`], [`super::DONE`], [`super::CRASHED`],
+    /// [`super::FAULTED`].
     pub const STATE: u32 = 1;
     pub const OPS: u32 = 2;
     pub const SETS: u32 = 3;
@@ -85,6 +88,9 @@ pub const RUNNING: u32 = 1;
 pub const DONE: u32 = 2;
 /// Written by a driver that caught the worker's panic.
 pub const CRASHED: u32 = 3;
+/// The worker stopped on a fault of the written scheme it runs; the
+/// driver reports the fault (`written::WrittenFault`).
+pub const FAULTED: u32 = 4;
 
 /// The addresses of one plan's cells.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

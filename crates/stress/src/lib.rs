@@ -17,6 +17,9 @@
 //!   is bounded by a counter budget;
 //! - [`run`]: one worker's loop, and how a double report is caught the
 //!   moment it happens;
+//! - [`written`]: what the loop runs, a built-in scheme or one the
+//!   scenario writes (interpreted by `errseq_lang`), and a written
+//!   scheme's faults;
 //! - [`check`]: the three invariants of a finished run;
 //! - [`memory_map`]: where a browser run keeps the plan, the workers'
 //!   stacks and the cells in its shared `WebAssembly.Memory`;
@@ -40,9 +43,11 @@ pub mod memory_map;
 pub mod native;
 pub mod plan;
 pub mod run;
+pub mod written;
 
 pub use check::{check, Invariant, Totals, Verdict};
 pub use layout::StressLayout;
 pub use memory_map::{MemoryMap, WorkerMap};
 pub use plan::{Budget, Fault, FaultKind, Plan, PlanError, Sharing, SCHEMES};
-pub use run::{finish, run_worker, throughput, WorkerCounts};
+pub use run::{finish, open_cursors, run_worker, throughput, WorkerCounts};
+pub use written::{Written, WrittenFault};

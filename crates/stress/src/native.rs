@@ -20,7 +20,8 @@ use errseq::memory::{complete, Memory};
 use crate::check::{check, Verdict};
 use crate::layout::{StressLayout, ARRIVED, CRASHED, GO, STOP, STOP_REQUESTED};
 use crate::plan::{Budget, FaultKind, Plan, PlanError};
-use crate::run::{finish, run_worker, throughput, WorkerCounts};
+use crate::run::{finish, open_cursors, run_worker, throughput, WorkerCounts};
+use crate::written::WrittenFault;
 
 /// A finished native run.
 #[derive(Clone, Debug)]
@@ -46,6 +47,12 @@ pub enum NativeError {
         worker: u32,
         message: String,
     },
+    /// The written scheme faulted: in a worker, or (`None`) when the
+    /// driver opened the cursors.
+    Fault {
+        worker: Option<u32>,
+        fault: WrittenFault,
+    },
 }
 
 impl fmt::Display for NativeError {
@@ -54,6 +61,8 @@ impl fmt::Display for NativeError {
             NativeError::Plan(e) => write!(f, "{e}"),
             NativeError::Hang => f.write_str("a hang fault cannot run natively: nothing would end it"),
             NativeError::Crashed { worker, message } => write!(f, "worker {worker} crashed: {message}"),
+            NativeError::Fault { worker: Some(w), fault } => write!(f, "worker {w} stopped: {fault}"),
+            NativeError::Fault { worker: None, fault } => write!(f, "opening the cursors: {fault}"),
         }
     }
 }
@@ -68,10 +77,9 @@ pub fn run_native(plan: &Plan) -> Result<NativeRun, NativeError> {
     }
     let layout = StressLayout::new(plan);
     let cells = AtomicCells::new(layout.len());
-    for k in 0..layout.cursors() {
-        complete(plan.scheme.open(&mut &cells, layout.mapping(), layout.sb(), layout.file(k)));
-    }
-    let outcomes: Vec<Result<(), String>> = std::thread::scope(|s| {
+    complete(open_cursors(&mut &cells, plan, &layout))
+        .map_err(|fault| NativeError::Fault { worker: None, fault })?;
+    let outcomes: Vec<Result<Option<WrittenFault>, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..plan.workers)
             .map(|w| {
                 let (cells, layout) = (&cells, &layout);
@@ -95,10 +103,14 @@ pub fn run_native(plan: &Plan) -> Result<NativeRun, NativeError> {
         handles.into_iter().map(|h| h.join().map_err(|e| panic_message(&*e))).collect()
     });
     for (w, outcome) in outcomes.into_iter().enumerate() {
-        if let Err(message) = outcome {
-            let mut m = &cells;
-            complete(m.store(layout.worker(w as u32, crate::layout::worker::STATE), CRASHED));
-            return Err(NativeError::Crashed { worker: w as u32, message });
+        match outcome {
+            Ok(None) => {}
+            Ok(Some(fault)) => return Err(NativeError::Fault { worker: Some(w as u32), fault }),
+            Err(message) => {
+                let mut m = &cells;
+                complete(m.store(layout.worker(w as u32, crate::layout::worker::STATE), CRASHED));
+                return Err(NativeError::Crashed { worker: w as u32, message });
+            }
         }
     }
     let values = cells.values();
@@ -110,8 +122,9 @@ pub fn run_native(plan: &Plan) -> Result<NativeRun, NativeError> {
     Ok(NativeRun { verdict, elapsed, workers, ops_per_sec, cells: values })
 }
 
-/// One thread: arrive, wait for GO, run, time it, finish.
-fn worker(cells: &AtomicCells, plan: &Plan, layout: &StressLayout, w: u32) {
+/// One thread: arrive, wait for GO, run, time it, finish; or the written
+/// scheme's fault that stopped it.
+fn worker(cells: &AtomicCells, plan: &Plan, layout: &StressLayout, w: u32) -> Option<WrittenFault> {
     let mut m = cells;
     complete(m.fetch_add_arrived());
     while complete(m.load(GO)) == 0 {
@@ -119,9 +132,12 @@ fn worker(cells: &AtomicCells, plan: &Plan, layout: &StressLayout, w: u32) {
         std::thread::yield_now();
     }
     let start = Instant::now();
-    complete(run_worker(&mut m, plan, layout, w));
+    if let Err(fault) = complete(run_worker(&mut m, plan, layout, w)) {
+        return Some(fault);
+    }
     let us = u32::try_from(start.elapsed().as_micros()).unwrap_or(u32::MAX);
     complete(finish(&mut m, layout, w, us));
+    None
 }
 
 /// ARRIVED += 1, as a cmpxchg loop (the Memory trait has no fetch_add).

@@ -4,7 +4,11 @@
 //!
 //! A plan crosses from the page to each Web Worker as a short list of
 //! numbers ([`Plan::to_words`], [`Plan::from_words`]), so both sides decode
-//! the same thing without a serialization library.
+//! the same thing without a serialization library. A written scheme's
+//! program is not among them: the words say that the plan runs one, and
+//! the worker compiles the scheme's source, which reaches it through the
+//! typed protocol (`errseq_stress_protocol::StressStart`), and hands the
+//! program to [`Plan::from_words`].
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -13,6 +17,9 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use errseq::{Errno, Scheme};
+use errseq_lang::WordLayout;
+
+use crate::written::{check_layout, Written};
 
 /// The schemes a stress run can drive: those with one errseq-layout word
 /// and a cursor per open file description. (linux-4.12 has no word;
@@ -115,7 +122,11 @@ pub struct Fault {
 /// One stress run.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Plan {
+    /// The built-in scheme the workers run; for a written scheme, its base.
     pub scheme: Scheme,
+    /// The scheme the scenario writes that the workers run instead of
+    /// `scheme` (whose glue it keeps, see `written`).
+    pub written: Option<Written>,
     pub workers: u32,
     pub sharing: Sharing,
     pub budget: Budget,
@@ -134,6 +145,7 @@ impl Plan {
     pub fn new(scheme: Scheme, workers: u32, sharing: Sharing, budget: Budget) -> Plan {
         Plan {
             scheme,
+            written: None,
             workers,
             sharing,
             budget,
@@ -141,6 +153,20 @@ impl Plan {
             errnos: vec![Errno::EIO],
             seed: 0x5eed_e225,
             fault: None,
+        }
+    }
+
+    /// The plan with the workers running `written` (over its base).
+    pub fn with_written(self, written: Written) -> Plan {
+        Plan { scheme: written.program.base(), written: Some(written), ..self }
+    }
+
+    /// The scheme as a person reads it: `linux-4.13`, or `mine (written,
+    /// from linux-4.17)`.
+    pub fn scheme_label(&self) -> String {
+        match &self.written {
+            None => self.scheme.id().to_owned(),
+            Some(w) => alloc::format!("{} (written, from {})", w.name, self.scheme),
         }
     }
 
@@ -166,8 +192,18 @@ impl Plan {
     }
 
     pub fn validate(&self) -> Result<(), PlanError> {
-        if !SCHEMES.contains(&self.scheme) {
-            return Err(PlanError::Scheme(self.scheme.id().to_owned()));
+        match &self.written {
+            None if !SCHEMES.contains(&self.scheme) => {
+                return Err(PlanError::Scheme(self.scheme.id().to_owned()));
+            }
+            None => {}
+            Some(w) if w.program.base() != self.scheme => {
+                return Err(PlanError::WrittenBase { plan: self.scheme, program: w.program.base() });
+            }
+            Some(w) => {
+                check_layout(&w.program)
+                    .map_err(|layout| PlanError::WrittenLayout { name: w.name, layout })?;
+            }
         }
         if !(1..=MAX_WORKERS).contains(&self.workers) {
             return Err(PlanError::Workers(self.workers));
@@ -191,9 +227,10 @@ impl Plan {
         Ok(())
     }
 
-    /// The plan as numbers, for a `postMessage` to a worker.
+    /// The plan as numbers, for a `postMessage` to a worker. A written
+    /// scheme is one word saying there is one; its program goes beside.
     pub fn to_words(&self) -> Vec<u32> {
-        let scheme = SCHEMES.iter().position(|&s| s == self.scheme).map_or(u32::MAX, |i| i as u32);
+        let scheme = encoded_schemes().position(|s| s == self.scheme).map_or(u32::MAX, |i| i as u32);
         let (budget_kind, budget) = match self.budget {
             Budget::Ops(n) => (0, n),
             Budget::Millis(ms) => (1, ms),
@@ -216,21 +253,24 @@ impl Plan {
             fault_kind,
             fault_worker,
             fault_after,
+            u32::from(self.written.is_some()),
             self.errnos.len() as u32,
         ];
         words.extend(self.errnos.iter().map(|e| e.number()));
         words
     }
 
-    /// Decodes [`Plan::to_words`] and validates the result.
-    pub fn from_words(words: &[u32]) -> Result<Plan, PlanError> {
+    /// Decodes [`Plan::to_words`], with the written scheme the words say
+    /// the plan runs (compiled from what came beside them), and validates
+    /// the result.
+    pub fn from_words(words: &[u32], written: Option<Written>) -> Result<Plan, PlanError> {
         let word = |i: usize| words.get(i).copied().ok_or(PlanError::Encoding);
         if word(0)? != WORDS_VERSION {
             return Err(PlanError::Encoding);
         }
         let scheme = usize::try_from(word(1)?)
             .ok()
-            .and_then(|i| SCHEMES.get(i).copied())
+            .and_then(|i| encoded_schemes().nth(i))
             .ok_or(PlanError::Encoding)?;
         let sharing = match word(3)? {
             0 => Sharing::OwnCursor,
@@ -252,16 +292,23 @@ impl Plan {
             }),
             _ => return Err(PlanError::Encoding),
         };
-        let count = usize::try_from(word(12)?).map_err(|_| PlanError::Encoding)?;
-        if count > MAX_ERRNOS || words.len() != 13 + count {
+        let written = match (word(12)?, written) {
+            (0, None) => None,
+            (1, Some(w)) => Some(w),
+            (1, None) => return Err(PlanError::WrittenMissing),
+            _ => return Err(PlanError::Encoding),
+        };
+        let count = usize::try_from(word(13)?).map_err(|_| PlanError::Encoding)?;
+        if count > MAX_ERRNOS || words.len() != 14 + count {
             return Err(PlanError::Encoding);
         }
-        let errnos = words[13..]
+        let errnos = words[14..]
             .iter()
             .map(|&n| Errno::new(n).ok_or(PlanError::Encoding))
             .collect::<Result<Vec<_>, _>>()?;
         let plan = Plan {
             scheme,
+            written,
             workers: word(2)?,
             sharing,
             budget,
@@ -275,13 +322,32 @@ impl Plan {
     }
 }
 
-/// The first word of an encoded plan: "ST" and a version.
-const WORDS_VERSION: u32 = 0x5354_0001;
+/// The first word of an encoded plan: "ST" and a version (2: any
+/// scheme's index, so that a written scheme's base can be any base, and
+/// whether a written scheme runs).
+const WORDS_VERSION: u32 = 0x5354_0002;
+
+/// The schemes a plan's words can name, by index.
+fn encoded_schemes() -> impl Iterator<Item = Scheme> {
+    Scheme::ALL.into_iter().chain(Scheme::VARIANTS)
+}
 
 /// Why a plan cannot run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PlanError {
     Scheme(String),
+    /// The words say a written scheme runs, and none came beside them.
+    WrittenMissing,
+    /// A written scheme over another base than the plan's scheme.
+    WrittenBase {
+        plan: Scheme,
+        program: Scheme,
+    },
+    /// A written scheme whose word the check cannot read.
+    WrittenLayout {
+        name: errseq::WrittenName,
+        layout: WordLayout,
+    },
     Workers(u32),
     Budget,
     SetRatio(u32),
@@ -297,6 +363,23 @@ impl fmt::Display for PlanError {
                 f,
                 "scheme {id} cannot be stressed: pick one of {}",
                 SCHEMES.iter().map(|s| s.id()).collect::<Vec<_>>().join(", ")
+            ),
+            PlanError::WrittenMissing => f.write_str(
+                "the plan runs a written scheme that did not come with it (written schemes run on the JS \
+                 Atomics engine, whose workers compile them)",
+            ),
+            PlanError::WrittenBase { plan, program } => {
+                write!(f, "the plan says {plan} but its written scheme starts from {program}")
+            }
+            PlanError::WrittenLayout { name, layout } => write!(
+                f,
+                "scheme `{name}` lays its word out differently from lib/errseq.c (ERRSEQ_SEEN {:#x}, \
+                 ERRSEQ_CTR_INC {:#x}; the kernel's are {:#x} and {:#x}), and the stress check reads each \
+                 word's counter and SEEN bit where the kernel puts them: it cannot judge this scheme",
+                layout.seen,
+                layout.ctr_inc,
+                crate::written::KERNEL_LAYOUT.seen,
+                crate::written::KERNEL_LAYOUT.ctr_inc
             ),
             PlanError::Workers(n) => write!(f, "{n} workers: pick 1 to {MAX_WORKERS}"),
             PlanError::Budget => {
@@ -322,23 +405,27 @@ mod tests {
         plan.errnos = vec![Errno::EIO, Errno::ENOSPC];
         plan.seed = 0x1234_5678_9abc_def0;
         plan.fault = Some(Fault { worker: 4, kind: FaultKind::Hang, after_ops: 77 });
-        assert_eq!(Plan::from_words(&plan.to_words()), Ok(plan));
+        assert_eq!(Plan::from_words(&plan.to_words(), None), Ok(plan));
     }
 
     #[test]
     fn malformed_words_are_errors() {
         let good = Plan::new(Scheme::Linux413, 2, Sharing::OwnCursor, Budget::Ops(10)).to_words();
-        assert_eq!(Plan::from_words(&[]), Err(PlanError::Encoding));
-        assert_eq!(Plan::from_words(&good[..good.len() - 1]), Err(PlanError::Encoding));
+        let decode = |words: &[u32]| Plan::from_words(words, None);
+        assert_eq!(decode(&[]), Err(PlanError::Encoding));
+        assert_eq!(decode(&good[..good.len() - 1]), Err(PlanError::Encoding));
         let mut bad = good.clone();
         bad[1] = 99;
-        assert_eq!(Plan::from_words(&bad), Err(PlanError::Encoding));
+        assert_eq!(decode(&bad), Err(PlanError::Encoding));
         let mut bad = good.clone();
         bad[2] = 9;
-        assert_eq!(Plan::from_words(&bad), Err(PlanError::Workers(9)));
+        assert_eq!(decode(&bad), Err(PlanError::Workers(9)));
+        let mut bad = good.clone();
+        bad[12] = 1; // a written scheme, which did not come
+        assert_eq!(decode(&bad), Err(PlanError::WrittenMissing));
         let mut bad = good;
-        bad[13] = 41; // unused in Linux
-        assert_eq!(Plan::from_words(&bad), Err(PlanError::Encoding));
+        bad[14] = 41; // unused in Linux
+        assert_eq!(decode(&bad), Err(PlanError::Encoding));
     }
 
     #[test]

@@ -16,10 +16,23 @@
 //!   change what the cursor reports (as in the loom models), so they are
 //!   left out.
 //!
+//! What a set and a report run is the plan's scheme's, built-in or
+//! written ([`crate::written`]); the loop is generic over it, so a
+//! built-in scheme's loop is the very code it was.
+//!
 //! A thin wrapper ([`Tally`]) watches the steps go by: the cmpxchgs on the
 //! word (did this set change the word, did it move the counter, did the
-//! report's SEEN marking land) and the store to the cursor (the value the
-//! report advanced to). Nothing about the algorithms changes.
+//! report's SEEN marking land), the store to the cursor (the value the
+//! report advanced to), and whether the call holds `f_lock`. Nothing about
+//! the algorithms changes.
+//!
+//! **A written scheme's fault** ends the worker's loop at once: it
+//! releases `f_lock` if the faulting call left it held (a fault inside
+//! the locked region, or a return holding it; otherwise the workers
+//! sharing the cursor would spin on it forever), flushes its counts,
+//! raises STOP ([`STOP_FAULT`]) so that the others end theirs at their
+//! next flush, marks itself [`FAULTED`], and hands the fault to its
+//! driver.
 //!
 //! **Catching a double report at once.** Every report that returns an
 //! error sets the bit of the counter value it advanced its cursor to, in
@@ -36,12 +49,13 @@
 //! no bit. It needs two distinct errnos; with one, every report is
 //! confirmed and the check catches every double report.
 
-use errseq::errseq as es;
 use errseq::memory::{Action, Addr, Memory};
-use errseq::vfs;
 
-use crate::layout::{counter, worker, StressLayout, DONE, RUNNING, STOP, STOP_COUNTER_BUDGET};
+use crate::layout::{
+    counter, worker, StressLayout, DONE, FAULTED, RUNNING, STOP, STOP_COUNTER_BUDGET, STOP_FAULT,
+};
 use crate::plan::{Budget, FaultKind, Plan, Sharing, PPM};
+use crate::written::{Algorithm, BuiltIn, Called, WrittenFault};
 
 /// Counters go to the shared cells, the heartbeat is bumped and the stop
 /// flag read, every this many operations.
@@ -130,21 +144,50 @@ struct Tally<'m, M> {
     cas: Option<(u32, u32, u32)>,
     /// The last value stored to the cursor.
     stored: Option<u32>,
-    /// Successful cmpxchgs on the word that changed it / moved its counter.
+    /// The word's value as this call last read or wrote it.
+    known: Option<u32>,
+    /// Writes to the word that changed it / moved its counter: successful
+    /// cmpxchgs, and stores (a written scheme may `WRITE_ONCE` the word)
+    /// of a value other than the one the call last saw there.
     changes: u32,
     increments: u32,
+    /// The lock this worker holds, if it holds one.
+    held: Option<Addr>,
 }
 
 impl<'m, M: Memory> Tally<'m, M> {
     fn new(inner: &'m mut M, word: Addr, cursor: Addr) -> Self {
-        Tally { inner, word, cursor, cas: None, stored: None, changes: 0, increments: 0 }
+        Tally {
+            inner,
+            word,
+            cursor,
+            cas: None,
+            stored: None,
+            known: None,
+            changes: 0,
+            increments: 0,
+            held: None,
+        }
     }
 
     fn begin(&mut self) {
         self.cas = None;
         self.stored = None;
+        self.known = None;
         self.changes = 0;
         self.increments = 0;
+    }
+
+    /// The word went from `old` to `new` by this call's write.
+    #[inline]
+    fn wrote(&mut self, old: u32, new: u32) {
+        self.known = Some(new);
+        if new != old {
+            self.changes += 1;
+            if counter(new) != counter(old) {
+                self.increments += 1;
+            }
+        }
     }
 
     /// The value an error report advanced the cursor to, if its SEEN
@@ -172,14 +215,22 @@ impl<M: Memory> Memory for Tally<'_, M> {
         match action {
             Action::Cmpxchg { at, old, new } if at == self.word => {
                 self.cas = Some((old, new, value));
-                if value == old && new != old {
-                    self.changes += 1;
-                    if counter(new) != counter(old) {
-                        self.increments += 1;
-                    }
+                self.known = Some(value);
+                if value == old {
+                    self.wrote(old, new);
+                }
+            }
+            Action::Load(at) if at == self.word => self.known = Some(value),
+            // A blind store (nothing read first) cannot be counted: the
+            // count check then says the counter moved more than counted.
+            Action::Store(at, v) if at == self.word => {
+                if let Some(old) = self.known {
+                    self.wrote(old, v);
                 }
             }
             Action::Store(at, v) if at == self.cursor => self.stored = Some(v),
+            Action::Lock(at) => self.held = Some(at),
+            Action::Unlock(_) => self.held = None,
             _ => {}
         }
         Ok(value)
@@ -210,7 +261,9 @@ fn flush<M: Memory>(
 /// is raised, or its share of the counter budget is used up; its counts
 /// are in the cells (flushed every [`FLUSH_EVERY`] ops and at the end) and
 /// returned. The driver starts workers together (the GO barrier), measures
-/// the time, and calls [`finish`].
+/// the time, and calls [`finish`]. `Err` (inside): the plan's written
+/// scheme faulted, the loop ended there (see the module); the driver
+/// reports it and does not call [`finish`].
 ///
 /// The caller has validated the plan and `index < plan.workers`. A fault
 /// the plan injects into this worker panics or hangs here, on purpose.
@@ -219,7 +272,43 @@ pub fn run_worker<M: Memory>(
     plan: &Plan,
     layout: &StressLayout,
     index: u32,
-) -> Result<WorkerCounts, M::Stop> {
+) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
+    match &plan.written {
+        None => run_with(m, plan, &BuiltIn(plan.scheme), layout, index),
+        Some(w) => run_with(m, plan, w, layout, index),
+    }
+}
+
+/// Opens every cursor of the run (`do_dentry_open`'s sample): what one
+/// driver does before any worker starts (natively the driver, in the
+/// browser worker 0 before it reaches the start barrier). On the word's
+/// first value, 0, a built-in scheme's sample stores 0, the cells' first
+/// value; a written scheme's `errseq_sample` may store anything.
+pub fn open_cursors<M: Memory>(
+    m: &mut M,
+    plan: &Plan,
+    layout: &StressLayout,
+) -> Result<Result<(), WrittenFault>, M::Stop> {
+    for k in 0..layout.cursors() {
+        let (mapping, sb, file) = (layout.mapping(), layout.sb(), layout.file(k));
+        let opened = match &plan.written {
+            None => BuiltIn(plan.scheme).open(m, mapping, sb, file)?,
+            Some(w) => w.open(m, mapping, sb, file)?,
+        };
+        if opened.is_err() {
+            return Ok(opened);
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn run_with<M: Memory, A: Algorithm>(
+    m: &mut M,
+    plan: &Plan,
+    scheme: &A,
+    layout: &StressLayout,
+    index: u32,
+) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
     let w = Worker::new(plan, layout, index);
     let limit = match plan.budget {
         Budget::Ops(n) => n,
@@ -237,12 +326,41 @@ pub fn run_worker<M: Memory>(
             break;
         }
         let end = limit.min(c.ops.saturating_add(FLUSH_EVERY));
-        if !w.batch(&mut t, &mut c, &mut rng, end)? {
-            break;
+        match w.batch(scheme, &mut t, &mut c, &mut rng, end)? {
+            Batch::Done => {}
+            Batch::CounterBudget => break,
+            Batch::Fault(fault) => return stop_on_fault(t, layout, index, &c, &mut beat, fault),
         }
     }
     flush(t.inner, layout, index, &c, &mut beat)?;
-    Ok(c)
+    Ok(Ok(c))
+}
+
+/// How a batch of operations ended.
+enum Batch {
+    Done,
+    /// The counter budget stopped the run.
+    CounterBudget,
+    /// A written scheme's call faulted.
+    Fault(WrittenFault),
+}
+
+/// The end of a worker whose written scheme faulted (see the module).
+fn stop_on_fault<M: Memory>(
+    t: Tally<'_, M>,
+    layout: &StressLayout,
+    index: u32,
+    c: &WorkerCounts,
+    beat: &mut u32,
+    fault: WrittenFault,
+) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
+    if let Some(lock) = t.held {
+        t.inner.unlock(lock)?;
+    }
+    flush(t.inner, layout, index, c, beat)?;
+    t.inner.fetch_or(STOP, STOP_FAULT)?;
+    t.inner.store(layout.worker(index, worker::STATE), FAULTED)?;
+    Ok(Err(fault))
 }
 
 /// What one worker's operations need to know, fixed for the run.
@@ -278,7 +396,8 @@ impl<'p> Worker<'p> {
     }
 
     /// Operations until `c.ops` reaches `end` (at most [`FLUSH_EVERY`] of
-    /// them); `false` when the counter budget stopped the run.
+    /// them), or until the counter budget stops the run or a written
+    /// scheme faults.
     ///
     /// Out of line on purpose: V8 starts a wasm function on its baseline
     /// compiler and only calls made after the optimizing tier is ready run
@@ -287,13 +406,14 @@ impl<'p> Worker<'p> {
     /// code; a call per batch picks up the optimized code within the first
     /// milliseconds. Natively it costs a call per 256 operations.
     #[inline(never)]
-    fn batch<M: Memory>(
+    fn batch<M: Memory, A: Algorithm>(
         &self,
+        scheme: &A,
         t: &mut Tally<'_, M>,
         c: &mut WorkerCounts,
         rng: &mut Rng,
         end: u32,
-    ) -> Result<bool, M::Stop> {
+    ) -> Result<Batch, M::Stop> {
         while c.ops < end {
             if let Some((at, kind)) = self.fault {
                 if c.ops == at {
@@ -301,48 +421,56 @@ impl<'p> Worker<'p> {
                 }
             }
             let r = rng.next_u64();
-            if (r & 0xffff_ffff) < self.threshold {
+            let done = if (r & 0xffff_ffff) < self.threshold {
                 if c.increments >= self.quota {
                     t.inner.fetch_or(STOP, STOP_COUNTER_BUDGET)?;
-                    return Ok(false);
+                    return Ok(Batch::CounterBudget);
                 }
                 let errnos = &self.plan.errnos;
-                self.set(t, c, errnos[(r >> 32) as usize % errnos.len()])?;
+                self.set(scheme, t, c, errnos[(r >> 32) as usize % errnos.len()])?
             } else {
-                self.report(t, c)?;
+                self.report(scheme, t, c)?
+            };
+            if let Err(fault) = done {
+                return Ok(Batch::Fault(fault));
             }
             c.ops += 1;
         }
-        Ok(true)
+        Ok(Batch::Done)
     }
 
-    fn set<M: Memory>(
+    fn set<M: Memory, A: Algorithm>(
         &self,
+        scheme: &A,
         t: &mut Tally<'_, M>,
         c: &mut WorkerCounts,
         errno: errseq::Errno,
-    ) -> Result<(), M::Stop> {
+    ) -> Called<(), M::Stop> {
         t.begin();
-        self.plan.scheme.mapping_set_error(t, self.mapping, self.sb, errno)?;
+        if let Err(fault) = scheme.set(t, self.mapping, self.sb, errno)? {
+            return Ok(Err(fault));
+        }
         c.sets += 1;
         c.changes += t.changes;
         c.increments += t.increments;
-        Ok(())
+        Ok(Ok(()))
     }
 
-    fn report<M: Memory>(&self, t: &mut Tally<'_, M>, c: &mut WorkerCounts) -> Result<(), M::Stop> {
-        let word = self.mapping.wb_err;
+    fn report<M: Memory, A: Algorithm>(
+        &self,
+        scheme: &A,
+        t: &mut Tally<'_, M>,
+        c: &mut WorkerCounts,
+    ) -> Called<(), M::Stop> {
         t.begin();
-        let ret = if self.plan.sharing == Sharing::Unserialized {
-            es::check_and_advance(t, word, self.file.wb_err)?
-        } else if self.plan.scheme.is_rfc() {
-            self.plan.scheme.fsync_report(t, self.mapping, self.file)?
-        } else {
-            vfs::advance_file_cursor(t, word, self.file)?
+        let locked = self.plan.sharing != Sharing::Unserialized;
+        let ret = match scheme.report(t, self.mapping, self.file, locked)? {
+            Ok(ret) => ret,
+            Err(fault) => return Ok(Err(fault)),
         };
         c.reports += 1;
         if ret.is_ok() {
-            return Ok(());
+            return Ok(Ok(()));
         }
         c.errors += 1;
         match t.confirmed_report() {
@@ -354,7 +482,7 @@ impl<'p> Worker<'p> {
             }
             None => c.unconfirmed += 1,
         }
-        Ok(())
+        Ok(Ok(()))
     }
 }
 
