@@ -49,5 +49,5 @@ pub use check::{check, Invariant, Totals, Verdict};
 pub use layout::StressLayout;
 pub use memory_map::{MemoryMap, WorkerMap};
 pub use plan::{Budget, Fault, FaultKind, Plan, PlanError, Sharing, SCHEMES};
-pub use run::{finish, open_cursors, run_worker, throughput, WorkerCounts};
+pub use run::{finish, open_cursors, run_built_in, run_worker, throughput, WorkerCounts};
 pub use written::{Written, WrittenFault};

@@ -274,8 +274,23 @@ pub fn run_worker<M: Memory>(
     index: u32,
 ) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
     match &plan.written {
-        None => run_with(m, plan, &BuiltIn(plan.scheme), layout, index),
+        None => Ok(Ok(run_built_in(m, plan, layout, index)?)),
         Some(w) => run_with(m, plan, w, layout, index),
+    }
+}
+
+/// [`run_worker`] for a plan without a written scheme (its `written` is
+/// not read): what the wasm-atomics engine runs, which so links no
+/// interpreter.
+pub fn run_built_in<M: Memory>(
+    m: &mut M,
+    plan: &Plan,
+    layout: &StressLayout,
+    index: u32,
+) -> Result<WorkerCounts, M::Stop> {
+    match run_with(m, plan, &BuiltIn(plan.scheme), layout, index)? {
+        Ok(c) => Ok(c),
+        Err(never) => match never {},
     }
 }
 
@@ -292,7 +307,7 @@ pub fn open_cursors<M: Memory>(
     for k in 0..layout.cursors() {
         let (mapping, sb, file) = (layout.mapping(), layout.sb(), layout.file(k));
         let opened = match &plan.written {
-            None => BuiltIn(plan.scheme).open(m, mapping, sb, file)?,
+            None => BuiltIn(plan.scheme).open(m, mapping, sb, file)?.map_err(WrittenFault::from),
             Some(w) => w.open(m, mapping, sb, file)?,
         };
         if opened.is_err() {
@@ -308,7 +323,7 @@ fn run_with<M: Memory, A: Algorithm>(
     scheme: &A,
     layout: &StressLayout,
     index: u32,
-) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
+) -> Result<Result<WorkerCounts, A::Fault>, M::Stop> {
     let w = Worker::new(plan, layout, index);
     let limit = match plan.budget {
         Budget::Ops(n) => n,
@@ -337,23 +352,23 @@ fn run_with<M: Memory, A: Algorithm>(
 }
 
 /// How a batch of operations ended.
-enum Batch {
+enum Batch<F> {
     Done,
     /// The counter budget stopped the run.
     CounterBudget,
     /// A written scheme's call faulted.
-    Fault(WrittenFault),
+    Fault(F),
 }
 
 /// The end of a worker whose written scheme faulted (see the module).
-fn stop_on_fault<M: Memory>(
+fn stop_on_fault<M: Memory, F>(
     t: Tally<'_, M>,
     layout: &StressLayout,
     index: u32,
     c: &WorkerCounts,
     beat: &mut u32,
-    fault: WrittenFault,
-) -> Result<Result<WorkerCounts, WrittenFault>, M::Stop> {
+    fault: F,
+) -> Result<Result<WorkerCounts, F>, M::Stop> {
     if let Some(lock) = t.held {
         t.inner.unlock(lock)?;
     }
@@ -413,7 +428,7 @@ impl<'p> Worker<'p> {
         c: &mut WorkerCounts,
         rng: &mut Rng,
         end: u32,
-    ) -> Result<Batch, M::Stop> {
+    ) -> Result<Batch<A::Fault>, M::Stop> {
         while c.ops < end {
             if let Some((at, kind)) = self.fault {
                 if c.ops == at {
@@ -445,7 +460,7 @@ impl<'p> Worker<'p> {
         t: &mut Tally<'_, M>,
         c: &mut WorkerCounts,
         errno: errseq::Errno,
-    ) -> Called<(), M::Stop> {
+    ) -> Called<(), A::Fault, M::Stop> {
         t.begin();
         if let Err(fault) = scheme.set(t, self.mapping, self.sb, errno)? {
             return Ok(Err(fault));
@@ -461,7 +476,7 @@ impl<'p> Worker<'p> {
         scheme: &A,
         t: &mut Tally<'_, M>,
         c: &mut WorkerCounts,
-    ) -> Called<(), M::Stop> {
+    ) -> Called<(), A::Fault, M::Stop> {
         t.begin();
         let locked = self.plan.sharing != Sharing::Unserialized;
         let ret = match scheme.report(t, self.mapping, self.file, locked)? {

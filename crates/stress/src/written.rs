@@ -114,16 +114,39 @@ impl fmt::Display for WrittenFault {
 impl core::error::Error for WrittenFault {}
 
 /// A call's value, or the fault that stopped it.
-pub type Called<T, S> = Result<Result<T, WrittenFault>, S>;
+pub type Called<T, F, S> = Result<Result<T, F>, S>;
+
+/// A built-in scheme's fault, which cannot be.
+impl From<core::convert::Infallible> for WrittenFault {
+    fn from(never: core::convert::Infallible) -> WrittenFault {
+        match never {}
+    }
+}
 
 /// The three things the loop asks its scheme.
 pub trait Algorithm {
+    /// What stops a call: nothing for a built-in scheme (so its loop has
+    /// no fault path), a [`WrittenFault`] for a written one.
+    type Fault: Into<WrittenFault>;
+
     /// `do_dentry_open`: the cursor samples the word (and from 5.8 the
     /// superblock's).
-    fn open<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Called<(), M::Stop>;
+    fn open<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        file: File,
+    ) -> Called<(), Self::Fault, M::Stop>;
 
     /// `mapping_set_error(mapping, -errno)`.
-    fn set<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, errno: Errno) -> Called<(), M::Stop>;
+    fn set<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        errno: Errno,
+    ) -> Called<(), Self::Fault, M::Stop>;
 
     /// What fsync reports through `file`: under `f_lock` as the scheme
     /// takes it, or (`locked` false) `errseq_check_and_advance` alone.
@@ -133,7 +156,7 @@ pub trait Algorithm {
         mapping: Mapping,
         file: File,
         locked: bool,
-    ) -> Called<Ret, M::Stop>;
+    ) -> Called<Ret, Self::Fault, M::Stop>;
 }
 
 /// A built-in scheme: never faults.
@@ -141,13 +164,27 @@ pub trait Algorithm {
 pub struct BuiltIn(pub Scheme);
 
 impl Algorithm for BuiltIn {
+    type Fault = core::convert::Infallible;
+
     #[inline]
-    fn open<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Called<(), M::Stop> {
+    fn open<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        file: File,
+    ) -> Called<(), Self::Fault, M::Stop> {
         self.0.open(m, mapping, sb, file).map(Ok)
     }
 
     #[inline]
-    fn set<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, errno: Errno) -> Called<(), M::Stop> {
+    fn set<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        errno: Errno,
+    ) -> Called<(), Self::Fault, M::Stop> {
         self.0.mapping_set_error(m, mapping, sb, errno).map(Ok)
     }
 
@@ -163,7 +200,7 @@ impl Algorithm for BuiltIn {
         mapping: Mapping,
         file: File,
         locked: bool,
-    ) -> Called<Ret, M::Stop> {
+    ) -> Called<Ret, Self::Fault, M::Stop> {
         let ret = if !locked {
             es::check_and_advance(m, mapping.wb_err, file.wb_err)?
         } else if self.0.is_rfc() {
@@ -182,7 +219,12 @@ impl Written {
     }
 
     /// `errseq_sample(word)`, stored in `cursor` (as `do_dentry_open` does).
-    fn sample_into<M: Memory>(&self, m: &mut M, word: Addr, cursor: Addr) -> Called<(), M::Stop> {
+    fn sample_into<M: Memory>(
+        &self,
+        m: &mut M,
+        word: Addr,
+        cursor: Addr,
+    ) -> Called<(), WrittenFault, M::Stop> {
         match self.named(self.program.sample(m, word)?) {
             Ok(since) => m.store(cursor, since).map(Ok),
             Err(f) => Ok(Err(f)),
@@ -191,7 +233,15 @@ impl Written {
 }
 
 impl Algorithm for Written {
-    fn open<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, file: File) -> Called<(), M::Stop> {
+    type Fault = WrittenFault;
+
+    fn open<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        file: File,
+    ) -> Called<(), Self::Fault, M::Stop> {
         if let Err(f) = self.sample_into(m, mapping.wb_err, file.wb_err)? {
             return Ok(Err(f));
         }
@@ -201,7 +251,13 @@ impl Algorithm for Written {
         Ok(Ok(()))
     }
 
-    fn set<M: Memory>(&self, m: &mut M, mapping: Mapping, sb: Addr, errno: Errno) -> Called<(), M::Stop> {
+    fn set<M: Memory>(
+        &self,
+        m: &mut M,
+        mapping: Mapping,
+        sb: Addr,
+        errno: Errno,
+    ) -> Called<(), Self::Fault, M::Stop> {
         let base = self.program.base();
         if let Err(f) = self.named(self.program.set(m, mapping.wb_err, errno)?) {
             return Ok(Err(f));
@@ -225,7 +281,7 @@ impl Algorithm for Written {
         mapping: Mapping,
         file: File,
         locked: bool,
-    ) -> Called<Ret, M::Stop> {
+    ) -> Called<Ret, Self::Fault, M::Stop> {
         let r = if locked {
             self.program.file_check_and_advance_wb_err(m, mapping.wb_err, file)?
         } else {

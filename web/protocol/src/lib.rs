@@ -14,13 +14,15 @@
 //! first, which cost 8 KB gzip in each module that reads messages.)
 //!
 //! ```text
-//! page -> worker  { message: { stress: { index, plan_at, plan_len, cells_at, cells_len, out_at } },
+//! page -> worker  { message: { stress: { index, plan_at, plan_len, cells_at, cells_len, out_at
+//!                                        [, written: { name, base, source, first_line, line }] } },
 //!                   shared: <the run's shared WebAssembly.Memory> }
 //!                 { message: { scenario: { index, tasks, text, scheme, block, runs, seed, cells_len } },
 //!                   shared: <the block's SharedArrayBuffer> }
 //! worker -> page  "ready"
 //!                 { done: { index, counts: { ops, sets, reports, errors, double, elapsed_us } } }
 //!                 { tally: { index, runs, outcomes: [{ results: [word, ...], count }, ...] } }
+//!                 { fault: { index, message } }
 //!                 { panic: { index, message } } | { error: { index, message } }
 //! ```
 //!
@@ -59,6 +61,28 @@ pub struct StressStart {
     pub cells_at: u32,
     pub cells_len: u32,
     pub out_at: u32,
+    /// The written scheme the plan runs, if it runs one (its words say
+    /// so); absent from the message otherwise, so a built-in run's
+    /// message is what the wasm-atomics engine's host reads by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<WrittenSource>,
+}
+
+/// A scheme the scenario writes, as its text: the worker compiles it
+/// once (`errseq_lang::compile`) and runs the program.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenSource {
+    /// Its name (`scheme NAME from BASE`).
+    pub name: String,
+    /// The built-in scheme's id it starts from.
+    pub base: String,
+    /// The block's C, its lines joined by newlines.
+    pub source: String,
+    /// The scenario's line of the C's first line, so that a fault's
+    /// line:col is the scenario's.
+    pub first_line: u32,
+    /// The line of `scheme NAME from BASE`.
+    pub line: u32,
 }
 
 /// Task `index` of `tasks` of block `block` of the scenario `text`, under
@@ -91,6 +115,10 @@ pub enum FromWorker {
     /// outcome (the block's results as [`scenario::result_word`]s, in task
     /// order) was seen.
     Tally { index: u32, runs: u32, outcomes: Vec<Tallied> },
+    /// A throughput worker stopped because its written scheme faulted: the
+    /// fault, naming the scheme and its line:col
+    /// (`errseq_stress::WrittenFault`).
+    Fault { index: u32, message: String },
     /// It panicked (the trap reaches the page as an `error` event too).
     Panic { index: Option<u32>, message: String },
     /// It refused the job.
@@ -189,11 +217,22 @@ mod tests {
             json(&FromWorker::Panic { index: None, message: "boom".to_owned() }),
             r#"{"panic":{"index":null,"message":"boom"}}"#
         );
-        let start =
-            StressStart { index: 0, plan_at: 8, plan_len: 9, cells_at: 64, cells_len: 10, out_at: 4096 };
+        let start = StressStart {
+            index: 0,
+            plan_at: 8,
+            plan_len: 9,
+            cells_at: 64,
+            cells_len: 10,
+            out_at: 4096,
+            written: None,
+        };
         assert_eq!(
             json(&ToWorker::Stress(start)),
             r#"{"stress":{"index":0,"plan_at":8,"plan_len":9,"cells_at":64,"cells_len":10,"out_at":4096}}"#
+        );
+        assert_eq!(
+            json(&FromWorker::Fault { index: 1, message: "4:2: scheme `mine`: ...".to_owned() }),
+            r#"{"fault":{"index":1,"message":"4:2: scheme `mine`: ..."}}"#
         );
         let tally = FromWorker::Tally {
             index: 0,
@@ -220,6 +259,23 @@ mod tests {
         });
         let back: ToWorker = serde_json::from_str(&json(&start)).expect("reads");
         assert_eq!(back, start);
+        let written = ToWorker::Stress(StressStart {
+            index: 1,
+            plan_at: 8,
+            plan_len: 15,
+            cells_at: 64,
+            cells_len: 10,
+            out_at: 4096,
+            written: Some(WrittenSource {
+                name: "mine".to_owned(),
+                base: "linux-4.17".to_owned(),
+                source: "int errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn 0;\n}\n".to_owned(),
+                first_line: 3,
+                line: 2,
+            }),
+        });
+        let back: ToWorker = serde_json::from_str(&json(&written)).expect("reads");
+        assert_eq!(back, written);
         let index_from_js: FromWorker =
             serde_json::from_str(r#"{"error":{"index":null,"message":"no"}}"#).expect("reads");
         assert_eq!(index_from_js, FromWorker::Error { index: None, message: "no".to_owned() });

@@ -3,8 +3,19 @@
 //! and number of runs, each validated with a message that says what a
 //! field takes.
 
-use errseq::{Errno, Scheme};
+use errseq::{Errno, Scheme, WrittenName};
 use errseq_stress::{Budget, Fault, FaultKind, Plan, Sharing};
+
+use crate::written::Offer;
+
+/// The scheme the throughput run stresses: a built-in one, or one the
+/// page's scenario writes, by name (its program is the scenario's, read
+/// when the run starts).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Choice {
+    BuiltIn(Scheme),
+    Written(WrittenName),
+}
 
 /// What runs the throughput loop in the workers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,7 +62,7 @@ pub const FAULTS: [&str; 3] = ["none", "panic", "hang"];
 /// The throughput run's controls, as typed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Form {
-    pub scheme: Scheme,
+    pub scheme: Choice,
     pub workers: String,
     pub sharing: Sharing,
     pub by_time: bool,
@@ -65,7 +76,7 @@ pub struct Form {
 impl Default for Form {
     fn default() -> Self {
         Form {
-            scheme: Scheme::Linux413,
+            scheme: Choice::BuiltIn(Scheme::Linux413),
             workers: "2".to_owned(),
             sharing: Sharing::OwnCursor,
             by_time: false,
@@ -98,7 +109,9 @@ impl Form {
         match field {
             Field::Scheme(id) => {
                 if let Some(s) = Scheme::from_id(&id) {
-                    self.scheme = s;
+                    self.scheme = Choice::BuiltIn(s);
+                } else if let Some(n) = WrittenName::new(&id) {
+                    self.scheme = Choice::Written(n);
                 }
             }
             Field::Workers(v) => self.workers = v,
@@ -134,8 +147,31 @@ impl Form {
         }
     }
 
-    /// The plan the controls describe, or what is wrong with them.
-    pub fn plan(&self) -> Result<Plan, String> {
+    /// The engine a run of this form uses: the one chosen, but a written
+    /// scheme runs on JS Atomics (the wasm-atomics module is built
+    /// without the scheme language's interpreter).
+    pub fn run_engine(&self) -> Engine {
+        match self.scheme {
+            Choice::BuiltIn(_) => self.engine,
+            Choice::Written(_) => Engine::JsAtomics,
+        }
+    }
+
+    /// The written scheme chosen, among those the scenario writes now.
+    pub fn written<'o>(&self, offers: &'o [Offer]) -> Result<Option<&'o Offer>, String> {
+        let Choice::Written(name) = self.scheme else { return Ok(None) };
+        offers.iter().find(|o| o.written.name == name).map(Some).ok_or_else(|| {
+            format!(
+                "Scheme: the scenario does not write a scheme `{name}` that compiles now (fix it in the \
+                 Playground tab, or pick another scheme)."
+            )
+        })
+    }
+
+    /// The plan the controls describe, over the written schemes the
+    /// scenario offers, or what is wrong with them.
+    pub fn plan(&self, offers: &[Offer]) -> Result<Plan, String> {
+        let written = self.written(offers)?;
         let workers: u32 = self
             .workers
             .trim()
@@ -165,7 +201,14 @@ impl Form {
             .ok()
             .filter(|p: &f64| (0.0..=100.0).contains(p))
             .ok_or("Set ratio: a percentage from 0 to 100.")?;
-        let mut plan = Plan::new(self.scheme, workers, self.sharing, budget);
+        let base = match self.scheme {
+            Choice::BuiltIn(s) => s,
+            Choice::Written(_) => Scheme::LATEST,
+        };
+        let mut plan = Plan::new(base, workers, self.sharing, budget);
+        if let Some(o) = written {
+            plan = plan.with_written(o.written.clone());
+        }
         plan.set_ppm = (pct * 10_000.0).round() as u32;
         plan.errnos = self.errnos.split(',').filter_map(Errno::from_name).collect();
         let after_ops = match budget {
@@ -240,29 +283,31 @@ mod tests {
     #[test]
     fn the_form_makes_plans_or_says_why_not() {
         let mut f = Form::default();
-        let p = f.plan().expect("default plan");
+        let p = f.plan(&[]).expect("default plan");
         assert_eq!((p.workers, p.budget, p.set_ppm), (2, Budget::Ops(2_000_000), 50_000));
         f.set(Field::Workers("9".to_owned()));
-        assert!(f.plan().expect_err("9 workers").starts_with("Workers"));
+        assert!(f.plan(&[]).expect_err("9 workers").starts_with("Workers"));
         f.set(Field::Workers("2".to_owned()));
         f.set(Field::BudgetKind("seconds".to_owned()));
         assert_eq!(f.amount, "2", "switching to seconds offers a number of seconds");
         f.set(Field::Amount("1.5".to_owned()));
-        assert_eq!(f.plan().map(|p| p.budget), Ok(Budget::Millis(1500)));
+        assert_eq!(f.plan(&[]).map(|p| p.budget), Ok(Budget::Millis(1500)));
         f.set(Field::Fault("hang".to_owned()));
         assert_eq!(
-            f.plan().ok().and_then(|p| p.fault).map(|x| (x.worker, x.kind)),
+            f.plan(&[]).ok().and_then(|p| p.fault).map(|x| (x.worker, x.kind)),
             Some((1, FaultKind::Hang))
         );
         f.set(Field::SetRatio("101".to_owned()));
-        assert!(f.plan().expect_err("101%").starts_with("Set ratio"));
+        assert!(f.plan(&[]).expect_err("101%").starts_with("Set ratio"));
     }
 
     #[test]
     fn ids_that_name_nothing_change_nothing() {
         let mut f = Form::default();
         for field in [
-            Field::Scheme("linux-9.9".to_owned()),
+            // Not a built-in id nor a written scheme's name (a name that could be
+            // one is taken: `plan` checks the scenario writes it).
+            Field::Scheme("Linux 9.9".to_owned()),
             Field::Sharing("nobody".to_owned()),
             Field::Errnos("EPERM".to_owned()),
             Field::Fault("explode".to_owned()),
@@ -273,16 +318,33 @@ mod tests {
         assert_eq!(f, Form::default());
         f.set(Field::Engine("js".to_owned()));
         f.set(Field::Scheme("linux-5.8".to_owned()));
-        assert_eq!((f.engine, f.scheme), (Engine::JsAtomics, Scheme::Linux58));
+        assert_eq!((f.engine, f.scheme), (Engine::JsAtomics, Choice::BuiltIn(Scheme::Linux58)));
+    }
+
+    #[test]
+    fn a_written_scheme_is_chosen_by_name_and_runs_on_js_atomics() {
+        let text = "scheme mine from linux-4.14\nint errseq_check(errseq_t *eseq, errseq_t since)\n{\n\treturn 0;\n}\nend\nopen a f\n";
+        let offers = crate::written::offers(&errseq_scenario::parse(text).expect("checks"));
+        let mut f = Form::default();
+        f.set(Field::Scheme("mine".to_owned()));
+        assert_eq!((f.engine, f.run_engine()), (Engine::WasmAtomics, Engine::JsAtomics));
+        let p = f.plan(&offers).expect("a plan");
+        assert_eq!(p.scheme_label(), "mine (written, from linux-4.14)");
+        assert_eq!(p.written.as_ref().map(|w| &w.program), Some(&offers[0].written.program));
+        // Gone from the text (or the text does not check): said, not run.
+        let why = f.plan(&[]).expect_err("no such scheme now");
+        assert!(why.starts_with("Scheme: the scenario does not write a scheme `mine`"), "{why}");
+        f.set(Field::Scheme("linux-4.17".to_owned()));
+        assert_eq!(f.run_engine(), Engine::WasmAtomics);
     }
 
     #[test]
     fn ops_are_read_with_digit_groups() {
         let mut f = Form::default();
         f.set(Field::Amount(" 1,000_000 ".to_owned()));
-        assert_eq!(f.plan().map(|p| p.budget), Ok(Budget::Ops(1_000_000)));
+        assert_eq!(f.plan(&[]).map(|p| p.budget), Ok(Budget::Ops(1_000_000)));
         f.set(Field::Amount("0".to_owned()));
-        assert!(f.plan().expect_err("0 ops").starts_with("Ops per worker"));
+        assert!(f.plan(&[]).expect_err("0 ops").starts_with("Ops per worker"));
     }
 
     #[test]

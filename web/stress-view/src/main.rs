@@ -9,15 +9,17 @@
 //! Its rooms: `form` (the controls and their validation), `supervisor`
 //! (the throughput run's workers and state machine), `workers` (spawning
 //! workers and speaking the typed protocol, `errseq_stress_protocol`),
-//! `view` (the HTML), and `scenario`, the mode that runs the scenario's
-//! par blocks on workers (the only room that needs the model and the
-//! explorer).
+//! `view` (the HTML), `written` (the schemes the scenario writes, which the
+//! throughput run offers beside the built-in ones), and `scenario`, the
+//! mode that runs the scenario's par blocks on workers (the only room that
+//! needs the model and the explorer).
 
 mod form;
 mod scenario;
 mod supervisor;
 mod view;
 mod workers;
+mod written;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use yew::AppHandle;

@@ -10,15 +10,15 @@
 //! | `stress` | the view's section |
 //! | `stress-kind-throughput`, `stress-kind-scenario` | what runs: the synthetic throughput stress (default), or the page's scenario's par blocks |
 //! | `stress-isolation` | shown when the page is not cross-origin isolated: why, and how to fix it |
-//! | `stress-scheme`, `stress-workers`, `stress-mode` | scheme select, worker count (1..=8), mode select (`own`, `shared`, `unserialized`) |
-//! | `stress-engine` | engine select (`wasm`: wasm atomics on shared memory, `js`: JS `Atomics` calls) |
+//! | `stress-scheme`, `stress-workers`, `stress-mode` | scheme select (built-in ids, then the scenario's written schemes by name in `optgroup#stress-written`), worker count (1..=8), mode select (`own`, `shared`, `unserialized`) |
+//! | `stress-engine` | engine select (`wasm`: wasm atomics on shared memory, `js`: JS `Atomics` calls); `js` and disabled for a written scheme, with `stress-written-note` |
 //! | `stress-budget`, `stress-amount` | budget kind select (`ops` per worker, `seconds`) and its amount |
 //! | `stress-set-ratio`, `stress-errnos` | percent of ops that set an error; errno set (`EIO`, `EIO,ENOSPC`, ...) |
 //! | `stress-fault` | fault injection select (`none`, `panic`, `hang`: the last worker) |
 //! | `stress-start`, `stress-stop` | the buttons |
 //! | `stress-status` | the status line (`role=status`, `aria-live=polite`); `data-phase` = idle, starting, running, stopping, finished, failed |
-//! | `stress-failure` | a crashed or hung worker (`role=alert`), `data-worker` = its index, `data-after-go-ms` = when the page noticed, in ms after the start barrier opened |
-//! | `stress-counts` | per-worker counts; rows `stress-worker-N` with `data-ops`, `data-state` (starting, running, done; after a failure crashed, hung, terminated) |
+//! | `stress-failure` | a crashed, hung or faulted worker (`role=alert`), `data-worker` = its index, `data-after-go-ms` = when the page noticed, in ms after the start barrier opened |
+//! | `stress-counts` | per-worker counts; rows `stress-worker-N` with `data-ops`, `data-state` (starting, running, done; after a failure crashed, hung, faulted, terminated) |
 //! | `stress-verdict` | the invariant check, `data-passed`; one `li.invariant` each with `data-passed` |
 //! | `stress-throughput` | ops/s, `data-ops-per-sec` (all workers), `data-elapsed-us` (slowest worker), `data-engine` |
 
@@ -27,10 +27,11 @@ use errseq_stress::{Sharing, Verdict, SCHEMES};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::form::{Engine, Field, Form, ScenarioForm, ERRNO_SETS};
+use crate::form::{Choice, Engine, Field, Form, ScenarioForm, ERRNO_SETS};
 use crate::scenario::supervisor::{self as scenario_supervisor, ScenarioSupervisor};
 use crate::supervisor::{self, Failure, Outcome, Rows, Supervisor};
 use crate::workers::isolation_problem;
+use crate::written::{offers, Offer};
 
 /// What the view runs: the synthetic throughput loop, or the page's
 /// scenario's par blocks.
@@ -61,6 +62,8 @@ pub struct Stress {
     /// what the scenario mode would run of it.
     text: String,
     text_summary: Result<String, String>,
+    /// The schemes the scenario writes, for the throughput run.
+    written: Vec<Offer>,
     form: Form,
     supervisor: Supervisor,
     scenario_form: ScenarioForm,
@@ -81,6 +84,7 @@ impl Component for Stress {
             kind: Kind::Throughput,
             text: String::new(),
             text_summary: Err(String::new()),
+            written: Vec::new(),
             form: Form::default(),
             supervisor,
             scenario_form: ScenarioForm::default(),
@@ -97,13 +101,15 @@ impl Component for Stress {
                 }
             }
             Msg::Text(t) => {
-                self.text_summary = crate::scenario::describe(&t);
+                let parsed = crate::scenario::parse(&t);
+                self.written = parsed.as_ref().map(offers).unwrap_or_default();
+                self.text_summary = parsed.and_then(|p| crate::scenario::describe_parsed(&p));
                 self.text = t;
             }
             Msg::Field(f) => self.form.set(f),
             Msg::Start => {
                 if self.isolation.is_none() && !self.busy() {
-                    self.supervisor.start(&self.form);
+                    self.supervisor.start(&self.form, &self.written);
                 }
             }
             Msg::Stop => self.supervisor.stop(),
@@ -189,13 +195,15 @@ impl Stress {
     fn throughput_form(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let busy = self.supervisor.phase().busy();
-        let plan = self.form.plan();
+        let plan = self.form.plan(&self.written);
         let onsubmit = link.callback(|e: SubmitEvent| {
             e.prevent_default();
             Msg::Start
         });
         let form = &self.form;
-        let rfc_shared = form.scheme.is_rfc() && form.sharing == Sharing::SharedCursor;
+        let rfc_shared =
+            matches!(form.scheme, Choice::BuiltIn(s) if s.is_rfc()) && form.sharing == Sharing::SharedCursor;
+        let written = matches!(form.scheme, Choice::Written(_));
         html! {
             <>
                 <form class="stress-form" {onsubmit} aria-label="stress plan">
@@ -203,8 +211,9 @@ impl Stress {
                         <label for="stress-scheme">{ "Scheme" }</label>
                         <select id="stress-scheme" disabled={busy} onchange={on_select(link, Field::Scheme)}>
                             { for SCHEMES.iter().map(|s| html! {
-                                <option value={s.id()} selected={*s == form.scheme}>{ format!("{} — {}", s.id(), s.summary()) }</option>
+                                <option value={s.id()} selected={form.scheme == Choice::BuiltIn(*s)}>{ format!("{} — {}", s.id(), s.summary()) }</option>
                             }) }
+                            { self.written_options() }
                         </select>
                     </div>
                     <div class="stress-field">
@@ -245,9 +254,9 @@ impl Stress {
                     </div>
                     <div class="stress-field">
                         <label for="stress-engine">{ "Engine" }</label>
-                        <select id="stress-engine" disabled={busy} onchange={on_select(link, Field::Engine)}>
+                        <select id="stress-engine" disabled={busy || written} onchange={on_select(link, Field::Engine)}>
                             { for Engine::ALL.iter().map(|e| html! {
-                                <option value={e.id()} selected={*e == form.engine}>{ e.describe() }</option>
+                                <option value={e.id()} selected={*e == form.run_engine()}>{ e.describe() }</option>
                             }) }
                         </select>
                     </div>
@@ -269,6 +278,12 @@ impl Stress {
                     Err(why) if !busy => html! { <p class="stress-invalid" id="stress-invalid">{ why.clone() }</p> },
                     _ => html! {},
                 } }
+                { if written && !busy { html! {
+                    <p id="stress-written-note" class="muted stress-note">{ "A written scheme runs on the JS Atomics engine: \
+                        each worker compiles the scheme's C once and interprets it, every READ_ONCE, WRITE_ONCE, cmpxchg and \
+                        spin_lock one Atomics call on the shared memory (the wasm-atomics module has no interpreter). A fault \
+                        in the scheme stops the run, with its line:col." }</p>
+                } } else { html! {} } }
                 { if rfc_shared && !busy { html! {
                     <p class="muted stress-note">{ "rfc-v2 as posted reads the word before taking f_lock, so two fds of one \
                         description can both be told one error (the explorer's finding 4): expect this run to fail now and then." }</p>
@@ -290,6 +305,21 @@ impl Stress {
         }
     }
 
+    /// The scenario's written schemes, after the built-in ones.
+    fn written_options(&self) -> Html {
+        if self.written.is_empty() {
+            return html! {};
+        }
+        html! {
+            <optgroup id="stress-written" label="Written in the scenario">
+                { for self.written.iter().map(|o| html! {
+                    <option value={o.written.name.to_string()}
+                        selected={self.form.scheme == Choice::Written(o.written.name)}>{ o.label() }</option>
+                }) }
+            </optgroup>
+        }
+    }
+
     /// Per-worker counts: live while running, final after.
     fn counts(&self) -> Html {
         let Some(Rows { plan, workers: rows, live }) = self.supervisor.rows() else { return html! {} };
@@ -306,7 +336,7 @@ impl Stress {
                         <tr id={format!("stress-worker-{i}")} data-ops={c.ops.to_string()} data-state={*state}>
                             <th scope="row">{ i }</th>
                             <td>{ plan.cursor_of(i as u32) }</td>
-                            <td class={classes!(matches!(*state, "crashed" | "hung").then_some("bad"))}>{ *state }</td>
+                            <td class={classes!(matches!(*state, "crashed" | "hung" | "faulted").then_some("bad"))}>{ *state }</td>
                             <td>{ grouped(c.ops.into()) }</td>
                             <td>{ grouped(c.sets.into()) }</td>
                             <td>{ grouped(c.reports.into()) }</td>
@@ -375,7 +405,7 @@ fn verdict(outcome: &Outcome) -> Html {
                         </li>
                     }) }
                 </ul>
-                <p class="muted">{ format!("{} ({}, {}, {} of ops set {}).", totals_line(v), plan.scheme, plan.sharing.describe(),
+                <p class="muted">{ format!("{} ({}, {}, {} of ops set {}).", totals_line(v), plan.scheme_label(), plan.sharing.describe(),
                     percent(plan.set_ppm), plan.errnos.iter().map(|e| e.name()).collect::<Vec<_>>().join("/")) }</p>
             </section>
             <p id="stress-throughput" class="stress-throughput" data-ops-per-sec={format!("{ops_per_sec:.0}")}

@@ -1,8 +1,10 @@
 //! One worker's part of a run, on cells it is given as `&[AtomicU32]`.
 //!
-//! The same sequence as the JS-Atomics worker and the native threads:
+//! The same sequence as the JS-Atomics worker and the native threads
+//! (but for opening the cursors, which for a built-in scheme stores the
+//! cells' first value, 0):
 //! add itself to ARRIVED, sleep until the page raises GO, run
-//! `errseq_stress::run_worker` timed from GO to the end of its loop, store
+//! `errseq_stress::run_built_in` timed from GO to the end of its loop, store
 //! the time and DONE (`errseq_stress::finish`). The sleep and the clock
 //! are the host's: wasm cannot sleep on stable Rust, so the host's `wait`
 //! sleeps on the GO cell (`Atomics.wait`, with a timeout) and is called
@@ -15,7 +17,7 @@ use core::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use errseq::atomic::AtomicSlice;
 use errseq::memory::{complete, Addr, Memory};
 use errseq_stress::layout::{worker, ARRIVED, CRASHED, GO};
-use errseq_stress::{finish, run_worker, Plan, StressLayout};
+use errseq_stress::{finish, run_built_in, Plan, StressLayout};
 
 /// How many counts [`Job::run`] hands back: ops, sets, reports, errors,
 /// double reports, elapsed µs (the JS-Atomics worker's "done" message).
@@ -31,9 +33,11 @@ pub struct Job {
 
 impl Job {
     /// Decodes `plan_words` (`Plan::to_words`) for worker `index`, on
-    /// `cells_len` cells; says what is wrong if the three do not fit.
+    /// `cells_len` cells; says what is wrong if the three do not fit. A
+    /// plan that runs a written scheme is refused: this module has no
+    /// interpreter (the JS-Atomics engine runs those).
     pub fn new(plan_words: &[u32], cells_len: usize, index: u32) -> Result<Job, String> {
-        let plan = Plan::from_words(plan_words).map_err(|e| e.to_string())?;
+        let plan = Plan::from_words(plan_words, None).map_err(|e| e.to_string())?;
         if index >= plan.workers {
             return Err(format!("worker index {index} but the plan has {} workers", plan.workers));
         }
@@ -63,7 +67,7 @@ impl Job {
         }
         let t0 = now_ms();
         let mut m = AtomicSlice(cells);
-        let c = complete(run_worker(&mut m, &self.plan, &self.layout, self.index));
+        let c = complete(run_built_in(&mut m, &self.plan, &self.layout, self.index));
         // `as` saturates: a clock that went backwards gives 0.
         let us = ((now_ms() - t0) * 1000.0 + 0.5) as u32;
         complete(finish(&mut m, &self.layout, self.index, us));

@@ -109,4 +109,9 @@ fn a_job_that_does_not_fit_says_why() {
     );
     assert!(!err(&words[..5], need, 0).is_empty());
     assert!(Job::new(&words, need, 1).is_ok());
+    // The words of a plan that runs a written scheme (word 12 says so):
+    // this module has no interpreter, and says where such plans run.
+    let mut written = words.clone();
+    written[12] = 1;
+    assert!(err(&written, need, 0).contains("written schemes run on the JS Atomics engine"));
 }

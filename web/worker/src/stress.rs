@@ -1,12 +1,21 @@
 //! The throughput job: barrier, `errseq_stress::run_worker` through JS
 //! `Atomics`, finish, `Done` with the counts.
+//!
+//! A plan may run a scheme the scenario writes: its source comes in the
+//! start message, and the worker compiles it once, before the barrier;
+//! every step of the interpreted program is then one JS `Atomics` call on
+//! the shared cells, like a built-in scheme's ([`JsCells`]). Worker 0
+//! opens the cursors (`errseq_stress::open_cursors`) before it reaches
+//! the barrier, so that every open happens before any worker starts. A
+//! written scheme's fault ends the worker's loop (the others stop at
+//! their next flush) and it says `Fault` instead of `Done`.
 
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 use errseq::memory::complete;
 use errseq_stress::layout::{worker, ARRIVED, CRASHED, GO};
-use errseq_stress::{finish, run_worker, Plan, StressLayout};
-use errseq_stress_protocol::{Counts, FromWorker, StressStart};
+use errseq_stress::{finish, open_cursors, run_worker, Plan, StressLayout, Written, WrittenFault};
+use errseq_stress_protocol::{Counts, FromWorker, StressStart, WrittenSource};
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint32Array, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -33,7 +42,8 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
         return Err(fail("the run's cells are outside the memory".to_owned()));
     }
     let words = Uint32Array::new_with_byte_offset_and_length(&sab, start.plan_at, start.plan_len).to_vec();
-    let plan = Plan::from_words(&words).map_err(|e| fail(e.to_string()))?;
+    let written = start.written.as_ref().map(compile).transpose().map_err(fail)?;
+    let plan = Plan::from_words(&words, written).map_err(|e| fail(e.to_string()))?;
     if index >= plan.workers {
         return Err(fail(format!("worker index {index} but the plan has {} workers", plan.workers)));
     }
@@ -43,13 +53,21 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     enter_job(index, Some((cells.clone(), layout.worker(index, worker::STATE).0, CRASHED)));
     let js = |e: JsValue| fail(describe(&e));
 
+    if index == 0 {
+        if let Err(fault) = complete(open_cursors(&mut m, &plan, &layout)) {
+            return stopped(index, fault);
+        }
+    }
     Atomics::add(&cells, ARRIVED.0, 1).map_err(js)?;
     while Atomics::load(&cells, GO.0).map_err(js)? == 0 {
         Atomics::wait_with_timeout(&cells, GO.0, 0, 100.0).map_err(js)?;
     }
     let clock = scope().performance().ok_or_else(|| fail("no performance clock in the worker".to_owned()))?;
     let t0 = clock.now();
-    let c = complete(run_worker(&mut m, &plan, &layout, index));
+    let c = match complete(run_worker(&mut m, &plan, &layout, index)) {
+        Ok(c) => c,
+        Err(fault) => return stopped(index, fault),
+    };
     let us = ((clock.now() - t0) * 1000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32;
     complete(finish(&mut m, &layout, index, us));
     let counts = Counts {
@@ -61,5 +79,17 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
         elapsed_us: us,
     };
     post(&FromWorker::Done { index, counts });
+    Ok(())
+}
+
+/// The written scheme of the start message, compiled.
+fn compile(w: &WrittenSource) -> Result<Written, String> {
+    Written::compile(&w.name, &w.base, &w.source, w.first_line, w.line)
+}
+
+/// Tells the page the written scheme faulted (the worker's state in the
+/// cells says so too).
+fn stopped(index: u32, fault: WrittenFault) -> Result<(), Refusal> {
+    post(&FromWorker::Fault { index, message: fault.to_string() });
     Ok(())
 }

@@ -64,9 +64,14 @@ pub struct BlockPlan {
 /// What the mode would run, in one line, before anything runs: the
 /// scenario's title and its blocks (`Err`: why it cannot run, as
 /// [`prepare`] would say). Parsing only: cheap enough for every edit.
+#[cfg(test)]
 pub fn describe(text: &str) -> Result<String, String> {
-    let parsed = parse(text)?;
-    let blocks = Program::compile(&parsed).blocks;
+    describe_parsed(&parse(text)?)
+}
+
+/// [`describe`], of a scenario the view has parsed ([`parse`]) already.
+pub fn describe_parsed(parsed: &errseq_scenario::Parsed) -> Result<String, String> {
+    let blocks = Program::compile(parsed).blocks;
     if blocks.is_empty() {
         return Err(NO_PAR.to_owned());
     }
@@ -86,7 +91,7 @@ const NO_PAR: &str =
                       the findings).";
 
 /// The scenario, or the message that says what is wrong with it.
-fn parse(text: &str) -> Result<errseq_scenario::Parsed, String> {
+pub fn parse(text: &str) -> Result<errseq_scenario::Parsed, String> {
     errseq_scenario::parse(text).map_err(|d| {
         let first = d.first().map_or_else(|| "it does not parse".to_owned(), ToString::to_string);
         let more = match d.len() {

@@ -15,13 +15,16 @@
 //! protocol) is reported at once, one whose heartbeat stops for
 //! [`HANG_MS`] within [`HANG_MS`] + [`POLL_MS`]; either way every worker
 //! is terminated. The page itself never blocks (the main thread may not
-//! `Atomics.wait`).
+//! `Atomics.wait`). A run of a written scheme sends each worker the
+//! scheme's text with its start message; a worker whose scheme faults says
+//! `Fault` (the scheme, line:col and what happened), and the run fails
+//! with that message, every worker terminated.
 //!
 //! This file is the state machine; `run.rs` holds a run's resources (the
 //! memory, the workers, what the page last read of each) and starts them.
 
 use errseq_stress::format::grouped;
-use errseq_stress::layout::{ARRIVED, CRASHED, DONE, GO, IDLE};
+use errseq_stress::layout::{ARRIVED, CRASHED, DONE, FAULTED, GO, IDLE};
 use errseq_stress::{check, throughput, Budget, Plan, Verdict, WorkerCounts};
 use errseq_stress_protocol::{Counts, FromWorker};
 use gloo::timers::callback::Timeout;
@@ -34,6 +37,7 @@ use run::{state_name, Run};
 
 use crate::form::{Engine, Form};
 use crate::workers::{now, Heard, JS_ATOMICS_WORKER, WASM_ATOMICS_WORKER};
+use crate::written::Offer;
 
 /// How often the page reads the buffer.
 pub const POLL_MS: u32 = 100;
@@ -193,24 +197,27 @@ impl Supervisor {
         }
     }
 
-    pub fn start(&mut self, form: &Form) {
+    /// Starts a run of `form`'s plan; `offers` are the written schemes
+    /// the page's scenario offers now.
+    pub fn start(&mut self, form: &Form, offers: &[Offer]) {
         if self.phase.busy() {
             return;
         }
-        let plan = match form.plan() {
-            Ok(p) => Plan { seed: js_sys::Date::now() as u64, ..p },
+        let (plan, written) = match form.plan(offers).and_then(|p| Ok((p, form.written(offers)?))) {
+            Ok((p, written)) => (Plan { seed: js_sys::Date::now() as u64, ..p }, written),
             Err(why) => {
                 self.status = why;
                 return;
             }
         };
-        match Run::launch(plan, form.engine, &self.notify) {
+        let source = written.map(|o| o.source.clone());
+        match Run::launch(plan, form.run_engine(), source, &self.notify) {
             Ok(run) => {
                 self.status = format!(
                     "Starting {} worker{} ({}, {}, {})…",
                     run.plan.workers,
                     if run.plan.workers == 1 { "" } else { "s" },
-                    run.plan.scheme,
+                    run.plan.scheme_label(),
                     run.plan.sharing.describe(),
                     run.engine.describe()
                 );
@@ -262,6 +269,11 @@ impl Supervisor {
                     self.finish();
                 }
             }
+            FromWorker::Fault { message, .. } => self.fail_as(
+                Some(i),
+                "faulted",
+                format!("Worker {i} stopped on a fault of the written scheme ({message})."),
+            ),
             FromWorker::Panic { message, .. } => {
                 self.fail_as(Some(i), "crashed", format!("Worker {i} crashed: {message}."))
             }
@@ -324,7 +336,8 @@ impl Supervisor {
             .slots
             .iter()
             .enumerate()
-            .find(|(_, s)| !s.done && s.state != DONE && t - s.beat_at > HANG_MS)
+            // A faulted worker's own message says why it stopped.
+            .find(|(_, s)| !s.done && s.state != DONE && s.state != FAULTED && t - s.beat_at > HANG_MS)
             .map(|(i, s)| (i, t - s.beat_at));
         if let Some((i, silent)) = hung {
             self.fail_as(

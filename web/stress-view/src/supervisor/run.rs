@@ -2,9 +2,9 @@
 //! `errseq_stress::memory_map`), its workers and what the page last read
 //! of each from the buffer, the poll; and how to start one.
 
-use errseq_stress::layout::{worker, CRASHED, DONE, IDLE, RUNNING, STOP, STOP_REQUESTED};
+use errseq_stress::layout::{worker, CRASHED, DONE, FAULTED, IDLE, RUNNING, STOP, STOP_REQUESTED};
 use errseq_stress::{MemoryMap, Plan, StressLayout, WorkerCounts};
-use errseq_stress_protocol::{Counts, StressStart, ToWorker};
+use errseq_stress_protocol::{Counts, StressStart, ToWorker, WrittenSource};
 use gloo::timers::callback::{Interval, Timeout};
 use js_sys::{Atomics, Int32Array, Object, Reflect, SharedArrayBuffer, Uint32Array, WebAssembly};
 use wasm_bindgen::prelude::*;
@@ -33,6 +33,8 @@ pub(super) struct Run {
     pub(super) plan: Plan,
     pub(super) layout: StressLayout,
     pub(super) engine: Engine,
+    /// The written scheme's text, sent with each start message.
+    pub(super) written: Option<WrittenSource>,
     pub(super) memory: WebAssembly::Memory,
     pub(super) map: MemoryMap,
     /// The run's cells: a view of the memory's SharedArrayBuffer.
@@ -49,8 +51,14 @@ pub(super) struct Run {
 impl Run {
     /// Lays out a shared memory for `plan`, writes the plan into it, and
     /// starts `engine`'s workers, which report to `notify`; or says what
-    /// could not be done (nothing is left running then).
-    pub(super) fn launch(plan: Plan, engine: Engine, notify: &Callback<Event>) -> Result<Run, String> {
+    /// could not be done (nothing is left running then). `written` is the
+    /// text of the written scheme the plan runs, if it runs one.
+    pub(super) fn launch(
+        plan: Plan,
+        engine: Engine,
+        written: Option<WrittenSource>,
+        notify: &Callback<Event>,
+    ) -> Result<Run, String> {
         let layout = StressLayout::new(&plan);
         let map = MemoryMap::new(&plan, &layout);
         let memory =
@@ -89,6 +97,7 @@ impl Run {
             plan,
             layout,
             engine,
+            written,
             memory,
             map,
             cells,
@@ -167,6 +176,7 @@ impl Run {
             cells_at: m.cells_at,
             cells_len: m.cells_len,
             out_at: m.out_at,
+            written: self.written.clone(),
         })
     }
 }
@@ -178,6 +188,7 @@ pub(super) fn state_name(state: u32) -> &'static str {
         RUNNING => "running",
         DONE => "done",
         CRASHED => "crashed",
+        FAULTED => "faulted",
         _ => "?",
     }
 }
