@@ -34,8 +34,9 @@ async function openStress(url = session.base, contextOptions = undefined) {
   return { page, problems, workers };
 }
 
+/// `engine: null` leaves the engine as it is (a written scheme's is JS Atomics, and not chosen).
 async function configure(page, { scheme = 'linux-4.13', workers = '2', mode = 'own', ops = '1000000', ratio = '5', fault = 'none', engine = 'wasm' } = {}) {
-  await page.selectOption('#stress-engine', engine);
+  if (engine) await page.selectOption('#stress-engine', engine);
   await page.selectOption('#stress-scheme', scheme);
   await page.fill('#stress-workers', workers);
   await page.selectOption('#stress-mode', mode);
@@ -173,6 +174,82 @@ test('two workers on one cursor without f_lock are caught telling an error twice
   assert.equal(await first.getAttribute('data-passed'), 'false');
   assert.match(await first.textContent(), /cursor 0 \(workers 0 and 1\): \d+ report\(s\) told the cursor a counter value it had been told before/);
   await screenshot(page, 'stress-unserialized');
+  await page.close();
+});
+
+// ---- Schemes written in the scenario, stressed: each worker compiles the
+// scheme's C and interprets it, every atomic step one JS Atomics call.
+
+const BASE_417 = readFileSync(path.join(ROOT, 'crates/lang/src/bases/linux-4.17.c'), 'utf8');
+/// 4.17 with errseq_check_and_advance no longer marking the word SEEN: the
+/// next set of the same errno changes nothing, and every fsync reports the
+/// one error again.
+const NO_SEEN = BASE_417.replace('\t\tif (new != old)\n\t\t\tcmpxchg(eseq, old, new);\n', '');
+
+function block(name, source) {
+  return `scheme ${name} from linux-4.17\n${source.trimEnd()}\nend\n`;
+}
+
+test('a scheme the scenario writes is stressed on workers, and one broken on purpose is caught', async () => {
+  assert.notEqual(NO_SEEN, BASE_417);
+  const text = `schemes: linux-4.17 copy noseen\n${block('copy', BASE_417)}${block('noseen', NO_SEEN)}open a f\n`;
+  const { page, problems, workers } = await openStress(`${session.base}#text=${encodeURIComponent(text)}`);
+  await page.waitForSelector('#stress-written option[value="noseen"]', { state: 'attached' });
+  assert.deepEqual(await page.$$eval('#stress-written option', (os) => os.map((o) => o.value)), ['copy', 'noseen']);
+  await configure(page, { scheme: 'copy', workers: '2', mode: 'shared', ops: '200000', ratio: '10', engine: 'wasm' });
+  // A written scheme runs on the JS Atomics engine, whatever was chosen.
+  assert.equal(await page.$eval('#stress-engine', (s) => s.value), 'js');
+  assert.equal(await page.isDisabled('#stress-engine'), true);
+  assert.match(await page.textContent('#stress-written-note'), /each worker compiles the scheme's C once/);
+  assert.equal(await run(page), 'finished', await page.textContent('#stress-status'));
+  assert.equal(await page.getAttribute('#stress-verdict', 'data-passed'), 'true', await page.textContent('#stress-verdict'));
+  assert.match(await page.textContent('#stress-verdict'), /copy \(written, from linux-4\.17\)/);
+  assert.equal(await page.getAttribute('#stress-throughput', 'data-engine'), 'js');
+  assert.ok(Number(await page.getAttribute('#stress-throughput', 'data-ops-per-sec')) > 0);
+  for (const i of [0, 1]) assert.equal(await page.getAttribute(`#stress-worker-${i}`, 'data-ops'), '200000');
+  assert.ok(workers.length === 2 && workers.every((w) => w.url.endsWith(SCRIPTS.js)), JSON.stringify(workers));
+
+  await configure(page, { scheme: 'noseen', workers: '1', ops: '100000', ratio: '5', engine: null });
+  assert.equal(await run(page), 'finished', await page.textContent('#stress-status'));
+  assert.equal(await page.getAttribute('#stress-verdict', 'data-passed'), 'false');
+  const first = page.locator('#stress-verdict li.invariant').first();
+  assert.equal(await first.getAttribute('data-passed'), 'false');
+  assert.match(await first.textContent(), /cursor 0 \(worker 0\): \d+ report\(s\) told the cursor a counter value it had been told before/);
+  assert.deepEqual(problems, []);
+  await screenshot(page, 'stress-written');
+  await page.close();
+});
+
+test('a written scheme that faults stops the run with the scheme and its line:col, all workers terminated', async () => {
+  // errseq_set never returns: each call is stopped after its loop budget.
+  const spin = 'errseq_t errseq_set(errseq_t *eseq, int err)\n{\n\tfor (;;) { }\n}\n';
+  const text = `schemes: linux-4.17 spin\n${block('spin', spin)}open a f\n`;
+  const { page, problems, workers } = await openStress(`${session.base}#text=${encodeURIComponent(text)}`);
+  await page.waitForSelector('#stress-written option[value="spin"]', { state: 'attached' });
+  await configure(page, { scheme: 'spin', workers: '3', ops: '400000000', ratio: '5' });
+  assert.equal(await run(page, 20_000), 'failed');
+  // The line of the endless loop in the page's text (a link's text is shown canonical).
+  await page.getByRole('tab', { name: 'Playground' }).click();
+  const line = (await page.inputValue('#scenario')).split('\n').indexOf('\tfor (;;) { }') + 1;
+  assert.ok(line > 0);
+  await page.getByRole('tab', { name: 'Stress' }).click();
+  const failure = page.locator('#stress-failure');
+  assert.equal(await failure.textContent().then((t) => t.match(/Worker \d stopped on a fault of the written scheme \((\d+:\d+): scheme `spin`: this call went round its loops 10000 times without returning: an endless loop\?\)\./)?.[1]),
+    `${line}:2`, await failure.textContent());
+  const culprit = await failure.getAttribute('data-worker');
+  assert.equal(await page.getAttribute(`#stress-worker-${culprit}`, 'data-state'), 'faulted');
+  assert.match(await page.textContent('#stress-status'), /All 3 workers were terminated/);
+  assert.equal(await page.locator('#stress-verdict').count(), 0, 'no verdict for a run that did not finish');
+  await waitClosed(workers, 3);
+  assert.ok(await responsiveness(page) < 500);
+  // The scheme fixed in the Playground tab runs.
+  await page.getByRole('tab', { name: 'Playground' }).click();
+  await page.fill('#scenario', text.replace('\tfor (;;) { }\n', '\treturn 0;\n'));
+  await page.getByRole('tab', { name: 'Stress' }).click();
+  await configure(page, { scheme: 'spin', workers: '1', ops: '10000', ratio: '5', engine: null });
+  assert.equal(await run(page), 'finished', await page.textContent('#stress-status'));
+  assert.deepEqual(problems, []);
+  await screenshot(page, 'stress-written-fault');
   await page.close();
 });
 
