@@ -4,9 +4,14 @@
 # and by Web Workers on one SharedArrayBuffer (the Stress view, in headless
 # Chromium through playwright-core) with each engine: wasm atomics on the
 # shared memory, and JS Atomics calls. Side by side in one run, each plan
-# REPEAT times per side, alternating; prints ops/s and the ratios.
+# REPEAT times per side, alternating; prints ops/s and the ratios. Then
+# the same plans with linux-4.13 written in the scheme language (its own
+# source, errseq_lang::base_source) and interpreted, against the built-in,
+# natively and in the JS-Atomics workers (the engine written schemes run
+# on).
 #
 #   bash scripts/bench-stress.sh            # REPEAT=5 OPS=4000000 by default
+#   ONLY=written bash scripts/bench-stress.sh   # the second table alone
 #
 # Builds the site into target/bench-stress-dist (not dist/) and serves it
 # with the cross-origin isolation headers from a small Node server.
@@ -29,13 +34,13 @@ cargo build --profile stress-wasm --locked -p errseq-stress --example native >"$
 NATIVE="$TARGET/stress-wasm/examples/native"
 
 cd web
-DIST="$DIST" NATIVE="$NATIVE" REPEAT="$REPEAT" OPS="$OPS" node --input-type=module - <<'JS'
+DIST="$DIST" NATIVE="$NATIVE" REPEAT="$REPEAT" OPS="$OPS" ONLY="${ONLY:-}" node --input-type=module - <<'JS'
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { browser } from './tests/harness.mjs';
+import { browser, ROOT } from './tests/harness.mjs';
 
 const { DIST, NATIVE } = process.env;
 const REPEAT = Number(process.env.REPEAT);
@@ -68,17 +73,23 @@ const plans = [
   { scheme: 'linux-4.13', workers: 2, mode: 'shared', ratio: 5 },
 ];
 
+// The page's scenario writes linux-4.13's own source as scheme `copy`,
+// which the Stress view offers beside the built-in schemes.
+const source = await readFile(path.join(ROOT, 'crates/lang/src/bases/linux-4.13.c'), 'utf8');
+const text = `scheme copy from linux-4.13\n${source.trimEnd()}\nend\nopen a f\n`;
+
 const chrome = await browser();
 const page = await chrome.newPage();
-await page.goto(base);
+await page.goto(`${base}#text=${encodeURIComponent(text)}`);
 await page.getByRole('tab', { name: 'Stress' }).click();
 // The view is a module of its own, loaded when the tab first opens.
 await page.waitForSelector('#stress .stress-fault');
 await page.$eval('.stress-fault', (details) => { details.open = true; });
 
-async function browserRun(p, engine) {
+async function browserRun(p, engine, written = false) {
+  await page.selectOption('#stress-scheme', 'linux-4.13');
   await page.selectOption('#stress-engine', engine);
-  await page.selectOption('#stress-scheme', p.scheme);
+  await page.selectOption('#stress-scheme', written ? 'copy' : p.scheme);
   await page.fill('#stress-workers', String(p.workers));
   await page.selectOption('#stress-mode', p.mode);
   await page.selectOption('#stress-budget', 'ops');
@@ -94,9 +105,10 @@ async function browserRun(p, engine) {
   return Number(await page.getAttribute('#stress-throughput', 'data-ops-per-sec'));
 }
 
-function nativeRun(p) {
+function nativeRun(p, written = false) {
   const out = execFileSync(NATIVE, ['--scheme', p.scheme, '--workers', String(p.workers), '--sharing', p.mode,
-    '--ops', OPS, '--set-ratio', String(p.ratio / 100), '--errnos', 'EIO'], { encoding: 'utf8' });
+    '--ops', OPS, '--set-ratio', String(p.ratio / 100), '--errnos', 'EIO', ...(written ? ['--written', 'base'] : [])],
+    { encoding: 'utf8' });
   const best = out.match(/^best (\d+)$/m);
   if (!best) throw new Error(`native: ${out}`);
   return Number(best[1]);
@@ -106,21 +118,39 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const m = (x) => `${(x / 1e6).toFixed(1)} M`;
 console.log(`\n${os.cpus().length} cores (${os.cpus()[0].model}); ${await chrome.version()} headless; ${OPS} ops per worker, ` +
   `${REPEAT} runs per side, alternating; figures are medians (best in parentheses)\n`);
-console.log('| plan | native threads, ops/s | workers, wasm atomics | / native | workers, JS Atomics | / native |');
-console.log('|---|---|---|---|---|---|');
-for (const p of plans) {
-  const native = [];
-  const wasm = [];
-  const js = [];
-  for (let i = 0; i < REPEAT; i++) {
-    native.push(nativeRun(p));
-    wasm.push(await browserRun(p, 'wasm'));
-    js.push(await browserRun(p, 'js'));
+const label = (p) => `${p.scheme}, ${p.workers} worker${p.workers > 1 ? 's' : ''}, ${p.mode === 'own' ? 'own cursors' : 'one shared cursor'}, ${p.ratio}% sets`;
+if (process.env.ONLY !== 'written') {
+  console.log('| plan | native threads, ops/s | workers, wasm atomics | / native | workers, JS Atomics | / native |');
+  console.log('|---|---|---|---|---|---|');
+  for (const p of plans) {
+    const native = [];
+    const wasm = [];
+    const js = [];
+    for (let i = 0; i < REPEAT; i++) {
+      native.push(nativeRun(p));
+      wasm.push(await browserRun(p, 'wasm'));
+      js.push(await browserRun(p, 'js'));
+    }
+    const n = median(native);
+    const cell = (xs) => `${m(median(xs))} (${m(Math.max(...xs))}) | ${(100 * median(xs) / n).toFixed(1)}%`;
+    console.log(`| ${label(p)} | ${m(n)} (${m(Math.max(...native))}) | ${cell(wasm)} | ${cell(js)} |`);
   }
-  const n = median(native);
-  const cell = (xs) => `${m(median(xs))} (${m(Math.max(...xs))}) | ${(100 * median(xs) / n).toFixed(1)}%`;
-  console.log(`| ${p.scheme}, ${p.workers} worker${p.workers > 1 ? 's' : ''}, ${p.mode === 'own' ? 'own cursors' : 'one shared cursor'}, ${p.ratio}% sets ` +
-    `| ${m(n)} (${m(Math.max(...native))}) | ${cell(wasm)} | ${cell(js)} |`);
+}
+
+// Written (interpreted) against built-in, natively and in the JS-Atomics workers.
+console.log('\n| plan | native, built-in | native, written | / built-in | JS Atomics, built-in | JS Atomics, written | / built-in |');
+console.log('|---|---|---|---|---|---|---|');
+for (const p of plans) {
+  const runs = { nb: [], nw: [], jb: [], jw: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    runs.nb.push(nativeRun(p));
+    runs.nw.push(nativeRun(p, true));
+    runs.jb.push(await browserRun(p, 'js'));
+    runs.jw.push(await browserRun(p, 'js', true));
+  }
+  const cell = (xs) => `${m(median(xs))} (${m(Math.max(...xs))})`;
+  const ratio = (a, b) => `${(100 * median(a) / median(b)).toFixed(1)}%`;
+  console.log(`| ${label(p)} | ${cell(runs.nb)} | ${cell(runs.nw)} | ${ratio(runs.nw, runs.nb)} | ${cell(runs.jb)} | ${cell(runs.jw)} | ${ratio(runs.jw, runs.jb)} |`);
 }
 await chrome.close();
 server.close();

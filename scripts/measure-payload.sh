@@ -12,6 +12,7 @@ first=( errseq-web-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a
 later=( errseq-web-deferred_bg.wasm errseq-web-deferred.js
   errseq-stress-view_bg.wasm errseq-stress-view.js errseq-stress.wasm errseq-stress-worker.js
   errseq-worker_bg.wasm errseq-worker.js errseq-worker_loader.js
+  errseq-written-worker_bg.wasm errseq-written-worker.js errseq-written-worker_loader.js
   errseq-scenario-worker_bg.wasm errseq-scenario-worker.js errseq-scenario-worker_loader.js )
 row() { printf '%-48s %9d %9d\n' "$1" "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 total() { local raw=0 gz=0; for f in "$@"; do raw=$((raw + $(stat -c %s "$f"))); gz=$((gz + $(gzip -9c "$f" | wc -c))); done; printf '%-48s %9d %9d\n' "$label" "$raw" "$gz"; }

@@ -61,7 +61,7 @@ async function responsiveness(page) {
   return Date.now() - t0;
 }
 
-const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js', scenario: '/errseq-scenario-worker_loader.js' };
+const SCRIPTS = { wasm: '/errseq-stress-worker.js', js: '/errseq-worker_loader.js', written: '/errseq-written-worker_loader.js', scenario: '/errseq-scenario-worker_loader.js' };
 
 for (const engine of ['wasm', 'js']) test(`a 2-worker stress run passes its invariant check (${engine} engine)`, async () => {
   const { page, problems, workers } = await openStress();
@@ -207,7 +207,7 @@ test('a scheme the scenario writes is stressed on workers, and one broken on pur
   assert.equal(await page.getAttribute('#stress-throughput', 'data-engine'), 'js');
   assert.ok(Number(await page.getAttribute('#stress-throughput', 'data-ops-per-sec')) > 0);
   for (const i of [0, 1]) assert.equal(await page.getAttribute(`#stress-worker-${i}`, 'data-ops'), '200000');
-  assert.ok(workers.length === 2 && workers.every((w) => w.url.endsWith(SCRIPTS.js)), JSON.stringify(workers));
+  assert.ok(workers.length === 2 && workers.every((w) => w.url.endsWith(SCRIPTS.written)), JSON.stringify(workers));
 
   await configure(page, { scheme: 'noseen', workers: '1', ops: '100000', ratio: '5', engine: null });
   assert.equal(await run(page), 'finished', await page.textContent('#stress-status'));

@@ -22,6 +22,8 @@ pub enum Heard {
 /// hash worker files, and scripts/build-stress-wasm.sh copies the first.
 pub const WASM_ATOMICS_WORKER: &str = "./errseq-stress-worker.js";
 pub const JS_ATOMICS_WORKER: &str = "./errseq-worker_loader.js";
+/// The JS-Atomics engine's worker for a written scheme's run.
+pub const WRITTEN_WORKER: &str = "./errseq-written-worker_loader.js";
 pub const SCENARIO_WORKER: &str = "./errseq-scenario-worker_loader.js";
 
 /// One running Web Worker and the closures its handlers are.

@@ -6,13 +6,16 @@
 //! protocol of `errseq_stress_protocol`:
 //!
 //! - `errseq-worker` (`src/main.rs`) runs the throughput loop
-//!   (`ToWorker::Stress`, [`stress`]);
+//!   (`ToWorker::Stress`, [`stress`]) of a built-in scheme;
+//! - `errseq-written-worker` (`src/bin/written-worker.rs`) runs it for a
+//!   scheme the scenario writes, which it compiles and interprets;
 //! - `errseq-scenario-worker` (`src/bin/scenario-worker.rs`) runs one task
 //!   of a scenario's `par` block many times (`ToWorker::Scenario`,
 //!   [`scenario`]).
 //!
-//! Two binaries so that the throughput engine's worker carries none of the
-//! scenario parser and model, which the scenario job needs (BENCHMARKS.md,
+//! Three binaries so that the throughput engine's worker carries none of
+//! the scenario parser and model, which the scenario job needs, nor the
+//! scheme language, which a written scheme's run needs (BENCHMARKS.md,
 //! "Payload"): each links only what its `main` reaches.
 //!
 //! Rooms: [`host`] (the protocol's worker side: panic hook, handler,

@@ -1,4 +1,6 @@
-//! `errseq-worker`: the throughput engine's worker (see the library).
+//! `errseq-worker`: the throughput engine's worker, for the built-in
+//! schemes (see the library; a written scheme's run goes to
+//! `errseq-written-worker`, `src/bin/written-worker.rs`).
 //!
 //! 1. worker → page `Ready`, once its handler is installed (a message
 //!    sent before that would be lost);
@@ -22,7 +24,9 @@
 fn main() {
     use errseq_stress_protocol::ToWorker;
     errseq_worker::host::start(|job, shared| match job {
-        ToWorker::Stress(start) => errseq_worker::stress::run(&start, shared),
+        ToWorker::Stress(start) => {
+            errseq_worker::stress::run::<errseq_worker::stress::BuiltIn>(&start, shared)
+        }
         ToWorker::Scenario(start) => Err((
             Some(start.index),
             "this is the throughput worker; scenario jobs go to errseq-scenario-worker".to_owned(),

@@ -9,12 +9,19 @@
 //! the barrier, so that every open happens before any worker starts. A
 //! written scheme's fault ends the worker's loop (the others stop at
 //! their next flush) and it says `Fault` instead of `Done`.
+//!
+//! Which plans a binary takes is a type ([`Reach`]): `errseq-worker`'s
+//! [`BuiltIn`] never names the scheme language, so it links neither the
+//! compiler nor the interpreter; `errseq-written-worker`'s [`AnyScheme`]
+//! does (BENCHMARKS.md, "Payload").
 
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 use errseq::memory::complete;
 use errseq_stress::layout::{worker, ARRIVED, CRASHED, GO};
-use errseq_stress::{finish, open_cursors, run_worker, Plan, StressLayout, Written, WrittenFault};
+use errseq_stress::{
+    finish, open_cursors, run_built_in, run_worker, Plan, StressLayout, WorkerCounts, Written, WrittenFault,
+};
 use errseq_stress_protocol::{Counts, FromWorker, StressStart, WrittenSource};
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint32Array, WebAssembly};
 use wasm_bindgen::prelude::*;
@@ -23,9 +30,71 @@ use wasm_bindgen::JsCast;
 use crate::cells::JsCells;
 use crate::host::{describe, enter_job, post, scope, Refusal};
 
+/// The plans a worker binary runs.
+pub trait Reach {
+    /// The written scheme of a start message, compiled, or why not.
+    fn compile(w: &WrittenSource) -> Result<Written, String>;
+    /// Opens the run's cursors (worker 0, before the barrier).
+    fn open(m: &mut JsCells, plan: &Plan, layout: &StressLayout) -> Result<(), WrittenFault>;
+    /// The loop.
+    fn run(
+        m: &mut JsCells,
+        plan: &Plan,
+        layout: &StressLayout,
+        index: u32,
+    ) -> Result<WorkerCounts, WrittenFault>;
+}
+
+/// Built-in schemes only (`errseq-worker`).
+pub enum BuiltIn {}
+
+impl Reach for BuiltIn {
+    fn compile(_: &WrittenSource) -> Result<Written, String> {
+        Err("this worker runs built-in schemes; a written scheme's run goes to errseq-written-worker"
+            .to_owned())
+    }
+
+    /// Nothing to do: a built-in scheme's sample of the word's first
+    /// value, 0, stores the cells' first value, 0.
+    fn open(_: &mut JsCells, _: &Plan, _: &StressLayout) -> Result<(), WrittenFault> {
+        Ok(())
+    }
+
+    fn run(
+        m: &mut JsCells,
+        plan: &Plan,
+        layout: &StressLayout,
+        index: u32,
+    ) -> Result<WorkerCounts, WrittenFault> {
+        Ok(complete(run_built_in(m, plan, layout, index)))
+    }
+}
+
+/// Built-in and written schemes (`errseq-written-worker`).
+pub enum AnyScheme {}
+
+impl Reach for AnyScheme {
+    fn compile(w: &WrittenSource) -> Result<Written, String> {
+        Written::compile(&w.name, &w.base, &w.source, w.first_line, w.line)
+    }
+
+    fn open(m: &mut JsCells, plan: &Plan, layout: &StressLayout) -> Result<(), WrittenFault> {
+        complete(open_cursors(m, plan, layout))
+    }
+
+    fn run(
+        m: &mut JsCells,
+        plan: &Plan,
+        layout: &StressLayout,
+        index: u32,
+    ) -> Result<WorkerCounts, WrittenFault> {
+        complete(run_worker(m, plan, layout, index))
+    }
+}
+
 /// Runs worker `start.index` of the throughput run whose shared
 /// `WebAssembly.Memory` is `shared`; says `Done`, or why not.
-pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
+pub fn run<R: Reach>(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     let index = start.index;
     let fail = |why: String| (Some(index), why);
     let memory: &WebAssembly::Memory =
@@ -42,7 +111,7 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
         return Err(fail("the run's cells are outside the memory".to_owned()));
     }
     let words = Uint32Array::new_with_byte_offset_and_length(&sab, start.plan_at, start.plan_len).to_vec();
-    let written = start.written.as_ref().map(compile).transpose().map_err(fail)?;
+    let written = start.written.as_ref().map(R::compile).transpose().map_err(fail)?;
     let plan = Plan::from_words(&words, written).map_err(|e| fail(e.to_string()))?;
     if index >= plan.workers {
         return Err(fail(format!("worker index {index} but the plan has {} workers", plan.workers)));
@@ -54,7 +123,7 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     let js = |e: JsValue| fail(describe(&e));
 
     if index == 0 {
-        if let Err(fault) = complete(open_cursors(&mut m, &plan, &layout)) {
+        if let Err(fault) = R::open(&mut m, &plan, &layout) {
             return stopped(index, fault);
         }
     }
@@ -64,7 +133,7 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     }
     let clock = scope().performance().ok_or_else(|| fail("no performance clock in the worker".to_owned()))?;
     let t0 = clock.now();
-    let c = match complete(run_worker(&mut m, &plan, &layout, index)) {
+    let c = match R::run(&mut m, &plan, &layout, index) {
         Ok(c) => c,
         Err(fault) => return stopped(index, fault),
     };
@@ -80,11 +149,6 @@ pub fn run(start: &StressStart, shared: &JsValue) -> Result<(), Refusal> {
     };
     post(&FromWorker::Done { index, counts });
     Ok(())
-}
-
-/// The written scheme of the start message, compiled.
-fn compile(w: &WrittenSource) -> Result<Written, String> {
-    Written::compile(&w.name, &w.base, &w.source, w.first_line, w.line)
 }
 
 /// Tells the page the written scheme faulted (the worker's state in the

@@ -48,7 +48,7 @@ pub const HANG_MS: f64 = 1_000.0;
 const START_MS: f64 = 15_000.0;
 
 impl Engine {
-    /// The worker's script.
+    /// The worker's script (for a built-in scheme).
     fn url(self) -> &'static str {
         match self {
             Engine::WasmAtomics => WASM_ATOMICS_WORKER,

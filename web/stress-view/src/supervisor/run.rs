@@ -13,7 +13,7 @@ use yew::Callback;
 
 use super::{Event, POLL_MS};
 use crate::form::Engine;
-use crate::workers::{describe, now, WorkerHandle};
+use crate::workers::{describe, now, WorkerHandle, WRITTEN_WORKER};
 
 /// One Web Worker and the page's view of it.
 pub(super) struct Slot {
@@ -52,7 +52,8 @@ impl Run {
     /// Lays out a shared memory for `plan`, writes the plan into it, and
     /// starts `engine`'s workers, which report to `notify`; or says what
     /// could not be done (nothing is left running then). `written` is the
-    /// text of the written scheme the plan runs, if it runs one.
+    /// text of the written scheme the plan runs, if it runs one (its
+    /// workers are the JS-Atomics engine's that carry the interpreter).
     pub(super) fn launch(
         plan: Plan,
         engine: Engine,
@@ -68,9 +69,10 @@ impl Run {
             .copy_from(&plan.to_words());
         let cells = Int32Array::new_with_byte_offset_and_length(&sab, map.cells_at(), map.cells_len());
         let heard = notify.reform(Event::Heard);
+        let url = if written.is_some() { WRITTEN_WORKER } else { engine.url() };
         let mut slots: Vec<Slot> = Vec::new();
         for i in 0..plan.workers {
-            match WorkerHandle::spawn(engine.url(), i, &heard) {
+            match WorkerHandle::spawn(url, i, &heard) {
                 Ok(handle) => slots.push(Slot {
                     handle,
                     ready: false,
