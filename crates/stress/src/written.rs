@@ -129,6 +129,10 @@ pub trait Algorithm {
     /// no fault path), a [`WrittenFault`] for a written one.
     type Fault: Into<WrittenFault>;
 
+    /// Whether this is a written scheme, which may store to the word and
+    /// fault holding `f_lock` (the loop watches for both only then).
+    const WRITTEN: bool;
+
     /// `do_dentry_open`: the cursor samples the word (and from 5.8 the
     /// superblock's).
     fn open<M: Memory>(
@@ -165,6 +169,7 @@ pub struct BuiltIn(pub Scheme);
 
 impl Algorithm for BuiltIn {
     type Fault = core::convert::Infallible;
+    const WRITTEN: bool = false;
 
     #[inline]
     fn open<M: Memory>(
@@ -234,6 +239,7 @@ impl Written {
 
 impl Algorithm for Written {
     type Fault = WrittenFault;
+    const WRITTEN: bool = true;
 
     fn open<M: Memory>(
         &self,
