@@ -383,6 +383,21 @@ test('the scenario mode runs page steps that wait (writeback racing fsync), bloc
   await page.close();
 });
 
+test('the scenario mode runs a par block under a scheme the scenario writes, judged by the explorer', async () => {
+  const text = `${block('copy', BASE_417)}open a f\ndup b a\npar\n  fsync a\n  error f EIO\n  fsync b\nend\n`;
+  const { page, problems, workers } = await openScenario(text);
+  await page.waitForSelector('#scenario-written option[value="copy"]', { state: 'attached' });
+  assert.equal(await runScenario(page, { scheme: 'copy', runs: '1000' }), 'finished', await page.textContent('#scenario-mode'));
+  const found = await blocks(page);
+  assert.equal(found.length, 1);
+  assertJudged(found, 1000);
+  assert.match(await page.textContent('#scenario-status'), /Finished: 1,000 runs of the par block under copy\./);
+  await waitClosed(workers, 3);
+  assert.ok(workers.every((w) => w.url.endsWith(SCRIPTS.scenario)), JSON.stringify(workers));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('the scenario mode says why a scenario cannot run, follows the page\'s text, and stops', async () => {
   const { page, problems, workers } = await openScenario('open a f\nwrite a\nfsync a\n');
   assert.equal(await page.getAttribute('#scenario-source', 'data-runnable'), 'false');

@@ -3,7 +3,7 @@
 //! and number of runs, each validated with a message that says what a
 //! field takes.
 
-use errseq::{Errno, Scheme, WrittenName};
+use errseq::{Errno, Scheme, SchemeKey, WrittenName};
 use errseq_stress::{Budget, Fault, FaultKind, Plan, Sharing};
 
 use crate::written::Offer;
@@ -237,20 +237,22 @@ pub const MAX_RUNS: u32 = errseq_stress_protocol::scenario::MAX_RUNS;
 /// The scenario mode's controls, as typed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioForm {
-    pub scheme: Scheme,
+    /// A built-in scheme, or one the scenario writes (which `prepare`
+    /// finds in the text, or says it does not).
+    pub scheme: SchemeKey,
     pub runs: String,
 }
 
 impl Default for ScenarioForm {
     fn default() -> Self {
-        ScenarioForm { scheme: Scheme::LATEST, runs: "1000".to_owned() }
+        ScenarioForm { scheme: SchemeKey::BuiltIn(Scheme::LATEST), runs: "1000".to_owned() }
     }
 }
 
 /// What the scenario mode's controls ask for.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioRequest {
-    pub scheme: Scheme,
+    pub scheme: SchemeKey,
     pub runs: u32,
 }
 
@@ -260,10 +262,13 @@ impl ScenarioForm {
         Scheme::ALL.into_iter().chain(Scheme::VARIANTS)
     }
 
-    /// Takes a scheme id; an unknown id leaves the scheme as it was.
+    /// Takes a scheme id or a written scheme's name; anything else leaves
+    /// the scheme as it was.
     pub fn set_scheme(&mut self, id: &str) {
         if let Some(s) = Scheme::from_id(id) {
-            self.scheme = s;
+            self.scheme = SchemeKey::BuiltIn(s);
+        } else if let Some(n) = WrittenName::new(id) {
+            self.scheme = SchemeKey::Written(n);
         }
     }
 
@@ -350,11 +355,13 @@ mod tests {
     #[test]
     fn the_scenario_form_asks_for_a_scheme_and_runs() {
         let mut f = ScenarioForm::default();
-        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux58, runs: 1000 }));
+        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux58.into(), runs: 1000 }));
         f.set_scheme("linux-4.17");
-        f.set_scheme("no-such-scheme");
+        f.set_scheme("No such scheme");
         f.runs = "2,500".to_owned();
-        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux417, runs: 2500 }));
+        assert_eq!(f.request(), Ok(ScenarioRequest { scheme: Scheme::Linux417.into(), runs: 2500 }));
+        f.set_scheme("mine");
+        assert_eq!(f.scheme, SchemeKey::Written(WrittenName::new("mine").expect("a name")));
         for bad in ["0", "-1", "1.5", "", "100001", "many"] {
             f.runs = bad.to_owned();
             assert_eq!(f.request(), Err("Runs: a whole number from 1 to 100,000.".to_owned()), "{bad:?}");

@@ -149,7 +149,7 @@ impl Component for Stress {
                 { match self.kind {
                     Kind::Throughput => html! { <>{ self.throughput_form(ctx) }{ self.throughput_results() }</> },
                     Kind::Scenario => crate::scenario::view::panel(ctx.link(), &self.scenario_form, &self.scenario,
-                        &self.text_summary, self.isolation.is_none()),
+                        &self.text_summary, &self.written, self.isolation.is_none()),
                 } }
             </section>
         }

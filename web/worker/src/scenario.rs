@@ -8,7 +8,9 @@
 //! random few steps and performs its call with `errseq_model::kernel::run`
 //! on a [`SharedKernel`]: core actions are JS `Atomics` on the cells, page
 //! steps are made atomic by one lock cell. After the last run the leader
-//! says `Tally`.
+//! says `Tally`. The scheme may be one the scenario writes: the worker's
+//! own check of the text compiles it, and its calls run interpreted
+//! (`errseq_model::Runner`), each step of its C one `Atomics` call.
 //!
 //! **Why spin before sleeping.** `Atomics.wait` wakes a worker tens of
 //! microseconds after `notify`, longer than a whole call takes, so tasks
@@ -29,9 +31,9 @@ use core::convert::Infallible;
 use std::collections::BTreeMap;
 
 use errseq::memory::{complete, Action, Memory};
-use errseq::Scheme;
-use errseq_model::kernel::{apply_page_step, page_step_enabled, run as run_call, Cx};
-use errseq_model::{Kernel, Layout, PageStep, Program};
+use errseq::{Scheme, SchemeKey, WrittenName};
+use errseq_model::kernel::{apply_page_step, page_step_enabled};
+use errseq_model::{Kernel, Layout, PageStep, Program, Runner};
 use errseq_stress_protocol::scenario::{result_word, ScenarioMap, ARRIVED, GO, MAX_RUNS, PAGE_LOCK};
 use errseq_stress_protocol::{FromWorker, ScenarioStart, Tallied};
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer};
@@ -168,8 +170,10 @@ pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), Refusal> {
     let fail = |why: String| (Some(index), why);
     let sab: &SharedArrayBuffer =
         shared.dyn_ref().ok_or_else(|| fail("the start message has no SharedArrayBuffer".to_owned()))?;
-    let scheme =
-        Scheme::from_id(&start.scheme).ok_or_else(|| fail(format!("no scheme {:?}", start.scheme)))?;
+    let scheme = Scheme::from_id(&start.scheme)
+        .map(SchemeKey::BuiltIn)
+        .or_else(|| WrittenName::new(&start.scheme).map(SchemeKey::Written))
+        .ok_or_else(|| fail(format!("no scheme {:?}", start.scheme)))?;
     let parsed = errseq_scenario::parse(&start.text).map_err(|d| {
         let first = d.first().map_or_else(String::new, ToString::to_string);
         fail(format!("the scenario does not compile in the worker: {first}"))
@@ -207,7 +211,9 @@ pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), Refusal> {
     let initial = view(map.initial_at(), cells_len);
     let cells = view(map.cells_at(), cells_len);
     let op = program.ops[block.start + index as usize];
-    let cx = Cx { scheme, fs: parsed.scenario.fs(), layout: &program.layout };
+    let runner = Runner::new(&program, scheme)
+        .ok_or_else(|| fail(format!("the scenario writes no scheme `{}`", start.scheme)))?;
+    let fs = parsed.scenario.fs();
     let mut kernel = SharedKernel {
         cells: cells.clone(),
         control: control.clone(),
@@ -246,7 +252,12 @@ pub fn run(start: &ScenarioStart, shared: &JsValue) -> Result<(), Refusal> {
                 atomics_load(&control, GO as i32);
             }
         }
-        let result = complete(run_call(&mut kernel, cx, op));
+        let result = complete(runner.run(&mut kernel, fs, &program.layout, op));
+        // The page's explorer met every fault an interleaving can meet, and
+        // refused to run; should one come anyway, the run says so.
+        if let Some(fault) = runner.fault() {
+            return Err(fail(format!("the written scheme faulted: {fault}")));
+        }
         atomics_store(&results, index as i32, result_word(result) as i32);
     }
     if index == 0 {

@@ -20,22 +20,23 @@ pub mod view;
 
 use std::collections::BTreeMap;
 
-use errseq::{Ret, Scheme};
+use errseq::{Ret, SchemeKey};
 use errseq_explorer::scenario::OpTask;
 use errseq_explorer::search::{explore, ModelMachine};
 use errseq_explorer::Bounds;
-use errseq_model::kernel::{run, Cx, Machine};
-use errseq_model::Program;
+use errseq_model::kernel::{Cx, Machine};
+use errseq_model::{Algorithm, Layout, Op, Program, Runner};
 use errseq_stress_protocol::scenario::MAX_TASKS;
 
 /// The explorer's budget here: the page's own Explore tab uses the same
 /// (`web/src/analysis.rs`), so what it can explore, this can.
 pub const BOUNDS: Bounds = Bounds { max_states: 600_000, max_tasks: MAX_TASKS as usize };
 
-/// A scenario ready for the workers, under one scheme.
+/// A scenario ready for the workers, under one scheme (built-in, or one
+/// the scenario writes: the workers compile the text, so they have it).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prepared {
-    pub scheme: Scheme,
+    pub scheme: SchemeKey,
     /// The text the workers compile again (they check they find the same
     /// tasks and cells).
     pub text: String,
@@ -103,15 +104,19 @@ pub fn parse(text: &str) -> Result<errseq_scenario::Parsed, String> {
 }
 
 /// Why a scenario cannot be run on workers, said so that the user knows
-/// what to do.
-pub fn prepare(text: &str, scheme: Scheme) -> Result<Prepared, String> {
+/// what to do. `scheme` may be one the scenario writes; a fault of its C
+/// in the events before a block or in any interleaving of one is said
+/// with its line:col, and nothing runs.
+pub fn prepare(text: &str, scheme: SchemeKey) -> Result<Prepared, String> {
     let parsed = parse(text)?;
     let program = Program::compile(&parsed);
     if program.blocks.is_empty() {
         return Err(NO_PAR.to_owned());
     }
+    let runner = Runner::new(&program, scheme).ok_or_else(|| {
+        format!("The scenario writes no scheme `{scheme}`. Choose another scheme, or write it in the Playground tab.")
+    })?;
     let fs = parsed.scenario.fs();
-    let cx = Cx { scheme, fs, layout: &program.layout };
     let stmts: Vec<String> = parsed
         .scenario
         .stmts()
@@ -127,27 +132,40 @@ pub fn prepare(text: &str, scheme: Scheme) -> Result<Prepared, String> {
     for (b, range) in program.blocks.iter().enumerate() {
         let line = parsed.source.blocks.get(b).map_or(0, |s| s.line);
         for &op in &program.ops[done..range.start] {
-            errseq::complete(run(&mut Machine { cells: &mut cells, layout: &program.layout }, cx, op));
+            errseq::complete(runner.run(
+                &mut Machine { cells: &mut cells, layout: &program.layout },
+                fs,
+                &program.layout,
+                op,
+            ));
         }
-        let tasks: Vec<OpTask<'_>> = program.ops[range.clone()].iter().map(|&op| OpTask { cx, op }).collect();
-        let machine = ModelMachine { layout: &program.layout };
-        let found = explore(&tasks, cells.clone(), &machine, BOUNDS, &mut budget).map_err(|e| {
+        let ops = &program.ops[range.clone()];
+        let found = match &runner {
+            Runner::BuiltIn(s) => {
+                explore_block(Cx { scheme: *s, fs, layout: &program.layout }, ops, &cells, &mut budget)
+            }
+            Runner::Written(w) => {
+                explore_block(Cx { scheme: w, fs, layout: &program.layout }, ops, &cells, &mut budget)
+            }
+        };
+        if let Some(fault) = runner.fault() {
+            return Err(format!(
+                "The scheme faults before or in the par block of line {line}: {fault}. Fix it in the Playground \
+                 tab, then run again."
+            ));
+        }
+        let (expected, states) = found.map_err(|e| {
             format!(
                 "The explorer cannot explore the par block of line {line} under {scheme}: {e}. Without its \
                  outcomes the workers' could not be judged, so nothing ran."
             )
         })?;
-        let mut expected: BTreeMap<Vec<Option<Ret>>, u128> = BTreeMap::new();
-        for t in found.terminals {
-            let n = expected.entry(t.outputs).or_default();
-            *n = n.saturating_add(t.count);
-        }
         blocks.push(BlockPlan {
             line,
             calls: stmts[range.clone()].to_vec(),
             initial: cells.clone(),
-            expected: expected.into_iter().collect(),
-            states: found.states,
+            expected,
+            states,
         });
         // The next block starts after this one's tasks, one after the other.
         done = range.start;
@@ -155,16 +173,36 @@ pub fn prepare(text: &str, scheme: Scheme) -> Result<Prepared, String> {
     Ok(Prepared { scheme, text: text.to_owned(), cells_len: program.layout.len as u32, blocks })
 }
 
+/// The explorer's joint outcomes of one block's `ops` from `cells`, with
+/// their interleaving counts, and the states it visited.
+#[allow(clippy::type_complexity)]
+fn explore_block<S: Algorithm>(
+    cx: Cx<'_, S>,
+    ops: &[Op],
+    cells: &[u32],
+    budget: &mut usize,
+) -> Result<(Vec<(Vec<Option<Ret>>, u128)>, usize), errseq_explorer::SearchError> {
+    let layout: &Layout = cx.layout;
+    let tasks: Vec<OpTask<'_, S>> = ops.iter().map(|&op| OpTask { cx, op }).collect();
+    let found = explore(&tasks, cells.to_vec(), &ModelMachine { layout }, BOUNDS, budget)?;
+    let mut expected: BTreeMap<Vec<Option<Ret>>, u128> = BTreeMap::new();
+    for t in found.terminals {
+        let n = expected.entry(t.outputs).or_default();
+        *n = n.saturating_add(t.count);
+    }
+    Ok((expected.into_iter().collect(), found.states))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use errseq::Errno;
+    use errseq::{Errno, Scheme};
 
     const FINDING_2: &str = include_str!("../../../../examples/findings/2-unserialized-syncfs.errseq");
 
     #[test]
     fn a_block_gets_its_calls_start_cells_and_the_explorers_outcomes() {
-        let p = prepare(FINDING_2, Scheme::Linux58).expect("finding 2 runs");
+        let p = prepare(FINDING_2, Scheme::Linux58.into()).expect("finding 2 runs");
         assert_eq!(p.blocks.len(), 1);
         let b = &p.blocks[0];
         assert_eq!(b.calls, ["syncfs a as x", "error f EIO", "syncfs b as y"]);
@@ -180,7 +218,7 @@ mod tests {
         // One block with nothing after it: the explorer's joint outcomes of
         // the whole scenario, cut to the block's calls, are the block's.
         let text = "open a f\ndup b a\npar\n  syncfs a\n  error f EIO\n  syncfs b\nend\n";
-        let p = prepare(text, Scheme::Linux58).expect("runs");
+        let p = prepare(text, Scheme::Linux58.into()).expect("runs");
         let parsed = errseq_scenario::parse(text).expect("parses");
         let program = Program::compile(&parsed);
         let mut budget = BOUNDS.max_states;
@@ -201,13 +239,14 @@ mod tests {
 
     #[test]
     fn scenarios_that_cannot_run_say_why() {
-        let why = prepare("open a f\nfsync a\n", Scheme::Linux58).expect_err("no par");
+        let why = prepare("open a f\nfsync a\n", Scheme::Linux58.into()).expect_err("no par");
         assert!(why.starts_with("This scenario has no par block"), "{why}");
-        let why = prepare("open a f\nfsync b\n", Scheme::Linux58).expect_err("bad fd");
+        let why = prepare("open a f\nfsync b\n", Scheme::Linux58.into()).expect_err("bad fd");
         assert!(why.starts_with("The scenario has a problem at 2:"), "{why}");
         assert!(why.ends_with("Fix it in the Playground tab, then run again."), "{why}");
         let tasks = "  fsync a\n".repeat(17);
-        let why = prepare(&format!("open a f\npar\n{tasks}end\n"), Scheme::Linux58).expect_err("17 tasks");
+        let why =
+            prepare(&format!("open a f\npar\n{tasks}end\n"), Scheme::Linux58.into()).expect_err("17 tasks");
         assert!(
             why.starts_with("The explorer cannot explore the par block of line 2 under linux-5.8"),
             "{why}"
@@ -229,10 +268,33 @@ mod tests {
             .is_err_and(|e| e.starts_with("The scenario has a problem at 2:1")));
     }
 
+    /// 4.17's own source as a written scheme explores to the built-in's
+    /// outcomes and counts; a written scheme that faults, or one the text
+    /// does not write, is said, not run.
+    #[test]
+    fn a_written_scheme_is_prepared_like_its_base_or_said_why_not() {
+        let source = include_str!("../../../../crates/lang/src/bases/linux-4.17.c");
+        let body = "open a f\ndup b a\npar\n  fsync a\n  error f EIO\n  fsync b\nend\n";
+        let text = format!("scheme copy from linux-4.17\n{source}end\n{body}");
+        let copy = errseq::WrittenName::new("copy").expect("a name");
+        let written = prepare(&text, SchemeKey::Written(copy)).expect("runs");
+        let built_in = prepare(&text, Scheme::Linux417.into()).expect("runs");
+        assert_eq!(written.blocks[0].expected, built_in.blocks[0].expected);
+        assert_eq!(written.blocks[0].states, built_in.blocks[0].states);
+        assert_eq!(written.scheme.to_string(), "copy");
+
+        let spin = "scheme spin from linux-4.17\nint errseq_check(errseq_t *eseq, errseq_t since)\n{\n\tfor (;;) { }\n}\nend\n";
+        let name = errseq::WrittenName::new("spin").expect("a name");
+        let why = prepare(&format!("{spin}{body}"), SchemeKey::Written(name)).expect_err("faults");
+        assert!(why.contains("4:2: scheme `spin`: this call went round its loops"), "{why}");
+        let why = prepare(body, SchemeKey::Written(name)).expect_err("not written");
+        assert!(why.starts_with("The scenario writes no scheme `spin`"), "{why}");
+    }
+
     #[test]
     fn a_later_block_starts_after_the_earlier_one() {
         let text = "open a f\npar\n  error f EIO\n  fsync a\nend\npar\n  fsync a\n  fsync a\nend\n";
-        let p = prepare(text, Scheme::Linux58).expect("runs");
+        let p = prepare(text, Scheme::Linux58.into()).expect("runs");
         assert_eq!(p.blocks.len(), 2);
         assert_eq!(p.blocks[1].line, 6);
         assert_ne!(p.blocks[0].initial, p.blocks[1].initial, "the error is in the word by then");

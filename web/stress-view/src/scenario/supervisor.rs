@@ -256,7 +256,7 @@ impl ScenarioSupervisor {
                     index: i,
                     tasks: plan.calls.len() as u32,
                     text: p.text.clone(),
-                    scheme: p.scheme.id().to_owned(),
+                    scheme: p.scheme.to_string(),
                     block: c.block as u32,
                     runs: request.runs,
                     seed: (js_sys::Math::random() * f64::from(u32::MAX)) as u32,

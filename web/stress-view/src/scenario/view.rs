@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `scenario-mode` | the mode's section |
 //! | `scenario-source` | what would run of the page's scenario (its title, blocks and tasks), or why it cannot; `data-runnable` |
-//! | `scenario-scheme`, `scenario-runs` | scheme select (default `linux`, the newest), runs per block (1..=100,000, default 1,000) |
+//! | `scenario-scheme`, `scenario-runs` | scheme select (default `linux`, the newest; then the scenario's written schemes by name in `optgroup#scenario-written`), runs per block (1..=100,000, default 1,000) |
 //! | `scenario-start`, `scenario-stop` | the buttons |
 //! | `scenario-invalid` | what is wrong with the form |
 //! | `scenario-status` | the status line (`role=status`); `data-phase` = idle, running, finished, failed |
@@ -16,6 +16,7 @@
 //! | `scenario-verdict-N` | its one-line verdict, `data-passed` |
 //! | `tr.outcome` | a joint outcome: `data-status` = seen, unseen, impossible; `data-observed` (runs), `data-interleavings` (explorer, 0 if none); `td.result` per task |
 
+use errseq::SchemeKey;
 use errseq_stress::format::{grouped, share};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -25,6 +26,7 @@ use super::table::{show, Standing};
 use super::BlockPlan;
 use crate::form::ScenarioForm;
 use crate::view::{Msg, Stress};
+use crate::written::Offer;
 
 /// The mode's panel; `summary` is what it would run of the page's text
 /// (`super::describe`).
@@ -33,6 +35,7 @@ pub fn panel(
     form: &ScenarioForm,
     sup: &ScenarioSupervisor,
     summary: &Result<String, String>,
+    written: &[Offer],
     isolated: bool,
 ) -> Html {
     let busy = sup.busy();
@@ -65,8 +68,16 @@ pub fn panel(
                     <label for="scenario-scheme">{ "Scheme" }</label>
                     <select id="scenario-scheme" disabled={busy} onchange={on_scheme}>
                         { for ScenarioForm::schemes().map(|s| html! {
-                            <option value={s.id()} selected={s == form.scheme}>{ format!("{} — {}", s.id(), s.summary()) }</option>
+                            <option value={s.id()} selected={form.scheme == s}>{ format!("{} — {}", s.id(), s.summary()) }</option>
                         }) }
+                        { if written.is_empty() { html! {} } else { html! {
+                            <optgroup id="scenario-written" label="Written in the scenario">
+                                { for written.iter().map(|o| html! {
+                                    <option value={o.written.name.to_string()}
+                                        selected={form.scheme == SchemeKey::Written(o.written.name)}>{ o.label() }</option>
+                                }) }
+                            </optgroup>
+                        } } }
                     </select>
                 </div>
                 <div class="stress-field">
@@ -90,7 +101,7 @@ pub fn panel(
             }) }
             { for sup.outcomes().iter().filter_map(|o| {
                 let plan = sup.prepared()?.blocks.get(o.block)?;
-                Some(block(plan, o, sup.prepared().map_or("", |p| p.scheme.id())))
+                Some(block(plan, o, &sup.prepared().map_or_else(String::new, |p| p.scheme.to_string())))
             }) }
         </section>
     }
