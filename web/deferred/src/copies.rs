@@ -14,7 +14,7 @@ pub fn make(r: &CopyRequest) -> Result<String, String> {
     // with the report the claims' verdicts come from (made once, here).
     let explored = explored::of(&r.text);
     let results: &Analysis = match &*explored.0 {
-        Exploration::Nothing => &r.results,
+        Exploration::PageOwn { .. } => &r.results,
         e => e.results().ok_or("fix the scenario's problems first")??,
     };
     Ok(match r.form {

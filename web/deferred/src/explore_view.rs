@@ -47,9 +47,14 @@ pub fn explore_view(props: &ExploreProps) -> Html {
     // replay string: a step (← / →) only moves `step` and shows the cells
     // the trace already holds for it, replaying nothing.
     let decoded = use_memo((props.explored.clone(), props.replay.clone()), |(a, replay)| {
-        let report = a.0.report()?.ok()?;
+        // A text without par blocks has no report, and an interleaving
+        // only when a link names one (a counterexample of the
+        // invariants' table in a sequential scenario).
+        if a.0.report().is_none() && replay.is_none() {
+            return None;
+        }
         let fs = a.0.parsed()?.scenario.fs();
-        let program = Rc::new(report.program.clone());
+        let program = Rc::new(a.0.program()?);
         let trace = replay.as_ref().map(|s| {
             errseq_web::browser::count("replays");
             replay_string::decode(&program, fs, s).map_err(|e| e.to_string())
@@ -58,6 +63,16 @@ pub fn explore_view(props: &ExploreProps) -> Html {
     });
     let (parsed, report) = match (props.explored.0.parsed(), props.explored.0.report()) {
         (Some(parsed), Some(report)) => (parsed, report),
+        (Some(parsed), None) if props.replay.is_some() => {
+            let Some((program, trace)) = decoded.as_ref() else { return html! {} };
+            return html! {
+                <section class="explore" aria-label="explore">
+                    <h2>{ "Explore" }</h2>
+                    <p class="muted">{ "This text has no par blocks: each call runs whole, one step each." }</p>
+                    { stepper(parsed, program, trace.as_ref(), &step, props.replay.clone(), current) }
+                </section>
+            };
+        }
         _ => {
             return html! {
                 <section class="explore" aria-label="explore">

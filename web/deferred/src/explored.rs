@@ -28,9 +28,10 @@ pub const BROWSER_BOUNDS: Bounds = Bounds { max_states: 600_000, max_tasks: 16 }
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Exploration {
-    /// Nothing for this module: a text without `par` blocks, claims or
-    /// written schemes is the page's to evaluate.
-    Nothing,
+    /// A text without `par` blocks, claims or written schemes: the page's
+    /// to evaluate. Kept parsed for the Explore view, which steps through
+    /// the interleaving a link names (each call runs whole, one step).
+    PageOwn { parsed: Parsed },
     /// The whole check (a written scheme's C included) failed, or a
     /// written scheme faulted: every problem, each at its line:col.
     Problems(Vec<Diagnostic>),
@@ -53,7 +54,7 @@ impl Exploration {
             return Exploration::Explored { parsed: p, results };
         }
         if p.scenario.scheme_blocks().next().is_none() {
-            return Exploration::Nothing;
+            return Exploration::PageOwn { parsed: p };
         }
         match Evaluation::new(&p) {
             Ok(eval) => {
@@ -66,8 +67,10 @@ impl Exploration {
 
     pub fn parsed(&self) -> Option<&Parsed> {
         match self {
-            Exploration::Explored { parsed, .. } | Exploration::Evaluated { parsed, .. } => Some(parsed),
-            Exploration::Nothing | Exploration::Problems(_) => None,
+            Exploration::Explored { parsed, .. }
+            | Exploration::Evaluated { parsed, .. }
+            | Exploration::PageOwn { parsed } => Some(parsed),
+            Exploration::Problems(_) => None,
         }
     }
 
@@ -88,7 +91,20 @@ impl Exploration {
         match self {
             Exploration::Explored { results, .. } => Some(results.as_ref().map_err(|e| e.to_string())),
             Exploration::Evaluated { results, .. } => Some(Ok(results)),
-            Exploration::Nothing | Exploration::Problems(_) => None,
+            Exploration::PageOwn { .. } | Exploration::Problems(_) => None,
+        }
+    }
+
+    /// The program a replay string of this text runs on: the explorer's
+    /// or the evaluation's, else compiled now (a text the page
+    /// evaluates, opened on an interleaving).
+    pub fn program(&self) -> Option<errseq_model::Program> {
+        match self {
+            Exploration::Explored { results: Ok(Analysis { report: Some(r), .. }), .. } => {
+                Some(r.program.clone())
+            }
+            Exploration::Evaluated { eval, .. } => Some(eval.program.clone()),
+            e => e.parsed().map(errseq_model::Program::compile),
         }
     }
 
@@ -178,7 +194,7 @@ mod tests {
         assert!(matches!(a.0.report(), Some(Ok(_))));
         let b = of("open a f\nfsync a\n");
         assert!(b != a);
-        assert!(matches!(&*b.0, Exploration::Nothing), "a sequential text is the page's");
+        assert!(matches!(&*b.0, Exploration::PageOwn { .. }), "a sequential text is the page's");
         assert!(matches!(&*of("fsnyc a\n").0, Exploration::Problems(_)));
     }
 

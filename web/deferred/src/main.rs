@@ -9,6 +9,8 @@
 //!   edits (`link`, the codec of `errseq-share`);
 //! - the results of scenarios with `par` blocks or claims, and the
 //!   Explore view of their interleavings (`explored`, `explore_view`);
+//! - for a text that writes a scheme, the invariants it keeps over the
+//!   gallery, below the Explore view (`invariants`, `invariants_view`);
 //! - scenarios that write a scheme: the scheme language's compiler and
 //!   interpreter (`errseq-lang`), their diagnostics, results and states
 //!   (`explored`), and the "Start from" menu's sources;
@@ -25,6 +27,8 @@
 mod copies;
 mod explore_view;
 mod explored;
+mod invariants;
+mod invariants_view;
 mod link;
 mod mail;
 
@@ -35,6 +39,7 @@ use yew::prelude::*;
 
 use crate::explore_view::ExploreView;
 use crate::explored::{Exploration, Explored};
+use crate::invariants_view::InvariantsPanel;
 
 /// What the link's fragment opens (`LinkReading`).
 #[wasm_bindgen(js_name = readLink)]
@@ -56,7 +61,7 @@ pub fn fragment(text: &str, replay: Option<String>) -> Vec<u8> {
 pub fn analyse(text: &str) -> Vec<u8> {
     let e = explored::of(text);
     let answer = match (&*e.0, e.0.results()) {
-        (Exploration::Nothing, _) => None,
+        (Exploration::PageOwn { .. }, _) => None,
         (Exploration::Problems(d), _) => Some(Analysed::Problems(d.clone())),
         (_, Some(Ok(table))) => {
             let warnings = e.0.parsed().map(|p| p.warnings.clone()).unwrap_or_default();
@@ -149,6 +154,7 @@ pub struct Show {
 /// The Explore view's app: the text it explores and the interleaving it
 /// steps through, as the page last said.
 pub struct ExploreRoot {
+    text: AttrValue,
     explored: Option<Explored>,
     replay: Option<AttrValue>,
 }
@@ -158,7 +164,7 @@ impl Component for ExploreRoot {
     type Properties = ExploreRootProps;
 
     fn create(_: &Context<Self>) -> Self {
-        ExploreRoot { explored: None, replay: None }
+        ExploreRoot { text: AttrValue::default(), explored: None, replay: None }
     }
 
     fn update(&mut self, _: &Context<Self>, show: Show) -> bool {
@@ -167,6 +173,7 @@ impl Component for ExploreRoot {
         let changed = self.explored.as_ref() != Some(&explored) || self.replay != replay;
         self.explored = Some(explored);
         self.replay = replay;
+        self.text = AttrValue::from(show.text);
         changed
     }
 
@@ -176,7 +183,12 @@ impl Component for ExploreRoot {
         let on_replay = Callback::from(move |r: Option<String>| {
             let _ = f.call1(&JsValue::NULL, &r.map_or(JsValue::UNDEFINED, JsValue::from));
         });
-        html! { <ExploreView explored={ explored } replay={ self.replay.clone() } on_replay={ on_replay } /> }
+        html! {
+            <>
+                <ExploreView explored={ explored } replay={ self.replay.clone() } on_replay={ on_replay } />
+                <InvariantsPanel text={ self.text.clone() } />
+            </>
+        }
     }
 }
 
