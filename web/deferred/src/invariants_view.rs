@@ -112,13 +112,25 @@ fn cell(row: &Row, whose: &'static str) -> Html {
                 <td class={ classes!(whose, "broken") }>
                     <strong>{ "broken" }</strong>{ " in " }<code class="scenario">{ shown.scenario }</code>
                     { elsewhere.unwrap_or_default() }{ ": " }
-                    <span class="said">{ shown.said.clone() }</span>
+                    <span class="said">{ with_code(&shown.said) }</span>
                     { format!(" ({} interleaving{}) ", errseq_render::thousands(shown.count), plural_u128(shown.count)) }
                     { link }
                 </td>
             }
         }
     }
+}
+
+/// A sentence whose `quoted` parts (the calls) are code.
+fn with_code(said: &str) -> Html {
+    let parts = said.split('`').enumerate().map(|(i, part)| {
+        if i % 2 == 1 {
+            html! { <code>{ part }</code> }
+        } else {
+            html! { { part } }
+        }
+    });
+    html! { <>{ for parts }</> }
 }
 
 /// The scenarios a sweep could not finish, each with why.
