@@ -88,7 +88,7 @@ test('a report that no longer marks SEEN breaks told-while-open; its counterexam
   assert.match(v['told-while-open'].mine, /\bbroken\b/);
   assert.match(v['told-while-open'].base, /\bkept\b/);
   assert.match(v['told-while-open'].said,
-    /^broken in 33-written-report-without-seen: fsync a at line 31 returned 0; the error recorded by its own writeback, while a was open, was never told to it/);
+    /^broken in 33-written-report-without-seen: fsync a \(line 31\) returned 0, though its own writeback recorded an error: a's description was never told it/);
   assert.match(v['told-once'].mine, /\bkept\b/);
   await page.locator('.invariants').scrollIntoViewIfNeeded();
   await screenshot(page, 'invariants-broken', { fullPage: false });
@@ -118,7 +118,7 @@ test('without f_lock a description is told twice, shown in an interleaving at th
   const v = await verdicts(page);
   assert.match(v['told-once'].mine, /\bbroken\b/);
   assert.match(v['told-once'].base, /\bkept\b/);
-  assert.match(v['told-once'].said, /^broken in findings\/4-report-once: fsync a at line \d+ returned ENOSPC, telling a an error again/);
+  assert.match(v['told-once'].said, /^broken in findings\/4-report-once: fsync a \(line 23\) told ENOSPC again/);
   const other = await openCounterexample(page, 'told-once');
   const steps = await other.locator('.steps').innerText();
   // Each step of the proposal in the linked text's own lines.
