@@ -381,17 +381,31 @@ mod tests {
         assert!(ready("open a f\n"));
     }
 
-    /// The sweep's time natively: `cargo test -p errseq-web-deferred
-    /// --release -- --ignored --nocapture sweep_time` (BENCHMARKS.md).
+    /// The sweep's time natively, for the schemes the browser test
+    /// sweeps: `cargo test -p errseq-web-deferred --release --
+    /// --ignored --nocapture sweep_time` (BENCHMARKS.md).
     #[test]
     #[ignore]
     fn sweep_time() {
-        for (what, text) in [("4.17 copy", written(base_417())), ("without SEEN", without_seen())] {
-            let p = parse(&text).expect("parses");
-            let key = SchemeKey::Written(WrittenName::new("my-4.17").expect("a name"));
+        let b = base_417();
+        let without_f_lock =
+            b.replace("\t\tspin_lock(&file->f_lock);\n", "").replace("\t\tspin_unlock(&file->f_lock);\n", "");
+        let reads = "\terrseq_t cur = READ_ONCE(*eseq);\n";
+        let looping = b.replace(
+            reads,
+            &format!("{reads}\tfor (u32 i = 0; i < 200; i++)\n\t\tcur = READ_ONCE(*eseq);\n"),
+        );
+        let key = SchemeKey::Written(WrittenName::new("my-4.17").expect("a name"));
+        for (what, source) in [
+            ("copy_417", b.to_owned()),
+            ("without_seen", without_seen_source()),
+            ("without_f_lock", without_f_lock),
+            ("loop", looping),
+        ] {
+            let p = parse(&written(&source)).expect("parses");
             let mut times: Vec<f64> = (0..5).map(|_| sheet(&p, key).millis).collect();
             times.sort_by(f64::total_cmp);
-            println!("bench sweep {what}: {:.1} ms (median of 5)", times[2]);
+            println!("bench invariants_sweep_{what} {:.1} ms (median of 5)", times[2]);
         }
     }
 }
