@@ -6,16 +6,16 @@
 //! error happens hears it", …). For each scheme the text writes, this
 //! sweeps every gallery scenario, every interleaving, under the scheme
 //! grafted into the scenario, and says per invariant: kept (and in how
-//! many scenarios it was at stake), broken (the first scenario that
-//! shows it, the call, and a link that opens the counterexample), or
-//! never at stake. The same for the scheme's base, the built-in it
+//! many scenarios it was at stake), broken (a scenario that shows it,
+//! one with `par` blocks when there is one, the call, and a link that
+//! opens the counterexample), or never at stake. The same for the scheme's base, the built-in it
 //! starts from, so a change reads as a difference.
 //!
 //! One sweep per text (`of`, like `explored::of`), and one per base for
 //! the module's life (a built-in's verdicts do not depend on the text).
 //! A scenario the sweep cannot finish (a fault of the written C, the
-//! state budget) is "not checked", with the reason; the budget per
-//! scenario is the Explore view's, so a sweep ends.
+//! state budget) is "not checked", with the reason; one state budget
+//! holds for the whole sweep ([`SWEEP_BOUNDS`]), so a sweep ends soon.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
