@@ -14,7 +14,7 @@
 use std::rc::Rc;
 
 use errseq_model::Evaluation;
-use errseq_page_protocol::{Analysed, WordFields};
+use errseq_page_protocol::Analysed;
 use errseq_render::Analysis as Results;
 use errseq_scenario::{parse_leaving_schemes, parse_unchecked, Diagnostic, Parsed, Scenario};
 
@@ -38,17 +38,15 @@ pub enum Analysis {
     Invalid { diagnostics: Vec<Diagnostic>, syntax: Option<Scenario> },
     /// Evaluated: the results, and every state after every event for the
     /// inspector.
-    Sequential { parsed: Rc<Parsed>, eval: Rc<Evaluation>, program: Rc<errseq_model::Program>, results: Grid },
+    Sequential { parsed: Rc<Parsed>, eval: Rc<Evaluation>, results: Grid },
     /// The deferred module's (`par` blocks, claims, or a scheme the text
     /// writes): its `analyse` gives the results and, for a written
     /// scheme, the diagnostics of its C. `parsed` is the text checked
     /// here, but for the schemes' C (`None` if that check fails: the
-    /// deferred module's diagnostics include its errors); `program` is
-    /// the model's, for the inspector of a sequential text.
+    /// deferred module's diagnostics include its errors).
     Deferred {
         syntax: Rc<Scenario>,
         parsed: Option<Rc<Parsed>>,
-        program: Option<Rc<errseq_model::Program>>,
         /// The problems found here, shown until the deferred module's.
         diagnostics: Vec<Diagnostic>,
     },
@@ -59,25 +57,22 @@ impl Analysis {
         match parse_leaving_schemes(text) {
             Err(diagnostics) => match parse_unchecked(text) {
                 Ok((s, _)) if s.scheme_blocks().next().is_some() => {
-                    Analysis::Deferred { syntax: Rc::new(s), parsed: None, program: None, diagnostics }
+                    Analysis::Deferred { syntax: Rc::new(s), parsed: None, diagnostics }
                 }
                 syntax => Analysis::Invalid { diagnostics, syntax: syntax.ok().map(|(s, _)| s) },
             },
             Ok(p) if deferred(&p.scenario) => {
-                let program = (!p.scenario.has_par()).then(|| Rc::new(errseq_model::Program::compile(&p)));
                 let diagnostics = p.warnings.clone();
                 Analysis::Deferred {
                     syntax: Rc::new(p.scenario.clone()),
                     parsed: Some(Rc::new(p)),
-                    program,
                     diagnostics,
                 }
             }
             Ok(p) => match Evaluation::built_in(&p) {
                 Ok(eval) => {
-                    let program = Rc::new(eval.program.clone());
                     let results = Grid::new(Results::evaluated(&p, &eval));
-                    Analysis::Sequential { parsed: Rc::new(p), eval: Rc::new(eval), program, results }
+                    Analysis::Sequential { parsed: Rc::new(p), eval: Rc::new(eval), results }
                 }
                 Err(e) => {
                     let d = Diagnostic::error(errseq_scenario::Span::new(1, 1, 1), e.to_string());
@@ -132,9 +127,8 @@ impl Analysis {
 /// once per text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Answer {
-    /// The results, the whole check's warnings, and how to draw each
-    /// written column's word.
-    Results { grid: Grid, warnings: Vec<Diagnostic>, words: Rc<Vec<Option<WordFields>>> },
+    /// The results and the whole check's warnings.
+    Results { grid: Grid, warnings: Vec<Diagnostic> },
     /// The whole check's problems (a scheme's C's among them).
     Problems(Vec<Diagnostic>),
     /// Why the exploration stopped.
@@ -144,9 +138,7 @@ pub enum Answer {
 impl Answer {
     pub fn new(a: Analysed) -> Answer {
         match a {
-            Analysed::Results { table, warnings, words } => {
-                Answer::Results { grid: Grid::new(table), warnings, words: Rc::new(words) }
-            }
+            Analysed::Results { table, warnings } => Answer::Results { grid: Grid::new(table), warnings },
             Analysed::Problems(d) => Answer::Problems(d),
             Analysed::Stopped(why) => Answer::Stopped(why),
         }
@@ -229,7 +221,7 @@ mod tests {
         let a = Analysis::of(WRITTEN);
         assert!(a.is_deferred() && a.evaluated().is_none());
         assert!(a.diagnostics().is_empty(), "{:?}", a.diagnostics());
-        assert!(matches!(&a, Analysis::Deferred { program: Some(_), parsed: Some(_), .. }));
+        assert!(matches!(&a, Analysis::Deferred { parsed: Some(_), .. }));
         assert!(errseq_scenario::parse(WRITTEN).is_err(), "the full check finds it");
         // An error outside the C is found here, and the text still goes there.
         let b = Analysis::of(&WRITTEN.replace("fsync a", "fsync b"));

@@ -301,7 +301,7 @@ pub fn app() -> Html {
             { for deferred_problem.iter().map(|why| html! {
                 <div id="deferred-problem" class="banner" role="alert">
                     <p>{ format!("Part of the page is missing: {why}. The text, the timeline and the results of scenarios without par blocks work; \
-                        links, exploring, copies and pasted mail need it. Reloading the page tries again.") }</p>
+                        links, exploring, copies, pasted mail and the state inspector need it. Reloading the page tries again.") }</p>
                 </div>
             }) }
             { if let Some(problem) = &state.link_problem { html! {
@@ -330,7 +330,7 @@ pub fn app() -> Html {
                         <Playground analysis={ (*analysis).clone() } answer={ answer.clone() } diagnostics={ diagnostics } text={ AttrValue::from(text.clone()) } grid={ shown_grid } stale={ stale } grid_note={ grid_note }
                             selected={ state.selected } column={ state.column } on_type={ on_type } on_mail={ on_mail }
                             on_select={ on_select } on_pick={ on_pick }
-                            on_edit={ on_edit } deferred={ deferred.clone() } on_replace={ on_replace } />
+                            on_edit={ on_edit } deferred={ deferred.clone() } deferred_missing={ deferred_problem.is_some() } on_replace={ on_replace } />
                     },
                     View::Explore | View::Stress => html! {},
                 } }

@@ -1,17 +1,20 @@
 //! The deferred module (`web/deferred`), as the page calls it.
 //!
 //! The page's first load holds what its first screen needs; the share
-//! codec, the explorer and the Explore view, the copies and the mail
-//! reader are a second wasm module, which the page imports right after
-//! its first render (`load`). Once loaded, its exports are synchronous
-//! calls; what crosses is typed (`errseq-page-protocol`, as bytes). Until it is loaded, whatever needs it waits: the
-//! address keeps its fragment, a `par` scenario's results say they are
-//! coming, a paste goes in as it is.
+//! codec, the explorer and the Explore view, the copies, the mail reader
+//! and the state inspector's drawing are a second wasm module, which the
+//! page imports right after its first render (`load`). Once loaded, its
+//! exports are synchronous calls; what crosses is typed
+//! (`errseq-page-protocol`, as bytes). Until it is loaded, whatever needs
+//! it waits: the address keeps its fragment, a `par` scenario's results
+//! say they are coming, the state says it is loading, a paste goes in as
+//! it is.
 
 use std::rc::Rc;
 
 use errseq_page_protocol::{
-    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, LinkReading, PastedScenario, Starter,
+    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, Inspect, Inspected, LinkReading, PastedScenario,
+    Starter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
@@ -34,7 +37,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn analyse(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
-    fn state(this: &Module, text: &str, column: usize, event: usize) -> Vec<u8>;
+    fn inspect(this: &Module, request: &[u8]) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn starters(this: &Module) -> Vec<u8>;
     #[wasm_bindgen(method)]
@@ -128,10 +131,9 @@ impl Deferred {
         from_bytes::<Option<Analysed>>(&self.0.analyse(text)).unwrap_or_else(|e| Some(Analysed::Stopped(e)))
     }
 
-    /// The cells after `event` under `column` of a sequential text that
-    /// writes a scheme (the module evaluated it for [`Deferred::analyse`]).
-    pub fn state(&self, text: &str, column: usize, event: usize) -> Option<Vec<u32>> {
-        from_bytes(&self.0.state(text, column, event)).ok().flatten()
+    /// The state inspector's caption and markup.
+    pub fn inspect(&self, request: &Inspect) -> Inspected {
+        from_bytes::<Inspected>(&self.0.inspect(&to_bytes(request))).and_then(|i| i)
     }
 
     /// The "Start from" menu: each base the scheme language starts from.

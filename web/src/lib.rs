@@ -22,7 +22,7 @@ mod explore_tab;
 mod gallery;
 mod grid;
 pub mod highlight;
-pub mod inspector;
+mod inspector;
 pub mod paste;
 mod playground;
 mod share;

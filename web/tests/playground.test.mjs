@@ -120,6 +120,8 @@ test('the state inspector shows the word bit by bit and the lost page', async ()
   const { page, context } = await open();
   await setText(page, 'schemes: linux-4.13\nopen a f\nwrite a\nfail f EIO\nfsync a\nfsync a\n');
   await page.click('button[aria-label="fsync a under linux-4.13: 0"]');
+  // The deferred module draws it (usually there before the first click).
+  await page.waitForSelector('.inspector .word');
   const state = await text(page, '.inspector');
   assert.match(state, /after line 6 `fsync a` under linux-4\.13/);
   assert.match(state, /0x00001005/);
@@ -127,6 +129,23 @@ test('the state inspector shows the word bit by bit and the lost page', async ()
   assert.match(state, /LOST: a sync returned 0 for v1/);
   assert.equal(await page.getAttribute('.inspector .word', 'aria-label'), '0x00001005: counter 0, SEEN, errno EIO');
   await screenshot(page, 'inspector');
+  await context.close();
+});
+
+test('a click before the deferred module is there says the state is loading, then shows it', async () => {
+  const context = await session.chrome.newContext({ viewport: { width: 1400, height: 1000 } });
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await context.route(/errseq-web-deferred\.js/, async (route) => { await released; await route.continue(); });
+  const page = await context.newPage();
+  await page.goto(session.base);
+  await page.waitForSelector('#scenario');
+  await setText(page, 'schemes: linux-4.13\nopen a f\nerror f EIO\nfsync a\n');
+  await page.click('button[aria-label="fsync a under linux-4.13: EIO"]');
+  assert.equal(await text(page, '.inspector [role="status"]'), 'Loading the state view…');
+  release();
+  await page.waitForSelector('.inspector .word');
+  assert.match(await text(page, '.inspector'), /after line 4 `fsync a` under linux-4\.13/);
   await context.close();
 });
 

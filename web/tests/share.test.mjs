@@ -199,6 +199,9 @@ test('the deferred module is fetched again when a request fails, and a page with
   assert.match(await lonely.locator('#grid').innerText(), /EIO/);
   await lonely.waitForSelector('#deferred-problem', { timeout: 30_000 });
   assert.match(await lonely.locator('#deferred-problem').innerText(), /could not be loaded/);
+  // The state inspector says it cannot draw the state.
+  await lonely.click('#event-0');
+  assert.match(await lonely.locator('.inspector').innerText(), /cannot be shown: part of the page is missing/);
   // A link cannot be read without it: the saved scenario stays, and the page says why.
   const linked = await none.newPage();
   await linked.goto(session.base + '#3AAAA');

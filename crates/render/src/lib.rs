@@ -14,7 +14,7 @@
 pub mod analysis;
 mod email;
 pub use email::{email, markdown};
-pub use svg::svg;
+pub use svg::{svg, xml};
 mod explore;
 pub mod lanes;
 mod svg;

@@ -71,8 +71,9 @@ const STYLE: &str = "\
 .errseq-svg .m{fill:#333}.errseq-svg .l{stroke:#555}.errseq-svg .d{fill:#eee}\
 .errseq-svg text.f{fill:#000;font-weight:bold}.errseq-svg text.o{fill:#000}.errseq-svg a text{fill:#000}}";
 
-/// `s` made inert and escaped for XML text and attributes.
-fn xml(s: &str) -> String {
+/// `s` made inert and escaped for XML (and HTML) text and attributes:
+/// the SVG's, and the markup of the page's state inspector.
+pub fn xml(s: &str) -> String {
     let s = inert(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -16,7 +16,7 @@ use errseq_scenario::Parsed;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use errseq_web::inspector::{Inspector, Snapshot};
+use crate::inspector::{self, Snapshot};
 
 use crate::explored::Explored;
 
@@ -247,15 +247,15 @@ fn stepper(
     let word = match trace.key {
         errseq::SchemeKey::Written(w) => p.bindings.written(w).map(|w| {
             let l = w.program.layout();
-            errseq_page_protocol::WordFields { errno_mask: l.errno_mask, seen: l.seen, ctr_inc: l.ctr_inc }
+            crate::inspector::WordFields { errno_mask: l.errno_mask, seen: l.seen, ctr_inc: l.ctr_inc }
         }),
         errseq::SchemeKey::BuiltIn(_) => None,
     };
     let snapshot = Snapshot {
-        program: program.clone(),
+        program,
         scheme: trace.scheme,
         word,
-        cells: Rc::new(current.cells.clone()),
+        cells: &current.cells,
         events: events_at(current.event),
     };
     let caption = format!("after step {} of {} under {}", at + 1, trace.steps.len(), trace.key);
@@ -291,7 +291,7 @@ fn stepper(
                         }
                     }) }
                 </ol>
-                <Inspector snapshot={ Some(snapshot) } caption={ caption } />
+                { inspector::section(&caption, inspector::markup(&snapshot)) }
             </div>
         </div>
     }

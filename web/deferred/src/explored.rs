@@ -13,10 +13,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::inspector::WordFields;
 use errseq::SchemeName;
 use errseq_explorer::{Bounds, Report, SearchError};
 use errseq_model::{EvalError, Evaluation};
-use errseq_page_protocol::WordFields;
 use errseq_render::Analysis;
 use errseq_scenario::{parse, Diagnostic, Parsed, Span};
 
@@ -124,16 +124,6 @@ impl Exploration {
             })
             .collect()
     }
-
-    /// The cells after `event` under `column` (a sequential text that
-    /// writes a scheme).
-    pub fn state(&self, column: usize, event: usize) -> Option<Vec<u32>> {
-        let Exploration::Evaluated { eval, .. } = self else { return None };
-        if column >= eval.columns.len() || event >= eval.program.ops.len() {
-            return None;
-        }
-        Some(eval.run(column).cells_after(event).to_vec())
-    }
 }
 
 /// An evaluation that stopped (a written scheme's fault), as a problem
@@ -220,9 +210,6 @@ mod tests {
         let words = a.0.words();
         assert_eq!(words[0], None);
         assert_eq!(words[1], Some(WordFields { errno_mask: 4095, seen: 1 << 12, ctr_inc: 1 << 13 }));
-        let after_error = a.0.state(1, 1).expect("a state");
-        assert!(after_error.iter().any(|&c| c & 4095 == 5), "the word holds EIO: {after_error:?}");
-        assert_eq!(a.0.state(2, 1), None, "no third column");
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The playground's deferred module.
 //!
 //! The page's first load carries what its first screen needs (the editor,
-//! the parser and checker, the model, the timeline, the results grid and
-//! the inspector) and imports this module right after its first render,
-//! for everything a visitor reaches by doing something:
+//! the parser and checker, the model, the timeline and the results grid)
+//! and imports this module right after its first render, for everything a
+//! visitor reaches by doing something:
 //!
 //! - the link the page was opened with, and the address that follows the
 //!   edits (`link`, the codec of `errseq-share`);
@@ -16,7 +16,9 @@
 //!   (`explored`), and the "Start from" menu's sources;
 //! - the Email, Markdown and SVG copies (`copies`);
 //! - a mail pasted into the text pane (`mail`);
-//! - the gallery's example texts.
+//! - the gallery's example texts;
+//! - the state inspector's drawing (`inspector`, `inspected`): the page
+//!   asks for the state after the event a visitor chose.
 //!
 //! Each export is synchronous: once loaded, the page calls it as it would
 //! a function of its own. What crosses is typed (`errseq-page-protocol`,
@@ -27,12 +29,14 @@
 mod copies;
 mod explore_view;
 mod explored;
+mod inspected;
+mod inspector;
 mod invariants;
 mod invariants_view;
 mod link;
 mod mail;
 
-use errseq_page_protocol::{from_bytes, to_bytes, Analysed, CopyRequest, Starter};
+use errseq_page_protocol::{from_bytes, to_bytes, Analysed, CopyRequest, Inspect, Starter};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -65,7 +69,7 @@ pub fn analyse(text: &str) -> Vec<u8> {
         (Exploration::Problems(d), _) => Some(Analysed::Problems(d.clone())),
         (_, Some(Ok(table))) => {
             let warnings = e.0.parsed().map(|p| p.warnings.clone()).unwrap_or_default();
-            Some(Analysed::Results { table: table.clone(), warnings, words: e.0.words() })
+            Some(Analysed::Results { table: table.clone(), warnings })
         }
         (_, Some(Err(why))) => Some(Analysed::Stopped(why)),
         (_, None) => None,
@@ -73,11 +77,12 @@ pub fn analyse(text: &str) -> Vec<u8> {
     to_bytes(&answer)
 }
 
-/// The cells after `event` under `column` of a sequential text that
-/// writes a scheme (`Option<Vec<u32>>`), for the page's inspector.
+/// The page's state inspector: its caption and markup for the state
+/// after an event (`Inspect` in, `Inspected` out).
 #[wasm_bindgen]
-pub fn state(text: &str, column: usize, event: usize) -> Vec<u8> {
-    to_bytes(&explored::of(text).0.state(column, event))
+pub fn inspect(request: &[u8]) -> Vec<u8> {
+    let drawn = from_bytes::<Inspect>(request).and_then(|r| inspected::of(&r));
+    to_bytes(&drawn)
 }
 
 /// The scheme language's starting points, for the page's "Start from"

@@ -1,11 +1,11 @@
 //! What the page and its deferred module hand each other.
 //!
 //! The page's first load holds what its first screen needs: the editor,
-//! the parser and checker, the model, the timeline, the results grid and
-//! the inspector. Everything a visitor reaches only by doing something
-//! (opening a link, a `par` scenario's exploration, the Explore view,
-//! copying a mail, Markdown or an SVG, pasting a mail, the address that
-//! follows the edits) is in a second wasm module, `web/deferred`, which the
+//! the parser and checker, the model, the timeline and the results grid.
+//! Everything a visitor reaches only by doing something (opening a link,
+//! a `par` scenario's exploration, the Explore view, copying a mail,
+//! Markdown or an SVG, pasting a mail, the address that follows the
+//! edits, the state after a chosen event) is in a second wasm module, `web/deferred`, which the
 //! page imports right after its first render. Two wasm modules share no
 //! memory, so what crosses between them crosses as these types; the
 //! results table is `errseq_render::Analysis` itself (without the
@@ -23,6 +23,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+pub use errseq::Scheme;
 pub use errseq_render::Analysis;
 pub use errseq_scenario::Diagnostic;
 
@@ -47,25 +48,14 @@ pub type Fragment = Result<String, String>;
 // variants does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum Analysed {
-    /// The results table every view reads; the warnings of the whole
-    /// check (a written scheme's C's among them); how to draw each
-    /// column's word (`Some` for a written scheme's).
-    Results { table: Analysis, warnings: Vec<Diagnostic>, words: Vec<Option<WordFields>> },
+    /// The results table every view reads, and the warnings of the whole
+    /// check (a written scheme's C's among them).
+    Results { table: Analysis, warnings: Vec<Diagnostic> },
     /// The whole check's errors and warnings (the C of a scheme block is
     /// checked only there), or a written scheme's fault, at its line:col.
     Problems(Vec<Diagnostic>),
     /// Why the exploration stopped.
     Stopped(String),
-}
-
-/// A written scheme's word as its own `#define`s lay it out
-/// (`errseq_lang::Program::layout`): the errno's mask, the SEEN bit and
-/// the counter's increment; 0 for a field it does not define.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WordFields {
-    pub errno_mask: u32,
-    pub seen: u32,
-    pub ctr_inc: u32,
 }
 
 /// One of the "Start from" menu's entries (`errseq_lang::STARTERS`).
@@ -113,6 +103,34 @@ pub struct CopyRequest {
     /// The playground's public address (the mail makes its own short link).
     pub base: String,
 }
+
+/// What the page's state inspector asks for: the state after event
+/// `event` (0-based) of `text`, under column `column` of the results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspect {
+    pub text: String,
+    pub event: usize,
+    pub column: usize,
+    /// The state from the page's own evaluation (a text it evaluates:
+    /// no written scheme, `par` block or claim); `None` for a text the
+    /// deferred module evaluated (it writes a scheme), whose states the
+    /// module keeps.
+    pub state: Option<PageState>,
+}
+
+/// One column's state after one event, as the page's evaluation keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageState {
+    /// The built-in scheme the column runs, and the column's name.
+    pub scheme: Scheme,
+    pub name: String,
+    /// The model's cells after the event.
+    pub cells: Vec<u32>,
+}
+
+/// The inspector's caption and its body (markup made by the deferred
+/// module, every name in it escaped), or why there is no state to show.
+pub type Inspected = Result<(String, String), String>;
 
 /// A value as it crosses to the other module.
 pub fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
