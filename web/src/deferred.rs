@@ -13,8 +13,8 @@
 use std::rc::Rc;
 
 use errseq_page_protocol::{
-    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, Inspect, Inspected, LinkReading, PastedScenario,
-    Starter,
+    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, Inspect, Inspected, LinkReading, Painted,
+    PastedScenario, Starter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
@@ -40,6 +40,10 @@ extern "C" {
     fn inspect(this: &Module, request: &[u8]) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn starters(this: &Module) -> Vec<u8>;
+    #[wasm_bindgen(method, js_name = startFrom)]
+    fn start_from(this: &Module, text: &str, base: &str) -> Option<String>;
+    #[wasm_bindgen(method)]
+    fn paint(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn copy(this: &Module, request: &[u8]) -> Vec<u8>;
     #[wasm_bindgen(method, js_name = svgFileName)]
@@ -139,6 +143,16 @@ impl Deferred {
     /// The "Start from" menu: each base the scheme language starts from.
     pub fn starters(&self) -> Vec<Starter> {
         from_bytes(&self.0.starters()).unwrap_or_default()
+    }
+
+    /// The text with a block that starts from `base` written in.
+    pub fn start_from(&self, text: &str, base: &str) -> Option<String> {
+        self.0.start_from(text, base)
+    }
+
+    /// The paint of the text's scheme blocks, line by line.
+    pub fn paint(&self, text: &str) -> Option<Painted> {
+        from_bytes(&self.0.paint(text)).ok()
     }
 
     /// The Email or Markdown copy, or the SVG.

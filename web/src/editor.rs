@@ -6,19 +6,22 @@
 //! textarea: native selection, input methods, screen readers. The list
 //! below repeats each diagnostic; choosing one moves the caret there.
 //!
-//! A text that writes a scheme has its C painted in the mirror
-//! ([`crate::highlight`]). Colours can only be the mirror's, so then the
-//! mirror draws the text and the textarea's own glyphs are transparent
-//! (its caret and selection stay visible): the frame's `painted` class.
-//! Any other text is drawn by the textarea as before.
+//! A text that writes a scheme has its C painted in the mirror (the
+//! paint is the deferred module's, `web/deferred/src/highlight.rs`, once
+//! per text). Colours can only be the mirror's, so then the mirror draws
+//! the text and the textarea's own glyphs are transparent (its caret and
+//! selection stay visible): the frame's `painted` class. Any other text,
+//! and any text before the deferred module is there, is drawn by the
+//! textarea as before.
 
+use errseq_page_protocol::{Paint, Painted};
 use errseq_scenario::{Diagnostic, Severity};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::browser;
-use crate::highlight::{self, Paint};
+use crate::deferred::Deferred;
 
 pub const TEXTAREA_ID: &str = "scenario";
 
@@ -29,19 +32,19 @@ pub struct EditorProps {
     pub on_type: Callback<String>,
     /// A pasted mail's scenarios (see [`crate::paste`]).
     pub on_mail: Callback<Vec<errseq_page_protocol::PastedScenario>>,
+    /// The deferred module, which paints a scheme block's C.
+    pub deferred: Option<Deferred>,
 }
 
 /// The mirror: the text with each diagnostic's span wrapped in a mark,
-/// and a scheme block's C painted ([`crate::highlight`]).
-fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
+/// and a scheme block's C painted (`painted`, line by line).
+fn mirror(text: &str, diagnostics: &[Diagnostic], paint: Option<&Painted>) -> Html {
     let lines: Vec<&str> = text.split('\n').collect();
-    let c_lines = highlight::block_lines(&lines);
-    let mut comment = false;
     let mut out: Vec<Html> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let chars: Vec<char> = line.chars().collect();
-        let paints = if c_lines[i] { highlight::paint(line, &mut comment) } else { Vec::new() };
+        let paints = paint.and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
         let mut marks: Vec<(usize, usize, Severity)> = diagnostics
             .iter()
             .filter(|d| d.span.line == n)
@@ -57,12 +60,12 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
             if start < pos {
                 continue;
             }
-            painted(&chars, pos..start, &paints, &mut out);
+            painted(&chars, pos..start, paints, &mut out);
             let class = if severity == Severity::Error { "mark-error" } else { "mark-warning" };
             // A span past the end of the line (a missing argument) marks one space.
             let marked = if start < chars.len() {
                 let mut inner = Vec::new();
-                painted(&chars, start..end.min(chars.len()), &paints, &mut inner);
+                painted(&chars, start..end.min(chars.len()), paints, &mut inner);
                 html! { <>{ for inner }</> }
             } else {
                 html! { { " " } }
@@ -70,7 +73,7 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
             out.push(html! { <mark class={ class }>{ marked }</mark> });
             pos = end.min(chars.len());
         }
-        painted(&chars, pos.min(chars.len())..chars.len(), &paints, &mut out);
+        painted(&chars, pos.min(chars.len())..chars.len(), paints, &mut out);
         if i + 1 < lines.len() {
             out.push(html! { { "\n" } });
         }
@@ -81,16 +84,11 @@ fn mirror(text: &str, diagnostics: &[Diagnostic]) -> Html {
 }
 
 /// The characters of `range`, each painted run of them in its span.
-fn painted(
-    chars: &[char],
-    range: std::ops::Range<usize>,
-    paints: &[(usize, usize, Paint)],
-    out: &mut Vec<Html>,
-) {
+fn painted(chars: &[char], range: std::ops::Range<usize>, paints: &[(u32, u32, Paint)], out: &mut Vec<Html>) {
     let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
     let mut pos = range.start;
     for &(a, b, paint) in paints {
-        let (a, b) = (a.max(pos), b.min(range.end));
+        let (a, b) = ((a as usize).max(pos), (b as usize).min(range.end));
         if a >= b {
             continue;
         }
@@ -113,6 +111,10 @@ fn painted_text(text: &str) -> bool {
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let overlay = use_node_ref();
+    // Painted once per text, and only a text with a scheme block.
+    let painted = use_memo((props.text.clone(), props.deferred.clone()), |(text, deferred)| {
+        deferred.as_ref().filter(|_| painted_text(text)).and_then(|d| d.paint(text))
+    });
     let oninput = {
         let on_type = props.on_type.clone();
         Callback::from(move |e: InputEvent| {
@@ -154,8 +156,8 @@ pub fn editor(props: &EditorProps) -> Html {
     html! {
         <div class="editor">
             <label for={ TEXTAREA_ID }>{ "Scenario" }</label>
-            <div class={ classes!("editor-frame", painted_text(&props.text).then_some("painted")) }>
-                <pre class="mirror" aria-hidden="true" ref={ overlay }>{ mirror(&props.text, &props.diagnostics) }</pre>
+            <div class={ classes!("editor-frame", painted.is_some().then_some("painted")) }>
+                <pre class="mirror" aria-hidden="true" ref={ overlay }>{ mirror(&props.text, &props.diagnostics, painted.as_ref().as_ref()) }</pre>
                 <textarea id={ TEXTAREA_ID } spellcheck="false" autocapitalize="off" autocomplete="off"
                     aria-invalid={ (errors > 0).to_string() } aria-describedby="diagnostics"
                     value={ props.text.clone() } { oninput } { onscroll } { onpaste } />

@@ -21,12 +21,11 @@ mod editor;
 mod explore_tab;
 mod gallery;
 mod grid;
-pub mod highlight;
 mod inspector;
 pub mod paste;
 mod playground;
 mod share;
-pub mod start_from;
+mod start_from;
 mod stress;
 mod timeline;
 

@@ -63,7 +63,7 @@ pub fn playground(props: &PlaygroundProps) -> Html {
         <div class="playground">
             <div class="area-text">
                 <StartFrom deferred={ props.deferred.clone() } text={ props.text.clone() } on_replace={ props.on_replace.clone() } />
-                <Editor text={ props.text.clone() } diagnostics={ props.diagnostics.clone() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } />
+                <Editor text={ props.text.clone() } diagnostics={ props.diagnostics.clone() } on_type={ props.on_type.clone() } on_mail={ props.on_mail.clone() } deferred={ props.deferred.clone() } />
             </div>
             <div class="area-results">
                 <GridView grid={ props.grid.clone() } stale={ props.stale } note={ props.grid_note.clone() } selected={ props.selected } column={ props.column } on_pick={ props.on_pick.clone() } />

@@ -13,7 +13,9 @@
 //!   gallery, below the Explore view (`invariants`, `invariants_view`);
 //! - scenarios that write a scheme: the scheme language's compiler and
 //!   interpreter (`errseq-lang`), their diagnostics, results and states
-//!   (`explored`), and the "Start from" menu's sources;
+//!   (`explored`), the "Start from" menu's sources and edit
+//!   (`start_from`), and the paint of a block's C in the text pane
+//!   (`highlight`);
 //! - the Email, Markdown and SVG copies (`copies`);
 //! - a mail pasted into the text pane (`mail`);
 //! - the gallery's example texts;
@@ -29,12 +31,14 @@
 mod copies;
 mod explore_view;
 mod explored;
+mod highlight;
 mod inspected;
 mod inspector;
 mod invariants;
 mod invariants_view;
 mod link;
 mod mail;
+mod start_from;
 
 use errseq_page_protocol::{from_bytes, to_bytes, Analysed, CopyRequest, Inspect, Starter};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -86,14 +90,27 @@ pub fn inspect(request: &[u8]) -> Vec<u8> {
 }
 
 /// The scheme language's starting points, for the page's "Start from"
-/// menu (`Vec<Starter>`: each base's id, why one starts there, its source).
+/// menu (`Vec<Starter>`: each base's id and why one starts there).
 #[wasm_bindgen]
 pub fn starters() -> Vec<u8> {
     let list: Vec<Starter> = errseq_lang::STARTERS
         .iter()
-        .map(|s| Starter { base: s.base.id().to_owned(), why: s.why.to_owned(), source: s.source.to_owned() })
+        .map(|s| Starter { base: s.base.id().to_owned(), why: s.why.to_owned() })
         .collect();
     to_bytes(&list)
+}
+
+/// The text with a block that starts from the base `base` written in
+/// (`None` for an id that is no base): the "Start from" menu's edit.
+#[wasm_bindgen(js_name = startFrom)]
+pub fn start_from(text: &str, base: &str) -> Option<String> {
+    start_from::start_from(text, base)
+}
+
+/// A scheme block's C painted for the text pane's mirror (`Painted`).
+#[wasm_bindgen]
+pub fn paint(text: &str) -> Vec<u8> {
+    to_bytes(&highlight::painted(text))
 }
 
 /// A copy (`CopyRequest` in, `Result<String, String>` out).

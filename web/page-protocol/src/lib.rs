@@ -58,15 +58,42 @@ pub enum Analysed {
     Stopped(String),
 }
 
-/// One of the "Start from" menu's entries (`errseq_lang::STARTERS`).
+/// One of the "Start from" menu's entries (`errseq_lang::STARTERS`);
+/// the base's source stays in the deferred module, which writes the
+/// block (`startFrom`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Starter {
     /// The base's id, as written after `from`.
     pub base: String,
     /// One line on why one would start there.
     pub why: String,
-    /// The base's source, to edit.
-    pub source: String,
+}
+
+/// A scheme block's C as the text pane's mirror paints it: each line of
+/// the text (split at `\n`) with its painted runs, in character
+/// positions (end excluded), in order; none for a line that is not C.
+pub type Painted = Vec<Vec<(u32, u32, Paint)>>;
+
+/// What a run of characters is.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Paint {
+    Keyword,
+    Comment,
+    Number,
+    /// One of the steps the explorer interleaves.
+    Atomic,
+}
+
+impl Paint {
+    /// Its class in the page's stylesheet.
+    pub fn class(self) -> &'static str {
+        match self {
+            Paint::Keyword => "hl-kw",
+            Paint::Comment => "hl-com",
+            Paint::Number => "hl-num",
+            Paint::Atomic => "hl-atomic",
+        }
+    }
 }
 
 /// One scenario found in a pasted mail, as the page's banner offers it.

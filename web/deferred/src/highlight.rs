@@ -3,30 +3,30 @@
 //! (`READ_ONCE`, `WRITE_ONCE`, `cmpxchg`, `spin_lock`, `spin_unlock`),
 //! each a step of the explorer, stand out.
 //!
-//! A lexer of its own, line by line, not the scheme language's: that one
-//! is the deferred module's (the first load must not carry it), and the
+//! A lexer of its own, line by line, not the scheme language's: the
 //! mirror must paint a text with mistakes too. It only colours; what the
-//! C means is the language's business.
+//! C means is the language's business. It is this module's, not the
+//! page's first load's: only a text that writes a scheme is painted, and
+//! such a text is analysed here anyway. The page asks for the whole
+//! text's paint (`paint`) once per text; until this module is loaded, the
+//! text is drawn unpainted.
 
-/// What a run of characters is.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Paint {
-    Keyword,
-    Comment,
-    Number,
-    /// One of the steps the explorer interleaves.
-    Atomic,
-}
+use errseq_page_protocol::{Paint, Painted};
 
-impl Paint {
-    pub fn class(self) -> &'static str {
-        match self {
-            Paint::Keyword => "hl-kw",
-            Paint::Comment => "hl-com",
-            Paint::Number => "hl-num",
-            Paint::Atomic => "hl-atomic",
-        }
-    }
+/// The painted runs of every line of `text` (split at `\n`, as the
+/// mirror splits it): those of a scheme block's C, none for the rest.
+pub fn painted(text: &str) -> Painted {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut comment = false;
+    block_lines(&lines)
+        .into_iter()
+        .zip(&lines)
+        .map(|(c, line)| {
+            let runs = if c { paint(line, &mut comment) } else { Vec::new() };
+            let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            runs.into_iter().map(|(a, b, p)| (at(a), at(b), p)).collect()
+        })
+        .collect()
 }
 
 const KEYWORDS: [&str; 21] = [
@@ -40,7 +40,7 @@ const ATOMICS: [&str; 5] = ["READ_ONCE", "WRITE_ONCE", "cmpxchg", "spin_lock", "
 /// whose first word is `scheme`, up to the `end` alone that closes it
 /// (docs/scenario-format.md). A `#` comment is the scenario's outside a
 /// block only.
-pub fn block_lines(lines: &[&str]) -> Vec<bool> {
+fn block_lines(lines: &[&str]) -> Vec<bool> {
     let mut inside = false;
     lines
         .iter()
@@ -59,7 +59,7 @@ pub fn block_lines(lines: &[&str]) -> Vec<bool> {
 /// The painted runs of one line of C, in character positions, in order;
 /// `comment` says whether a `/* */` comment is open when the line starts,
 /// and is left saying whether one is open at its end.
-pub fn paint(line: &str, comment: &mut bool) -> Vec<(usize, usize, Paint)> {
+fn paint(line: &str, comment: &mut bool) -> Vec<(usize, usize, Paint)> {
     let chars: Vec<char> = line.chars().collect();
     let mut runs = Vec::new();
     let mut i = 0;
@@ -136,7 +136,7 @@ fn close_of_comment(chars: &[char], mut i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn painted(line: &str, comment: &mut bool) -> Vec<(String, Paint)> {
+    fn runs(line: &str, comment: &mut bool) -> Vec<(String, Paint)> {
         let chars: Vec<char> = line.chars().collect();
         paint(line, comment).into_iter().map(|(a, b, p)| (chars[a..b].iter().collect(), p)).collect()
     }
@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn keywords_atomics_numbers_and_comments_are_painted() {
         let mut open = false;
-        let got = painted("\tif (old & 0x1000) // seen?", &mut open);
+        let got = runs("\tif (old & 0x1000) // seen?", &mut open);
         assert_eq!(
             got,
             [
@@ -153,7 +153,7 @@ mod tests {
                 ("// seen?".into(), Paint::Comment)
             ]
         );
-        let got = painted("\tcur = cmpxchg(eseq, old, new); /* one */ return", &mut open);
+        let got = runs("\tcur = cmpxchg(eseq, old, new); /* one */ return", &mut open);
         assert_eq!(
             got,
             [
@@ -163,25 +163,35 @@ mod tests {
             ]
         );
         assert!(!open);
-        assert_eq!(painted("#define ERRSEQ_SHIFT 12", &mut open)[0], ("#define".into(), Paint::Keyword));
+        assert_eq!(runs("#define ERRSEQ_SHIFT 12", &mut open)[0], ("#define".into(), Paint::Keyword));
         // A string's words are not painted.
-        assert!(painted("WARN(c, \"if %d\\\" for\", err)", &mut open).is_empty());
+        assert!(runs("WARN(c, \"if %d\\\" for\", err)", &mut open).is_empty());
     }
 
     #[test]
     fn a_comment_goes_on_across_lines() {
         let mut open = false;
-        assert_eq!(painted("x = 1; /* one", &mut open)[1], ("/* one".into(), Paint::Comment));
+        assert_eq!(runs("x = 1; /* one", &mut open)[1], ("/* one".into(), Paint::Comment));
         assert!(open);
         assert_eq!(
-            painted(" * READ_ONCE in prose", &mut open),
+            runs(" * READ_ONCE in prose", &mut open),
             [(" * READ_ONCE in prose".into(), Paint::Comment)]
         );
         assert_eq!(
-            painted(" */ WRITE_ONCE", &mut open),
+            runs(" */ WRITE_ONCE", &mut open),
             [(" */".into(), Paint::Comment), ("WRITE_ONCE".into(), Paint::Atomic)]
         );
         assert!(!open);
+    }
+
+    #[test]
+    fn a_texts_paint_is_its_blocks_c_line_by_line() {
+        let text = "open a f\nscheme m from linux-4.17\n/* a\nb */ int\nend\n";
+        let p = painted(text);
+        assert_eq!(p.len(), 6, "one entry per line, the last (empty) one too");
+        assert!(p[0].is_empty() && p[1].is_empty() && p[4].is_empty());
+        assert_eq!(p[2], [(0, 4, Paint::Comment)]);
+        assert_eq!(p[3], [(0, 4, Paint::Comment), (5, 8, Paint::Keyword)]);
     }
 
     #[test]
