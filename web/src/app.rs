@@ -23,7 +23,7 @@ use crate::explore_tab::ExploreTab;
 use crate::gallery::{Card, Gallery, FIRST_TEXT};
 use crate::paste::{MailBanner, Pasted};
 use crate::playground::Playground;
-use crate::share::{CopyButtons, EmbedView};
+use crate::share::CopyButtons;
 use crate::stress::StressTab;
 
 /// What the page holds.
@@ -243,12 +243,6 @@ pub fn app() -> Html {
     use_shortcuts(state.dispatcher(), copy_link_request.clone());
     if state.opening {
         return html! { <p id="opening-link" class="muted" role="status">{ "Opening the link…" }</p> };
-    }
-    if browser::has_query("embed") {
-        // An embed opens from a link, within its limits; without one it
-        // links to the playground's page.
-        let fragment = AttrValue::from(fragment.and_then(Result::ok).unwrap_or_default());
-        return html! { <EmbedView analysis={ (*analysis).clone() } grid={ grid } note={ grid_note } fragment={ fragment } problem={ state.link_problem.clone().map(AttrValue::from) } /> };
     }
 
     let dispatch = state.dispatcher();

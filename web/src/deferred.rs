@@ -52,6 +52,8 @@ extern "C" {
     fn read_mail(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn example(this: &Module, name: &str) -> Option<String>;
+    #[wasm_bindgen(method, js_name = mountEmbed)]
+    fn mount_embed(this: &Module, root: &web_sys::Element, fragment: &str);
     #[wasm_bindgen(method, js_name = mountExplore)]
     fn mount_explore(this: &Module, root: &web_sys::Element, on_replay: &js_sys::Function) -> ExploreHandle;
 
@@ -173,6 +175,11 @@ impl Deferred {
     /// The text of the example called `name` (a gallery card).
     pub fn example(&self, name: &str) -> Option<String> {
         self.0.example(name)
+    }
+
+    /// Renders the embed of the link `fragment` into `root`.
+    pub fn mount_embed(&self, root: &web_sys::Element, fragment: &str) {
+        self.0.mount_embed(root, fragment);
     }
 
     /// Renders the Explore view into `root`.

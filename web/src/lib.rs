@@ -18,9 +18,10 @@ pub mod deferred;
 pub mod doc;
 pub mod edit;
 mod editor;
+mod embed;
 mod explore_tab;
 mod gallery;
-mod grid;
+pub mod grid;
 mod inspector;
 pub mod paste;
 mod playground;
@@ -45,7 +46,8 @@ pub fn start() {
         })
     });
     match root {
-        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
-        None => yew::Renderer::<app::App>::new().render(),
-    };
+        Some(root) if browser::has_query("embed") => embed::start(root),
+        Some(root) => drop(yew::Renderer::<app::App>::with_root(root).render()),
+        None => drop(yew::Renderer::<app::App>::new().render()),
+    }
 }

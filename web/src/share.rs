@@ -1,7 +1,6 @@
-//! Sharing: the URL follows the scenario, the toolbar copies it in every
-//! form people paste (a link, the text, plain-text mail, Markdown, an
-//! embed snippet), and `?embed` shows a compact read-only view for
-//! documentation pages.
+//! Sharing: the URL follows the scenario, and the toolbar copies it in
+//! every form people paste (a link, the text, plain-text mail, Markdown,
+//! an embed snippet for documentation pages).
 //!
 //! The fragment is the codec's (`errseq-share`): compact binary for a
 //! scenario that parses, a checked text link (`scenario=…`) for one that
@@ -12,9 +11,11 @@
 //! fails to decode never replaces the saved work: the page says what is
 //! wrong and keeps the saved scenario.
 //!
-//! Embedding: an iframe of `…?embed#…` posts its height to the parent
-//! whenever it changes, as `{ source: "errseq-playground", type: "height",
-//! height: <CSS pixels> }`, so a page can size it without scrollbars.
+//! Embedding: an iframe of `…?embed#…` (drawn by the deferred module,
+//! `web/deferred/src/embed.rs`) posts its height to the parent whenever it
+//! changes, as `{ source: "errseq-playground", type: "height", height:
+//! <CSS pixels> }`, so a page can size it without scrollbars; the
+//! snippet's one-line listener does.
 
 use std::rc::Rc;
 
@@ -26,7 +27,6 @@ use errseq_page_protocol::{Copy, CopyRequest};
 use crate::analysis::{Grid, Shared};
 use crate::browser;
 use crate::deferred::Deferred;
-use crate::grid::GridView;
 
 /// The link that opens this scenario in the playground, at the site's
 /// public address.
@@ -268,87 +268,6 @@ pub fn copy_buttons(props: &CopyProps) -> Html {
                 Some(Err(why)) => html! { <span id="link-limit" class="copy-status diag error" role="status">{ sentence(why) }</span> },
                 _ => html! {},
             } }
-        </div>
-    }
-}
-
-/// What an embed posts to the page around it: `{ type: "height", source:
-/// "errseq-playground", height }` (the module header says how a page
-/// listens for it).
-#[derive(serde::Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum ToParent {
-    /// The embed's height in CSS pixels, whenever it changes.
-    Height { source: &'static str, height: f64 },
-}
-
-/// Every message's `source`, so a page tells the playground's apart.
-const SOURCE: &str = "errseq-playground";
-
-#[derive(Properties, PartialEq)]
-pub struct EmbedProps {
-    pub analysis: Shared,
-    pub grid: Option<Grid>,
-    /// Why there are no results yet (the exploration is coming, or stopped).
-    pub note: Option<AttrValue>,
-    pub fragment: AttrValue,
-    pub problem: Option<AttrValue>,
-}
-
-/// The compact view for documentation pages: the title, the results, and
-/// a link into the playground. Posts its height to the parent.
-#[function_component(EmbedView)]
-pub fn embed_view(props: &EmbedProps) -> Html {
-    let root = use_node_ref();
-    {
-        let root = root.clone();
-        use_effect_with((), move |_| {
-            let post = move |height: f64| {
-                let msg = ToParent::Height { source: SOURCE, height };
-                let parent = web_sys::window().and_then(|w| w.parent().ok().flatten());
-                if let (Some(parent), Ok(msg)) = (parent, serde_wasm_bindgen::to_value(&msg)) {
-                    let _ = parent.post_message(&msg, "*");
-                }
-            };
-            let observer = root.cast::<web_sys::Element>().and_then(|el| {
-                let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
-                    move |entries: js_sys::Array| {
-                        let el: Option<web_sys::ResizeObserverEntry> =
-                            wasm_bindgen::JsCast::dyn_into(entries.get(0)).ok();
-                        if let Some(entry) = el {
-                            post(entry.target().get_bounding_client_rect().height().ceil());
-                        }
-                    },
-                );
-                let ro = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(callback.as_ref()))
-                    .ok()?;
-                ro.observe(&el);
-                Some((ro, callback))
-            });
-            move || {
-                if let Some((ro, _callback)) = observer {
-                    ro.disconnect();
-                }
-            }
-        });
-    }
-    let title = props
-        .analysis
-        .0
-        .scenario()
-        .and_then(|s| s.title.clone())
-        .unwrap_or_else(|| "errseq scenario".to_owned());
-    let grid = props.grid.clone();
-    html! {
-        <div class="embed" ref={ root }>
-            <h1 class="embed-title">{ title }</h1>
-            { match (&props.problem, grid) {
-                (Some(p), _) => html! { <p class="diag error" role="alert">{ p.clone() }</p> },
-                (None, None) if props.analysis.0.parsed().is_some() => html! { <p class="muted" role="status">{ props.note.clone().unwrap_or_default() }</p> },
-                (None, None) => html! { <p class="diag error">{ "This scenario has problems; open it in the playground to see them." }</p> },
-                (None, Some(g)) => html! { <GridView grid={ Some(g) } stale={ false } selected={ None::<usize> } column={ usize::MAX } on_pick={ Callback::noop() } /> },
-            } }
-            <p><a id="open-in-playground" href={ link_for(&props.fragment) } target="_blank" rel="noopener">{ "Open in playground ↗" }</a></p>
         </div>
     }
 }

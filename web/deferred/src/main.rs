@@ -19,6 +19,8 @@
 //! - the Email, Markdown and SVG copies (`copies`);
 //! - a mail pasted into the text pane (`mail`);
 //! - the gallery's example texts;
+//! - `?embed`, the compact view documentation pages show (`embed`): it
+//!   opens from a link, which this module reads;
 //! - the state inspector's drawing (`inspector`, `inspected`): the page
 //!   asks for the state after the event a visitor chose.
 //!
@@ -29,6 +31,7 @@
 //! `stress.rs` for why not inside it).
 
 mod copies;
+mod embed;
 mod explore_view;
 mod explored;
 mod highlight;
@@ -137,6 +140,15 @@ pub fn read_mail(text: &str) -> Vec<u8> {
 #[wasm_bindgen]
 pub fn example(name: &str) -> Option<String> {
     errseq_examples::get(name).map(|e| e.text.to_owned())
+}
+
+/// Renders the embed (`?embed`) of the link `fragment` into `root`, the
+/// page's whole (the page's own app does not run in an embed).
+#[wasm_bindgen(js_name = mountEmbed)]
+pub fn mount_embed(root: web_sys::Element, fragment: &str) {
+    let props = embed::EmbedProps { shown: embed::shown(fragment) };
+    // Dropping the handle leaves the app running: nothing unmounts an embed.
+    let _ = yew::Renderer::<embed::EmbedView>::with_root_and_props(root, props).render();
 }
 
 /// The mounted Explore view, for the page to hand it each text and
