@@ -37,7 +37,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
-# wasm-opt (binaryen), playwright-core and axe-core, as web/package-lock.json pins them.
+# wasm-opt (binaryen), esbuild (the first load's minifier), playwright-core and
+# axe-core, as web/package-lock.json pins them.
 stamp="$ROOT/web/node_modules/.setup-stamp"
 want="$(sha256sum "$ROOT/web/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

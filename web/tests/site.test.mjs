@@ -9,6 +9,7 @@
 // plain-HTTP address other than localhost) it says so, and the rest works.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -94,6 +95,21 @@ test('the host sends no isolation or CSP header, and every file is under the sub
   const html = await r.text();
   assert.match(html, /<link rel="canonical" href="https:\/\/errseq\.example\.org\/errseq\/" \/>/);
   assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, 'no root-relative URL');
+});
+
+test('the first load is minified, and every integrity attribute is its file\'s hash', async () => {
+  const dir = path.join(HOST_ROOT, 'errseq');
+  const page = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const tags = [...page.matchAll(/<link\b[^>]*\bhref="\.\/([^"]+)"[^>]*\bintegrity="sha384-([^"]+)"/g)];
+  assert.ok(tags.length >= 4, `the stylesheet, the glue, its snippet and the wasm carry integrity: ${tags.length}`);
+  for (const [, file, hash] of tags) {
+    assert.equal(createHash('sha384').update(readFileSync(path.join(dir, file))).digest('base64'), hash, file);
+  }
+  // Minified: the glue and the stylesheet are a few long lines, not indented source.
+  for (const file of [tags.find((t) => /^errseq-web-[0-9a-f]+\.js$/.test(t[1]))[1], tags.find((t) => t[1].endsWith('.css'))[1]]) {
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    assert.ok(text.split('\n').length < 20 && !/\n {4}/.test(text), `${file} is minified`);
+  }
 });
 
 test('served without headers, the page isolates itself through its service worker, reloading once', async () => {
