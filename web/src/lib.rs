@@ -30,6 +30,13 @@ mod start_from;
 mod stress;
 mod timeline;
 
+/// The page's allocator, and its deferred module's (which links this
+/// crate): Talc rather than the standard library's dlmalloc, 2.8 KB gzip
+/// smaller, as fast on the page's work (BENCHMARKS.md, "Down to 200 KB").
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The timeline's layout, shared with the SVG pictures (`errseq-render`).
 pub use errseq_render::lanes;
 
