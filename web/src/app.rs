@@ -314,8 +314,7 @@ pub fn app() -> Html {
                     { title.clone().unwrap_or_else(|| "Untitled scenario".to_owned()) }
                 </h2>
                 <CopyButtons analysis={ (*analysis).clone() } grid={ grid.clone() } text={ AttrValue::from(text.clone()) } fragment={ fragment.clone().map(|f| f.map(AttrValue::from).map_err(AttrValue::from)) }
-                    replay={ state.replay.clone().map(AttrValue::from) }
-                    deferred={ deferred.clone() } copy_link_request={ *copy_link_request } />
+                    replay={ state.replay.clone().map(AttrValue::from) } copy_link_request={ *copy_link_request } />
             </div>
             { if *gallery_open { html! { <div id="gallery"><Gallery on_open={ on_open_example } /></div> } } else { html! {} } }
             <main>

@@ -4,7 +4,12 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+/// The window; none natively (the crates' unit tests), where there is no
+/// browser to ask.
 fn window() -> Option<web_sys::Window> {
+    if cfg!(not(target_arch = "wasm32")) {
+        return None;
+    }
     web_sys::window()
 }
 

@@ -13,8 +13,8 @@
 use std::rc::Rc;
 
 use errseq_page_protocol::{
-    from_bytes, to_bytes, Analysed, CopyRequest, Fragment, Inspect, Inspected, LinkReading, Painted,
-    PastedScenario, Starter,
+    from_bytes, to_bytes, Analysed, Fragment, Inspect, Inspected, LinkReading, Painted, PastedScenario,
+    Starter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
@@ -45,9 +45,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn paint(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
-    fn copy(this: &Module, request: &[u8]) -> Vec<u8>;
-    #[wasm_bindgen(method, js_name = svgFileName)]
-    fn svg_file_name(this: &Module, title: Option<String>) -> String;
+    fn copy(this: &Module, request: &[u8]) -> js_sys::Promise;
     #[wasm_bindgen(method, js_name = readMail)]
     fn read_mail(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
@@ -157,13 +155,11 @@ impl Deferred {
         from_bytes(&self.0.paint(text)).ok()
     }
 
-    /// The Email or Markdown copy, or the SVG.
-    pub fn copy(&self, request: &CopyRequest) -> Result<String, String> {
-        from_bytes::<Result<String, String>>(&self.0.copy(&to_bytes(request))).and_then(|c| c)
-    }
-
-    pub fn svg_file_name(&self, title: Option<&str>) -> String {
-        self.0.svg_file_name(title.map(str::to_owned))
+    /// A copy button's work, `request` as [`to_bytes`] wrote it: the copy
+    /// made and on the clipboard (the SVG downloaded), or why not.
+    pub async fn copy(&self, request: &[u8]) -> Result<(), String> {
+        let done = JsFuture::from(self.0.copy(request)).await.map_err(|_| "the copy failed".to_owned())?;
+        from_bytes::<Result<(), String>>(&js_sys::Uint8Array::new(&done).to_vec()).and_then(|c| c)
     }
 
     /// The scenarios a pasted text holds as a mail, or `None`: paste it

@@ -101,7 +101,7 @@ fn results(text: &str) -> Result<Analysis, NoResults> {
 
 /// The playground's address with `fragment`.
 fn link_for(fragment: &str) -> AttrValue {
-    format!("{}#{fragment}", browser::public_base()).into()
+    crate::copies::link_for(fragment).into()
 }
 
 #[derive(Properties, PartialEq)]

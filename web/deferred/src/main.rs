@@ -16,7 +16,8 @@
 //!   (`explored`), the "Start from" menu's sources and edit
 //!   (`start_from`), and the paint of a block's C in the text pane
 //!   (`highlight`);
-//! - the Email, Markdown and SVG copies (`copies`);
+//! - the copy buttons' work: the link, the text, the Email, Markdown and
+//!   embed copies on the clipboard, the SVG downloaded (`copies`);
 //! - a mail pasted into the text pane (`mail`);
 //! - the gallery's example texts;
 //! - `?embed`, the compact view documentation pages show (`embed`): it
@@ -43,7 +44,7 @@ mod link;
 mod mail;
 mod start_from;
 
-use errseq_page_protocol::{from_bytes, to_bytes, Analysed, CopyRequest, Inspect, Starter};
+use errseq_page_protocol::{from_bytes, to_bytes, Analysed, Analysis, CopyRequest, Inspect, Starter};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -116,17 +117,15 @@ pub fn paint(text: &str) -> Vec<u8> {
     to_bytes(&highlight::painted(text))
 }
 
-/// A copy (`CopyRequest` in, `Result<String, String>` out).
+/// A copy button's work (`CopyRequest` in; `Result<(), String>` out, when
+/// the copy is on the clipboard or the SVG downloaded).
 #[wasm_bindgen]
-pub fn copy(request: &[u8]) -> Vec<u8> {
-    let made = from_bytes::<CopyRequest>(request).and_then(|r| copies::make(&r));
-    to_bytes(&made)
-}
-
-/// The SVG's file name, from the scenario's title.
-#[wasm_bindgen(js_name = svgFileName)]
-pub fn svg_file_name(title: Option<String>) -> String {
-    copies::file_name(title.as_deref())
+pub async fn copy(request: Vec<u8>) -> Vec<u8> {
+    let done = match from_bytes::<CopyRequest<Analysis>>(&request) {
+        Ok(r) => copies::copy(&r).await,
+        Err(e) => Err(e),
+    };
+    to_bytes(&done)
 }
 
 /// The scenarios a pasted text holds as a mail (`Option<Vec<PastedScenario>>`).

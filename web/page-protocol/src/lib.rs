@@ -110,25 +110,31 @@ pub struct PastedScenario {
     pub notes: Vec<String>,
 }
 
-/// The copies made from the results: the Email and Markdown buttons and
-/// the SVG download.
+/// What a copy button asks for: the toolbar's forms, and the SVG, which
+/// is downloaded rather than copied.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Copy {
+    Link,
+    Text,
     Email,
     Markdown,
+    Embed,
     Svg,
 }
 
-/// A copy to make: the text, the results the page shows for it, and the
-/// link (or, with no link, the playground's address).
+/// A copy to make, and to put on the clipboard (or download): the text,
+/// the interleaving shown, the results the page shows for it (`None`
+/// while it has none) and whether the text passed the page's check. The
+/// deferred module makes the link, the copy and the clipboard's write.
+/// `R` is `&Analysis` where the page writes it (the table it shows,
+/// borrowed) and `Analysis` where the deferred module reads it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct CopyRequest {
+pub struct CopyRequest<R> {
     pub form: Copy,
     pub text: String,
-    pub results: Analysis,
-    pub link: String,
-    /// The playground's public address (the mail makes its own short link).
-    pub base: String,
+    pub replay: Option<String>,
+    pub results: Option<R>,
+    pub checked: bool,
 }
 
 /// What the page's state inspector asks for: the state after event
