@@ -45,7 +45,9 @@ fn mirror(text: &str, diagnostics: &[Diagnostic], paint: Option<&Painted>) -> Ht
         let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let chars: Vec<char> = line.chars().collect();
         let paints = paint.and_then(|p| p.get(i)).map_or(&[][..], Vec::as_slice);
-        let mut marks: Vec<(usize, usize, Severity)> = diagnostics
+        // In column order: diagnostics come in text order (the checker
+        // sorts them by span), so no sort here.
+        let marks: Vec<(usize, usize, Severity)> = diagnostics
             .iter()
             .filter(|d| d.span.line == n)
             .map(|d| {
@@ -54,7 +56,6 @@ fn mirror(text: &str, diagnostics: &[Diagnostic], paint: Option<&Painted>) -> Ht
                 (start, (start + d.span.len as usize).min(chars.len().max(start + 1)), d.severity)
             })
             .collect();
-        marks.sort_by_key(|m| m.0);
         let mut pos = 0;
         for (start, end, severity) in marks {
             if start < pos {
