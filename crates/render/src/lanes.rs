@@ -13,7 +13,7 @@
 //! synchronous or direct description the flag that makes it report or
 //! bypass the cache.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use errseq_scenario::{Event, OpenFlags, Place, Rwf, Scenario};
 
@@ -104,7 +104,7 @@ fn call_labels(e: &Event, lane: Option<&Lane>) -> Vec<&'static str> {
 
 pub fn timeline(s: &Scenario) -> Timeline {
     let mut t = Timeline::default();
-    let mut bound: BTreeMap<String, usize> = BTreeMap::new();
+    let mut bound: HashMap<String, usize> = HashMap::new();
     let mut busy: Vec<bool> = Vec::new();
     for (row, (stmt, place)) in s.stmts().enumerate() {
         let block = match place {

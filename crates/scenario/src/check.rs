@@ -97,7 +97,7 @@ struct Checker<'a> {
     /// Each file's id, so a mention costs a lookup, not a scan.
     file_ids: HashMap<Name, FileId>,
     /// Where each fd name was last closed, for messages.
-    closed: BTreeMap<Name, u32>,
+    closed: HashMap<Name, u32>,
     errors: Vec<Diagnostic>,
     event: usize,
 }
@@ -174,8 +174,8 @@ fn unchecked_overrides(s: &Scenario, source: &SourceMap) -> Vec<Diagnostic> {
 
 impl<'a> Checker<'a> {
     /// Every label and its event; a label used twice is an error.
-    fn labels(&mut self, s: &Scenario) -> BTreeMap<Name, usize> {
-        let mut out: BTreeMap<Name, usize> = BTreeMap::new();
+    fn labels(&mut self, s: &Scenario) -> HashMap<Name, usize> {
+        let mut out: HashMap<Name, usize> = HashMap::new();
         for (i, (stmt, _)) in s.stmts().enumerate() {
             let Some(label) = &stmt.label else { continue };
             let src = self.source.and_then(|m| m.events.get(i));
@@ -195,7 +195,7 @@ impl<'a> Checker<'a> {
     fn claim(
         &mut self,
         s: &Calls<'_>,
-        labels: &BTreeMap<Name, usize>,
+        labels: &HashMap<Name, usize>,
         n: usize,
         claim: &crate::ast::Claim,
     ) -> Vec<usize> {
@@ -222,7 +222,7 @@ impl<'a> Checker<'a> {
     fn resolve_ref(
         &self,
         s: &Calls<'_>,
-        labels: &BTreeMap<Name, usize>,
+        labels: &HashMap<Name, usize>,
         call: &CallRef,
     ) -> Result<usize, String> {
         let line = |e: usize| self.source.and_then(|m| m.events.get(e)).map_or(0, |s| s.line());
