@@ -72,14 +72,23 @@ pub fn parse_leaving_schemes(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
 }
 
 fn parse_with<C: written::Compiler>(text: &str) -> Result<Parsed, Vec<Diagnostic>> {
-    let sorted = |mut d: Vec<Diagnostic>| {
-        d.sort_by_key(|d| (d.span, d.severity));
-        d
-    };
+    let sorted = |d: Vec<Diagnostic>| in_text_order(d);
     let (scenario, source) = parse::parse_unchecked(text).map_err(sorted)?;
     let (bindings, warnings) = check::check::<C>(&scenario, &source).map_err(sorted)?;
     limits::check_pages(&scenario, &source, &bindings).map_err(|d| vec![d])?;
     Ok(Parsed { scenario, source, bindings, warnings: sorted(warnings) })
+}
+
+/// Diagnostics by place (line, column, length), then severity; those at
+/// one place keep the order they were found in. An unstable sort of their
+/// indices, the index the last key, gives a stable sort's order with less
+/// code: the standard library's stable sort is 4 KB of wasm in the page's
+/// first load (BENCHMARKS.md, "Down to 200 KB").
+fn in_text_order(d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut order: Vec<usize> = (0..d.len()).collect();
+    order.sort_unstable_by_key(|&i| (d[i].span, d[i].severity, i));
+    let mut slots: Vec<Option<Diagnostic>> = d.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// [`parse`] for raw bytes: a byte-order mark is skipped, and text that is
@@ -123,5 +132,28 @@ impl Parsed {
     /// the same way as typed text: print it, parse the canonical text.
     pub fn from_scenario(s: &Scenario) -> Result<Parsed, Vec<Diagnostic>> {
         parse(&s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_sort_by_place_then_severity_keeping_the_order_found() {
+        let d = |line, col, severity, message: &str| Diagnostic {
+            span: Span::new(line, col, 1),
+            severity,
+            message: message.to_owned(),
+        };
+        let found = vec![
+            d(3, 1, Severity::Error, "c"),
+            d(1, 5, Severity::Warning, "b"),
+            d(1, 5, Severity::Error, "a2"),
+            d(1, 5, Severity::Error, "a1"),
+            d(1, 2, Severity::Warning, "first"),
+        ];
+        let sorted: Vec<String> = in_text_order(found).into_iter().map(|d| d.message).collect();
+        assert_eq!(sorted, ["first", "a2", "a1", "b", "c"]);
     }
 }
