@@ -14,7 +14,6 @@ use std::rc::Rc;
 
 use errseq_page_protocol::{
     from_bytes, to_bytes, Analysed, Fragment, Inspect, Inspected, LinkReading, Painted, PastedScenario,
-    Starter,
 };
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsCast;
@@ -38,8 +37,8 @@ extern "C" {
     fn analyse(this: &Module, text: &str) -> Vec<u8>;
     #[wasm_bindgen(method)]
     fn inspect(this: &Module, request: &[u8]) -> Vec<u8>;
-    #[wasm_bindgen(method)]
-    fn starters(this: &Module) -> Vec<u8>;
+    #[wasm_bindgen(method, js_name = starterOptions)]
+    fn starter_options(this: &Module) -> String;
     #[wasm_bindgen(method, js_name = startFrom)]
     fn start_from(this: &Module, text: &str, base: &str) -> Option<String>;
     #[wasm_bindgen(method)]
@@ -140,9 +139,9 @@ impl Deferred {
         from_bytes::<Inspected>(&self.0.inspect(&to_bytes(request))).and_then(|i| i)
     }
 
-    /// The "Start from" menu: each base the scheme language starts from.
-    pub fn starters(&self) -> Vec<Starter> {
-        from_bytes(&self.0.starters()).unwrap_or_default()
+    /// The "Start from" menu's entries, as `<option>` markup.
+    pub fn starter_options(&self) -> String {
+        self.0.starter_options()
     }
 
     /// The text with a block that starts from `base` written in.

@@ -4,8 +4,8 @@
 //! The bases' sources and the edit that writes one into the text are the
 //! deferred module's (`web/deferred/src/start_from.rs`), so the first
 //! load carries none of them: the menu is empty and says it is loading
-//! until the module is there, then lists each base; choosing one edits
-//! the text as one undo step.
+//! until the module is there, then lists each base (the module's markup
+//! of the `<option>`s); choosing one edits the text as one undo step.
 
 use yew::prelude::*;
 
@@ -20,8 +20,9 @@ pub struct StartFromProps {
 
 #[function_component(StartFrom)]
 pub fn start_from(props: &StartFromProps) -> Html {
-    let starters =
-        use_memo(props.deferred.clone(), |d| d.as_ref().map(Deferred::starters).unwrap_or_default());
+    // The entries are the deferred module's markup: its text, escaped there.
+    let options =
+        use_memo(props.deferred.clone(), |d| d.as_ref().map(Deferred::starter_options).unwrap_or_default());
     let onchange = {
         let (deferred, text, on_replace) =
             (props.deferred.clone(), props.text.clone(), props.on_replace.clone());
@@ -34,14 +35,12 @@ pub fn start_from(props: &StartFromProps) -> Html {
             }
         })
     };
-    let loading = starters.is_empty();
+    let loading = options.is_empty();
     html! {
         <select id="start-from" class="start-from" aria-label="start a scheme of your own from a built-in one"
             title="Write a scheme of your own: a copy of a built-in scheme's C to edit" disabled={ loading } { onchange }>
             <option value="" selected=true>{ if loading { "Start from… (loading)" } else { "Start a scheme from…" } }</option>
-            { for starters.iter().map(|s| html! {
-                <option value={ s.base.clone() } title={ s.why.clone() }>{ format!("{} — {}", s.base, s.why) }</option>
-            }) }
+            { Html::from_html_unchecked(AttrValue::from((*options).clone())) }
         </select>
     }
 }

@@ -44,7 +44,7 @@ mod link;
 mod mail;
 mod start_from;
 
-use errseq_page_protocol::{from_bytes, to_bytes, Analysed, Analysis, CopyRequest, Inspect, Starter};
+use errseq_page_protocol::{from_bytes, to_bytes, Analysed, Analysis, CopyRequest, Inspect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -93,15 +93,12 @@ pub fn inspect(request: &[u8]) -> Vec<u8> {
     to_bytes(&drawn)
 }
 
-/// The scheme language's starting points, for the page's "Start from"
-/// menu (`Vec<Starter>`: each base's id and why one starts there).
-#[wasm_bindgen]
-pub fn starters() -> Vec<u8> {
-    let list: Vec<Starter> = errseq_lang::STARTERS
-        .iter()
-        .map(|s| Starter { base: s.base.id().to_owned(), why: s.why.to_owned() })
-        .collect();
-    to_bytes(&list)
+/// The "Start from" menu's entries: an `<option>` for each base the
+/// scheme language starts from (its id the value; the id and why one
+/// starts there the label), as markup for the page's `<select>`.
+#[wasm_bindgen(js_name = starterOptions)]
+pub fn starter_options() -> String {
+    start_from::options()
 }
 
 /// The text with a block that starts from the base `base` written in

@@ -10,6 +10,19 @@
 //! module's, so the first load carries none of them. It splices text,
 //! line by line, because it must work on a text with mistakes too.
 
+/// The menu's entries, as `<option>` markup: the base's id as the value,
+/// the id and why one starts there as the label and the title (the text
+/// is the language's own, escaped all the same).
+pub fn options() -> String {
+    errseq_lang::STARTERS
+        .iter()
+        .map(|s| {
+            let (base, why) = (errseq_render::xml(s.base.id()), errseq_render::xml(s.why));
+            format!("<option value=\"{base}\" title=\"{why}\">{base} — {why}</option>")
+        })
+        .collect()
+}
+
 /// The text with a block for the base whose id is `base` written in, or
 /// `None` if no base has that id.
 pub fn start_from(text: &str, base: &str) -> Option<String> {
@@ -132,6 +145,13 @@ mod tests {
         assert!(errseq_scenario::parse(&thrice).is_ok(), "{thrice}");
         let (empty, _) = insert("", "linux-4.13", SOURCE);
         assert!(errseq_scenario::parse(&empty).is_ok(), "{empty}");
+    }
+
+    #[test]
+    fn each_base_is_an_option() {
+        let options = options();
+        assert_eq!(options.matches("<option ").count(), errseq_lang::STARTERS.len());
+        assert!(options.starts_with("<option value=\"linux-4.17\" title=\"today&#39;s errseq_t"), "{options}");
     }
 
     #[test]

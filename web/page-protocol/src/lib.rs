@@ -58,17 +58,6 @@ pub enum Analysed {
     Stopped(String),
 }
 
-/// One of the "Start from" menu's entries (`errseq_lang::STARTERS`);
-/// the base's source stays in the deferred module, which writes the
-/// block (`startFrom`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Starter {
-    /// The base's id, as written after `from`.
-    pub base: String,
-    /// One line on why one would start there.
-    pub why: String,
-}
-
 /// A scheme block's C as the text pane's mirror paints it: each line of
 /// the text (split at `\n`) with its painted runs, in character
 /// positions (end excluded), in order; none for a line that is not C.
