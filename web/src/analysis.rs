@@ -75,7 +75,7 @@ impl Analysis {
                     Analysis::Sequential { parsed: Rc::new(p), eval: Rc::new(eval), results }
                 }
                 Err(e) => {
-                    let d = Diagnostic::error(errseq_scenario::Span::new(1, 1, 1), e.to_string());
+                    let d = Diagnostic::error(errseq_scenario::Span::new(1, 1, 1), not_evaluated(&e));
                     Analysis::Invalid { diagnostics: vec![d], syntax: Some(p.scenario) }
                 }
             },
@@ -159,6 +159,16 @@ impl Answer {
             Answer::Stopped(_) => None,
         }
     }
+}
+
+/// Why the model did not evaluate a text the page evaluates. The page
+/// evaluates only texts without `par` blocks, claims or written schemes,
+/// for which the built-in evaluation has no error (the model's errors are
+/// a `par` block's and a written scheme's). Should one come anyway, it is
+/// said without the model's message: formatting that would bring the
+/// scheme language's fault messages into the first load.
+fn not_evaluated(_: &errseq_model::EvalError) -> String {
+    "the model could not evaluate this text".to_owned()
 }
 
 /// Whether the deferred module analyses a checked text: it explores
