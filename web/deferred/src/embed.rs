@@ -16,7 +16,7 @@
 use errseq_model::Evaluation;
 use errseq_page_protocol::LinkReading;
 use errseq_render::Analysis;
-use errseq_scenario::{parse, parse_unchecked};
+use errseq_scenario::parse_unchecked;
 use errseq_web::analysis::Grid;
 use errseq_web::browser;
 use errseq_web::grid::GridView;
@@ -86,10 +86,9 @@ pub fn shown(fragment: &str) -> Shown {
 fn results(text: &str) -> Result<Analysis, NoResults> {
     let e = explored::of(text);
     match &*e.0 {
-        Exploration::Nothing => {
-            let p = parse(text).map_err(|_| NoResults::Problems)?;
-            let eval = Evaluation::built_in(&p).map_err(|_| NoResults::Problems)?;
-            Ok(Analysis::evaluated(&p, &eval))
+        Exploration::PageOwn { parsed } => {
+            let eval = Evaluation::built_in(parsed).map_err(|_| NoResults::Problems)?;
+            Ok(Analysis::evaluated(parsed, &eval))
         }
         _ => match e.0.results() {
             Some(Ok(table)) => Ok(table.clone()),

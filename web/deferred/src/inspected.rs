@@ -16,7 +16,7 @@ use std::rc::Rc;
 use errseq::SchemeKey;
 use errseq_model::Program;
 use errseq_page_protocol::{Inspect, Inspected, PageState};
-use errseq_scenario::{parse, Parsed};
+use errseq_scenario::Parsed;
 
 use crate::explored::{self, Exploration};
 use crate::inspector::{markup, Snapshot};
@@ -39,13 +39,14 @@ fn caption(p: &Parsed, event: usize, name: &str) -> String {
 /// A text the page evaluates: its cells, read by the text's program.
 fn page_state(req: &Inspect, state: &PageState) -> Inspected {
     let compiled = compiled(&req.text).ok_or(NO_STATE)?;
+    let parsed = compiled.explored.0.parsed().ok_or(NO_STATE)?;
     let program = &compiled.program;
     if req.event >= program.ops.len() || state.cells.len() != program.layout.len {
         return Err(MISMATCH.to_owned());
     }
     let snap =
         Snapshot { program, scheme: state.scheme, word: None, cells: &state.cells, events: req.event + 1 };
-    Ok((caption(&compiled.parsed, req.event, &state.name), markup(&snap)))
+    Ok((caption(parsed, req.event, &state.name), markup(&snap)))
 }
 
 /// A sequential text that writes a scheme: this module evaluated it and
@@ -74,9 +75,10 @@ const NO_STATE: &str = "The state appears when the scenario has no problems.";
 const NOT_RUN: &str = "The state appears once the written scheme has run.";
 const MISMATCH: &str = "The state cannot be shown: the page's two modules do not match; reload the page.";
 
-/// A text the page evaluates, checked and compiled here for its layout.
+/// A text the page evaluates, as this module checked it
+/// ([`explored::of`], which keeps it parsed), and its program.
 struct Compiled {
-    parsed: Parsed,
+    explored: explored::Explored,
     program: Program,
 }
 
@@ -85,8 +87,8 @@ thread_local! {
 }
 
 /// The program of `text`: the one already compiled, or compiled now;
-/// `None` if the text does not check (the page asks only for texts that
-/// do).
+/// `None` if the text is not the page's to evaluate, or does not check
+/// (the page asks only for texts it evaluated).
 fn compiled(text: &str) -> Option<Rc<Compiled>> {
     LAST.with(|last| {
         if let Some((t, c)) = last.borrow().as_ref() {
@@ -94,9 +96,10 @@ fn compiled(text: &str) -> Option<Rc<Compiled>> {
                 return Some(c.clone());
             }
         }
-        let parsed = parse(text).ok()?;
-        let program = Program::compile(&parsed);
-        let c = Rc::new(Compiled { parsed, program });
+        let explored = explored::of(text);
+        let Exploration::PageOwn { parsed } = &*explored.0 else { return None };
+        let program = Program::compile(parsed);
+        let c = Rc::new(Compiled { explored: explored.clone(), program });
         *last.borrow_mut() = Some((text.to_owned(), c.clone()));
         Some(c)
     })
@@ -105,6 +108,7 @@ fn compiled(text: &str) -> Option<Rc<Compiled>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use errseq_scenario::parse;
 
     const TEXT: &str = "schemes: linux-4.13\nopen a f\nwrite a\nfail f EIO\nfsync a\nfsync a\n";
 

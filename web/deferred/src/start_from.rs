@@ -151,7 +151,10 @@ mod tests {
     fn each_base_is_an_option() {
         let options = options();
         assert_eq!(options.matches("<option ").count(), errseq_lang::STARTERS.len());
-        assert!(options.starts_with("<option value=\"linux-4.17\" title=\"today&#39;s errseq_t"), "{options}");
+        assert!(
+            options.starts_with("<option value=\"linux-4.17\" title=\"today&#39;s errseq_t"),
+            "{options}"
+        );
     }
 
     #[test]
