@@ -162,10 +162,11 @@ pub fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 /// A value from the other module, or why it cannot be read (the two
-/// modules come from different builds: a stale cache).
+/// modules come from different builds: a stale cache). Postcard's own
+/// reason is left out: it would not help a reader, and its messages and
+/// their formatting are half a kilobyte of the page's first load.
 pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    postcard::from_bytes(bytes)
-        .map_err(|e| format!("the page's two modules do not match ({e}); reload the page"))
+    postcard::from_bytes(bytes).map_err(|_| "the page's two modules do not match; reload the page".to_owned())
 }
 
 #[cfg(test)]
