@@ -69,7 +69,7 @@ impl Invariant {
     pub fn statement(self) -> &'static str {
         match self {
             Invariant::ToldWhileOpen => {
-                "an error recorded while a description is open is told to it by its next report"
+                "an error recorded while a description is open is told to it by its next fsync"
             }
             Invariant::ToldOnce => "no description is told one error twice",
             Invariant::LateOpener => "a description opened after an error nobody was told is told it",
