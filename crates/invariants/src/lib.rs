@@ -90,13 +90,17 @@ pub fn check_within(
     };
     let story = Story::new(program, &p.bindings);
     let mut out = Findings::default();
+    let kept = book.kept();
     for o in walked.outcomes {
-        let logs: Vec<watch::CallLog> = o.results.iter().map(|&id| book.log(id)).collect();
-        let refs: Vec<&watch::CallLog> = logs.iter().collect();
-        let j = story.judge(&refs);
+        let logs: Vec<&watch::CallLog> =
+            o.results.iter().map(|id| kept.get(id.0 as usize).unwrap_or(&watch::NOTHING)).collect();
+        let j = story.judge(&logs);
         out.interleavings = out.interleavings.saturating_add(o.count);
         for (i, s) in j.at_stake.iter().enumerate() {
             out.at_stake[i] |= s;
+        }
+        if j.breaches.is_empty() {
+            continue;
         }
         let results: Vec<Option<Ret>> = logs.iter().map(|l| l.ret).collect();
         for inv in Invariant::ALL {

@@ -73,6 +73,9 @@ pub struct CallLog {
     pub notes: Vec<Note>,
 }
 
+/// A call that did nothing the invariants look at.
+pub static NOTHING: CallLog = CallLog { ret: None, notes: Vec::new() };
+
 impl CallLog {
     /// Position of the last report on `channel`, if it made one.
     pub fn last_report(&self, channel: Channel) -> Option<usize> {
@@ -130,9 +133,10 @@ impl Logbook {
         Logbook { words, logs: RefCell::default(), index: RefCell::default(), current: RefCell::default() }
     }
 
-    /// The log numbered `id`.
-    pub fn log(&self, id: LogId) -> CallLog {
-        self.logs.borrow().get(id.0 as usize).cloned().unwrap_or(CallLog { ret: None, notes: Vec::new() })
+    /// The logs kept, by [`LogId`] (borrowed: read them once the calls
+    /// have run).
+    pub fn kept(&self) -> std::cell::Ref<'_, Vec<CallLog>> {
+        self.logs.borrow()
     }
 
     fn note(&self, n: Note) {
